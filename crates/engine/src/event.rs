@@ -1,0 +1,98 @@
+//! What the world reports as it runs.
+
+use serde::Serialize;
+
+use crate::{Digest, InstanceId};
+
+/// Something that happened. Closed: shells match on every variant.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Event {
+    /// An image spec was built. Building the same spec again gives the same digest (`reused`).
+    ImageBuilt {
+        /// The content address.
+        image: Digest,
+        /// The application version baked in.
+        app_version: String,
+        /// True when the registry already held this exact digest.
+        reused: bool,
+    },
+    /// A deploy made `revision` the rollout target.
+    RolloutStarted {
+        /// The target revision.
+        revision: u32,
+        /// Its image.
+        image: Digest,
+    },
+    /// Every instance now runs the target revision and is in service.
+    RolloutComplete {
+        /// The target revision.
+        revision: u32,
+    },
+    /// The desired fleet size changed.
+    FleetResized {
+        /// Size before.
+        from: u32,
+        /// Size after.
+        to: u32,
+    },
+    /// The strategy changed how many instances a revision should have.
+    RevisionScaled {
+        /// Which revision.
+        revision: u32,
+        /// Desired count before.
+        from: u32,
+        /// Desired count after.
+        to: u32,
+    },
+    /// A new instance was created.
+    InstanceLaunched {
+        /// The new instance.
+        instance: InstanceId,
+        /// Its revision.
+        revision: u32,
+    },
+    /// An instance became ready and joined the load balancer.
+    InstanceInService {
+        /// Which instance.
+        instance: InstanceId,
+    },
+    /// An instance left the load balancer and is finishing its requests.
+    InstanceDraining {
+        /// Which instance.
+        instance: InstanceId,
+    },
+    /// An instance stopped.
+    InstanceTerminated {
+        /// Which instance.
+        instance: InstanceId,
+    },
+    /// A command was refused; the world is unchanged.
+    CommandRejected {
+        /// The reason, naming the problem.
+        reason: String,
+    },
+}
+
+impl Event {
+    /// Whether the event concerns the fleet as a whole rather than one instance. The event log keeps
+    /// only these, so a thousand launches cannot push a rollout's story out of view.
+    pub fn is_fleet_level(&self) -> bool {
+        !matches!(
+            self,
+            Event::InstanceLaunched { .. }
+                | Event::InstanceInService { .. }
+                | Event::InstanceDraining { .. }
+                | Event::InstanceTerminated { .. }
+        )
+    }
+}
+
+/// An event and the tick it happened at.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct EventRecord {
+    /// When.
+    pub tick: u64,
+    /// What.
+    pub event: Event,
+}

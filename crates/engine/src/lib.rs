@@ -1,0 +1,42 @@
+//! The Immutable Infrastructure Lab's simulation.
+//!
+//! A [`World`] holds a fleet of instances launched from content-addressed [`Image`]s. It is sans-IO
+//! and deterministic: time is a tick counter advanced by [`World::step`], randomness comes from a
+//! seeded portable RNG owned by the world, and nothing here reads a clock, the network or the OS. The
+//! same scenario and the same commands therefore give the same trace on every machine and target,
+//! which is what lessons, share links and graders rely on.
+//!
+//! The boundary is closed: [`Command`]s go in through [`World::apply`], [`Event`]s come out through
+//! [`World::drain_events`], and shells (the browser app, the `lab` CLI) read plain view types such as
+//! [`Snapshot`] and [`Instance`].
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+mod command;
+mod digest;
+mod event;
+mod history;
+mod image;
+mod instance;
+mod playback;
+mod revision;
+mod scenario;
+mod snapshot;
+pub mod strategy;
+mod trace;
+mod workload;
+mod world;
+
+pub use command::{Command, CommandError, ImageRef};
+pub use digest::{Digest, DigestParseError};
+pub use event::{Event, EventRecord};
+pub use history::EventHistory;
+pub use image::{Image, ImageSpec, SpecError};
+pub use instance::{Instance, InstanceId, Lifecycle};
+pub use playback::Playback;
+pub use revision::Revision;
+pub use scenario::{Scenario, ScenarioError, TimedCommand};
+pub use snapshot::{RevisionView, Snapshot, StateCounts};
+pub use strategy::StrategySpec;
+pub use workload::BusyFleet;
+pub use world::{Limits, World};

@@ -1,0 +1,32 @@
+//! Revisions: one rollout target each, owning a group of instances (Kubernetes' ReplicaSet).
+
+use serde::Serialize;
+
+use crate::Digest;
+
+/// A rollout target and the counts a strategy reasons with.
+///
+/// `desired` is written by the strategy; `live` and `available` are kept by the world as instances
+/// launch, become ready and leave, so a strategy pass costs nothing per instance.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Revision {
+    /// Increases with every rollout; a rollback re-adopts an old revision under a new number.
+    pub number: u32,
+    /// The image every instance of this revision runs.
+    pub image: Digest,
+    /// How many instances the strategy wants (the ReplicaSet's spec.replicas).
+    pub desired: u32,
+    /// Instances pending, booting or in service (draining ones no longer count).
+    pub live: u32,
+    /// Instances in service.
+    pub available: u32,
+    /// The tick the revision was created; old revisions are scaled down oldest first.
+    pub created_tick: u64,
+}
+
+impl Revision {
+    /// Whether the revision has nothing left to run.
+    pub fn is_empty(&self) -> bool {
+        self.desired == 0 && self.live == 0
+    }
+}

@@ -1,0 +1,228 @@
+//! Scenarios: a seed, a starting fleet and a timeline of commands, read from JSON.
+
+use std::fmt;
+
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::{Command, ImageSpec, Limits, StrategySpec};
+
+/// Most commands one scenario's timeline may hold.
+const TIMELINE_MAX: usize = 10_000;
+
+/// A reproducible starting point: the same scenario always runs the same way.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// A title for people.
+    #[serde(default)]
+    pub name: String,
+    /// Seeds the world's random numbers.
+    pub seed: u64,
+    /// Instances running at tick 0.
+    #[serde(deserialize_with = "fleet_size")]
+    pub fleet_size: u32,
+    /// The image the starting fleet runs.
+    pub image: ImageSpec,
+    /// Ticks a new instance spends pulling its image.
+    #[serde(default = "default_pull_ticks", deserialize_with = "delay_ticks")]
+    pub pull_ticks: u32,
+    /// Ticks a new instance spends booting after the pull.
+    #[serde(default = "default_boot_ticks", deserialize_with = "delay_ticks")]
+    pub boot_ticks: u32,
+    /// Ticks an instance taken out of service drains before it stops.
+    #[serde(default = "default_drain_ticks", deserialize_with = "delay_ticks")]
+    pub drain_ticks: u32,
+    /// How deploys replace instances.
+    #[serde(default)]
+    pub strategy: StrategySpec,
+    /// Commands and the ticks they are applied at.
+    #[serde(default, deserialize_with = "timeline")]
+    pub timeline: Vec<TimedCommand>,
+}
+
+/// A command scheduled at a tick (applied just before that tick runs).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimedCommand {
+    /// When.
+    pub tick: u64,
+    /// What.
+    pub command: Command,
+}
+
+fn default_pull_ticks() -> u32 {
+    1
+}
+fn default_boot_ticks() -> u32 {
+    2
+}
+fn default_drain_ticks() -> u32 {
+    2
+}
+
+fn fleet_size<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u32, D::Error> {
+    let size = u32::deserialize(deserializer)?;
+    if size == 0 || size > Limits::FLEET_MAX {
+        return Err(serde::de::Error::custom(format!(
+            "fleet_size must be between 1 and {}, got {size}",
+            Limits::FLEET_MAX
+        )));
+    }
+    Ok(size)
+}
+
+fn delay_ticks<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u32, D::Error> {
+    let ticks = u32::deserialize(deserializer)?;
+    if ticks > Limits::DELAY_TICKS_MAX {
+        return Err(serde::de::Error::custom(format!(
+            "a delay may be at most {} ticks, got {ticks}",
+            Limits::DELAY_TICKS_MAX
+        )));
+    }
+    Ok(ticks)
+}
+
+fn timeline<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<TimedCommand>, D::Error> {
+    let timeline = Vec::<TimedCommand>::deserialize(deserializer)?;
+    if timeline.len() > TIMELINE_MAX {
+        return Err(serde::de::Error::custom(format!(
+            "a timeline holds at most {TIMELINE_MAX} commands, got {}",
+            timeline.len()
+        )));
+    }
+    Ok(timeline)
+}
+
+/// Why a scenario file was refused: where, which field, and what is wrong.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScenarioError {
+    /// 1-based line of the problem (0 when it concerns the whole file).
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+    /// Path to the field, e.g. `timeline[2].command.deploy.image`; `.` for the whole document.
+    pub field: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "line {}, column {}, field `{}`: {}", self.line, self.column, self.field, self.message)
+    }
+}
+
+impl std::error::Error for ScenarioError {}
+
+impl Scenario {
+    /// Reads a scenario from JSON text, naming the line, column and field of the first problem.
+    pub fn from_json(text: &str) -> Result<Self, ScenarioError> {
+        let mut deserializer = serde_json::Deserializer::from_str(text);
+        let scenario: Scenario = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+            let field = error.path().to_string();
+            let inner = error.into_inner();
+            ScenarioError {
+                line: inner.line(),
+                column: inner.column(),
+                field,
+                message: strip_position(&inner.to_string()),
+            }
+        })?;
+        deserializer.end().map_err(|error| ScenarioError {
+            line: error.line(),
+            column: error.column(),
+            field: ".".into(),
+            message: strip_position(&error.to_string()),
+        })?;
+        if scenario.pull_ticks + scenario.boot_ticks == 0 {
+            return Err(ScenarioError {
+                line: 0,
+                column: 0,
+                field: "boot_ticks".into(),
+                message: "pull_ticks + boot_ticks must be at least 1: an instance cannot be ready the tick it is created".into(),
+            });
+        }
+        Ok(scenario)
+    }
+
+    /// The tick of the last scheduled command (0 when there are none).
+    pub fn last_command_tick(&self) -> u64 {
+        self.timeline.iter().map(|c| c.tick).max().unwrap_or(0)
+    }
+}
+
+/// serde_json appends " at line L column C"; the error fields already say where.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(index) => message[..index].to_owned(),
+        None => message.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = r#"{
+  "seed": 7,
+  "fleet_size": 4,
+  "image": { "base": "ubuntu-22.04", "app_version": "1.0.0" }
+}"#;
+
+    #[test]
+    fn minimal_scenario_takes_defaults() {
+        let scenario = Scenario::from_json(MINIMAL).unwrap();
+        assert_eq!((scenario.pull_ticks, scenario.boot_ticks, scenario.drain_ticks), (1, 2, 2));
+        assert_eq!(scenario.strategy, StrategySpec::default());
+        assert!(scenario.timeline.is_empty());
+    }
+
+    fn error_of(text: &str) -> ScenarioError {
+        Scenario::from_json(text).unwrap_err()
+    }
+
+    #[test]
+    fn errors_name_line_column_and_field() {
+        let error = error_of(&MINIMAL.replace("\"fleet_size\": 4", "\"fleet_size\": 0"));
+        assert_eq!((error.line, error.field.as_str()), (3, "fleet_size"));
+        assert!(error.message.contains("between 1 and"), "{error}");
+
+        let error = error_of(&MINIMAL.replace("\"base\": \"ubuntu-22.04\"", "\"base\": \"\""));
+        assert_eq!((error.line, error.field.as_str()), (4, "image.base"));
+        assert!(error.message.contains("must not be empty"), "{error}");
+
+        let error = error_of(&MINIMAL.replace("\"seed\"", "\"sead\""));
+        assert_eq!((error.line, error.column, error.field.as_str()), (2, 8, "sead"));
+        assert!(error.message.contains("unknown field `sead`"), "{error}");
+    }
+
+    #[test]
+    fn a_bad_command_is_located_inside_the_timeline() {
+        let text = MINIMAL.replace(
+            "\n}",
+            ",\n  \"timeline\": [\n    {\"tick\": 1, \"command\": {\"scale\": {\"replicas\": 5}}},\n    {\"tick\": 2, \"command\": {\"deploy\": {\"image\": \"sha256:xyz\"}}}\n  ]\n}",
+        );
+        let error = error_of(&text);
+        assert_eq!(error.line, 7);
+        assert_eq!(error.field, "timeline[1].command.deploy.image");
+        assert!(error.message.contains("is not a digest"), "{error}");
+    }
+
+    #[test]
+    fn impossible_strategies_are_refused_with_the_kubernetes_message() {
+        let text = MINIMAL.replace(
+            "\n}",
+            ",\n  \"strategy\": {\"type\": \"rolling\", \"max_surge\": 0, \"max_unavailable\": 0}\n}",
+        );
+        let error = error_of(&text);
+        assert_eq!(error.field, "strategy");
+        assert!(error.message.contains("may not be 0 when `maxSurge` is 0"), "{error}");
+    }
+
+    #[test]
+    fn trailing_garbage_and_truncation_are_refused() {
+        assert!(error_of(&format!("{MINIMAL} x")).message.contains("trailing"));
+        let truncated = &MINIMAL[..MINIMAL.len() - 3];
+        assert!(error_of(truncated).message.contains("EOF"));
+    }
+}

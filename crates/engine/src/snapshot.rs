@@ -1,0 +1,116 @@
+//! Plain summaries of the world for shells, traces and tests.
+
+use serde::Serialize;
+
+use crate::{Digest, Lifecycle, World};
+
+/// How many instances are in each lifecycle state.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct StateCounts {
+    /// Pulling their image.
+    pub pending: u32,
+    /// Starting.
+    pub booting: u32,
+    /// Serving.
+    pub in_service: u32,
+    /// Leaving the load balancer.
+    pub draining: u32,
+    /// Recently stopped, still shown.
+    pub terminated: u32,
+}
+
+impl StateCounts {
+    /// Adds one instance in `state`.
+    pub fn add(&mut self, state: Lifecycle) {
+        let slot = match state {
+            Lifecycle::Pending => &mut self.pending,
+            Lifecycle::Booting => &mut self.booting,
+            Lifecycle::InService => &mut self.in_service,
+            Lifecycle::Draining => &mut self.draining,
+            Lifecycle::Terminated => &mut self.terminated,
+        };
+        *slot += 1;
+    }
+
+    /// The count for one state.
+    pub fn get(&self, state: Lifecycle) -> u32 {
+        match state {
+            Lifecycle::Pending => self.pending,
+            Lifecycle::Booting => self.booting,
+            Lifecycle::InService => self.in_service,
+            Lifecycle::Draining => self.draining,
+            Lifecycle::Terminated => self.terminated,
+        }
+    }
+}
+
+/// One revision as shown to learners.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RevisionView {
+    /// Revision number.
+    pub revision: u32,
+    /// Its image.
+    pub image: Digest,
+    /// The application version of that image.
+    pub app_version: String,
+    /// Instances wanted.
+    pub desired: u32,
+    /// Instances pending, booting or in service.
+    pub live: u32,
+    /// Instances in service.
+    pub available: u32,
+    /// Whether this is the rollout target.
+    pub target: bool,
+}
+
+/// The world at the end of a tick.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Snapshot {
+    /// Ticks run so far.
+    pub tick: u64,
+    /// The fleet size the rollout aims for.
+    pub replicas: u32,
+    /// Instances by lifecycle state.
+    pub instances: StateCounts,
+    /// Live instances per image, in revision order.
+    pub images: Vec<(Digest, u32)>,
+    /// Revisions still tracked, oldest first.
+    pub revisions: Vec<RevisionView>,
+    /// Whether the rollout has finished.
+    pub rollout_complete: bool,
+    /// The trace digest so far.
+    pub trace_digest: Digest,
+}
+
+impl Snapshot {
+    pub(crate) fn of(world: &World) -> Self {
+        let mut instances = StateCounts::default();
+        for instance in world.instances() {
+            instances.add(instance.state);
+        }
+        let target = world.target_revision().number;
+        let revisions: Vec<RevisionView> = world
+            .revisions()
+            .iter()
+            .map(|r| RevisionView {
+                revision: r.number,
+                image: r.image,
+                app_version: world.image(r.image).map(|i| i.spec.app_version.clone()).unwrap_or_default(),
+                desired: r.desired,
+                live: r.live,
+                available: r.available,
+                target: r.number == target,
+            })
+            .collect();
+        let images = revisions.iter().filter(|r| r.live > 0).map(|r| (r.image, r.live)).collect();
+        Snapshot {
+            tick: world.now(),
+            replicas: world.replicas(),
+            instances,
+            images,
+            revisions,
+            rollout_complete: world.rollout_complete(),
+            trace_digest: world.trace_digest(),
+        }
+    }
+}

@@ -1,0 +1,559 @@
+//! The world: a fleet, its revisions, the image registry, and the tick loop that moves them.
+
+use rand_chacha::ChaCha8Rng;
+use rand_core::{Rng, SeedableRng};
+
+use crate::strategy::RolloutFleet;
+use crate::{
+    Command, CommandError, Digest, Event, EventHistory, EventRecord, Image, ImageRef, ImageSpec,
+    Instance, InstanceId, Lifecycle, Revision, Scenario, Snapshot, StrategySpec,
+};
+
+/// The bounds on everything the world holds, so that no input can make it grow without limit.
+pub struct Limits;
+
+impl Limits {
+    /// The largest fleet the lab simulates.
+    pub const FLEET_MAX: u32 = 20_000;
+    /// Images the registry holds.
+    pub const IMAGES_MAX: usize = 64;
+    /// Old, empty revisions kept for rollbacks (Kubernetes' revisionHistoryLimit default).
+    pub const REVISION_HISTORY: usize = 10;
+    /// Fleet-level events kept for the event log.
+    pub const HISTORY_CAPACITY: usize = 256;
+    /// Ticks a terminated instance stays visible before it is forgotten.
+    pub const TERMINATED_SHOWN_TICKS: u64 = 6;
+    /// Controller passes in one tick. Real strategies settle in a handful; the cap turns a bug
+    /// into a stalled rollout instead of a hung page.
+    pub const RECONCILE_PASSES_MAX: u32 = 64;
+    /// Ticks any single wait (pull, boot, drain) may last.
+    pub const DELAY_TICKS_MAX: u32 = 1_000;
+}
+
+/// How long instances take to move between lifecycle states.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Timing {
+    pull_ticks: u32,
+    boot_ticks: u32,
+    drain_ticks: u32,
+}
+
+/// The whole simulation. See the crate documentation for the rules it keeps.
+#[derive(Clone, Debug)]
+pub struct World {
+    seed: u64,
+    timing: Timing,
+    strategy: StrategySpec,
+    /// The tick the next `step` runs; commands applied now act at this tick.
+    now: u64,
+    rng: ChaCha8Rng,
+    replicas: u32,
+    images: Vec<Image>,
+    /// Oldest first; `target` indexes the rollout target.
+    revisions: Vec<Revision>,
+    target: usize,
+    rollout_complete: bool,
+    instances: Vec<Instance>,
+    next_instance_id: u32,
+    /// Events since the last drain; cleared at the next tick if nobody drained them.
+    events: Vec<Event>,
+    events_sealed: bool,
+    history: EventHistory,
+    trace: crate::trace::TraceChain,
+    /// Reused buffers, so a tick allocates nothing once the fleet has reached its size.
+    scratch_indices: Vec<u32>,
+    scratch_desired: Vec<u32>,
+}
+
+impl World {
+    /// A world at tick 0: the scenario's image built and its whole fleet in service.
+    pub fn new(scenario: &Scenario) -> Self {
+        let image = Image {
+            digest: scenario.image.digest(),
+            spec: scenario.image.clone(),
+            built_tick: 0,
+        };
+        let fleet_size = scenario.fleet_size;
+        let mut world = World {
+            seed: scenario.seed,
+            timing: Timing {
+                pull_ticks: scenario.pull_ticks,
+                boot_ticks: scenario.boot_ticks,
+                drain_ticks: scenario.drain_ticks,
+            },
+            strategy: scenario.strategy.clone(),
+            now: 0,
+            rng: ChaCha8Rng::seed_from_u64(scenario.seed),
+            replicas: fleet_size,
+            revisions: vec![Revision {
+                number: 1,
+                image: image.digest,
+                desired: fleet_size,
+                live: 0,
+                available: 0,
+                created_tick: 0,
+            }],
+            images: vec![image],
+            target: 0,
+            rollout_complete: true,
+            instances: Vec::with_capacity(fleet_size as usize),
+            next_instance_id: 1,
+            events: Vec::new(),
+            events_sealed: false,
+            history: EventHistory::with_capacity(Limits::HISTORY_CAPACITY),
+            trace: crate::trace::TraceChain::new(scenario.seed),
+            scratch_indices: Vec::new(),
+            scratch_desired: Vec::new(),
+        };
+        // The starting fleet has been running for a while: it is in service from the first tick.
+        for _ in 0..fleet_size {
+            let index = world.launch(0, 0);
+            let instance = &mut world.instances[index];
+            instance.state = Lifecycle::InService;
+            instance.boot_tick = 0;
+            instance.ready_tick = 0;
+            world.revisions[0].available += 1;
+        }
+        world.events.clear();
+        world
+    }
+
+    /// Applies a command at the current tick. On error the world is unchanged except for a
+    /// `CommandRejected` event that explains why.
+    pub fn apply(&mut self, command: Command) -> Result<(), CommandError> {
+        self.unseal_events();
+        let result = match command {
+            Command::BuildImage(spec) => self.build_image(spec).map(|_| ()),
+            Command::Deploy { image } => self.deploy(&image),
+            Command::Scale { replicas } => self.scale(replicas),
+        };
+        if let Err(error) = &result {
+            self.emit(Event::CommandRejected { reason: error.to_string() });
+        }
+        result
+    }
+
+    /// Runs one tick: instances advance through their lifecycle, then the strategy and the
+    /// instance controller reconcile until nothing changes, then the tick is hashed into the trace.
+    /// Returns the tick that ran.
+    pub fn step(&mut self) -> u64 {
+        self.unseal_events();
+        let tick = self.now;
+        self.advance_lifecycles(tick);
+        self.reconcile(tick);
+        self.note_rollout_complete();
+        self.trace.record(tick, &self.revisions, &self.events);
+        self.events_sealed = true;
+        self.now += 1;
+        tick
+    }
+
+    /// Takes the events emitted since the last drain, in order.
+    pub fn drain_events(&mut self) -> std::vec::Drain<'_, Event> {
+        self.events_sealed = false;
+        self.events.drain(..)
+    }
+
+    /// The tick the next `step` will run (equally: how many ticks have run).
+    pub fn now(&self) -> u64 {
+        self.now
+    }
+
+    /// The scenario seed.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// Every instance the world still shows, including recently terminated ones, by id.
+    pub fn instances(&self) -> &[Instance] {
+        &self.instances
+    }
+
+    /// Revisions still tracked, oldest first.
+    pub fn revisions(&self) -> &[Revision] {
+        &self.revisions
+    }
+
+    /// The revision the fleet is rolling out to (or runs, once complete).
+    pub fn target_revision(&self) -> &Revision {
+        &self.revisions[self.target]
+    }
+
+    /// The registry, in build order.
+    pub fn images(&self) -> &[Image] {
+        &self.images
+    }
+
+    /// The registry entry for a digest.
+    pub fn image(&self, digest: Digest) -> Option<&Image> {
+        self.images.iter().find(|image| image.digest == digest)
+    }
+
+    /// The fleet size the rollout aims for.
+    pub fn replicas(&self) -> u32 {
+        self.replicas
+    }
+
+    /// The strategy in use.
+    pub fn strategy(&self) -> &StrategySpec {
+        &self.strategy
+    }
+
+    /// The most recent fleet-level events.
+    pub fn history(&self) -> &EventHistory {
+        &self.history
+    }
+
+    /// The chained digest of every tick run so far.
+    pub fn trace_digest(&self) -> Digest {
+        self.trace.head()
+    }
+
+    /// Whether the fleet runs only the target revision, all of it in service.
+    pub fn rollout_complete(&self) -> bool {
+        self.rollout_complete
+    }
+
+    /// Whether nothing is in motion: the rollout is complete and no instance is starting or leaving.
+    pub fn is_settled(&self) -> bool {
+        self.rollout_complete
+            && self
+                .instances
+                .iter()
+                .all(|i| matches!(i.state, Lifecycle::InService | Lifecycle::Terminated))
+    }
+
+    /// A plain summary for shells and traces.
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot::of(self)
+    }
+
+    /// Checks the world's invariants; the error says which one broke. Tests call it after every tick.
+    pub fn check_invariants(&self) -> Result<(), String> {
+        for revision in &self.revisions {
+            let mine = self.instances.iter().filter(|i| i.revision == revision.number);
+            let live = mine.clone().filter(|i| i.state.is_live()).count() as u32;
+            let available = mine.clone().filter(|i| i.state == Lifecycle::InService).count() as u32;
+            if (live, available) != (revision.live, revision.available) {
+                return Err(format!(
+                    "revision {} counts live {}/available {} but has {live}/{available}",
+                    revision.number, revision.live, revision.available
+                ));
+            }
+            if let Some(stray) = mine.clone().find(|i| i.image != revision.image) {
+                return Err(format!("{} runs an image its revision does not", stray.id));
+            }
+        }
+        for instance in &self.instances {
+            if !self.revisions.iter().any(|r| r.number == instance.revision) && instance.state.is_live() {
+                return Err(format!("{} belongs to no revision", instance.id));
+            }
+            let stopped = matches!(instance.state, Lifecycle::Draining | Lifecycle::Terminated);
+            if stopped != instance.stop_tick.is_some() {
+                return Err(format!("{} is {:?} with stop tick {:?}", instance.id, instance.state, instance.stop_tick));
+            }
+        }
+        if self.instances.windows(2).any(|pair| pair[0].id >= pair[1].id) {
+            return Err("instance ids are not strictly increasing".into());
+        }
+        let live: u32 = self.revisions.iter().map(|r| r.live).sum();
+        let counted = self.instances.iter().filter(|i| i.state.is_live()).count() as u32;
+        if live != counted {
+            return Err(format!("revisions count {live} live instances, the fleet has {counted}"));
+        }
+        Ok(())
+    }
+
+    fn build_image(&mut self, spec: ImageSpec) -> Result<Digest, CommandError> {
+        spec.validate()?;
+        let digest = spec.digest();
+        let reused = self.image(digest).is_some();
+        if !reused {
+            if self.images.len() >= Limits::IMAGES_MAX {
+                return Err(CommandError::RegistryFull { max: Limits::IMAGES_MAX });
+            }
+            self.images.push(Image { digest, spec: spec.clone(), built_tick: self.now });
+        }
+        self.emit(Event::ImageBuilt { image: digest, app_version: spec.app_version, reused });
+        Ok(digest)
+    }
+
+    /// Finds the image a reference names.
+    pub fn resolve(&self, reference: &ImageRef) -> Result<Digest, CommandError> {
+        let unknown = || CommandError::UnknownImage { reference: reference.to_string() };
+        match reference {
+            ImageRef::Version(version) => self
+                .images
+                .iter()
+                .rev()
+                .find(|image| &image.spec.app_version == version)
+                .map(|image| image.digest)
+                .ok_or_else(unknown),
+            ImageRef::Digest(prefix) => {
+                let mut matches = self.images.iter().filter(|image| image.digest.hex().starts_with(prefix.as_str()));
+                let first = matches.next().ok_or_else(unknown)?;
+                if matches.next().is_some() {
+                    return Err(CommandError::AmbiguousImage { reference: reference.to_string() });
+                }
+                Ok(first.digest)
+            }
+        }
+    }
+
+    fn deploy(&mut self, reference: &ImageRef) -> Result<(), CommandError> {
+        let image = self.resolve(reference)?;
+        if self.revisions[self.target].image == image {
+            return Err(CommandError::AlreadyTarget { image });
+        }
+        let number = self.revisions.iter().map(|r| r.number).max().unwrap_or(0) + 1;
+        // Like Kubernetes' FindNewReplicaSet: going back to an image re-adopts its old revision,
+        // with whatever instances it still has, under a new revision number.
+        if let Some(index) = self.revisions.iter().position(|r| r.image == image) {
+            let old_number = self.revisions[index].number;
+            self.revisions[index].number = number;
+            for instance in self.instances.iter_mut().filter(|i| i.revision == old_number) {
+                instance.revision = number;
+            }
+            self.target = index;
+        } else {
+            self.revisions.push(Revision {
+                number,
+                image,
+                desired: 0,
+                live: 0,
+                available: 0,
+                created_tick: self.now,
+            });
+            self.target = self.revisions.len() - 1;
+        }
+        self.rollout_complete = false;
+        self.forget_old_revisions();
+        self.emit(Event::RolloutStarted { revision: number, image });
+        Ok(())
+    }
+
+    fn scale(&mut self, replicas: u32) -> Result<(), CommandError> {
+        if replicas > Limits::FLEET_MAX {
+            return Err(CommandError::FleetTooLarge { requested: replicas, max: Limits::FLEET_MAX });
+        }
+        let from = self.replicas;
+        self.replicas = replicas;
+        self.rollout_complete = false;
+        self.emit(Event::FleetResized { from, to: replicas });
+        Ok(())
+    }
+
+    /// Drops the oldest empty revisions beyond the history limit.
+    fn forget_old_revisions(&mut self) {
+        while self.revisions.len() > Limits::REVISION_HISTORY + 1 {
+            let Some(index) = (0..self.revisions.len())
+                .find(|&index| index != self.target && self.revisions[index].is_empty())
+            else {
+                return;
+            };
+            self.revisions.remove(index);
+            if index < self.target {
+                self.target -= 1;
+            }
+        }
+    }
+
+    fn advance_lifecycles(&mut self, tick: u64) {
+        let World { instances, revisions, events, history, .. } = self;
+        for instance in instances.iter_mut() {
+            let event = match instance.state {
+                Lifecycle::Pending if tick >= instance.boot_tick => {
+                    instance.state = Lifecycle::Booting;
+                    instance.state_since_tick = tick;
+                    None
+                }
+                Lifecycle::Draining if instance.stop_tick.is_some_and(|stop| tick >= stop) => {
+                    instance.state = Lifecycle::Terminated;
+                    instance.state_since_tick = tick;
+                    Some(Event::InstanceTerminated { instance: instance.id })
+                }
+                _ => None,
+            };
+            if let Some(event) = event {
+                push_event(events, history, tick, event);
+            }
+            if instance.state == Lifecycle::Booting && tick >= instance.ready_tick {
+                instance.state = Lifecycle::InService;
+                instance.state_since_tick = tick;
+                if let Some(revision) = revisions.iter_mut().find(|r| r.number == instance.revision) {
+                    revision.available += 1;
+                }
+                push_event(events, history, tick, Event::InstanceInService { instance: instance.id });
+            }
+        }
+        instances.retain(|instance| {
+            !(instance.state == Lifecycle::Terminated
+                && instance.stop_tick.is_some_and(|stop| tick >= stop + Limits::TERMINATED_SHOWN_TICKS))
+        });
+    }
+
+    /// TM-3: strategy pass, then instance controller, until a pass changes nothing.
+    fn reconcile(&mut self, tick: u64) {
+        let strategy = self.strategy.clone();
+        for _ in 0..Limits::RECONCILE_PASSES_MAX {
+            self.scratch_desired.clear();
+            self.scratch_desired.extend(self.revisions.iter().map(|r| r.desired));
+            let rescaled = strategy.strategy().reconcile(&mut RolloutFleet {
+                replicas: self.replicas,
+                revisions: &mut self.revisions,
+                target: self.target,
+            });
+            for index in 0..self.revisions.len() {
+                let (from, to) = (self.scratch_desired[index], self.revisions[index].desired);
+                if from != to {
+                    let revision = self.revisions[index].number;
+                    self.emit(Event::RevisionScaled { revision, from, to });
+                }
+            }
+            let resized = self.sync_instances(tick);
+            if !rescaled && !resized {
+                return;
+            }
+        }
+    }
+
+    /// The ReplicaSet controller: launches or removes instances until each revision has `desired`.
+    fn sync_instances(&mut self, tick: u64) -> bool {
+        let mut changed = false;
+        for index in 0..self.revisions.len() {
+            let Revision { desired, live, .. } = self.revisions[index];
+            for _ in live..desired {
+                self.launch(index, tick);
+                changed = true;
+            }
+            if live > desired {
+                self.remove_instances(index, live - desired, tick);
+                changed = true;
+            }
+        }
+        changed
+    }
+
+    /// Creates one instance of the revision at `revision_index`; returns its index in the fleet.
+    fn launch(&mut self, revision_index: usize, tick: u64) -> usize {
+        let revision = &mut self.revisions[revision_index];
+        revision.live += 1;
+        let id = InstanceId(self.next_instance_id);
+        self.next_instance_id += 1;
+        let boot_tick = tick + u64::from(self.timing.pull_ticks);
+        let ready_tick = boot_tick + u64::from(self.timing.boot_ticks);
+        let random = self.rng.next_u32().to_le_bytes();
+        let instance = Instance {
+            id,
+            revision: revision.number,
+            image: revision.image,
+            state: if boot_tick > tick { Lifecycle::Pending } else { Lifecycle::Booting },
+            // 10.0.0.0/16 with host parts 1..=254: a replacement rarely gets its old address back.
+            address: [10, 0, random[0], 1 + random[1] % 254],
+            launch_tick: tick,
+            boot_tick,
+            ready_tick,
+            state_since_tick: tick,
+            stop_tick: None,
+        };
+        let revision_number = revision.number;
+        self.instances.push(instance);
+        self.emit(Event::InstanceLaunched { instance: id, revision: revision_number });
+        self.instances.len() - 1
+    }
+
+    /// Removes `count` live instances of a revision, in TM-4 order: not ready before ready
+    /// (pending before booting), and among ready ones the most recently ready first.
+    fn remove_instances(&mut self, revision_index: usize, count: u32, tick: u64) {
+        let number = self.revisions[revision_index].number;
+        let World { instances, scratch_indices, .. } = self;
+        scratch_indices.clear();
+        scratch_indices.extend(
+            instances
+                .iter()
+                .enumerate()
+                .filter(|(_, i)| i.revision == number && i.state.is_live())
+                .map(|(index, _)| index as u32),
+        );
+        scratch_indices.sort_unstable_by_key(|&index| {
+            let instance = &instances[index as usize];
+            let rank = match instance.state {
+                Lifecycle::Pending => 0u8,
+                Lifecycle::Booting => 1,
+                _ => 2,
+            };
+            (rank, std::cmp::Reverse(instance.ready_tick), std::cmp::Reverse(instance.id))
+        });
+        for position in 0..count as usize {
+            let index = self.scratch_indices[position] as usize;
+            self.stop_instance(index, tick);
+        }
+    }
+
+    /// Takes an instance out of its revision. One in service drains first, so in-flight requests
+    /// finish; one that never entered service has nothing to drain and stops at once.
+    fn stop_instance(&mut self, index: usize, tick: u64) {
+        let drain_ticks = u64::from(self.timing.drain_ticks);
+        let instance = &mut self.instances[index];
+        let was_in_service = instance.state == Lifecycle::InService;
+        let revision = self
+            .revisions
+            .iter_mut()
+            .find(|r| r.number == instance.revision)
+            .expect("a live instance belongs to a tracked revision");
+        revision.live -= 1;
+        if was_in_service {
+            revision.available -= 1;
+        }
+        instance.state_since_tick = tick;
+        let id = instance.id;
+        if was_in_service && drain_ticks > 0 {
+            instance.state = Lifecycle::Draining;
+            instance.stop_tick = Some(tick + drain_ticks);
+            self.emit(Event::InstanceDraining { instance: id });
+        } else {
+            instance.state = Lifecycle::Terminated;
+            instance.stop_tick = Some(tick);
+            self.emit(Event::InstanceTerminated { instance: id });
+        }
+    }
+
+    fn note_rollout_complete(&mut self) {
+        if self.rollout_complete {
+            return;
+        }
+        let target = &self.revisions[self.target];
+        let target_done = target.desired == self.replicas
+            && target.live == self.replicas
+            && target.available == self.replicas;
+        let others_gone = self
+            .revisions
+            .iter()
+            .enumerate()
+            .all(|(index, revision)| index == self.target || revision.is_empty());
+        if target_done && others_gone {
+            self.rollout_complete = true;
+            let revision = target.number;
+            self.emit(Event::RolloutComplete { revision });
+        }
+    }
+
+    fn emit(&mut self, event: Event) {
+        push_event(&mut self.events, &mut self.history, self.now, event);
+    }
+
+    /// Events nobody drained after the previous tick are dropped, so the buffer stays bounded.
+    fn unseal_events(&mut self) {
+        if self.events_sealed {
+            self.events.clear();
+            self.events_sealed = false;
+        }
+    }
+}
+
+fn push_event(events: &mut Vec<Event>, history: &mut EventHistory, tick: u64, event: Event) {
+    if event.is_fleet_level() {
+        history.push(EventRecord { tick, event: event.clone() });
+    }
+    events.push(event);
+}
