@@ -1,0 +1,121 @@
+//! Random command sequences: the world never panics and its invariants hold after every tick.
+
+use std::collections::{BTreeMap, HashMap};
+
+use lab_engine::{Command, ImageRef, ImageSpec, InstanceId, Lifecycle, Scenario, StrategySpec, World};
+use lab_engine::strategy::RollingUpdate;
+use proptest::prelude::*;
+
+fn spec(version: u8) -> ImageSpec {
+    ImageSpec {
+        base: "ubuntu-22.04".into(),
+        packages: BTreeMap::from([("openssl".into(), format!("3.0.{version}"))]),
+        app_version: format!("1.{version}.0"),
+        config: BTreeMap::new(),
+    }
+}
+
+#[derive(Clone, Debug)]
+enum Action {
+    Build(u8),
+    Deploy(u8),
+    DeployDigestPrefix(u8),
+    Scale(u32),
+    Step(u8),
+}
+
+fn action() -> impl Strategy<Value = Action> {
+    prop_oneof![
+        (0u8..6).prop_map(Action::Build),
+        (0u8..6).prop_map(Action::Deploy),
+        (0u8..6).prop_map(Action::DeployDigestPrefix),
+        (0u32..40).prop_map(Action::Scale),
+        (1u8..6).prop_map(Action::Step),
+    ]
+}
+
+fn scenario(seed: u64, fleet: u32, pull: u32, boot: u32, drain: u32, surge: u32, unavailable: u32) -> Scenario {
+    Scenario {
+        name: String::new(),
+        seed,
+        fleet_size: fleet,
+        image: spec(0),
+        pull_ticks: pull,
+        boot_ticks: boot.max(u32::from(pull == 0)),
+        drain_ticks: drain,
+        strategy: StrategySpec::Rolling(RollingUpdate::new(surge, unavailable.max(u32::from(surge == 0))).unwrap()),
+        timeline: Vec::new(),
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    #[test]
+    fn invariants_hold_after_every_tick(
+        seed in any::<u64>(),
+        fleet in 1u32..30,
+        pull in 0u32..3, boot in 0u32..4, drain in 0u32..4,
+        surge in 0u32..5, unavailable in 0u32..5,
+        actions in proptest::collection::vec(action(), 1..40),
+    ) {
+        let mut world = World::new(&scenario(seed, fleet, pull, boot, drain, surge, unavailable));
+        // An instance's image is fixed for life: remember what each id ran when first seen.
+        let mut image_of: HashMap<InstanceId, lab_engine::Digest> = HashMap::new();
+        for action in actions {
+            let command = match action {
+                Action::Build(v) => Some(Command::BuildImage(spec(v))),
+                Action::Deploy(v) => Some(Command::Deploy { image: ImageRef::Version(format!("1.{v}.0")) }),
+                Action::DeployDigestPrefix(v) => Some(Command::Deploy {
+                    image: ImageRef::Digest(spec(v).digest().short()),
+                }),
+                Action::Scale(n) => Some(Command::Scale { replicas: n }),
+                Action::Step(_) => None,
+            };
+            let before = world.snapshot();
+            if let Some(command) = command {
+                if world.apply(command).is_err() {
+                    // A refused command changes nothing a learner could see.
+                    let after = world.snapshot();
+                    prop_assert_eq!(before.revisions, after.revisions);
+                    prop_assert_eq!(before.replicas, after.replicas);
+                }
+            }
+            let steps = if let Action::Step(n) = action { n } else { 1 };
+            for _ in 0..steps {
+                world.step();
+                world.drain_events().for_each(drop);
+                if let Err(broken) = world.check_invariants() {
+                    return Err(TestCaseError::fail(format!("tick {}: {broken}", world.now() - 1)));
+                }
+                for instance in world.instances() {
+                    let first = *image_of.entry(instance.id).or_insert(instance.image);
+                    prop_assert_eq!(first, instance.image, "{} changed image", instance.id);
+                    prop_assert!(instance.state != Lifecycle::Terminated || !instance.state.is_live());
+                }
+                let in_service = world.instances().iter().filter(|i| i.state == Lifecycle::InService).count();
+                let available: u32 = world.revisions().iter().map(|r| r.available).sum();
+                prop_assert_eq!(in_service as u32, available);
+            }
+        }
+    }
+
+    #[test]
+    fn every_rollout_finishes_on_the_target_image(
+        seed in any::<u64>(), fleet in 1u32..25, surge in 0u32..4, unavailable in 0u32..4, version in 1u8..6,
+    ) {
+        let mut world = World::new(&scenario(seed, fleet, 1, 2, 2, surge, unavailable));
+        world.apply(Command::BuildImage(spec(version))).unwrap();
+        world.apply(Command::Deploy { image: ImageRef::Version(format!("1.{version}.0")) }).unwrap();
+        let mut ticks = 0;
+        while !world.is_settled() {
+            world.step();
+            ticks += 1;
+            prop_assert!(ticks < 500, "rollout of {fleet} did not settle");
+        }
+        let target = spec(version).digest();
+        let live: Vec<_> = world.instances().iter().filter(|i| i.state.is_live()).collect();
+        prop_assert_eq!(live.len() as u32, fleet);
+        prop_assert!(live.iter().all(|i| i.image == target && i.state == Lifecycle::InService));
+    }
+}

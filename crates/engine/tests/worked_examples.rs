@@ -1,0 +1,89 @@
+//! The worked examples of `shared/semantics/strategies.md` §6, reproduced tick by tick.
+//! Each row reads `tick: revision desired/available …` after the tick's reconcile reached its fixed point.
+
+use lab_engine::{Event, Playback, Scenario, World};
+
+/// A scenario with `replicas` instances on v1 and a deploy of v2 at tick 0, R = `ready_ticks`, G = 0.
+fn rolling_scenario(replicas: u32, max_surge: u32, max_unavailable: u32, ready_ticks: u32, extra: &str) -> Scenario {
+    let text = format!(
+        r#"{{
+  "seed": 1, "fleet_size": {replicas}, "pull_ticks": 0, "boot_ticks": {ready_ticks}, "drain_ticks": 0,
+  "image": {{"base": "ubuntu-22.04", "app_version": "1"}},
+  "strategy": {{"type": "rolling", "max_surge": {max_surge}, "max_unavailable": {max_unavailable}}},
+  "timeline": [
+    {{"tick": 0, "command": {{"build_image": {{"base": "ubuntu-22.04", "app_version": "2"}}}}}},
+    {{"tick": 0, "command": {{"deploy": {{"image": "2"}}}}}}{extra}
+  ]
+}}"#
+    );
+    Scenario::from_json(&text).expect("test scenario parses")
+}
+
+/// Runs `ticks` ticks and returns one row per tick plus the scale events in order.
+fn run(scenario: &Scenario, ticks: u64) -> (Vec<String>, Vec<String>) {
+    let mut world = World::new(scenario);
+    let mut playback = Playback::new(scenario);
+    let mut rows = Vec::new();
+    let mut scalings = Vec::new();
+    for _ in 0..ticks {
+        let tick = playback.step(&mut world);
+        world.check_invariants().unwrap_or_else(|broken| panic!("tick {tick}: {broken}"));
+        for event in world.drain_events() {
+            if let Event::RevisionScaled { revision, to, .. } = event {
+                scalings.push(format!("t{tick} r{revision}→{to}"));
+            }
+        }
+        let columns: Vec<String> = world
+            .revisions()
+            .iter()
+            .map(|r| format!("r{} {}/{}", r.number, r.desired, r.available))
+            .collect();
+        rows.push(format!("{tick}: {}", columns.join(" ")));
+    }
+    (rows, scalings)
+}
+
+#[test]
+fn s1_rolling_update_ten_replicas_25_percent() {
+    let (rows, scalings) = run(&rolling_scenario(10, 3, 2, 1, ""), 3);
+    assert_eq!(rows, ["0: r1 8/8 r2 5/0", "1: r1 3/3 r2 10/5", "2: r1 0/0 r2 10/10"]);
+    assert_eq!(scalings, ["t0 r2→3", "t0 r1→8", "t0 r2→5", "t1 r1→3", "t1 r2→10", "t2 r1→0"]);
+}
+
+#[test]
+fn s1_variant_with_two_ticks_to_ready() {
+    let (rows, _) = run(&rolling_scenario(10, 3, 2, 2, ""), 5);
+    assert_eq!(
+        rows,
+        [
+            "0: r1 8/8 r2 5/0",
+            "1: r1 8/8 r2 5/0",
+            "2: r1 3/3 r2 10/5",
+            "3: r1 3/3 r2 10/5",
+            "4: r1 0/0 r2 10/10",
+        ]
+    );
+}
+
+#[test]
+fn s2_three_replicas_alternate_up_and_down() {
+    let (rows, scalings) = run(&rolling_scenario(3, 1, 0, 1, ""), 4);
+    assert_eq!(rows, ["0: r1 3/3 r2 1/0", "1: r1 2/2 r2 2/1", "2: r1 1/1 r2 3/2", "3: r1 0/0 r2 3/3"]);
+    assert_eq!(scalings, ["t0 r2→1", "t1 r1→2", "t1 r2→2", "t2 r1→1", "t2 r2→3", "t3 r1→0"]);
+}
+
+#[test]
+fn rollout_completes_and_says_so_once() {
+    let scenario = rolling_scenario(3, 1, 0, 1, "");
+    let mut world = World::new(&scenario);
+    let mut playback = Playback::new(&scenario);
+    let mut completions = 0;
+    for _ in 0..10 {
+        playback.step(&mut world);
+        completions += world.drain_events().filter(|e| matches!(e, Event::RolloutComplete { .. })).count();
+    }
+    assert_eq!(completions, 1);
+    assert!(world.is_settled());
+    let new_image = world.target_revision().image;
+    assert!(world.instances().iter().filter(|i| i.state.is_live()).all(|i| i.image == new_image));
+}
