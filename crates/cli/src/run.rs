@@ -1,0 +1,67 @@
+//! `lab run`: plays a scenario and prints its trace.
+
+use std::io::{BufWriter, Write};
+
+use lab_engine::{Event, Playback, Scenario, World};
+use serde::Serialize;
+
+use crate::args::Args;
+
+/// Without `--ticks`, a run stops once the timeline is done and the fleet has settled, or here.
+const TICKS_DEFAULT_MAX: u64 = 10_000;
+const TICKS_MAX: u64 = 1_000_000;
+
+/// One trace line.
+#[derive(Serialize)]
+struct Row<'a> {
+    tick: u64,
+    instances: lab_engine::StateCounts,
+    images: std::collections::BTreeMap<String, u32>,
+    revisions: &'a [lab_engine::RevisionView],
+    rollout_complete: bool,
+    events: &'a [Event],
+}
+
+pub fn main(arguments: &[String]) -> Result<(), String> {
+    let args = Args::parse(arguments, &["ticks"])?;
+    let [path] = args.positional.as_slice() else {
+        return Err("usage: lab run <scenario.json> [--ticks N]".into());
+    };
+    let ticks = args.number("ticks", TICKS_MAX)?;
+    let text = std::fs::read_to_string(path).map_err(|error| format!("cannot read {path}: {error}"))?;
+    let scenario = Scenario::from_json(&text).map_err(|error| format!("{path}: {error}"))?;
+
+    let mut world = World::new(&scenario);
+    let mut playback = Playback::new(&scenario);
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    let mut events = Vec::new();
+    loop {
+        let done = match ticks {
+            Some(limit) => world.now() >= limit,
+            None => (playback.is_done() && world.is_settled()) || world.now() >= TICKS_DEFAULT_MAX,
+        };
+        if done {
+            break;
+        }
+        let tick = playback.step(&mut world);
+        events.clear();
+        events.extend(world.drain_events());
+        let snapshot = world.snapshot();
+        let row = Row {
+            tick,
+            instances: snapshot.instances,
+            images: snapshot.images.iter().map(|(digest, count)| (digest.to_string(), *count)).collect(),
+            revisions: &snapshot.revisions,
+            rollout_complete: snapshot.rollout_complete,
+            events: &events,
+        };
+        write_line(&mut out, &row)?;
+    }
+    write_line(&mut out, &serde_json::json!({ "trace_digest": world.trace_digest() }))?;
+    out.flush().map_err(|error| format!("cannot write the trace: {error}"))
+}
+
+fn write_line(out: &mut impl Write, value: &impl Serialize) -> Result<(), String> {
+    serde_json::to_writer(&mut *out, value).map_err(|error| format!("cannot write the trace: {error}"))?;
+    out.write_all(b"\n").map_err(|error| format!("cannot write the trace: {error}"))
+}

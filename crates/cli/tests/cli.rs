@@ -1,0 +1,98 @@
+//! The `lab` binary as a user runs it.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn lab(arguments: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_lab")).args(arguments).output().expect("lab runs")
+}
+
+fn demo() -> String {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/demo.json");
+    root.to_string_lossy().into_owned()
+}
+
+fn last_line(output: &Output) -> serde_json::Value {
+    let text = String::from_utf8_lossy(&output.stdout);
+    serde_json::from_str(text.lines().last().expect("a trace has lines")).expect("lines are JSON")
+}
+
+/// Writes `text` to a fresh file in the target directory and returns its path.
+fn scratch_file(name: &str, text: &str) -> String {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("scratch file written");
+    path.to_string_lossy().into_owned()
+}
+
+#[test]
+fn run_prints_a_row_per_tick_and_the_same_digest_every_time() {
+    let first = lab(&["run", &demo(), "--ticks", "30"]);
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    let text = String::from_utf8_lossy(&first.stdout);
+    let rows: Vec<serde_json::Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(rows.len(), 31, "30 ticks and the digest");
+    for (tick, row) in rows[..30].iter().enumerate() {
+        assert_eq!(row["tick"], tick as u64);
+        assert!(row["instances"]["in_service"].is_u64());
+        assert!(row["events"].is_array());
+    }
+    let digest = last_line(&first)["trace_digest"].as_str().unwrap().to_owned();
+    assert!(digest.starts_with("sha256:") && digest.len() == 71);
+    assert_eq!(last_line(&lab(&["run", &demo(), "--ticks", "30"]))["trace_digest"], digest.as_str());
+    assert_ne!(last_line(&lab(&["run", &demo(), "--ticks", "31"]))["trace_digest"], digest.as_str());
+}
+
+#[test]
+fn run_without_ticks_stops_once_the_deploy_has_settled() {
+    let output = lab(&["run", &demo()]);
+    let text = String::from_utf8_lossy(&output.stdout);
+    let rows: Vec<serde_json::Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let last_row = &rows[rows.len() - 2];
+    assert_eq!(last_row["rollout_complete"], true);
+    let images = last_row["images"].as_object().unwrap();
+    assert_eq!(images.len(), 1, "one image left: {images:?}");
+    assert!(rows.iter().any(|row| row["events"].as_array().unwrap().iter().any(|e| e["kind"] == "rollout_complete")));
+}
+
+#[test]
+fn a_malformed_scenario_names_file_line_column_and_field() {
+    let path = scratch_file(
+        "bad-fleet.json",
+        "{\n  \"seed\": 1,\n  \"fleet_size\": -3,\n  \"image\": {\"base\": \"u\", \"app_version\": \"1\"}\n}\n",
+    );
+    let output = lab(&["run", &path]);
+    assert_eq!(output.status.code(), Some(2));
+    let message = String::from_utf8_lossy(&output.stderr);
+    assert!(message.contains("bad-fleet.json"), "{message}");
+    assert!(message.contains("line 3, column"), "{message}");
+    assert!(message.contains("field `fleet_size`"), "{message}");
+    assert!(!message.contains("panicked"), "{message}");
+}
+
+#[test]
+fn broken_json_and_bad_flags_exit_2_without_a_panic() {
+    let path = scratch_file("truncated.json", "{\n  \"seed\": 1,\n  \"fleet_size\": 3,\n");
+    let cases: Vec<Vec<&str>> = vec![
+        vec!["run", &path],
+        vec!["run", "/no/such/file.json"],
+        vec!["run", "--ticks", "many", "x.json"],
+        vec!["bench", "--instances", "0"],
+        vec!["fly"],
+    ];
+    for arguments in cases {
+        let output = lab(&arguments);
+        let message = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{arguments:?}: {message}");
+        assert!(message.starts_with("lab: ") && !message.contains("panicked"), "{message}");
+    }
+}
+
+#[test]
+fn bench_reports_ns_per_instance_tick() {
+    let output = lab(&["bench", "--instances", "200", "--ticks", "20"]);
+    assert!(output.status.success());
+    let report = last_line(&output);
+    assert_eq!(report["instances"], 200);
+    assert!(report["ns_per_instance_tick"].as_f64().unwrap() > 0.0);
+}
