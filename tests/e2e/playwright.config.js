@@ -15,6 +15,7 @@ module.exports = defineConfig({
   workers: 1, // two cores: parallel browsers would only make each test slower and flakier
   fullyParallel: false,
   timeout: 60_000,
+  expect: { timeout: 10_000 }, // wasm start-up on a busy 2-core machine can exceed the 5 s default
   retries: 0, // a flaky test is a bug in the test or the app; do not hide it
   forbidOnly: !!process.env.CI,
   use: {

@@ -36,7 +36,13 @@ try {
 
 createServer(async (req, res) => {
   // Query strings (?scenario=demo&ticks=40) are for the app, not for file lookup.
-  const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+  let path;
+  try {
+    path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+  } catch {
+    res.writeHead(400).end(); // malformed %-escape
+    return;
+  }
   let file = normalize(join(root, path.endsWith('/') ? path + 'index.html' : path));
   if (file !== root && !file.startsWith(root + sep)) {
     res.writeHead(403).end();

@@ -21,8 +21,11 @@ impl Limits {
     pub const REVISION_HISTORY: usize = 10;
     /// Fleet-level events kept for the event log.
     pub const HISTORY_CAPACITY: usize = 256;
-    /// Ticks a terminated instance stays visible before it is forgotten.
+    /// Ticks a terminated instance stays visible; shells hide it after this.
     pub const TERMINATED_SHOWN_TICKS: u64 = 6;
+    /// Terminated instances are forgotten in a sweep every this many ticks (a power of two), so a
+    /// busy fleet does not compact its instance list every tick.
+    pub const FORGET_SWEEP_TICKS: u64 = 8;
     /// Controller passes in one tick. Real strategies settle in a handful; the cap turns a bug
     /// into a stalled rollout instead of a hung page.
     pub const RECONCILE_PASSES_MAX: u32 = 64;
@@ -385,6 +388,9 @@ impl World {
                 }
                 push_event(events, history, tick, Event::InstanceInService { instance: instance.id });
             }
+        }
+        if tick % Limits::FORGET_SWEEP_TICKS != 0 {
+            return;
         }
         instances.retain(|instance| {
             !(instance.state == Lifecycle::Terminated

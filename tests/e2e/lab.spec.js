@@ -1,0 +1,165 @@
+// End-to-end checks of the lab page against its contract: data-* attributes on [data-testid=status],
+// the fleet table, and controls found by accessible name. Every wait is on a condition, never on time.
+const { test, expect } = require('@playwright/test');
+const { execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const REPO = path.resolve(__dirname, '../..');
+const DEMO = path.join(REPO, 'scenarios', 'demo.json');
+const LAB_BIN = process.env.LAB_BIN || path.join(REPO, 'target', 'release', 'lab');
+const ARTIFACTS = path.join(__dirname, 'test-results', 'artifacts');
+const DIGEST = /^sha256:[0-9a-f]{64}$/;
+
+// Read from the scenario, not hard-coded, so editing demo.json cannot silently invalidate the tests.
+function demoFleetSize() {
+  const size = JSON.parse(fs.readFileSync(DEMO, 'utf8')).fleet_size;
+  if (!Number.isInteger(size) || size < 1) throw new Error(`${DEMO}: no positive integer fleet_size`);
+  return size;
+}
+
+// `lab run` prints one JSON object per line; the last one carries the digest of the whole trace.
+function cliTraceDigest(ticks) {
+  const out = execFileSync(LAB_BIN, ['run', DEMO, '--ticks', String(ticks)], {
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  const last = out.trim().split('\n').pop();
+  const digest = JSON.parse(last).trace_digest;
+  expect(digest, `last line of lab run: ${last}`).toMatch(DIGEST);
+  return digest;
+}
+
+// Exact names: a substring match on "Play" would also hit e.g. "Replay".
+const button = (page, name) => page.getByRole('button', { name, exact: true });
+
+async function openLab(page, url = '/') {
+  await page.goto(url);
+  // data-ready is set once the wasm app has mounted; before that nothing else is meaningful.
+  await expect(page.locator('main#lab')).toHaveAttribute('data-ready', 'true');
+  return page.getByTestId('status');
+}
+
+async function showTable(page) {
+  await button(page, 'Show table').click();
+  await expect(button(page, 'Hide table')).toBeVisible();
+  return page.getByTestId('fleet-table').locator('tbody tr');
+}
+
+// One consistent snapshot of the table (read in a single evaluate, so a running simulation cannot
+// change rows between reads).
+function tableRows(page) {
+  return page.getByTestId('fleet-table').evaluate((table) =>
+    [...table.querySelectorAll('tbody tr')].map((tr) => ({
+      id: tr.dataset.instanceId,
+      image: tr.dataset.image,
+      state: tr.dataset.state,
+    })),
+  );
+}
+
+async function step(page, status) {
+  const before = Number(await status.getAttribute('data-tick'));
+  await button(page, 'Step one tick').click();
+  await expect(status).toHaveAttribute('data-tick', String(before + 1));
+}
+
+// A wasm panic or a failed fetch shows up here; collected for every test, checked after each.
+let problems;
+test.beforeEach(({ page }) => {
+  problems = [];
+  page.on('console', (msg) => msg.type() === 'error' && problems.push(`console: ${msg.text()}`));
+  page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+});
+test.afterEach(() => {
+  expect(problems, 'console errors / page errors').toEqual([]);
+});
+
+test('loads the demo fleet with no errors: every instance in service on one image', async ({ page }) => {
+  const fleetSize = demoFleetSize();
+  const status = await openLab(page);
+  await expect(status).toHaveAttribute('data-tick', '0');
+  await expect(button(page, 'Play')).toBeVisible(); // loads paused
+
+  const rows = await showTable(page);
+  await expect(rows).toHaveCount(fleetSize);
+  const snapshot = await tableRows(page);
+  expect(snapshot.map((r) => r.state)).toEqual(Array(fleetSize).fill('in_service'));
+  const images = new Set(snapshot.map((r) => r.image));
+  expect(images.size).toBe(1);
+  const [image] = images;
+  expect(image).toMatch(DIGEST);
+  await expect(status).toHaveAttribute('data-fleet-images', image);
+  await expect(status).toHaveAttribute('data-in-service', String(fleetSize));
+  await expect(status).toHaveAttribute('data-trace-digest', DIGEST);
+  expect(problems).toEqual([]);
+});
+
+test('build an image and roll it out to the whole fleet', async ({ page }) => {
+  const fleetSize = demoFleetSize();
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  const status = await openLab(page);
+  const running = await status.getAttribute('data-fleet-images');
+  expect(running).toMatch(DIGEST);
+
+  await page.getByLabel('App version').fill('9.9.9');
+  await button(page, 'Build image').click();
+  const built = page.getByTestId('built-digest');
+  await expect(built).toHaveText(/sha256:[0-9a-f]{64}/);
+  const digest = (await built.textContent()).match(/sha256:[0-9a-f]{64}/)[0];
+  expect(digest).not.toBe(running); // a new version must give a new content address
+
+  await page.getByTestId(`deploy-${digest.slice('sha256:'.length, 'sha256:'.length + 12)}`).click();
+
+  // Step by hand until the rollout is visibly under way: stepping cannot race past the moment the
+  // way free-running playback at speed 32 could.
+  await showTable(page);
+  for (let i = 0; ; i++) {
+    const states = (await tableRows(page)).map((r) => r.state);
+    if (states.includes('booting') || states.includes('draining')) break;
+    expect(i, 'instances booting or draining within 200 ticks of the deploy').toBeLessThan(200);
+    await step(page, status);
+  }
+  await expect(status).toHaveAttribute('data-rollout-complete', 'false');
+  await page.screenshot({ path: path.join(ARTIFACTS, 'mid-rollout.png'), fullPage: true });
+
+  await page.getByLabel('Speed').selectOption('32');
+  await button(page, 'Play').click();
+  await expect
+    .poll(
+      async () => [
+        await status.getAttribute('data-rollout-complete'),
+        await status.getAttribute('data-fleet-images'),
+      ],
+      { message: 'rollout completes onto the new image only', timeout: 45_000 },
+    )
+    .toEqual(['true', digest]);
+  // Pause so the table holds still for the checks and the screenshot.
+  await button(page, 'Pause').click();
+  await expect(button(page, 'Play')).toBeVisible();
+
+  const inService = (await tableRows(page)).filter((r) => r.state === 'in_service');
+  expect(inService).toHaveLength(fleetSize);
+  expect(inService.map((r) => r.image)).toEqual(Array(fleetSize).fill(digest));
+  await page.screenshot({ path: path.join(ARTIFACTS, 'after-deploy.png'), fullPage: true });
+});
+
+test('the browser and the CLI produce the same trace digest', async ({ page }) => {
+  const ticks = 40;
+  const first = cliTraceDigest(ticks);
+  expect(cliTraceDigest(ticks), 'two CLI runs agree').toBe(first);
+
+  const status = await openLab(page, `/?scenario=demo&ticks=${ticks}`);
+  await expect(status).toHaveAttribute('data-tick', String(ticks));
+  await expect(status).toHaveAttribute('data-trace-digest', first);
+  await expect(button(page, 'Play')).toBeVisible(); // stays paused
+});
+
+test('step advances one tick at a time and reset returns to tick 0', async ({ page }) => {
+  const status = await openLab(page);
+  await expect(status).toHaveAttribute('data-tick', '0');
+  for (let i = 0; i < 3; i++) await step(page, status);
+  await expect(status).toHaveAttribute('data-tick', '3');
+  await button(page, 'Reset').click();
+  await expect(status).toHaveAttribute('data-tick', '0');
+});
