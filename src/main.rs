@@ -1,1 +1,5 @@
-fn main() {}
+//! Entry point of the browser build.
+
+fn main() {
+    yew::Renderer::<lab_app::App>::new().render();
+}

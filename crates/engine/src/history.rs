@@ -10,13 +10,15 @@ use crate::EventRecord;
 pub struct EventHistory {
     records: VecDeque<EventRecord>,
     capacity: usize,
+    /// Records ever pushed, so each record has a stable sequence number.
+    pushed_total: u64,
 }
 
 impl EventHistory {
     /// An empty ring holding at most `capacity` records (at least one).
     pub fn with_capacity(capacity: usize) -> Self {
         let capacity = capacity.max(1);
-        Self { records: VecDeque::with_capacity(capacity), capacity }
+        Self { records: VecDeque::with_capacity(capacity), capacity, pushed_total: 0 }
     }
 
     /// Adds a record, forgetting the oldest when full.
@@ -25,6 +27,13 @@ impl EventHistory {
             self.records.pop_front();
         }
         self.records.push_back(record);
+        self.pushed_total += 1;
+    }
+
+    /// Records from oldest to newest, each with its sequence number (0 for the first ever pushed).
+    pub fn numbered(&self) -> impl DoubleEndedIterator<Item = (u64, &EventRecord)> {
+        let first = self.pushed_total - self.records.len() as u64;
+        self.records.iter().enumerate().map(move |(offset, record)| (first + offset as u64, record))
     }
 
     /// Records from oldest to newest.
@@ -62,5 +71,7 @@ mod tests {
         let ticks: Vec<u64> = history.iter().map(|r| r.tick).collect();
         assert_eq!(ticks, vec![2, 3, 4]);
         assert_eq!(history.capacity(), 3);
+        let numbers: Vec<u64> = history.numbered().map(|(n, _)| n).collect();
+        assert_eq!(numbers, vec![2, 3, 4]);
     }
 }

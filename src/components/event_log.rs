@@ -1,0 +1,40 @@
+//! The story so far: fleet-level events, newest first.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct LogEntry {
+    /// Stable across renders: the event's position in the run.
+    pub key: u64,
+    pub tick: u64,
+    pub text: AttrValue,
+    /// A class for the entry's kind, e.g. `rejected`.
+    pub kind: &'static str,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct EventLogProps {
+    pub entries: Rc<Vec<LogEntry>>,
+}
+
+#[component]
+pub fn EventLog(props: &EventLogProps) -> Html {
+    html! {
+        <section class="card log" aria-labelledby="log-title">
+            <h2 id="log-title">{"Event log"}</h2>
+            if props.entries.is_empty() {
+                <p class="muted">{"Nothing has happened yet. Build an image, deploy it, and press Play."}</p>
+            }
+            <ol role="log" class="events">
+                { for props.entries.iter().map(|entry| html! {
+                    <li key={entry.key} class={entry.kind}>
+                        <span class="event-tick">{ format!("t{}", entry.tick) }</span>
+                        <span>{ entry.text.clone() }</span>
+                    </li>
+                }) }
+            </ol>
+        </section>
+    }
+}

@@ -1,0 +1,46 @@
+//! The fleet canvas with its legend. The canvas is drawn by the render loop, not by Yew.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::components::GlyphIcon;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct LegendRow {
+    pub look: usize,
+    pub label: AttrValue,
+    pub count: u32,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct FleetViewProps {
+    pub canvas: NodeRef,
+    /// A sentence describing the whole picture, for screen readers.
+    pub summary: AttrValue,
+    pub legend: Rc<Vec<LegendRow>>,
+}
+
+#[component]
+pub fn FleetView(props: &FleetViewProps) -> Html {
+    html! {
+        <section class="card fleet" aria-labelledby="fleet-title">
+            <div class="card-head">
+                <h2 id="fleet-title">{"Fleet"}</h2>
+                <ul class="legend" aria-label="Images in the fleet">
+                    { for props.legend.iter().map(|row| html! {
+                        <li key={row.label.to_string()}><GlyphIcon look={row.look} />{ format!("{} × {}", row.label, row.count) }</li>
+                    }) }
+                </ul>
+            </div>
+            <canvas ref={props.canvas.clone()} class="fleet-canvas" role="img" aria-label={props.summary.clone()} />
+            <ul class="state-key" aria-label="How states are drawn">
+                <li><span class="key solid" />{"in service"}</li>
+                <li><span class="key outline" />{"pending: pulling the image"}</li>
+                <li><span class="key pale" />{"booting (bar fills)"}</li>
+                <li><span class="key striped" />{"draining (bar empties)"}</li>
+                <li><span class="key ghost" />{"terminated"}</li>
+            </ul>
+        </section>
+    }
+}

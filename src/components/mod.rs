@@ -1,0 +1,21 @@
+//! The page's parts, one component per file.
+
+mod controls;
+mod event_log;
+mod fleet_table;
+mod fleet_view;
+mod glyph_icon;
+mod image_builder;
+mod registry;
+mod rollout_panel;
+mod status_bar;
+
+pub use controls::Controls;
+pub use event_log::{EventLog, LogEntry};
+pub use fleet_table::{FleetTable, TableRow};
+pub use fleet_view::{FleetView, LegendRow};
+pub use glyph_icon::GlyphIcon;
+pub use image_builder::ImageBuilder;
+pub use registry::{Registry, RegistryRow};
+pub use rollout_panel::{RevisionBar, RolloutPanel};
+pub use status_bar::{StatusBar, StatusProps};

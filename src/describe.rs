@@ -1,0 +1,36 @@
+//! Events in words, for the event log and screen readers.
+
+use lab_engine::{Event, World};
+
+/// One sentence describing a fleet-level event.
+pub fn describe(event: &Event, world: &World) -> String {
+    let version = |digest| world.image(digest).map_or_else(String::new, |i| format!("v{}", i.spec.app_version));
+    match event {
+        Event::ImageBuilt { image, app_version, reused: false } => {
+            format!("Built image v{app_version} → {}", short(image))
+        }
+        Event::ImageBuilt { image, app_version, reused: true } => {
+            format!("Rebuilt v{app_version}: same spec, same digest {} — nothing new in the registry", short(image))
+        }
+        Event::RolloutStarted { revision, image } => {
+            format!("Rollout to revision {revision} ({}) started", version(*image))
+        }
+        Event::RolloutComplete { revision } => {
+            format!("Rollout complete: every instance runs revision {revision}")
+        }
+        Event::FleetResized { from, to } => format!("Fleet size changed from {from} to {to}"),
+        Event::RevisionScaled { revision, from, to } => {
+            format!("Revision {revision} scaled {from} → {to}")
+        }
+        Event::InstanceLaunched { instance, revision } => format!("{instance} launched for revision {revision}"),
+        Event::InstanceInService { instance } => format!("{instance} is in service"),
+        Event::InstanceDraining { instance } => format!("{instance} is draining"),
+        Event::InstanceTerminated { instance } => format!("{instance} terminated"),
+        Event::CommandRejected { reason } => format!("Refused: {reason}"),
+    }
+}
+
+/// `sha256:` and the short hex form.
+pub fn short(digest: &lab_engine::Digest) -> String {
+    format!("sha256:{}", digest.short())
+}

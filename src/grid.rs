@@ -1,0 +1,86 @@
+//! Where fleet tiles go on the canvas: big labelled tiles for a classroom-sized fleet, small
+//! colour-and-glyph tiles for a thousand instances.
+
+/// The geometry of the fleet grid, in CSS pixels.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Grid {
+    /// Tiles per row.
+    pub columns: u32,
+    /// Rows needed.
+    pub rows: u32,
+    /// A tile's side.
+    pub tile: f64,
+    /// Space between tiles.
+    pub gap: f64,
+    /// Space around the grid.
+    pub padding: f64,
+}
+
+/// The largest tile: room for a glyph and a version label.
+const TILE_MAX: f64 = 64.0;
+/// The smallest tile that still shows a colour clearly.
+const TILE_MIN: f64 = 5.0;
+/// Tiles at least this big carry a text label.
+pub const LABEL_TILE_MIN: f64 = 40.0;
+/// Tiles at least this big carry a glyph.
+pub const GLYPH_TILE_MIN: f64 = 9.0;
+/// The grid aims to fit in this height, so the page does not scroll for a big fleet.
+const HEIGHT_TARGET: f64 = 440.0;
+
+impl Grid {
+    /// Fits `slots` tiles into `width` CSS pixels.
+    pub fn fit(slots: u32, width: f64) -> Grid {
+        let slots = slots.max(1);
+        let padding = 12.0;
+        let inner = (width - 2.0 * padding).max(TILE_MIN);
+        let by_area = (inner * HEIGHT_TARGET / f64::from(slots)).sqrt() * 0.85;
+        let tile = by_area.clamp(TILE_MIN, TILE_MAX).floor();
+        let gap = (tile * 0.16).clamp(1.0, 8.0).round();
+        let columns = (((inner + gap) / (tile + gap)).floor() as u32).max(1);
+        let rows = slots.div_ceil(columns);
+        Grid { columns, rows, tile, gap, padding }
+    }
+
+    /// The CSS height the canvas needs.
+    pub fn height(&self) -> f64 {
+        2.0 * self.padding + f64::from(self.rows) * (self.tile + self.gap) - self.gap
+    }
+
+    /// Top-left corner of a slot.
+    pub fn origin(&self, slot: u32) -> (f64, f64) {
+        let (row, column) = (slot / self.columns, slot % self.columns);
+        (
+            self.padding + f64::from(column) * (self.tile + self.gap),
+            self.padding + f64::from(row) * (self.tile + self.gap),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_classroom_fleet_gets_big_labelled_tiles() {
+        let grid = Grid::fit(12, 700.0);
+        assert!(grid.tile >= LABEL_TILE_MIN, "{grid:?}");
+        assert!(grid.columns * grid.rows >= 12);
+    }
+
+    #[test]
+    fn a_thousand_instances_fit_without_scrolling() {
+        let grid = Grid::fit(1000, 700.0);
+        assert!(grid.columns * grid.rows >= 1000);
+        assert!(grid.height() <= HEIGHT_TARGET + 40.0, "{grid:?}");
+        assert!(grid.tile >= GLYPH_TILE_MIN, "{grid:?}");
+    }
+
+    #[test]
+    fn tiles_never_overlap_or_leave_the_width() {
+        for slots in [1, 7, 50, 333, 5000] {
+            let grid = Grid::fit(slots, 640.0);
+            let (x, _) = grid.origin(grid.columns - 1);
+            assert!(x + grid.tile <= 640.0 - grid.padding + 0.5, "{slots}: {grid:?}");
+        }
+    }
+}

@@ -1,0 +1,5 @@
+//! Hooks that connect the lab to the browser.
+
+mod use_render_loop;
+
+pub use use_render_loop::use_render_loop;

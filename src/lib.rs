@@ -1,0 +1,20 @@
+//! The Immutable Infrastructure Lab in the browser: a Yew shell over the pure `lab-engine`.
+//!
+//! Only this crate knows about the browser. Everything that can be tested without one (the state
+//! and its actions, the clock, the grid, slot layout, URL parsing) is plain Rust in its own module.
+
+mod app;
+mod clock;
+pub mod components;
+mod describe;
+mod grid;
+mod hooks;
+mod layout;
+mod paint;
+mod palette;
+mod query;
+mod scenarios;
+pub mod state;
+
+pub use app::App;
+pub use query::PageQuery;

@@ -1,0 +1,277 @@
+//! Draws the fleet on a canvas. Tiles are batched by colour so a thousand instances cost a handful
+//! of fill-style changes per frame, and nothing is drawn at all while the picture is unchanged.
+
+use lab_engine::{Instance, Lifecycle, Limits};
+use wasm_bindgen::JsCast;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+
+use crate::grid::{Grid, GLYPH_TILE_MIN, LABEL_TILE_MIN};
+use crate::layout::SlotLayout;
+use crate::palette::{self, Glyph, Look};
+use crate::state::Lab;
+
+/// One tile to draw this frame.
+#[derive(Clone, Copy)]
+struct Tile {
+    look: u8,
+    state: Lifecycle,
+    slot: u32,
+    /// 0..1 through the current state's wait (pull, boot, drain, fade).
+    progress: f64,
+    /// Index into the world's instance list, for labels.
+    instance: u32,
+}
+
+/// Keeps what the canvas needs between frames: slots, the last size, and a reused tile buffer.
+#[derive(Default)]
+pub struct FleetPainter {
+    layout: SlotLayout,
+    tiles: Vec<Tile>,
+    size: (u32, u32),
+    last_tick: Option<u64>,
+}
+
+impl FleetPainter {
+    /// Forgets slot positions (after a reset).
+    pub fn clear(&mut self) {
+        self.layout.clear();
+        self.last_tick = None;
+    }
+
+    /// Draws the fleet as of the last tick plus `fraction` of the next.
+    pub fn paint(&mut self, canvas: &HtmlCanvasElement, lab: &Lab, fraction: f64) {
+        let Some(context) = context_2d(canvas) else { return };
+        let world = &lab.world;
+        let now = world.now();
+        if self.last_tick.is_some_and(|last| last > now) {
+            self.layout.clear();
+        }
+        self.last_tick = Some(now);
+        let shown_tick = now.saturating_sub(1);
+        let slots = self.layout.update(world.instances(), shown_tick);
+
+        let css_width = f64::from(canvas.client_width().max(320));
+        let grid = Grid::fit(slots, css_width);
+        let css_height = grid.height().max(160.0);
+        let ratio = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).max(1.0);
+        let size = ((css_width * ratio) as u32, (css_height * ratio) as u32);
+        if self.size != size {
+            canvas.set_width(size.0);
+            canvas.set_height(size.1);
+            let _ = canvas.style().set_property("height", &format!("{css_height}px"));
+            self.size = size;
+        }
+        let _ = context.set_transform(ratio, 0.0, 0.0, ratio, 0.0, 0.0);
+        context.set_fill_style_str(palette::PAPER);
+        context.fill_rect(0.0, 0.0, css_width, css_height);
+
+        let time = now as f64 - 1.0 + fraction;
+        self.collect_tiles(lab, time);
+        draw_tiles(&context, &grid, &self.tiles, world.instances(), lab);
+    }
+
+    fn collect_tiles(&mut self, lab: &Lab, time: f64) {
+        let world = &lab.world;
+        self.tiles.clear();
+        let shown_tick = world.now().saturating_sub(1);
+        for (index, instance) in world.instances().iter().enumerate() {
+            let Some(slot) = self.layout.slot(instance.id) else { continue };
+            if !crate::layout::is_shown(instance, shown_tick) {
+                continue;
+            }
+            let look = image_look_index(lab, instance) as u8;
+            self.tiles.push(Tile { look, state: instance.state, slot, progress: progress(instance, time), instance: index as u32 });
+        }
+        // Group by colour, then by state, so each group sets its style once.
+        self.tiles.sort_unstable_by_key(|tile| (tile.look, tile.state));
+    }
+}
+
+/// The registry position of an instance's image, which picks its look.
+pub fn image_look_index(lab: &Lab, instance: &Instance) -> usize {
+    lab.world.images().iter().position(|image| image.digest == instance.image).unwrap_or(0)
+}
+
+fn progress(instance: &Instance, time: f64) -> f64 {
+    let span = |from: u64, to: u64| {
+        if to <= from {
+            1.0
+        } else {
+            ((time - from as f64) / (to - from) as f64).clamp(0.0, 1.0)
+        }
+    };
+    match instance.state {
+        Lifecycle::Pending => span(instance.launch_tick, instance.boot_tick),
+        Lifecycle::Booting => span(instance.boot_tick, instance.ready_tick),
+        Lifecycle::InService => 1.0,
+        Lifecycle::Draining => span(instance.state_since_tick, instance.stop_tick.unwrap_or(instance.state_since_tick)),
+        Lifecycle::Terminated => {
+            let stop = instance.stop_tick.unwrap_or(instance.state_since_tick);
+            span(stop, stop + Limits::TERMINATED_SHOWN_TICKS)
+        }
+    }
+}
+
+fn context_2d(canvas: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
+    canvas.get_context("2d").ok().flatten()?.dyn_into().ok()
+}
+
+fn draw_tiles(context: &CanvasRenderingContext2d, grid: &Grid, tiles: &[Tile], instances: &[Instance], lab: &Lab) {
+    let radius = (grid.tile * 0.18).max(1.0);
+    let mut start = 0;
+    while start < tiles.len() {
+        let (look_index, state) = (tiles[start].look, tiles[start].state);
+        let end = start + tiles[start..].iter().take_while(|t| t.look == look_index && t.state == state).count();
+        let group = &tiles[start..end];
+        let look = palette::look(usize::from(look_index));
+        match state {
+            Lifecycle::InService => {
+                fill_group(context, grid, group, radius, look.colour);
+                glyph_group(context, grid, group, look.glyph, palette::ON_COLOUR);
+            }
+            Lifecycle::Booting => {
+                fill_group(context, grid, group, radius, look.tint);
+                glyph_group(context, grid, group, look.glyph, look.colour);
+                bar_group(context, grid, group, look.colour, false);
+            }
+            Lifecycle::Pending => {
+                outline_group(context, grid, group, radius, look.colour, 1.0);
+                glyph_group(context, grid, group, look.glyph, look.tint);
+                bar_group(context, grid, group, palette::INK_MUTED, false);
+            }
+            Lifecycle::Draining => {
+                // Fades as it drains; the bar empties as in-flight requests finish.
+                for tile in group {
+                    context.set_global_alpha(1.0 - 0.6 * tile.progress);
+                    fill_group(context, grid, std::slice::from_ref(tile), radius, look.colour);
+                    stripe(context, grid, tile);
+                }
+                context.set_global_alpha(1.0);
+                bar_group(context, grid, group, palette::INK, true);
+            }
+            Lifecycle::Terminated => {
+                for tile in group {
+                    context.set_global_alpha(0.55 * (1.0 - tile.progress));
+                    outline_group(context, grid, std::slice::from_ref(tile), radius, palette::INK_MUTED, 1.0);
+                }
+                context.set_global_alpha(1.0);
+            }
+        }
+        if grid.tile >= LABEL_TILE_MIN && state != Lifecycle::Terminated {
+            label_group(context, grid, group, instances, lab, &look, state);
+        }
+        start = end;
+    }
+}
+
+fn fill_group(context: &CanvasRenderingContext2d, grid: &Grid, group: &[Tile], radius: f64, colour: &str) {
+    context.set_fill_style_str(colour);
+    context.begin_path();
+    for tile in group {
+        let (x, y) = grid.origin(tile.slot);
+        let _ = context.round_rect_with_f64(x, y, grid.tile, grid.tile, radius);
+    }
+    context.fill();
+}
+
+fn outline_group(context: &CanvasRenderingContext2d, grid: &Grid, group: &[Tile], radius: f64, colour: &str, width: f64) {
+    context.set_stroke_style_str(colour);
+    context.set_line_width(width.max(grid.tile / 32.0));
+    context.begin_path();
+    for tile in group {
+        let (x, y) = grid.origin(tile.slot);
+        let inset = 0.75;
+        let _ = context.round_rect_with_f64(x + inset, y + inset, grid.tile - 2.0 * inset, grid.tile - 2.0 * inset, radius);
+    }
+    context.stroke();
+}
+
+/// A diagonal band across a draining tile: the "leaving" pattern, visible without colour.
+fn stripe(context: &CanvasRenderingContext2d, grid: &Grid, tile: &Tile) {
+    let (x, y) = grid.origin(tile.slot);
+    let size = grid.tile;
+    context.set_stroke_style_str(palette::ON_COLOUR);
+    context.set_line_width((size / 8.0).max(1.0));
+    context.begin_path();
+    context.move_to(x + size * 0.15, y + size * 0.85);
+    context.line_to(x + size * 0.85, y + size * 0.15);
+    context.stroke();
+}
+
+fn glyph_group(context: &CanvasRenderingContext2d, grid: &Grid, group: &[Tile], glyph: Glyph, colour: &str) {
+    if grid.tile < GLYPH_TILE_MIN {
+        return;
+    }
+    let labelled = grid.tile >= LABEL_TILE_MIN;
+    let size = if labelled { grid.tile * 0.36 } else { grid.tile * 0.56 };
+    context.set_fill_style_str(colour);
+    context.begin_path();
+    for tile in group {
+        let (x, y) = grid.origin(tile.slot);
+        let centre_y = if labelled { y + grid.tile * 0.38 } else { y + grid.tile / 2.0 };
+        glyph_path(context, glyph, x + grid.tile / 2.0, centre_y, size / 2.0);
+    }
+    context.fill();
+}
+
+/// Adds a glyph of half-size `r` centred on (cx, cy) to the current path.
+fn glyph_path(context: &CanvasRenderingContext2d, glyph: Glyph, cx: f64, cy: f64, r: f64) {
+    let polygon = |points: &[(f64, f64)]| {
+        for (index, (px, py)) in points.iter().enumerate() {
+            if index == 0 {
+                context.move_to(cx + px * r, cy + py * r);
+            } else {
+                context.line_to(cx + px * r, cy + py * r);
+            }
+        }
+        context.close_path();
+    };
+    match glyph {
+        Glyph::Circle => {
+            context.move_to(cx + r, cy);
+            let _ = context.arc(cx, cy, r, 0.0, std::f64::consts::TAU);
+        }
+        Glyph::Square => polygon(&[(-0.85, -0.85), (0.85, -0.85), (0.85, 0.85), (-0.85, 0.85)]),
+        Glyph::Triangle => polygon(&[(0.0, -1.0), (1.0, 0.8), (-1.0, 0.8)]),
+        Glyph::Diamond => polygon(&[(0.0, -1.1), (1.1, 0.0), (0.0, 1.1), (-1.1, 0.0)]),
+        Glyph::Hexagon => polygon(&[(0.0, -1.0), (0.87, -0.5), (0.87, 0.5), (0.0, 1.0), (-0.87, 0.5), (-0.87, -0.5)]),
+        Glyph::Cross => polygon(&[
+            (-0.33, -1.0), (0.33, -1.0), (0.33, -0.33), (1.0, -0.33), (1.0, 0.33), (0.33, 0.33),
+            (0.33, 1.0), (-0.33, 1.0), (-0.33, 0.33), (-1.0, 0.33), (-1.0, -0.33), (-0.33, -0.33),
+        ]),
+    }
+}
+
+/// A progress bar along the bottom of each tile: filling while starting, emptying while draining.
+fn bar_group(context: &CanvasRenderingContext2d, grid: &Grid, group: &[Tile], colour: &str, emptying: bool) {
+    if grid.tile < GLYPH_TILE_MIN {
+        return;
+    }
+    let height = (grid.tile * 0.09).max(1.5);
+    let inset = grid.tile * 0.14;
+    context.set_fill_style_str(colour);
+    context.begin_path();
+    for tile in group {
+        let (x, y) = grid.origin(tile.slot);
+        let share = if emptying { 1.0 - tile.progress } else { tile.progress };
+        let width = (grid.tile - 2.0 * inset) * share;
+        context.rect(x + inset, y + grid.tile - inset - height, width, height);
+    }
+    context.fill();
+}
+
+fn label_group(context: &CanvasRenderingContext2d, grid: &Grid, group: &[Tile], instances: &[Instance], lab: &Lab, look: &Look, state: Lifecycle) {
+    let ink = match state {
+        Lifecycle::InService | Lifecycle::Draining => palette::ON_COLOUR,
+        _ => look.colour,
+    };
+    context.set_fill_style_str(ink);
+    context.set_text_align("center");
+    context.set_font(&format!("600 {}px system-ui, sans-serif", (grid.tile * 0.2).round()));
+    for tile in group {
+        let instance = &instances[tile.instance as usize];
+        let version = lab.world.image(instance.image).map_or("?", |image| image.spec.app_version.as_str());
+        let (x, y) = grid.origin(tile.slot);
+        let _ = context.fill_text(&format!("v{version}"), x + grid.tile / 2.0, y + grid.tile * 0.74);
+    }
+}

@@ -1,0 +1,66 @@
+//! What the page's URL asks for: `?scenario=<name>&ticks=<N>&fleet=<N>`.
+
+use lab_engine::Limits;
+
+/// The parsed query, plus the problems found in it (shown to the learner, never fatal).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PageQuery {
+    /// A built-in scenario's name.
+    pub scenario: Option<String>,
+    /// Run this many ticks before showing the page (for share links and tests).
+    pub ticks: Option<u64>,
+    /// Override the scenario's fleet size.
+    pub fleet: Option<u32>,
+    /// One sentence per parameter that could not be used.
+    pub problems: Vec<String>,
+}
+
+/// Most ticks a URL may ask to pre-run; keeps a hostile link from freezing the tab.
+pub const TICKS_MAX: u64 = 100_000;
+
+impl PageQuery {
+    /// Parses a query string such as `?scenario=demo&ticks=40`. Unknown keys are ignored.
+    pub fn parse(search: &str) -> Self {
+        let mut query = PageQuery::default();
+        for pair in search.trim_start_matches('?').split('&').filter(|p| !p.is_empty()) {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            match key {
+                "scenario" => query.scenario = Some(value.to_owned()),
+                "ticks" => match value.parse::<u64>() {
+                    Ok(ticks) if ticks <= TICKS_MAX => query.ticks = Some(ticks),
+                    _ => query.problems.push(format!("`ticks={value}` is not a number from 0 to {TICKS_MAX}; ignored")),
+                },
+                "fleet" => match value.parse::<u32>() {
+                    Ok(size) if (1..=Limits::FLEET_MAX).contains(&size) => query.fleet = Some(size),
+                    _ => query.problems.push(format!(
+                        "`fleet={value}` is not a fleet size from 1 to {}; ignored",
+                        Limits::FLEET_MAX
+                    )),
+                },
+                _ => {}
+            }
+        }
+        query
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_known_parameters() {
+        let query = PageQuery::parse("?scenario=demo&ticks=40&fleet=1000&utm=x");
+        assert_eq!(query.scenario.as_deref(), Some("demo"));
+        assert_eq!((query.ticks, query.fleet), (Some(40), Some(1000)));
+        assert!(query.problems.is_empty());
+    }
+
+    #[test]
+    fn reports_bad_values_instead_of_failing() {
+        let query = PageQuery::parse("?ticks=-1&fleet=0");
+        assert_eq!((query.ticks, query.fleet), (None, None));
+        assert_eq!(query.problems.len(), 2);
+        assert!(query.problems[0].contains("ticks=-1"));
+    }
+}

@@ -1,0 +1,35 @@
+//! Scenarios built into the page, by name.
+
+/// `(name, JSON)` for every built-in scenario. The files live in `scenarios/` so that the CLI runs
+/// exactly the same text.
+const BUILT_IN: &[(&str, &str)] = &[
+    ("sandbox", include_str!("../scenarios/sandbox.json")),
+    ("demo", include_str!("../scenarios/demo.json")),
+];
+
+/// The scenario a page opens with when the URL names none.
+pub const DEFAULT_NAME: &str = "sandbox";
+
+/// The JSON of a built-in scenario.
+pub fn by_name(name: &str) -> Option<&'static str> {
+    BUILT_IN.iter().find(|(known, _)| *known == name).map(|(_, text)| *text)
+}
+
+/// Names of every built-in scenario.
+pub fn names() -> impl Iterator<Item = &'static str> {
+    BUILT_IN.iter().map(|(name, _)| *name)
+}
+
+#[cfg(test)]
+mod tests {
+    use lab_engine::Scenario;
+
+    #[test]
+    fn every_built_in_scenario_parses() {
+        for name in super::names() {
+            let text = super::by_name(name).unwrap();
+            Scenario::from_json(text).unwrap_or_else(|error| panic!("{name}: {error}"));
+        }
+        assert!(super::by_name(super::DEFAULT_NAME).is_some());
+    }
+}
