@@ -65,7 +65,7 @@ ensure_e2e_packages() {
   local dir="$LAB_ROOT/tests/e2e"
   if [ ! -d "$dir/node_modules/@playwright/test" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
     say "installing the browser test packages (npm ci in tests/e2e)"
-    (cd "$dir" && npm ci --no-audit --no-fund --silent)
+    (cd "$dir" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --silent)
   fi
 }
 

@@ -7,14 +7,16 @@ const path = require('node:path');
 
 const REPO = path.resolve(__dirname, '../..');
 const DEMO = path.join(REPO, 'scenarios', 'demo.json');
+// The page opens the sandbox scenario when the URL names none.
+const SANDBOX = path.join(REPO, 'scenarios', 'sandbox.json');
 const LAB_BIN = process.env.LAB_BIN || path.join(REPO, 'target', 'release', 'lab');
 const ARTIFACTS = path.join(__dirname, 'test-results', 'artifacts');
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
 
-// Read from the scenario, not hard-coded, so editing demo.json cannot silently invalidate the tests.
-function demoFleetSize() {
-  const size = JSON.parse(fs.readFileSync(DEMO, 'utf8')).fleet_size;
-  if (!Number.isInteger(size) || size < 1) throw new Error(`${DEMO}: no positive integer fleet_size`);
+// Read from the scenario, not hard-coded, so editing the scenario cannot silently invalidate the tests.
+function defaultFleetSize() {
+  const size = JSON.parse(fs.readFileSync(SANDBOX, 'utf8')).fleet_size;
+  if (!Number.isInteger(size) || size < 1) throw new Error(`${SANDBOX}: no positive integer fleet_size`);
   return size;
 }
 
@@ -75,8 +77,8 @@ test.afterEach(() => {
   expect(problems, 'console errors / page errors').toEqual([]);
 });
 
-test('loads the demo fleet with no errors: every instance in service on one image', async ({ page }) => {
-  const fleetSize = demoFleetSize();
+test('loads the sandbox fleet with no errors: every instance in service on one image', async ({ page }) => {
+  const fleetSize = defaultFleetSize();
   const status = await openLab(page);
   await expect(status).toHaveAttribute('data-tick', '0');
   await expect(button(page, 'Play')).toBeVisible(); // loads paused
@@ -96,7 +98,7 @@ test('loads the demo fleet with no errors: every instance in service on one imag
 });
 
 test('build an image and roll it out to the whole fleet', async ({ page }) => {
-  const fleetSize = demoFleetSize();
+  const fleetSize = defaultFleetSize();
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   const status = await openLab(page);
   const running = await status.getAttribute('data-fleet-images');

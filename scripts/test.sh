@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Sets up what is missing and runs every test: the engine and CLI natively, the app's wasm tests in
+# headless Chromium, a release build checked against the size budget, and the Playwright suite against
+# that build. Every suite runs even if an earlier one fails; the summary says which failed.
+set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+set +e
+setup_test_tools || { echo "setup failed" >&2; exit 1; }
+cd "$LAB_ROOT"
+
+LOGS="$LAB_ROOT/target/test-logs"
+mkdir -p "$LOGS"
+# Release dist/ total, gzipped, must stay within this (html + js + wasm + css).
+SIZE_BUDGET_KB=300
+
+declare -a SUITES=() PASSED=() FAILED=() STATUS=()
+
+# Sums "test result: ok. N passed; M failed" lines of cargo's output.
+cargo_counts() {
+  awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i) ~ /^passed/) p += $(i-1); if ($(i) ~ /^failed/) f += $(i-1) } }
+       END { printf "%d %d\n", p, f }' "$1"
+}
+
+record() { # name passed failed exit-code
+  SUITES+=("$1"); PASSED+=("$2"); FAILED+=("$3")
+  if [ "$4" -eq 0 ] && [ "$3" -eq 0 ]; then STATUS+=("ok"); else STATUS+=("FAILED"); fi
+}
+
+say "native tests: engine, CLI and app (cargo test --workspace)"
+cargo test --workspace 2>&1 | tee "$LOGS/native.log"
+code=${PIPESTATUS[0]}
+read -r p f < <(cargo_counts "$LOGS/native.log")
+record "native (cargo test)" "$p" "$f" "$code"
+
+say "wasm tests in headless Chromium (cargo test --target wasm32-unknown-unknown)"
+CHROMEDRIVER=$(command -v chromedriver) \
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+  cargo test -p lab-app --target wasm32-unknown-unknown 2>&1 | tee "$LOGS/wasm.log"
+code=${PIPESTATUS[0]}
+read -r p f < <(cargo_counts "$LOGS/wasm.log")
+record "wasm (wasm-bindgen-test)" "$p" "$f" "$code"
+
+say "release build: the lab CLI and the page (trunk build --release)"
+build_ok=0
+cargo build --release -p lab-cli 2>&1 | tee "$LOGS/build.log" || build_ok=1
+[ "${PIPESTATUS[0]}" -eq 0 ] || build_ok=1
+trunk build --release 2>&1 | tee -a "$LOGS/build.log"
+[ "${PIPESTATUS[0]}" -eq 0 ] || build_ok=1
+size_bytes=0
+for file in dist/*.html dist/*.js dist/*.wasm dist/*.css; do
+  [ -f "$file" ] && size_bytes=$((size_bytes + $(gzip -9 -c "$file" | wc -c)))
+done
+size_kb=$(( (size_bytes + 1023) / 1024 ))
+size_failed=0
+if [ "$build_ok" -ne 0 ] || [ "$size_bytes" -eq 0 ] || [ "$size_kb" -gt "$SIZE_BUDGET_KB" ]; then size_failed=1; fi
+say "dist/ gzipped: ${size_kb} KB (budget ${SIZE_BUDGET_KB} KB)"
+record "release build + size ≤ ${SIZE_BUDGET_KB} KB gz (${size_kb} KB)" "$((1 - size_failed))" "$size_failed" "$build_ok"
+
+say "browser tests: Playwright in Chromium against dist/"
+(cd tests/e2e && LAB_BIN="$LAB_ROOT/target/release/lab" npx playwright test) 2>&1 | tee "$LOGS/e2e.log"
+code=${PIPESTATUS[0]}
+p=$(grep -oE '^ *[0-9]+ passed' "$LOGS/e2e.log" | tail -n 1 | grep -oE '[0-9]+' || true)
+f=$(grep -oE '^ *[0-9]+ failed' "$LOGS/e2e.log" | tail -n 1 | grep -oE '[0-9]+' || true)
+p=${p:-0}; f=${f:-0}
+# A run that crashed before reporting still counts as a failure.
+if [ "$code" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+record "browser (Playwright)" "$p" "$f" "$code"
+
+echo
+echo "Summary"
+total_passed=0; total_failed=0; exit_code=0
+for i in "${!SUITES[@]}"; do
+  printf '  %-52s %5s passed  %3s failed  %s\n' "${SUITES[$i]}" "${PASSED[$i]}" "${FAILED[$i]}" "${STATUS[$i]}"
+  total_passed=$((total_passed + PASSED[i])); total_failed=$((total_failed + FAILED[i]))
+  [ "${STATUS[$i]}" = ok ] || exit_code=1
+done
+echo "  logs: $LOGS"
+echo "$total_passed passed, $total_failed failed"
+exit "$exit_code"
