@@ -54,11 +54,30 @@ impl SlotLayout {
                 self.slot_of.insert(instance.id, (slot, generation));
             }
         }
+        let settled = instances.iter().filter(|i| is_shown(i, tick)).all(|i| i.state == Lifecycle::InService);
+        if settled {
+            self.close_gaps();
+        }
         // Free slots at the end of the grid are given back, so the grid shrinks with the fleet.
         while self.slot_count > 0 && self.free.remove(&(self.slot_count - 1)) {
             self.slot_count -= 1;
         }
         self.slot_count
+    }
+
+    /// Once nothing is moving, holes left by a rollout are filled from the end of the grid, so a
+    /// settled fleet is always drawn as one compact block.
+    fn close_gaps(&mut self) {
+        while let Some(&hole) = self.free.first() {
+            let last = self.slot_of.iter_mut().max_by_key(|(_, (slot, _))| *slot);
+            let Some((_, (slot, _))) = last else { return };
+            if *slot < hole {
+                return;
+            }
+            self.free.remove(&hole);
+            self.free.insert(*slot);
+            *slot = hole;
+        }
     }
 
     /// The slot of an instance shown in the last update.
@@ -103,6 +122,21 @@ mod tests {
         assert_eq!(layout.update(&fleet, 100), 3);
         assert_eq!(layout.slot(InstanceId(4)), Some(middle));
         assert_eq!(layout.slot(InstanceId(2)), None);
+    }
+
+    #[test]
+    fn a_settled_fleet_has_no_holes() {
+        let mut layout = SlotLayout::default();
+        let fleet: Vec<_> = (1..=4).map(|id| instance(id, Lifecycle::InService, None)).collect();
+        layout.update(&fleet, 0);
+        // 1 and 2 left while 5 was still booting: 5 took a hole, one hole remains.
+        let moving = vec![fleet[2].clone(), fleet[3].clone(), instance(5, Lifecycle::Booting, None)];
+        assert_eq!(layout.update(&moving, 100), 4);
+        let settled = vec![fleet[2].clone(), fleet[3].clone(), instance(5, Lifecycle::InService, None)];
+        assert_eq!(layout.update(&settled, 101), 3);
+        let mut slots: Vec<u32> = [3, 4, 5].iter().map(|id| layout.slot(InstanceId(*id)).unwrap()).collect();
+        slots.sort_unstable();
+        assert_eq!(slots, vec![0, 1, 2]);
     }
 
     #[test]
