@@ -27,6 +27,17 @@ ensure_wasm_target() {
   fi
 }
 
+# rustfmt and clippy ship with the machine's toolchain; if one is missing, try rustup once.
+ensure_lint_tools() {
+  for component in rustfmt clippy; do
+    local probe=fmt; [ "$component" = clippy ] && probe=clippy
+    if ! cargo "$probe" --version >/dev/null 2>&1; then
+      say "adding the $component component"
+      rustup component add "$component" || say "could not add $component; the lint step will report it"
+    fi
+  done
+}
+
 ensure_trunk() {
   if ! trunk --version 2>/dev/null | grep -qF "$TRUNK_VERSION"; then
     say "installing trunk $TRUNK_VERSION (a few minutes, once)"
@@ -81,6 +92,7 @@ setup_build_tools() {
 # What the full test run needs on top of that.
 setup_test_tools() {
   setup_build_tools
+  ensure_lint_tools
   ensure_chromium
   ensure_e2e_packages
 }

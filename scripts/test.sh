@@ -26,6 +26,14 @@ record() { # name passed failed exit-code
   if [ "$4" -eq 0 ] && [ "$3" -eq 0 ]; then STATUS+=("ok"); else STATUS+=("FAILED"); fi
 }
 
+say "lint: cargo fmt --check and clippy (warnings are errors)"
+lint_failed=0
+cargo fmt --all -- --check 2>&1 | tee "$LOGS/lint.log"
+[ "${PIPESTATUS[0]}" -eq 0 ] || lint_failed=1
+cargo clippy --workspace --all-targets --quiet -- -D warnings 2>&1 | tee -a "$LOGS/lint.log"
+[ "${PIPESTATUS[0]}" -eq 0 ] || lint_failed=1
+record "lint (rustfmt + clippy)" "$((1 - lint_failed))" "$lint_failed" 0
+
 say "native tests: engine, CLI and app (cargo test --workspace)"
 cargo test --workspace 2>&1 | tee "$LOGS/native.log"
 code=${PIPESTATUS[0]}

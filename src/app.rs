@@ -44,13 +44,18 @@ pub fn App() -> Html {
     let world = &lab.world;
     let snapshot = world.snapshot();
     let look_of = |digest: Digest| world.images().iter().position(|i| i.digest == digest).unwrap_or(0);
-    let version_of = |digest: Digest| world.image(digest).map_or_else(String::new, |i| i.spec.app_version.clone());
+    let version_of =
+        |digest: Digest| world.image(digest).map_or_else(String::new, |i| i.spec.app_version.clone());
 
     let fleet_images = snapshot.images.iter().map(|(d, _)| d.to_string()).collect::<Vec<_>>().join(",");
     let legend: Vec<LegendRow> = snapshot
         .images
         .iter()
-        .map(|(digest, count)| LegendRow { look: look_of(*digest), label: format!("v{}", version_of(*digest)).into(), count: *count })
+        .map(|(digest, count)| LegendRow {
+            look: look_of(*digest),
+            label: format!("v{}", version_of(*digest)).into(),
+            count: *count,
+        })
         .collect();
     let summary = format!(
         "Fleet of {} instances: {}.",
@@ -87,7 +92,10 @@ pub fn App() -> Html {
         .collect();
     let strategy = match world.strategy() {
         lab_engine::StrategySpec::Rolling(rolling) => {
-            format!("rolling update · max surge {} · max unavailable {}", rolling.max_surge, rolling.max_unavailable)
+            format!(
+                "rolling update · max surge {} · max unavailable {}",
+                rolling.max_surge, rolling.max_unavailable
+            )
         }
     };
     let entries: Vec<LogEntry> = world
@@ -127,7 +135,10 @@ pub fn App() -> Html {
             })
             .collect()
     });
-    let current_spec = world.image(world.target_revision().image).map(|i| i.spec.clone()).unwrap_or_else(|| world.images()[0].spec.clone());
+    let current_spec = world
+        .image(world.target_revision().image)
+        .map(|i| i.spec.clone())
+        .unwrap_or_else(|| world.images()[0].spec.clone());
 
     html! {
         <main id="lab" data-ready="true">

@@ -4,13 +4,17 @@ use lab_engine::{Event, World};
 
 /// One sentence describing a fleet-level event.
 pub fn describe(event: &Event, world: &World) -> String {
-    let version = |digest| world.image(digest).map_or_else(String::new, |i| format!("v{}", i.spec.app_version));
+    let version =
+        |digest| world.image(digest).map_or_else(String::new, |i| format!("v{}", i.spec.app_version));
     match event {
         Event::ImageBuilt { image, app_version, reused: false } => {
             format!("Built image v{app_version} → {}", short(image))
         }
         Event::ImageBuilt { image, app_version, reused: true } => {
-            format!("Rebuilt v{app_version}: same spec, same digest {} — nothing new in the registry", short(image))
+            format!(
+                "Rebuilt v{app_version}: same spec, same digest {} — nothing new in the registry",
+                short(image)
+            )
         }
         Event::RolloutStarted { revision, image } => {
             format!("Rollout to revision {revision} ({}) started", version(*image))
@@ -22,7 +26,9 @@ pub fn describe(event: &Event, world: &World) -> String {
         Event::RevisionScaled { revision, from, to } => {
             format!("Revision {revision} scaled {from} → {to}")
         }
-        Event::InstanceLaunched { instance, revision } => format!("{instance} launched for revision {revision}"),
+        Event::InstanceLaunched { instance, revision } => {
+            format!("{instance} launched for revision {revision}")
+        }
         Event::InstanceInService { instance } => format!("{instance} is in service"),
         Event::InstanceDraining { instance } => format!("{instance} is draining"),
         Event::InstanceTerminated { instance } => format!("{instance} terminated"),

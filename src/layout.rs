@@ -142,7 +142,8 @@ mod tests {
     #[test]
     fn terminated_instances_stay_shown_for_a_while_then_the_grid_shrinks() {
         let mut layout = SlotLayout::default();
-        let fleet = vec![instance(1, Lifecycle::InService, None), instance(2, Lifecycle::Terminated, Some(10))];
+        let fleet =
+            vec![instance(1, Lifecycle::InService, None), instance(2, Lifecycle::Terminated, Some(10))];
         assert_eq!(layout.update(&fleet, 11), 2);
         assert_eq!(layout.update(&fleet, 10 + Limits::TERMINATED_SHOWN_TICKS), 1);
     }

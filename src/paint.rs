@@ -5,7 +5,7 @@ use lab_engine::{Instance, Lifecycle, Limits};
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
-use crate::grid::{Grid, GLYPH_TILE_MIN, LABEL_TILE_MIN};
+use crate::grid::{GLYPH_TILE_MIN, Grid, LABEL_TILE_MIN};
 use crate::layout::SlotLayout;
 use crate::palette::{self, Glyph, Look};
 use crate::state::Lab;
@@ -80,7 +80,13 @@ impl FleetPainter {
                 continue;
             }
             let look = image_look_index(lab, instance) as u8;
-            self.tiles.push(Tile { look, state: instance.state, slot, progress: progress(instance, time), instance: index as u32 });
+            self.tiles.push(Tile {
+                look,
+                state: instance.state,
+                slot,
+                progress: progress(instance, time),
+                instance: index as u32,
+            });
         }
         // Group by colour, then by state, so each group sets its style once.
         self.tiles.sort_unstable_by_key(|tile| (tile.look, tile.state));
@@ -94,17 +100,15 @@ pub fn image_look_index(lab: &Lab, instance: &Instance) -> usize {
 
 fn progress(instance: &Instance, time: f64) -> f64 {
     let span = |from: u64, to: u64| {
-        if to <= from {
-            1.0
-        } else {
-            ((time - from as f64) / (to - from) as f64).clamp(0.0, 1.0)
-        }
+        if to <= from { 1.0 } else { ((time - from as f64) / (to - from) as f64).clamp(0.0, 1.0) }
     };
     match instance.state {
         Lifecycle::Pending => span(instance.launch_tick, instance.boot_tick),
         Lifecycle::Booting => span(instance.boot_tick, instance.ready_tick),
         Lifecycle::InService => 1.0,
-        Lifecycle::Draining => span(instance.state_since_tick, instance.stop_tick.unwrap_or(instance.state_since_tick)),
+        Lifecycle::Draining => {
+            span(instance.state_since_tick, instance.stop_tick.unwrap_or(instance.state_since_tick))
+        }
         Lifecycle::Terminated => {
             let stop = instance.stop_tick.unwrap_or(instance.state_since_tick);
             span(stop, stop + Limits::TERMINATED_SHOWN_TICKS)
@@ -116,12 +120,19 @@ fn context_2d(canvas: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
     canvas.get_context("2d").ok().flatten()?.dyn_into().ok()
 }
 
-fn draw_tiles(context: &CanvasRenderingContext2d, grid: &Grid, tiles: &[Tile], instances: &[Instance], lab: &Lab) {
+fn draw_tiles(
+    context: &CanvasRenderingContext2d,
+    grid: &Grid,
+    tiles: &[Tile],
+    instances: &[Instance],
+    lab: &Lab,
+) {
     let radius = (grid.tile * 0.18).max(1.0);
     let mut start = 0;
     while start < tiles.len() {
         let (look_index, state) = (tiles[start].look, tiles[start].state);
-        let end = start + tiles[start..].iter().take_while(|t| t.look == look_index && t.state == state).count();
+        let end =
+            start + tiles[start..].iter().take_while(|t| t.look == look_index && t.state == state).count();
         let group = &tiles[start..end];
         let look = palette::look(usize::from(look_index));
         match state {
@@ -174,14 +185,27 @@ fn fill_group(context: &CanvasRenderingContext2d, grid: &Grid, group: &[Tile], r
     context.fill();
 }
 
-fn outline_group(context: &CanvasRenderingContext2d, grid: &Grid, group: &[Tile], radius: f64, colour: &str, width: f64) {
+fn outline_group(
+    context: &CanvasRenderingContext2d,
+    grid: &Grid,
+    group: &[Tile],
+    radius: f64,
+    colour: &str,
+    width: f64,
+) {
     context.set_stroke_style_str(colour);
     context.set_line_width(width.max(grid.tile / 32.0));
     context.begin_path();
     for tile in group {
         let (x, y) = grid.origin(tile.slot);
         let inset = 0.75;
-        let _ = context.round_rect_with_f64(x + inset, y + inset, grid.tile - 2.0 * inset, grid.tile - 2.0 * inset, radius);
+        let _ = context.round_rect_with_f64(
+            x + inset,
+            y + inset,
+            grid.tile - 2.0 * inset,
+            grid.tile - 2.0 * inset,
+            radius,
+        );
     }
     context.stroke();
 }
@@ -234,10 +258,22 @@ fn glyph_path(context: &CanvasRenderingContext2d, glyph: Glyph, cx: f64, cy: f64
         Glyph::Square => polygon(&[(-0.85, -0.85), (0.85, -0.85), (0.85, 0.85), (-0.85, 0.85)]),
         Glyph::Triangle => polygon(&[(0.0, -1.0), (1.0, 0.8), (-1.0, 0.8)]),
         Glyph::Diamond => polygon(&[(0.0, -1.1), (1.1, 0.0), (0.0, 1.1), (-1.1, 0.0)]),
-        Glyph::Hexagon => polygon(&[(0.0, -1.0), (0.87, -0.5), (0.87, 0.5), (0.0, 1.0), (-0.87, 0.5), (-0.87, -0.5)]),
+        Glyph::Hexagon => {
+            polygon(&[(0.0, -1.0), (0.87, -0.5), (0.87, 0.5), (0.0, 1.0), (-0.87, 0.5), (-0.87, -0.5)])
+        }
         Glyph::Cross => polygon(&[
-            (-0.33, -1.0), (0.33, -1.0), (0.33, -0.33), (1.0, -0.33), (1.0, 0.33), (0.33, 0.33),
-            (0.33, 1.0), (-0.33, 1.0), (-0.33, 0.33), (-1.0, 0.33), (-1.0, -0.33), (-0.33, -0.33),
+            (-0.33, -1.0),
+            (0.33, -1.0),
+            (0.33, -0.33),
+            (1.0, -0.33),
+            (1.0, 0.33),
+            (0.33, 0.33),
+            (0.33, 1.0),
+            (-0.33, 1.0),
+            (-0.33, 0.33),
+            (-1.0, 0.33),
+            (-1.0, -0.33),
+            (-0.33, -0.33),
         ]),
     }
 }
@@ -260,7 +296,15 @@ fn bar_group(context: &CanvasRenderingContext2d, grid: &Grid, group: &[Tile], co
     context.fill();
 }
 
-fn label_group(context: &CanvasRenderingContext2d, grid: &Grid, group: &[Tile], instances: &[Instance], lab: &Lab, look: &Look, state: Lifecycle) {
+fn label_group(
+    context: &CanvasRenderingContext2d,
+    grid: &Grid,
+    group: &[Tile],
+    instances: &[Instance],
+    lab: &Lab,
+    look: &Look,
+    state: Lifecycle,
+) {
     let ink = match state {
         Lifecycle::InService | Lifecycle::Draining => palette::ON_COLOUR,
         _ => look.colour,

@@ -28,7 +28,9 @@ impl PageQuery {
                 "scenario" => query.scenario = Some(value.to_owned()),
                 "ticks" => match value.parse::<u64>() {
                     Ok(ticks) if ticks <= TICKS_MAX => query.ticks = Some(ticks),
-                    _ => query.problems.push(format!("`ticks={value}` is not a number from 0 to {TICKS_MAX}; ignored")),
+                    _ => query
+                        .problems
+                        .push(format!("`ticks={value}` is not a number from 0 to {TICKS_MAX}; ignored")),
                 },
                 "fleet" => match value.parse::<u32>() {
                     Ok(size) if (1..=Limits::FLEET_MAX).contains(&size) => query.fleet = Some(size),

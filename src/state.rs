@@ -59,7 +59,10 @@ impl Lab {
             Some(text) => (requested, text),
             None => {
                 let known: Vec<_> = scenarios::names().collect();
-                problems.push(format!("there is no scenario `{requested}` (try {}); opened the sandbox", known.join(", ")));
+                problems.push(format!(
+                    "there is no scenario `{requested}` (try {}); opened the sandbox",
+                    known.join(", ")
+                ));
                 (scenarios::DEFAULT_NAME, scenarios::by_name(scenarios::DEFAULT_NAME).unwrap_or_default())
             }
         };

@@ -16,7 +16,8 @@ pub struct GlyphIconProps {
 #[component]
 pub fn GlyphIcon(props: &GlyphIconProps) -> Html {
     let look = palette::look(props.look);
-    let (background, ink) = if props.pale { (look.tint, look.colour) } else { (look.colour, palette::ON_COLOUR) };
+    let (background, ink) =
+        if props.pale { (look.tint, look.colour) } else { (look.colour, palette::ON_COLOUR) };
     html! {
         <svg class="glyph-icon" viewBox="0 0 20 20" width="20" height="20" aria-hidden="true">
             <rect x="0" y="0" width="20" height="20" rx="4" fill={background} />

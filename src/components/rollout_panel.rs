@@ -28,7 +28,8 @@ pub struct RolloutPanelProps {
 
 #[component]
 pub fn RolloutPanel(props: &RolloutPanelProps) -> Html {
-    let scale = props.bars.iter().map(|b| b.live.max(b.desired)).chain([props.replicas, 1]).max().unwrap_or(1);
+    let scale =
+        props.bars.iter().map(|b| b.live.max(b.desired)).chain([props.replicas, 1]).max().unwrap_or(1);
     let percent = |count: u32| format!("width: {:.2}%", f64::from(count) * 100.0 / f64::from(scale));
     html! {
         <section class="card rollout" aria-labelledby="rollout-title">

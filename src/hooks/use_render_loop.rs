@@ -15,6 +15,15 @@ use crate::state::{Action, Lab};
 
 type FrameCallback = Closure<dyn FnMut(f64)>;
 
+/// Asks the browser to call `callback` before the next repaint, remembering the request's id.
+fn request_frame(callback: &RefCell<Option<FrameCallback>>, request_id: &Cell<i32>) {
+    if let (Some(window), Some(frame)) = (web_sys::window(), callback.borrow().as_ref())
+        && let Ok(id) = window.request_animation_frame(frame.as_ref().unchecked_ref())
+    {
+        request_id.set(id);
+    }
+}
+
 /// Runs the lab's clock and canvas for as long as the component lives. `redraw` re-renders the
 /// page's DOM parts; it is called only when a tick ran, never merely because a frame passed.
 #[hook]
@@ -43,11 +52,11 @@ pub fn use_render_loop(lab: Rc<RefCell<Lab>>, canvas: NodeRef, redraw: Callback<
                 last_world_tick = Some(world_tick);
                 // Paint while playing (bars move between ticks), once more when play stops,
                 // and whenever an action changed the picture; otherwise leave the canvas alone.
-                if lab.playing || was_playing || lab.dirty {
-                    if let Some(element) = canvas.cast::<HtmlCanvasElement>() {
-                        painter.paint(&element, &lab, if lab.playing { fraction } else { 0.0 });
-                        lab.dirty = false;
-                    }
+                if (lab.playing || was_playing || lab.dirty)
+                    && let Some(element) = canvas.cast::<HtmlCanvasElement>()
+                {
+                    painter.paint(&element, &lab, if lab.playing { fraction } else { 0.0 });
+                    lab.dirty = false;
                 }
                 was_playing = lab.playing;
                 ticks > 0
@@ -55,17 +64,9 @@ pub fn use_render_loop(lab: Rc<RefCell<Lab>>, canvas: NodeRef, redraw: Callback<
             if ran_ticks {
                 redraw.emit(());
             }
-            if let (Some(window), Some(frame)) = (web_sys::window(), next_frame.borrow().as_ref()) {
-                if let Ok(id) = window.request_animation_frame(frame.as_ref().unchecked_ref()) {
-                    next_request.set(id);
-                }
-            }
+            request_frame(&next_frame, &next_request);
         }));
-        if let (Some(window), Some(frame)) = (web_sys::window(), callback.borrow().as_ref()) {
-            if let Ok(id) = window.request_animation_frame(frame.as_ref().unchecked_ref()) {
-                request_id.set(id);
-            }
-        }
+        request_frame(&callback, &request_id);
         move || {
             if let Some(window) = web_sys::window() {
                 let _ = window.cancel_animation_frame(request_id.get());

@@ -52,7 +52,13 @@ fn run_without_ticks_stops_once_the_deploy_has_settled() {
     assert_eq!(last_row["rollout_complete"], true);
     let images = last_row["images"].as_object().unwrap();
     assert_eq!(images.len(), 1, "one image left: {images:?}");
-    assert!(rows.iter().any(|row| row["events"].as_array().unwrap().iter().any(|e| e["kind"] == "rollout_complete")));
+    assert!(
+        rows.iter().any(|row| row["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["kind"] == "rollout_complete"))
+    );
 }
 
 #[test]

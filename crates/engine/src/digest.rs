@@ -53,12 +53,10 @@ impl Digest {
 
     /// Parses `sha256:<64 hex>`.
     pub fn parse(text: &str) -> Result<Self, DigestParseError> {
-        let hex_part = text
-            .strip_prefix("sha256:")
-            .ok_or_else(|| DigestParseError::MissingPrefix(text.to_owned()))?;
+        let hex_part =
+            text.strip_prefix("sha256:").ok_or_else(|| DigestParseError::MissingPrefix(text.to_owned()))?;
         let mut bytes = [0u8; 32];
-        hex::decode_to_slice(hex_part, &mut bytes)
-            .map_err(|_| DigestParseError::BadHex(text.to_owned()))?;
+        hex::decode_to_slice(hex_part, &mut bytes).map_err(|_| DigestParseError::BadHex(text.to_owned()))?;
         Ok(Self(bytes))
     }
 }

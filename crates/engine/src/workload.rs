@@ -27,7 +27,8 @@ impl BusyFleet {
     pub fn new(instances: u32) -> Self {
         let instances = instances.clamp(1, crate::Limits::FLEET_MAX);
         let quarter = instances / 4;
-        let strategy = RollingUpdate::new(instances.div_ceil(4), quarter).unwrap_or(RollingUpdate::ONE_AT_A_TIME);
+        let strategy =
+            RollingUpdate::new(instances.div_ceil(4), quarter).unwrap_or(RollingUpdate::ONE_AT_A_TIME);
         let scenario = Scenario {
             name: "busy fleet".into(),
             seed: 1,

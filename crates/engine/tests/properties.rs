@@ -2,8 +2,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use lab_engine::{Command, ImageRef, ImageSpec, InstanceId, Lifecycle, Scenario, StrategySpec, World};
 use lab_engine::strategy::RollingUpdate;
+use lab_engine::{Command, ImageRef, ImageSpec, InstanceId, Lifecycle, Scenario, StrategySpec, World};
 use proptest::prelude::*;
 
 fn spec(version: u8) -> ImageSpec {
@@ -34,7 +34,15 @@ fn action() -> impl Strategy<Value = Action> {
     ]
 }
 
-fn scenario(seed: u64, fleet: u32, pull: u32, boot: u32, drain: u32, surge: u32, unavailable: u32) -> Scenario {
+fn scenario(
+    seed: u64,
+    fleet: u32,
+    pull: u32,
+    boot: u32,
+    drain: u32,
+    surge: u32,
+    unavailable: u32,
+) -> Scenario {
     Scenario {
         name: String::new(),
         seed,
@@ -43,7 +51,9 @@ fn scenario(seed: u64, fleet: u32, pull: u32, boot: u32, drain: u32, surge: u32,
         pull_ticks: pull,
         boot_ticks: boot.max(u32::from(pull == 0)),
         drain_ticks: drain,
-        strategy: StrategySpec::Rolling(RollingUpdate::new(surge, unavailable.max(u32::from(surge == 0))).unwrap()),
+        strategy: StrategySpec::Rolling(
+            RollingUpdate::new(surge, unavailable.max(u32::from(surge == 0))).unwrap(),
+        ),
         timeline: Vec::new(),
     }
 }
@@ -73,13 +83,13 @@ proptest! {
                 Action::Step(_) => None,
             };
             let before = world.snapshot();
-            if let Some(command) = command {
-                if world.apply(command).is_err() {
-                    // A refused command changes nothing a learner could see.
-                    let after = world.snapshot();
-                    prop_assert_eq!(before.revisions, after.revisions);
-                    prop_assert_eq!(before.replicas, after.replicas);
-                }
+            if let Some(command) = command
+                && world.apply(command).is_err()
+            {
+                // A refused command changes nothing a learner could see.
+                let after = world.snapshot();
+                prop_assert_eq!(before.revisions, after.revisions);
+                prop_assert_eq!(before.replicas, after.replicas);
             }
             let steps = if let Action::Step(n) = action { n } else { 1 };
             for _ in 0..steps {

@@ -4,7 +4,13 @@
 use lab_engine::{Event, Playback, Scenario, World};
 
 /// A scenario with `replicas` instances on v1 and a deploy of v2 at tick 0, R = `ready_ticks`, G = 0.
-fn rolling_scenario(replicas: u32, max_surge: u32, max_unavailable: u32, ready_ticks: u32, extra: &str) -> Scenario {
+fn rolling_scenario(
+    replicas: u32,
+    max_surge: u32,
+    max_unavailable: u32,
+    ready_ticks: u32,
+    extra: &str,
+) -> Scenario {
     let text = format!(
         r#"{{
   "seed": 1, "fleet_size": {replicas}, "pull_ticks": 0, "boot_ticks": {ready_ticks}, "drain_ticks": 0,

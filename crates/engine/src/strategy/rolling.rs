@@ -27,7 +27,9 @@ struct RawRollingUpdate {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum RollingUpdateError {
     /// Both limits are zero: the rollout could never make progress. Kubernetes' own wording.
-    #[error("spec.strategy.rollingUpdate.maxUnavailable: Invalid value: 0: may not be 0 when `maxSurge` is 0")]
+    #[error(
+        "spec.strategy.rollingUpdate.maxUnavailable: Invalid value: 0: may not be 0 when `maxSurge` is 0"
+    )]
     BothZero,
 }
 

@@ -1,12 +1,15 @@
 //! The world: a fleet, its revisions, the image registry, and the tick loop that moves them.
 
 use rand_chacha::ChaCha8Rng;
-use rand_core::{Rng, SeedableRng};
+use rand_core::SeedableRng;
+
+mod instances;
+mod invariants;
 
 use crate::strategy::RolloutFleet;
 use crate::{
-    Command, CommandError, Digest, Event, EventHistory, EventRecord, Image, ImageRef, ImageSpec,
-    Instance, InstanceId, Lifecycle, Revision, Scenario, Snapshot, StrategySpec,
+    Command, CommandError, Digest, Event, EventHistory, EventRecord, Image, ImageRef, ImageSpec, Instance,
+    Lifecycle, Revision, Scenario, Snapshot, StrategySpec,
 };
 
 /// The bounds on everything the world holds, so that no input can make it grow without limit.
@@ -71,11 +74,7 @@ pub struct World {
 impl World {
     /// A world at tick 0: the scenario's image built and its whole fleet in service.
     pub fn new(scenario: &Scenario) -> Self {
-        let image = Image {
-            digest: scenario.image.digest(),
-            spec: scenario.image.clone(),
-            built_tick: 0,
-        };
+        let image = Image { digest: scenario.image.digest(), spec: scenario.image.clone(), built_tick: 0 };
         let fleet_size = scenario.fleet_size;
         let mut world = World {
             seed: scenario.seed,
@@ -220,51 +219,12 @@ impl World {
     /// Whether nothing is in motion: the rollout is complete and no instance is starting or leaving.
     pub fn is_settled(&self) -> bool {
         self.rollout_complete
-            && self
-                .instances
-                .iter()
-                .all(|i| matches!(i.state, Lifecycle::InService | Lifecycle::Terminated))
+            && self.instances.iter().all(|i| matches!(i.state, Lifecycle::InService | Lifecycle::Terminated))
     }
 
     /// A plain summary for shells and traces.
     pub fn snapshot(&self) -> Snapshot {
         Snapshot::of(self)
-    }
-
-    /// Checks the world's invariants; the error says which one broke. Tests call it after every tick.
-    pub fn check_invariants(&self) -> Result<(), String> {
-        for revision in &self.revisions {
-            let mine = self.instances.iter().filter(|i| i.revision == revision.number);
-            let live = mine.clone().filter(|i| i.state.is_live()).count() as u32;
-            let available = mine.clone().filter(|i| i.state == Lifecycle::InService).count() as u32;
-            if (live, available) != (revision.live, revision.available) {
-                return Err(format!(
-                    "revision {} counts live {}/available {} but has {live}/{available}",
-                    revision.number, revision.live, revision.available
-                ));
-            }
-            if let Some(stray) = mine.clone().find(|i| i.image != revision.image) {
-                return Err(format!("{} runs an image its revision does not", stray.id));
-            }
-        }
-        for instance in &self.instances {
-            if !self.revisions.iter().any(|r| r.number == instance.revision) && instance.state.is_live() {
-                return Err(format!("{} belongs to no revision", instance.id));
-            }
-            let stopped = matches!(instance.state, Lifecycle::Draining | Lifecycle::Terminated);
-            if stopped != instance.stop_tick.is_some() {
-                return Err(format!("{} is {:?} with stop tick {:?}", instance.id, instance.state, instance.stop_tick));
-            }
-        }
-        if self.instances.windows(2).any(|pair| pair[0].id >= pair[1].id) {
-            return Err("instance ids are not strictly increasing".into());
-        }
-        let live: u32 = self.revisions.iter().map(|r| r.live).sum();
-        let counted = self.instances.iter().filter(|i| i.state.is_live()).count() as u32;
-        if live != counted {
-            return Err(format!("revisions count {live} live instances, the fleet has {counted}"));
-        }
-        Ok(())
     }
 
     fn build_image(&mut self, spec: ImageSpec) -> Result<Digest, CommandError> {
@@ -293,7 +253,8 @@ impl World {
                 .map(|image| image.digest)
                 .ok_or_else(unknown),
             ImageRef::Digest(prefix) => {
-                let mut matches = self.images.iter().filter(|image| image.digest.hex().starts_with(prefix.as_str()));
+                let mut matches =
+                    self.images.iter().filter(|image| image.digest.hex().starts_with(prefix.as_str()));
                 let first = matches.next().ok_or_else(unknown)?;
                 if matches.next().is_some() {
                     return Err(CommandError::AmbiguousImage { reference: reference.to_string() });
@@ -361,43 +322,6 @@ impl World {
         }
     }
 
-    fn advance_lifecycles(&mut self, tick: u64) {
-        let World { instances, revisions, events, history, .. } = self;
-        for instance in instances.iter_mut() {
-            let event = match instance.state {
-                Lifecycle::Pending if tick >= instance.boot_tick => {
-                    instance.state = Lifecycle::Booting;
-                    instance.state_since_tick = tick;
-                    None
-                }
-                Lifecycle::Draining if instance.stop_tick.is_some_and(|stop| tick >= stop) => {
-                    instance.state = Lifecycle::Terminated;
-                    instance.state_since_tick = tick;
-                    Some(Event::InstanceTerminated { instance: instance.id })
-                }
-                _ => None,
-            };
-            if let Some(event) = event {
-                push_event(events, history, tick, event);
-            }
-            if instance.state == Lifecycle::Booting && tick >= instance.ready_tick {
-                instance.state = Lifecycle::InService;
-                instance.state_since_tick = tick;
-                if let Some(revision) = revisions.iter_mut().find(|r| r.number == instance.revision) {
-                    revision.available += 1;
-                }
-                push_event(events, history, tick, Event::InstanceInService { instance: instance.id });
-            }
-        }
-        if tick % Limits::FORGET_SWEEP_TICKS != 0 {
-            return;
-        }
-        instances.retain(|instance| {
-            !(instance.state == Lifecycle::Terminated
-                && instance.stop_tick.is_some_and(|stop| tick >= stop + Limits::TERMINATED_SHOWN_TICKS))
-        });
-    }
-
     /// TM-3: strategy pass, then instance controller, until a pass changes nothing.
     fn reconcile(&mut self, tick: u64) {
         let strategy = self.strategy.clone();
@@ -420,107 +344,6 @@ impl World {
             if !rescaled && !resized {
                 return;
             }
-        }
-    }
-
-    /// The ReplicaSet controller: launches or removes instances until each revision has `desired`.
-    fn sync_instances(&mut self, tick: u64) -> bool {
-        let mut changed = false;
-        for index in 0..self.revisions.len() {
-            let Revision { desired, live, .. } = self.revisions[index];
-            for _ in live..desired {
-                self.launch(index, tick);
-                changed = true;
-            }
-            if live > desired {
-                self.remove_instances(index, live - desired, tick);
-                changed = true;
-            }
-        }
-        changed
-    }
-
-    /// Creates one instance of the revision at `revision_index`; returns its index in the fleet.
-    fn launch(&mut self, revision_index: usize, tick: u64) -> usize {
-        let revision = &mut self.revisions[revision_index];
-        revision.live += 1;
-        let id = InstanceId(self.next_instance_id);
-        self.next_instance_id += 1;
-        let boot_tick = tick + u64::from(self.timing.pull_ticks);
-        let ready_tick = boot_tick + u64::from(self.timing.boot_ticks);
-        let random = self.rng.next_u32().to_le_bytes();
-        let instance = Instance {
-            id,
-            revision: revision.number,
-            image: revision.image,
-            state: if boot_tick > tick { Lifecycle::Pending } else { Lifecycle::Booting },
-            // 10.0.0.0/16 with host parts 1..=254: a replacement rarely gets its old address back.
-            address: [10, 0, random[0], 1 + random[1] % 254],
-            launch_tick: tick,
-            boot_tick,
-            ready_tick,
-            state_since_tick: tick,
-            stop_tick: None,
-        };
-        let revision_number = revision.number;
-        self.instances.push(instance);
-        self.emit(Event::InstanceLaunched { instance: id, revision: revision_number });
-        self.instances.len() - 1
-    }
-
-    /// Removes `count` live instances of a revision, in TM-4 order: not ready before ready
-    /// (pending before booting), and among ready ones the most recently ready first.
-    fn remove_instances(&mut self, revision_index: usize, count: u32, tick: u64) {
-        let number = self.revisions[revision_index].number;
-        let World { instances, scratch_indices, .. } = self;
-        scratch_indices.clear();
-        scratch_indices.extend(
-            instances
-                .iter()
-                .enumerate()
-                .filter(|(_, i)| i.revision == number && i.state.is_live())
-                .map(|(index, _)| index as u32),
-        );
-        scratch_indices.sort_unstable_by_key(|&index| {
-            let instance = &instances[index as usize];
-            let rank = match instance.state {
-                Lifecycle::Pending => 0u8,
-                Lifecycle::Booting => 1,
-                _ => 2,
-            };
-            (rank, std::cmp::Reverse(instance.ready_tick), std::cmp::Reverse(instance.id))
-        });
-        for position in 0..count as usize {
-            let index = self.scratch_indices[position] as usize;
-            self.stop_instance(index, tick);
-        }
-    }
-
-    /// Takes an instance out of its revision. One in service drains first, so in-flight requests
-    /// finish; one that never entered service has nothing to drain and stops at once.
-    fn stop_instance(&mut self, index: usize, tick: u64) {
-        let drain_ticks = u64::from(self.timing.drain_ticks);
-        let instance = &mut self.instances[index];
-        let was_in_service = instance.state == Lifecycle::InService;
-        let revision = self
-            .revisions
-            .iter_mut()
-            .find(|r| r.number == instance.revision)
-            .expect("a live instance belongs to a tracked revision");
-        revision.live -= 1;
-        if was_in_service {
-            revision.available -= 1;
-        }
-        instance.state_since_tick = tick;
-        let id = instance.id;
-        if was_in_service && drain_ticks > 0 {
-            instance.state = Lifecycle::Draining;
-            instance.stop_tick = Some(tick + drain_ticks);
-            self.emit(Event::InstanceDraining { instance: id });
-        } else {
-            instance.state = Lifecycle::Terminated;
-            instance.stop_tick = Some(tick);
-            self.emit(Event::InstanceTerminated { instance: id });
         }
     }
 

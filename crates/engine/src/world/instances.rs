@@ -1,0 +1,147 @@
+//! The instance side of a tick: lifecycles advancing, and the ReplicaSet-like controller that
+//! launches and removes instances until each revision has what the strategy wants.
+
+use rand_core::Rng;
+
+use super::{Limits, World, push_event};
+use crate::{Event, Instance, InstanceId, Lifecycle, Revision};
+
+impl World {
+    pub(super) fn advance_lifecycles(&mut self, tick: u64) {
+        let World { instances, revisions, events, history, .. } = self;
+        for instance in instances.iter_mut() {
+            let event = match instance.state {
+                Lifecycle::Pending if tick >= instance.boot_tick => {
+                    instance.state = Lifecycle::Booting;
+                    instance.state_since_tick = tick;
+                    None
+                }
+                Lifecycle::Draining if instance.stop_tick.is_some_and(|stop| tick >= stop) => {
+                    instance.state = Lifecycle::Terminated;
+                    instance.state_since_tick = tick;
+                    Some(Event::InstanceTerminated { instance: instance.id })
+                }
+                _ => None,
+            };
+            if let Some(event) = event {
+                push_event(events, history, tick, event);
+            }
+            if instance.state == Lifecycle::Booting && tick >= instance.ready_tick {
+                instance.state = Lifecycle::InService;
+                instance.state_since_tick = tick;
+                if let Some(revision) = revisions.iter_mut().find(|r| r.number == instance.revision) {
+                    revision.available += 1;
+                }
+                push_event(events, history, tick, Event::InstanceInService { instance: instance.id });
+            }
+        }
+        if !tick.is_multiple_of(Limits::FORGET_SWEEP_TICKS) {
+            return;
+        }
+        instances.retain(|instance| {
+            !(instance.state == Lifecycle::Terminated
+                && instance.stop_tick.is_some_and(|stop| tick >= stop + Limits::TERMINATED_SHOWN_TICKS))
+        });
+    }
+
+    /// The ReplicaSet controller: launches or removes instances until each revision has `desired`.
+    pub(super) fn sync_instances(&mut self, tick: u64) -> bool {
+        let mut changed = false;
+        for index in 0..self.revisions.len() {
+            let Revision { desired, live, .. } = self.revisions[index];
+            for _ in live..desired {
+                self.launch(index, tick);
+                changed = true;
+            }
+            if live > desired {
+                self.remove_instances(index, live - desired, tick);
+                changed = true;
+            }
+        }
+        changed
+    }
+
+    /// Creates one instance of the revision at `revision_index`; returns its index in the fleet.
+    pub(super) fn launch(&mut self, revision_index: usize, tick: u64) -> usize {
+        let revision = &mut self.revisions[revision_index];
+        revision.live += 1;
+        let id = InstanceId(self.next_instance_id);
+        self.next_instance_id += 1;
+        let boot_tick = tick + u64::from(self.timing.pull_ticks);
+        let ready_tick = boot_tick + u64::from(self.timing.boot_ticks);
+        let random = self.rng.next_u32().to_le_bytes();
+        let instance = Instance {
+            id,
+            revision: revision.number,
+            image: revision.image,
+            state: if boot_tick > tick { Lifecycle::Pending } else { Lifecycle::Booting },
+            // 10.0.0.0/16 with host parts 1..=254: a replacement rarely gets its old address back.
+            address: [10, 0, random[0], 1 + random[1] % 254],
+            launch_tick: tick,
+            boot_tick,
+            ready_tick,
+            state_since_tick: tick,
+            stop_tick: None,
+        };
+        let revision_number = revision.number;
+        self.instances.push(instance);
+        self.emit(Event::InstanceLaunched { instance: id, revision: revision_number });
+        self.instances.len() - 1
+    }
+
+    /// Removes `count` live instances of a revision, in TM-4 order: not ready before ready
+    /// (pending before booting), and among ready ones the most recently ready first.
+    fn remove_instances(&mut self, revision_index: usize, count: u32, tick: u64) {
+        let number = self.revisions[revision_index].number;
+        let World { instances, scratch_indices, .. } = self;
+        scratch_indices.clear();
+        scratch_indices.extend(
+            instances
+                .iter()
+                .enumerate()
+                .filter(|(_, i)| i.revision == number && i.state.is_live())
+                .map(|(index, _)| index as u32),
+        );
+        scratch_indices.sort_unstable_by_key(|&index| {
+            let instance = &instances[index as usize];
+            let rank = match instance.state {
+                Lifecycle::Pending => 0u8,
+                Lifecycle::Booting => 1,
+                _ => 2,
+            };
+            (rank, std::cmp::Reverse(instance.ready_tick), std::cmp::Reverse(instance.id))
+        });
+        for position in 0..count as usize {
+            let index = self.scratch_indices[position] as usize;
+            self.stop_instance(index, tick);
+        }
+    }
+
+    /// Takes an instance out of its revision. One in service drains first, so in-flight requests
+    /// finish; one that never entered service has nothing to drain and stops at once.
+    fn stop_instance(&mut self, index: usize, tick: u64) {
+        let drain_ticks = u64::from(self.timing.drain_ticks);
+        let instance = &mut self.instances[index];
+        let was_in_service = instance.state == Lifecycle::InService;
+        let revision = self
+            .revisions
+            .iter_mut()
+            .find(|r| r.number == instance.revision)
+            .expect("a live instance belongs to a tracked revision");
+        revision.live -= 1;
+        if was_in_service {
+            revision.available -= 1;
+        }
+        instance.state_since_tick = tick;
+        let id = instance.id;
+        if was_in_service && drain_ticks > 0 {
+            instance.state = Lifecycle::Draining;
+            instance.stop_tick = Some(tick + drain_ticks);
+            self.emit(Event::InstanceDraining { instance: id });
+        } else {
+            instance.state = Lifecycle::Terminated;
+            instance.stop_tick = Some(tick);
+            self.emit(Event::InstanceTerminated { instance: id });
+        }
+    }
+}

@@ -1,0 +1,45 @@
+//! The world's invariants, checked by tests after every tick.
+
+use super::World;
+use crate::Lifecycle;
+
+impl World {
+    /// Checks the world's invariants; the error says which one broke. Tests call it after every tick.
+    pub fn check_invariants(&self) -> Result<(), String> {
+        for revision in &self.revisions {
+            let mine = self.instances.iter().filter(|i| i.revision == revision.number);
+            let live = mine.clone().filter(|i| i.state.is_live()).count() as u32;
+            let available = mine.clone().filter(|i| i.state == Lifecycle::InService).count() as u32;
+            if (live, available) != (revision.live, revision.available) {
+                return Err(format!(
+                    "revision {} counts live {}/available {} but has {live}/{available}",
+                    revision.number, revision.live, revision.available
+                ));
+            }
+            if let Some(stray) = mine.clone().find(|i| i.image != revision.image) {
+                return Err(format!("{} runs an image its revision does not", stray.id));
+            }
+        }
+        for instance in &self.instances {
+            if !self.revisions.iter().any(|r| r.number == instance.revision) && instance.state.is_live() {
+                return Err(format!("{} belongs to no revision", instance.id));
+            }
+            let stopped = matches!(instance.state, Lifecycle::Draining | Lifecycle::Terminated);
+            if stopped != instance.stop_tick.is_some() {
+                return Err(format!(
+                    "{} is {:?} with stop tick {:?}",
+                    instance.id, instance.state, instance.stop_tick
+                ));
+            }
+        }
+        if self.instances.windows(2).any(|pair| pair[0].id >= pair[1].id) {
+            return Err("instance ids are not strictly increasing".into());
+        }
+        let live: u32 = self.revisions.iter().map(|r| r.live).sum();
+        let counted = self.instances.iter().filter(|i| i.state.is_live()).count() as u32;
+        if live != counted {
+            return Err(format!("revisions count {live} live instances, the fleet has {counted}"));
+        }
+        Ok(())
+    }
+}
