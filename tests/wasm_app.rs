@@ -57,7 +57,8 @@ async fn the_page_steps_builds_deploys_and_lists_every_instance() {
     yew::scheduler::flush().await;
     // The builder starts from the running spec, so the build reuses the running image's digest:
     // the registry still holds one image and the deploy button for it stays disabled.
-    let built = document().query_selector("[data-testid=built-digest]").unwrap().unwrap().text_content().unwrap();
+    let built =
+        document().query_selector("[data-testid=built-digest]").unwrap().unwrap().text_content().unwrap();
     assert_eq!(status("data-fleet-images"), built);
     root.remove();
 }
