@@ -7,10 +7,14 @@ pub fn describe(event: &Event, world: &World) -> String {
     let version =
         |digest| world.image(digest).map_or_else(String::new, |i| format!("v{}", i.spec.app_version));
     match event {
-        Event::ImageBuilt { image, app_version, reused: false } => {
-            format!("Built image v{app_version} → {}", short(image))
+        Event::ImageBuilt { image, app_version, reused: false, layers_built, build_ticks } => {
+            let cached = lab_engine::LAYER_COUNT as u32 - layers_built;
+            format!(
+                "Built image v{app_version} → {} ({layers_built} layers built in {build_ticks} ticks, {cached} from cache)",
+                short(image)
+            )
         }
-        Event::ImageBuilt { image, app_version, reused: true } => {
+        Event::ImageBuilt { image, app_version, reused: true, .. } => {
             format!(
                 "Rebuilt v{app_version}: same spec, same digest {} — nothing new in the registry",
                 short(image)
@@ -26,8 +30,21 @@ pub fn describe(event: &Event, world: &World) -> String {
         Event::RevisionScaled { revision, from, to } => {
             format!("Revision {revision} scaled {from} → {to}")
         }
-        Event::InstanceLaunched { instance, revision } => {
-            format!("{instance} launched for revision {revision}")
+        Event::InstanceLaunched { instance, revision, image } => {
+            format!("{instance} launched for revision {revision} on {}", version(*image))
+        }
+        Event::TagMoved { tag, from: None, to } => format!("Tagged {} as `{tag}`", version(*to)),
+        Event::TagMoved { tag, from: Some(from), to } => {
+            format!("Tag `{tag}` moved from {} to {}", version(*from), version(*to))
+        }
+        Event::RegistryPolicyChanged { immutable_tags: true } => {
+            "Registry tags are now immutable: a tag can never be moved".to_owned()
+        }
+        Event::RegistryPolicyChanged { immutable_tags: false } => {
+            "Registry tags may be moved again".to_owned()
+        }
+        Event::ImagesCollected { removed, kept } => {
+            format!("Garbage collection deleted {removed} unused images and kept {kept}")
         }
         Event::InstanceInService { instance } => format!("{instance} is in service"),
         Event::InstanceDraining { instance } => format!("{instance} is draining"),

@@ -194,7 +194,7 @@ mod tests {
         let mut lab = lab();
         let running = lab.world.images()[0].digest;
         lab.reduce(Action::Deploy(running));
-        assert!(lab.notice.as_deref().unwrap().contains("already on"));
+        assert!(lab.notice.as_deref().unwrap().contains("launch template already is"));
         assert!(lab.world.rollout_complete());
     }
 

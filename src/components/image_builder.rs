@@ -10,7 +10,7 @@ use yew::prelude::*;
 use crate::describe::short;
 
 /// Packages the builder lets the learner edit; others are carried over unchanged.
-const EDITABLE_PACKAGES: [&str; 2] = ["openssl", "nodejs"];
+const EDITABLE_PACKAGES: [&str; 2] = ["openssl", "curl"];
 
 #[derive(Properties, PartialEq)]
 pub struct ImageBuilderProps {

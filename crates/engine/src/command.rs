@@ -13,11 +13,27 @@ use crate::{Digest, ImageSpec, SpecError};
 pub enum Command {
     /// Build an image from a spec and push it to the registry.
     BuildImage(ImageSpec),
-    /// Roll the fleet out to an image already in the registry.
+    /// Roll the fleet out to an image already in the registry. The reference becomes the launch
+    /// template: a digest pins every future instance to that image; a tag is looked up again at each
+    /// launch, so if the tag moves, later instances run a different image.
     Deploy {
-        /// Which image: a digest (or its unique prefix) or an application version.
+        /// Which image: a digest (or its unique prefix) or a tag such as `v1.4.2` or `latest`.
         image: ImageRef,
     },
+    /// Point a tag at an image.
+    Tag {
+        /// The tag, e.g. `production`.
+        tag: String,
+        /// The image it should name.
+        image: ImageRef,
+    },
+    /// Refuse (or again allow) moving a tag that already names an image.
+    SetImmutableTags {
+        /// Whether tags are immutable.
+        enabled: bool,
+    },
+    /// Delete every image no instance, revision or environment uses.
+    CollectGarbage,
     /// Change how many instances the fleet should run.
     Scale {
         /// The new fleet size.
@@ -26,12 +42,36 @@ pub enum Command {
 }
 
 /// How a command names an image.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum ImageRef {
     /// `sha256:` and at least twelve hex characters: a digest or a unique prefix of one.
     Digest(String),
-    /// The application version of the most recently built image that carries it.
-    Version(String),
+    /// A tag such as `v1.4.2`, `v1.4.2-3f9c2ab`, `production` or `latest`.
+    Tag(String),
+}
+
+/// Longest tag the registry accepts (the Docker limit).
+const TAG_LEN_MAX: usize = 128;
+
+/// Docker's tag syntax: a letter, digit or `_`, then up to 127 of letters, digits, `_`, `.` and `-`.
+pub fn is_valid_tag(tag: &str) -> bool {
+    let mut chars = tag.chars();
+    let first_ok = chars.next().is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
+    first_ok
+        && tag.len() <= TAG_LEN_MAX
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
+}
+
+/// The semantic-version tag of an application version (`1.4.2` → `v1.4.2`); characters tags
+/// cannot hold become `_`.
+pub fn tag_for_version(app_version: &str) -> String {
+    let cleaned: String = app_version
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-') { c } else { '_' })
+        .collect();
+    let mut tag = format!("v{cleaned}");
+    tag.truncate(TAG_LEN_MAX);
+    tag
 }
 
 impl ImageRef {
@@ -40,7 +80,18 @@ impl ImageRef {
         ImageRef::Digest(digest.hex())
     }
 
-    fn parse(text: &str) -> Result<Self, String> {
+    /// Names an image by tag.
+    pub fn tag(tag: &str) -> Self {
+        ImageRef::Tag(tag.to_owned())
+    }
+
+    /// Whether future launches may resolve to a different image (a tag can move; a digest cannot).
+    pub fn is_floating(&self) -> bool {
+        matches!(self, ImageRef::Tag(_))
+    }
+
+    /// Reads `sha256:<hex>` or a tag.
+    pub fn parse(text: &str) -> Result<Self, String> {
         if let Some(hex_part) = text.strip_prefix("sha256:") {
             let hex_ok = hex_part.chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase());
             if !hex_ok || !(Digest::SHORT_HEX_LEN..=64).contains(&hex_part.len()) {
@@ -50,10 +101,12 @@ impl ImageRef {
             }
             return Ok(ImageRef::Digest(hex_part.to_owned()));
         }
-        if text.is_empty() || text.len() > 128 || text.chars().any(char::is_whitespace) {
-            return Err(format!("`{text}` is neither a digest nor an application version"));
+        if !is_valid_tag(text) {
+            return Err(format!(
+                "`{text}` is neither a digest nor a valid tag (letters, digits, `_`, `.` and `-`, not starting with `.` or `-`, at most {TAG_LEN_MAX})"
+            ));
         }
-        Ok(ImageRef::Version(text.to_owned()))
+        Ok(ImageRef::Tag(text.to_owned()))
     }
 }
 
@@ -61,9 +114,17 @@ impl fmt::Display for ImageRef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ImageRef::Digest(hex_part) => write!(f, "sha256:{hex_part}"),
-            ImageRef::Version(version) => f.write_str(version),
+            ImageRef::Tag(tag) => f.write_str(tag),
         }
     }
+}
+
+/// Serializes any `Display` value as its text.
+pub(crate) fn serialize_display<T: fmt::Display, S: Serializer>(
+    value: &T,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.collect_str(value)
 }
 
 impl Serialize for ImageRef {
@@ -103,11 +164,29 @@ pub enum CommandError {
         /// What the command asked for.
         reference: String,
     },
-    /// The fleet already runs (or is rolling out to) that image.
-    #[error("the fleet is already on {image:?}; nothing to deploy")]
+    /// The launch template already names that image: nothing changes, so nothing rolls out.
+    #[error(
+        "the fleet's launch template already is `{reference}`; nothing to deploy (a moved tag does not start a rollout: deploy by digest)"
+    )]
     AlreadyTarget {
-        /// The current target image.
-        image: Digest,
+        /// The current launch reference.
+        reference: String,
+    },
+    /// A tag is not valid tag syntax.
+    #[error(
+        "`{tag}` is not a valid tag: use letters, digits, `_`, `.` and `-`, starting with a letter, digit or `_`"
+    )]
+    InvalidTag {
+        /// The offending tag.
+        tag: String,
+    },
+    /// The registry's tags are immutable and this one already names another image.
+    #[error("tag `{tag}` already names {current:?} and this registry's tags are immutable; use a new tag")]
+    TagImmutable {
+        /// The tag.
+        tag: String,
+        /// What it names.
+        current: Digest,
     },
     /// The requested fleet size is outside what the lab simulates.
     #[error("a fleet of {requested} is outside 0..={max}")]

@@ -16,6 +16,31 @@ pub enum Event {
         app_version: String,
         /// True when the registry already held this exact digest.
         reused: bool,
+        /// Layers built (the rest came from the build cache).
+        layers_built: u32,
+        /// Build time of those layers.
+        build_ticks: u32,
+    },
+    /// A tag now names another image (or a new tag was set).
+    TagMoved {
+        /// The tag.
+        tag: String,
+        /// What it named before, if anything.
+        from: Option<Digest>,
+        /// What it names now.
+        to: Digest,
+    },
+    /// The registry's tag policy changed.
+    RegistryPolicyChanged {
+        /// Whether tags are now immutable.
+        immutable_tags: bool,
+    },
+    /// Unused images were deleted.
+    ImagesCollected {
+        /// Images deleted.
+        removed: u32,
+        /// Images kept because something uses them.
+        kept: u32,
     },
     /// A deploy made `revision` the rollout target.
     RolloutStarted {
@@ -51,6 +76,8 @@ pub enum Event {
         instance: InstanceId,
         /// Its revision.
         revision: u32,
+        /// The image it runs (with a floating launch template, not always the revision's).
+        image: Digest,
     },
     /// An instance became ready and joined the load balancer.
     InstanceInService {

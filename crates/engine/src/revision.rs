@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::Digest;
+use crate::{Digest, ImageRef};
 
 /// A rollout target and the counts a strategy reasons with.
 ///
@@ -12,8 +12,12 @@ use crate::Digest;
 pub struct Revision {
     /// Increases with every rollout; a rollback re-adopts an old revision under a new number.
     pub number: u32,
-    /// The image every instance of this revision runs.
+    /// The image the launch template named when the revision was created.
     pub image: Digest,
+    /// The launch template's image reference: a digest pins every instance to `image`; a tag is
+    /// looked up at each launch, so instances launched after the tag moves run another image.
+    #[serde(serialize_with = "crate::command::serialize_display")]
+    pub launch: ImageRef,
     /// How many instances the strategy wants (the ReplicaSet's spec.replicas).
     pub desired: u32,
     /// Instances pending, booting or in service (draining ones no longer count).

@@ -23,9 +23,13 @@ pub struct Scenario {
     pub fleet_size: u32,
     /// The image the starting fleet runs.
     pub image: ImageSpec,
-    /// Ticks a new instance spends pulling its image.
-    #[serde(default = "default_pull_ticks", deserialize_with = "delay_ticks")]
-    pub pull_ticks: u32,
+    /// Ticks a new instance spends pulling its image. Without it the pull takes as long as the
+    /// image's size needs at `pull_mb_per_tick`, so a bloated image visibly deploys slower.
+    #[serde(default, deserialize_with = "optional_delay_ticks")]
+    pub pull_ticks: Option<u32>,
+    /// Network speed for pulls, in MB per tick.
+    #[serde(default = "default_pull_mb_per_tick", deserialize_with = "pull_speed")]
+    pub pull_mb_per_tick: u32,
     /// Ticks a new instance spends booting after the pull.
     #[serde(default = "default_boot_ticks", deserialize_with = "delay_ticks")]
     pub boot_ticks: u32,
@@ -35,9 +39,25 @@ pub struct Scenario {
     /// How deploys replace instances.
     #[serde(default)]
     pub strategy: StrategySpec,
+    /// A tag the starting fleet's launch template uses instead of the image's digest (e.g.
+    /// `latest`): later launches look it up again.
+    #[serde(default, deserialize_with = "launch_tag")]
+    pub launch_reference: Option<String>,
+    /// Registry settings.
+    #[serde(default)]
+    pub registry: RegistrySettings,
     /// Commands and the ticks they are applied at.
     #[serde(default, deserialize_with = "timeline")]
     pub timeline: Vec<TimedCommand>,
+}
+
+/// How the registry treats tags.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegistrySettings {
+    /// Refuse to move a tag that already names an image.
+    #[serde(default)]
+    pub immutable_tags: bool,
 }
 
 /// A command scheduled at a tick (applied just before that tick runs).
@@ -50,8 +70,8 @@ pub struct TimedCommand {
     pub command: Command,
 }
 
-fn default_pull_ticks() -> u32 {
-    1
+fn default_pull_mb_per_tick() -> u32 {
+    100
 }
 fn default_boot_ticks() -> u32 {
     2
@@ -80,6 +100,28 @@ fn delay_ticks<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u32, D::Err
         )));
     }
     Ok(ticks)
+}
+
+fn optional_delay_ticks<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<u32>, D::Error> {
+    delay_ticks(deserializer).map(Some)
+}
+
+fn pull_speed<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u32, D::Error> {
+    let speed = u32::deserialize(deserializer)?;
+    if !(1..=100_000).contains(&speed) {
+        return Err(serde::de::Error::custom(format!(
+            "pull_mb_per_tick must be between 1 and 100000, got {speed}"
+        )));
+    }
+    Ok(speed)
+}
+
+fn launch_tag<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
+    let tag = String::deserialize(deserializer)?;
+    if !crate::is_valid_tag(&tag) {
+        return Err(serde::de::Error::custom(format!("`{tag}` is not a valid tag")));
+    }
+    Ok(Some(tag))
 }
 
 fn timeline<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<TimedCommand>, D::Error> {
@@ -115,6 +157,24 @@ impl fmt::Display for ScenarioError {
 impl std::error::Error for ScenarioError {}
 
 impl Scenario {
+    /// A scenario with every optional field at its default and an empty timeline.
+    pub fn new(seed: u64, fleet_size: u32, image: ImageSpec) -> Self {
+        Scenario {
+            name: String::new(),
+            seed,
+            fleet_size,
+            image,
+            pull_ticks: None,
+            pull_mb_per_tick: default_pull_mb_per_tick(),
+            boot_ticks: default_boot_ticks(),
+            drain_ticks: default_drain_ticks(),
+            strategy: StrategySpec::default(),
+            launch_reference: None,
+            registry: RegistrySettings::default(),
+            timeline: Vec::new(),
+        }
+    }
+
     /// Reads a scenario from JSON text, naming the line, column and field of the first problem.
     pub fn from_json(text: &str) -> Result<Self, ScenarioError> {
         let mut deserializer = serde_json::Deserializer::from_str(text);
@@ -134,7 +194,7 @@ impl Scenario {
             field: ".".into(),
             message: strip_position(&error.to_string()),
         })?;
-        if scenario.pull_ticks + scenario.boot_ticks == 0 {
+        if scenario.pull_ticks == Some(0) && scenario.boot_ticks == 0 {
             return Err(ScenarioError {
                 line: 0,
                 column: 0,
@@ -172,7 +232,7 @@ mod tests {
     #[test]
     fn minimal_scenario_takes_defaults() {
         let scenario = Scenario::from_json(MINIMAL).unwrap();
-        assert_eq!((scenario.pull_ticks, scenario.boot_ticks, scenario.drain_ticks), (1, 2, 2));
+        assert_eq!((scenario.pull_ticks, scenario.boot_ticks, scenario.drain_ticks), (None, 2, 2));
         assert_eq!(scenario.strategy, StrategySpec::default());
         assert!(scenario.timeline.is_empty());
     }

@@ -54,11 +54,27 @@ fn hash_event(hasher: &mut Sha256, event: &Event) {
         hasher.update(value.as_bytes());
     };
     match event {
-        Event::ImageBuilt { image, app_version, reused } => {
+        Event::ImageBuilt { image, app_version, reused, layers_built, build_ticks } => {
             hasher.update([0]);
             hasher.update(image.as_bytes());
             text(hasher, app_version);
             hasher.update([u8::from(*reused)]);
+            hasher.update(layers_built.to_le_bytes());
+            hasher.update(build_ticks.to_le_bytes());
+        }
+        Event::TagMoved { tag, from, to } => {
+            hasher.update([10]);
+            text(hasher, tag);
+            hasher.update(from.map_or([0u8; 32], |d| *d.as_bytes()));
+            hasher.update(to.as_bytes());
+        }
+        Event::RegistryPolicyChanged { immutable_tags } => {
+            hasher.update([11, u8::from(*immutable_tags)]);
+        }
+        Event::ImagesCollected { removed, kept } => {
+            hasher.update([12]);
+            hasher.update(removed.to_le_bytes());
+            hasher.update(kept.to_le_bytes());
         }
         Event::RolloutStarted { revision, image } => {
             hasher.update([1]);
@@ -80,10 +96,11 @@ fn hash_event(hasher: &mut Sha256, event: &Event) {
             hasher.update(from.to_le_bytes());
             hasher.update(to.to_le_bytes());
         }
-        Event::InstanceLaunched { instance, revision } => {
+        Event::InstanceLaunched { instance, revision, image } => {
             hasher.update([5]);
             hasher.update(instance.0.to_le_bytes());
             hasher.update(revision.to_le_bytes());
+            hasher.update(image.as_bytes());
         }
         Event::InstanceInService { instance } => {
             hasher.update([6]);

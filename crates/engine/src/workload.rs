@@ -14,12 +14,9 @@ pub struct BusyFleet {
 }
 
 fn spec(app_version: &str) -> ImageSpec {
-    ImageSpec {
-        base: "ubuntu-22.04".into(),
-        packages: BTreeMap::from([("openssl".into(), "3.0.13".into()), ("nodejs".into(), "20.9.0".into())]),
-        app_version: app_version.into(),
-        config: BTreeMap::new(),
-    }
+    let mut spec = ImageSpec::new("ubuntu-22.04", app_version);
+    spec.packages = BTreeMap::from([("openssl".into(), "3.0.13".into()), ("curl".into(), "7.81.0".into())]);
+    spec
 }
 
 impl BusyFleet {
@@ -29,17 +26,10 @@ impl BusyFleet {
         let quarter = instances / 4;
         let strategy =
             RollingUpdate::new(instances.div_ceil(4), quarter).unwrap_or(RollingUpdate::ONE_AT_A_TIME);
-        let scenario = Scenario {
-            name: "busy fleet".into(),
-            seed: 1,
-            fleet_size: instances,
-            image: spec("1.0.0"),
-            pull_ticks: 1,
-            boot_ticks: 2,
-            drain_ticks: 2,
-            strategy: StrategySpec::Rolling(strategy),
-            timeline: Vec::new(),
-        };
+        let mut scenario = Scenario::new(1, instances, spec("1.0.0"));
+        scenario.name = "busy fleet".into();
+        scenario.pull_ticks = Some(1);
+        scenario.strategy = StrategySpec::Rolling(strategy);
         let mut world = World::new(&scenario);
         let first = scenario.image.digest();
         let second = spec("2.0.0").digest();

@@ -7,12 +7,9 @@ use lab_engine::{Command, ImageRef, ImageSpec, InstanceId, Lifecycle, Scenario, 
 use proptest::prelude::*;
 
 fn spec(version: u8) -> ImageSpec {
-    ImageSpec {
-        base: "ubuntu-22.04".into(),
-        packages: BTreeMap::from([("openssl".into(), format!("3.0.{version}"))]),
-        app_version: format!("1.{version}.0"),
-        config: BTreeMap::new(),
-    }
+    let mut spec = ImageSpec::new("ubuntu-22.04", &format!("1.{version}.0"));
+    spec.packages = BTreeMap::from([("openssl".into(), format!("3.0.{version}"))]);
+    spec
 }
 
 #[derive(Clone, Debug)]
@@ -20,6 +17,10 @@ enum Action {
     Build(u8),
     Deploy(u8),
     DeployDigestPrefix(u8),
+    DeployLatest,
+    Tag(u8),
+    CollectGarbage,
+    ImmutableTags(bool),
     Scale(u32),
     Step(u8),
 }
@@ -29,33 +30,24 @@ fn action() -> impl Strategy<Value = Action> {
         (0u8..6).prop_map(Action::Build),
         (0u8..6).prop_map(Action::Deploy),
         (0u8..6).prop_map(Action::DeployDigestPrefix),
+        Just(Action::DeployLatest),
+        (0u8..6).prop_map(Action::Tag),
+        Just(Action::CollectGarbage),
+        any::<bool>().prop_map(Action::ImmutableTags),
         (0u32..40).prop_map(Action::Scale),
         (1u8..6).prop_map(Action::Step),
     ]
 }
 
-fn scenario(
-    seed: u64,
-    fleet: u32,
-    pull: u32,
-    boot: u32,
-    drain: u32,
-    surge: u32,
-    unavailable: u32,
-) -> Scenario {
-    Scenario {
-        name: String::new(),
-        seed,
-        fleet_size: fleet,
-        image: spec(0),
-        pull_ticks: pull,
-        boot_ticks: boot.max(u32::from(pull == 0)),
-        drain_ticks: drain,
-        strategy: StrategySpec::Rolling(
-            RollingUpdate::new(surge, unavailable.max(u32::from(surge == 0))).unwrap(),
-        ),
-        timeline: Vec::new(),
-    }
+fn scenario(seed: u64, fleet: u32, timing: (u32, u32, u32), surge: u32, unavailable: u32) -> Scenario {
+    let (pull, boot, drain) = timing;
+    let mut scenario = Scenario::new(seed, fleet, spec(0));
+    scenario.pull_ticks = Some(pull);
+    scenario.boot_ticks = boot.max(u32::from(pull == 0));
+    scenario.drain_ticks = drain;
+    scenario.strategy =
+        StrategySpec::Rolling(RollingUpdate::new(surge, unavailable.max(u32::from(surge == 0))).unwrap());
+    scenario
 }
 
 proptest! {
@@ -69,16 +61,20 @@ proptest! {
         surge in 0u32..5, unavailable in 0u32..5,
         actions in proptest::collection::vec(action(), 1..40),
     ) {
-        let mut world = World::new(&scenario(seed, fleet, pull, boot, drain, surge, unavailable));
+        let mut world = World::new(&scenario(seed, fleet, (pull, boot, drain), surge, unavailable));
         // An instance's image is fixed for life: remember what each id ran when first seen.
         let mut image_of: HashMap<InstanceId, lab_engine::Digest> = HashMap::new();
         for action in actions {
             let command = match action {
                 Action::Build(v) => Some(Command::BuildImage(spec(v))),
-                Action::Deploy(v) => Some(Command::Deploy { image: ImageRef::Version(format!("1.{v}.0")) }),
+                Action::Deploy(v) => Some(Command::Deploy { image: ImageRef::Tag(format!("v1.{v}.0")) }),
                 Action::DeployDigestPrefix(v) => Some(Command::Deploy {
                     image: ImageRef::Digest(spec(v).digest().short()),
                 }),
+                Action::DeployLatest => Some(Command::Deploy { image: ImageRef::tag("latest") }),
+                Action::Tag(v) => Some(Command::Tag { tag: "production".into(), image: ImageRef::Tag(format!("v1.{v}.0")) }),
+                Action::CollectGarbage => Some(Command::CollectGarbage),
+                Action::ImmutableTags(enabled) => Some(Command::SetImmutableTags { enabled }),
                 Action::Scale(n) => Some(Command::Scale { replicas: n }),
                 Action::Step(_) => None,
             };
@@ -114,9 +110,9 @@ proptest! {
     fn every_rollout_finishes_on_the_target_image(
         seed in any::<u64>(), fleet in 1u32..25, surge in 0u32..4, unavailable in 0u32..4, version in 1u8..6,
     ) {
-        let mut world = World::new(&scenario(seed, fleet, 1, 2, 2, surge, unavailable));
+        let mut world = World::new(&scenario(seed, fleet, (1, 2, 2), surge, unavailable));
         world.apply(Command::BuildImage(spec(version))).unwrap();
-        world.apply(Command::Deploy { image: ImageRef::Version(format!("1.{version}.0")) }).unwrap();
+        world.apply(Command::Deploy { image: ImageRef::Tag(format!("v1.{version}.0")) }).unwrap();
         let mut ticks = 0;
         while !world.is_settled() {
             world.step();

@@ -18,7 +18,7 @@ fn rolling_scenario(
   "strategy": {{"type": "rolling", "max_surge": {max_surge}, "max_unavailable": {max_unavailable}}},
   "timeline": [
     {{"tick": 0, "command": {{"build_image": {{"base": "ubuntu-22.04", "app_version": "2"}}}}}},
-    {{"tick": 0, "command": {{"deploy": {{"image": "2"}}}}}}{extra}
+    {{"tick": 0, "command": {{"deploy": {{"image": "v2"}}}}}}{extra}
   ]
 }}"#
     );
@@ -35,8 +35,14 @@ fn run(scenario: &Scenario, ticks: u64) -> (Vec<String>, Vec<String>) {
         let tick = playback.step(&mut world);
         world.check_invariants().unwrap_or_else(|broken| panic!("tick {tick}: {broken}"));
         for event in world.drain_events() {
-            if let Event::RevisionScaled { revision, to, .. } = event {
-                scalings.push(format!("t{tick} r{revision}→{to}"));
+            match event {
+                Event::RevisionScaled { revision, to, .. } => {
+                    scalings.push(format!("t{tick} r{revision}→{to}"))
+                }
+                Event::CommandRejected { reason } => {
+                    panic!("tick {tick}: the scenario's command was refused: {reason}")
+                }
+                _ => {}
             }
         }
         let columns: Vec<String> = world

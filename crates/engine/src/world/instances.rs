@@ -65,15 +65,24 @@ impl World {
     pub(super) fn launch(&mut self, revision_index: usize, tick: u64) -> usize {
         let revision = &mut self.revisions[revision_index];
         revision.live += 1;
+        // A floating launch template (a tag) is looked up at every launch: the `latest` trap.
+        let image = match &revision.launch {
+            launch if launch.is_floating() => self.registry.resolve(launch).unwrap_or(revision.image),
+            _ => revision.image,
+        };
         let id = InstanceId(self.next_instance_id);
         self.next_instance_id += 1;
-        let boot_tick = tick + u64::from(self.timing.pull_ticks);
+        let pull_ticks = self.timing.pull_ticks.unwrap_or_else(|| {
+            let size_kb = self.registry.image(image).map_or(0, |i| i.size_kb);
+            size_kb.div_ceil(self.timing.pull_mb_per_tick.max(1) * 1_000)
+        });
+        let boot_tick = tick + u64::from(pull_ticks);
         let ready_tick = boot_tick + u64::from(self.timing.boot_ticks);
         let random = self.rng.next_u32().to_le_bytes();
         let instance = Instance {
             id,
             revision: revision.number,
-            image: revision.image,
+            image,
             state: if boot_tick > tick { Lifecycle::Pending } else { Lifecycle::Booting },
             // 10.0.0.0/16 with host parts 1..=254: a replacement rarely gets its old address back.
             address: [10, 0, random[0], 1 + random[1] % 254],
@@ -85,7 +94,7 @@ impl World {
         };
         let revision_number = revision.number;
         self.instances.push(instance);
-        self.emit(Event::InstanceLaunched { instance: id, revision: revision_number });
+        self.emit(Event::InstanceLaunched { instance: id, revision: revision_number, image });
         self.instances.len() - 1
     }
 

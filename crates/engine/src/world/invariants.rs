@@ -16,7 +16,10 @@ impl World {
                     revision.number, revision.live, revision.available
                 ));
             }
-            if let Some(stray) = mine.clone().find(|i| i.image != revision.image) {
+            // Only a pinned template promises one image; a tag may have moved between launches.
+            if !revision.launch.is_floating()
+                && let Some(stray) = mine.clone().find(|i| i.image != revision.image)
+            {
                 return Err(format!("{} runs an image its revision does not", stray.id));
             }
         }

@@ -3,13 +3,15 @@
 use rand_chacha::ChaCha8Rng;
 use rand_core::SeedableRng;
 
+mod images;
 mod instances;
 mod invariants;
 
+use crate::registry::Registry;
 use crate::strategy::RolloutFleet;
 use crate::{
-    Command, CommandError, Digest, Event, EventHistory, EventRecord, Image, ImageRef, ImageSpec, Instance,
-    Lifecycle, Revision, Scenario, Snapshot, StrategySpec,
+    Command, CommandError, Digest, Event, EventHistory, EventRecord, Image, ImageRef, Instance, Lifecycle,
+    Revision, Scenario, Snapshot, StrategySpec,
 };
 
 /// The bounds on everything the world holds, so that no input can make it grow without limit.
@@ -19,7 +21,7 @@ impl Limits {
     /// The largest fleet the lab simulates.
     pub const FLEET_MAX: u32 = 20_000;
     /// Images the registry holds.
-    pub const IMAGES_MAX: usize = 64;
+    pub const IMAGES_MAX: usize = crate::registry::IMAGES_MAX;
     /// Old, empty revisions kept for rollbacks (Kubernetes' revisionHistoryLimit default).
     pub const REVISION_HISTORY: usize = 10;
     /// Fleet-level events kept for the event log.
@@ -39,7 +41,9 @@ impl Limits {
 /// How long instances take to move between lifecycle states.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Timing {
-    pull_ticks: u32,
+    /// A fixed pull time; without one, the pull takes as long as the image's size needs.
+    pull_ticks: Option<u32>,
+    pull_mb_per_tick: u32,
     boot_ticks: u32,
     drain_ticks: u32,
 }
@@ -54,7 +58,7 @@ pub struct World {
     now: u64,
     rng: ChaCha8Rng,
     replicas: u32,
-    images: Vec<Image>,
+    registry: Registry,
     /// Oldest first; `target` indexes the rollout target.
     revisions: Vec<Revision>,
     target: usize,
@@ -74,12 +78,21 @@ pub struct World {
 impl World {
     /// A world at tick 0: the scenario's image built and its whole fleet in service.
     pub fn new(scenario: &Scenario) -> Self {
-        let image = Image { digest: scenario.image.digest(), spec: scenario.image.clone(), built_tick: 0 };
+        let mut registry = Registry::new(scenario.registry.immutable_tags);
+        // The first build always succeeds: an empty registry has no tag to refuse and the spec was
+        // validated when the scenario was read.
+        let _ = registry.build(&scenario.image, 0);
+        let image = scenario.image.digest();
+        let launch = match &scenario.launch_reference {
+            Some(tag) => ImageRef::Tag(tag.clone()),
+            None => ImageRef::digest(image),
+        };
         let fleet_size = scenario.fleet_size;
         let mut world = World {
             seed: scenario.seed,
             timing: Timing {
                 pull_ticks: scenario.pull_ticks,
+                pull_mb_per_tick: scenario.pull_mb_per_tick,
                 boot_ticks: scenario.boot_ticks,
                 drain_ticks: scenario.drain_ticks,
             },
@@ -89,13 +102,14 @@ impl World {
             replicas: fleet_size,
             revisions: vec![Revision {
                 number: 1,
-                image: image.digest,
+                image,
+                launch,
                 desired: fleet_size,
                 live: 0,
                 available: 0,
                 created_tick: 0,
             }],
-            images: vec![image],
+            registry,
             target: 0,
             rollout_complete: true,
             instances: Vec::with_capacity(fleet_size as usize),
@@ -125,9 +139,19 @@ impl World {
     pub fn apply(&mut self, command: Command) -> Result<(), CommandError> {
         self.unseal_events();
         let result = match command {
-            Command::BuildImage(spec) => self.build_image(spec).map(|_| ()),
+            Command::BuildImage(spec) => self.build_image(&spec),
             Command::Deploy { image } => self.deploy(&image),
             Command::Scale { replicas } => self.scale(replicas),
+            Command::Tag { tag, image } => self.tag(&tag, &image),
+            Command::SetImmutableTags { enabled } => {
+                self.registry.set_immutable_tags(enabled);
+                self.emit(Event::RegistryPolicyChanged { immutable_tags: enabled });
+                Ok(())
+            }
+            Command::CollectGarbage => {
+                self.collect_garbage();
+                Ok(())
+            }
         };
         if let Err(error) = &result {
             self.emit(Event::CommandRejected { reason: error.to_string() });
@@ -181,14 +205,24 @@ impl World {
         &self.revisions[self.target]
     }
 
-    /// The registry, in build order.
+    /// The registry's images, in build order.
     pub fn images(&self) -> &[Image] {
-        &self.images
+        self.registry.images()
     }
 
     /// The registry entry for a digest.
     pub fn image(&self, digest: Digest) -> Option<&Image> {
-        self.images.iter().find(|image| image.digest == digest)
+        self.registry.image(digest)
+    }
+
+    /// The registry: images, tags and the build cache.
+    pub fn registry(&self) -> &Registry {
+        &self.registry
+    }
+
+    /// Finds the image a reference names.
+    pub fn resolve(&self, reference: &ImageRef) -> Result<Digest, CommandError> {
+        self.registry.resolve(reference)
     }
 
     /// The fleet size the rollout aims for.
@@ -227,54 +261,25 @@ impl World {
         Snapshot::of(self)
     }
 
-    fn build_image(&mut self, spec: ImageSpec) -> Result<Digest, CommandError> {
-        spec.validate()?;
-        let digest = spec.digest();
-        let reused = self.image(digest).is_some();
-        if !reused {
-            if self.images.len() >= Limits::IMAGES_MAX {
-                return Err(CommandError::RegistryFull { max: Limits::IMAGES_MAX });
-            }
-            self.images.push(Image { digest, spec: spec.clone(), built_tick: self.now });
-        }
-        self.emit(Event::ImageBuilt { image: digest, app_version: spec.app_version, reused });
-        Ok(digest)
-    }
-
-    /// Finds the image a reference names.
-    pub fn resolve(&self, reference: &ImageRef) -> Result<Digest, CommandError> {
-        let unknown = || CommandError::UnknownImage { reference: reference.to_string() };
-        match reference {
-            ImageRef::Version(version) => self
-                .images
-                .iter()
-                .rev()
-                .find(|image| &image.spec.app_version == version)
-                .map(|image| image.digest)
-                .ok_or_else(unknown),
-            ImageRef::Digest(prefix) => {
-                let mut matches =
-                    self.images.iter().filter(|image| image.digest.hex().starts_with(prefix.as_str()));
-                let first = matches.next().ok_or_else(unknown)?;
-                if matches.next().is_some() {
-                    return Err(CommandError::AmbiguousImage { reference: reference.to_string() });
-                }
-                Ok(first.digest)
-            }
-        }
-    }
-
     fn deploy(&mut self, reference: &ImageRef) -> Result<(), CommandError> {
-        let image = self.resolve(reference)?;
-        if self.revisions[self.target].image == image {
-            return Err(CommandError::AlreadyTarget { image });
+        let image = self.registry.resolve(reference)?;
+        // The launch template is what names the image: a digest pins it, a tag floats. Deploying the
+        // template the fleet already has changes nothing, even if the tag now names another image,
+        // exactly as Kubernetes ignores a re-applied `image: app:latest`.
+        let launch = match reference {
+            ImageRef::Digest(_) => ImageRef::digest(image),
+            ImageRef::Tag(_) => reference.clone(),
+        };
+        if self.revisions[self.target].launch == launch {
+            return Err(CommandError::AlreadyTarget { reference: launch.to_string() });
         }
         let number = self.revisions.iter().map(|r| r.number).max().unwrap_or(0) + 1;
-        // Like Kubernetes' FindNewReplicaSet: going back to an image re-adopts its old revision,
+        // Like Kubernetes' FindNewReplicaSet: going back to a template re-adopts its old revision,
         // with whatever instances it still has, under a new revision number.
-        if let Some(index) = self.revisions.iter().position(|r| r.image == image) {
+        if let Some(index) = self.revisions.iter().position(|r| r.launch == launch) {
             let old_number = self.revisions[index].number;
             self.revisions[index].number = number;
+            self.revisions[index].image = image;
             for instance in self.instances.iter_mut().filter(|i| i.revision == old_number) {
                 instance.revision = number;
             }
@@ -283,6 +288,7 @@ impl World {
             self.revisions.push(Revision {
                 number,
                 image,
+                launch,
                 desired: 0,
                 live: 0,
                 available: 0,
