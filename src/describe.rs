@@ -49,6 +49,31 @@ pub fn describe(event: &Event, world: &World) -> String {
         Event::InstanceInService { instance } => format!("{instance} is in service"),
         Event::InstanceDraining { instance } => format!("{instance} is draining"),
         Event::InstanceTerminated { instance } => format!("{instance} terminated"),
+        Event::PipelineStarted { run, app_version, image } => {
+            format!("Pipeline run {run} started for v{app_version} ({})", short(image))
+        }
+        Event::StagePassed { run, stage } => format!("Run {run}: {} passed", stage.label()),
+        Event::StageFailed { run, stage, reason } => {
+            format!("Run {run}: {} failed — {reason}", stage.label())
+        }
+        Event::AwaitingApproval { run } => format!("Run {run} waits for approval before production"),
+        Event::Promoted { environment, image, rebuilt: false } => {
+            format!("Promoted {} to {environment} (same digest {})", version(*image), short(image))
+        }
+        Event::Promoted { environment, image, rebuilt: true } => {
+            format!(
+                "Rebuilt for {environment}: a different digest {} — not the image that was tested",
+                short(image)
+            )
+        }
+        Event::PipelineSucceeded { run } => format!("Pipeline run {run} passed every stage"),
+        Event::AdvisoryPublished { id, images_affected, instances_affected } => format!(
+            "Advisory {id} published: {images_affected} images and {instances_affected} running instances are now known-vulnerable"
+        ),
+        Event::NightlyRefreshChanged { enabled: true } => "Nightly base-image refresh switched on".to_owned(),
+        Event::NightlyRefreshChanged { enabled: false } => {
+            "Nightly base-image refresh switched off".to_owned()
+        }
         Event::CommandRejected { reason } => format!("Refused: {reason}"),
     }
 }

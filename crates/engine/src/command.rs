@@ -4,6 +4,8 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::pipeline::{PipelineOptions, StageKind};
+use crate::scan::Advisory;
 use crate::{Digest, ImageSpec, SpecError};
 
 /// A request to the world. Closed: every way to change the world is listed here, which is what lets
@@ -34,6 +36,34 @@ pub enum Command {
     },
     /// Delete every image no instance, revision or environment uses.
     CollectGarbage,
+    /// Start the image pipeline for a spec.
+    RunPipeline {
+        /// What to build.
+        spec: ImageSpec,
+        /// Choices for this run.
+        #[serde(default)]
+        options: PipelineOptions,
+    },
+    /// Approve a pipeline run for production.
+    Approve {
+        /// The run's id.
+        run: u32,
+    },
+    /// Move an environment's tag to an image by hand. Production needs an approved pipeline run
+    /// for that image.
+    Promote {
+        /// The image.
+        image: ImageRef,
+        /// `dev`, `staging` or `production`.
+        environment: String,
+    },
+    /// Publish a security advisory: images with affected packages become known-vulnerable.
+    PublishAdvisory(Advisory),
+    /// Rebuild the fleet's image on a fresh base snapshot every night.
+    SetNightlyRefresh {
+        /// Whether the nightly refresh runs.
+        enabled: bool,
+    },
     /// Change how many instances the fleet should run.
     Scale {
         /// The new fleet size.
@@ -187,6 +217,48 @@ pub enum CommandError {
         tag: String,
         /// What it names.
         current: Digest,
+    },
+    /// Too many pipeline runs are under way.
+    #[error("{max} pipeline runs are already under way; wait for one to finish")]
+    PipelinesBusy {
+        /// The limit.
+        max: usize,
+    },
+    /// No pipeline run has that id.
+    #[error("there is no pipeline run {run}")]
+    UnknownRun {
+        /// The id asked for.
+        run: u32,
+    },
+    /// The run is not waiting for approval.
+    #[error("pipeline run {run} is not waiting for approval")]
+    NotAwaitingApproval {
+        /// The run.
+        run: u32,
+    },
+    /// Production needs an approved pipeline run for this image.
+    #[error("promotion of {image:?} to production needs an approved pipeline run for that digest")]
+    ApprovalRequired {
+        /// The image.
+        image: Digest,
+    },
+    /// Not one of the environments.
+    #[error("`{environment}` is not an environment: use dev, staging or production")]
+    UnknownEnvironment {
+        /// What was asked for.
+        environment: String,
+    },
+    /// Only test stages can be made to fail.
+    #[error("`failing_tests` must be unit_tests or integration_tests, not {stage:?}")]
+    NotATestStage {
+        /// The stage given.
+        stage: StageKind,
+    },
+    /// An advisory is malformed.
+    #[error("advisory rejected: {reason}")]
+    InvalidAdvisory {
+        /// What is wrong.
+        reason: String,
     },
     /// The requested fleet size is outside what the lab simulates.
     #[error("a fleet of {requested} is outside 0..={max}")]

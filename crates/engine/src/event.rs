@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use crate::pipeline::StageKind;
 use crate::{Digest, InstanceId};
 
 /// Something that happened. Closed: shells match on every variant.
@@ -93,6 +94,64 @@ pub enum Event {
     InstanceTerminated {
         /// Which instance.
         instance: InstanceId,
+    },
+    /// A pipeline run started.
+    PipelineStarted {
+        /// The run.
+        run: u32,
+        /// The version it builds.
+        app_version: String,
+        /// The digest it builds.
+        image: Digest,
+    },
+    /// A stage passed.
+    StagePassed {
+        /// The run.
+        run: u32,
+        /// The stage.
+        stage: StageKind,
+    },
+    /// A stage failed and stopped the run.
+    StageFailed {
+        /// The run.
+        run: u32,
+        /// The stage.
+        stage: StageKind,
+        /// Why.
+        reason: String,
+    },
+    /// A run reached the approval gate.
+    AwaitingApproval {
+        /// The run.
+        run: u32,
+    },
+    /// An environment now runs an image.
+    Promoted {
+        /// The environment.
+        environment: String,
+        /// The image.
+        image: Digest,
+        /// True when the pipeline rebuilt the image for this environment (a snowflake).
+        rebuilt: bool,
+    },
+    /// A run passed every stage.
+    PipelineSucceeded {
+        /// The run.
+        run: u32,
+    },
+    /// An advisory was published.
+    AdvisoryPublished {
+        /// Its identifier.
+        id: String,
+        /// Images in the registry it affects.
+        images_affected: u32,
+        /// Live instances running those images.
+        instances_affected: u32,
+    },
+    /// The nightly base refresh was switched on or off.
+    NightlyRefreshChanged {
+        /// Whether it runs.
+        enabled: bool,
     },
     /// A command was refused; the world is unchanged.
     CommandRejected {

@@ -103,30 +103,30 @@ impl Registry {
         BuildPlan { digest: layers[LAYER_COUNT - 1].digest, cached, build_ticks }
     }
 
-    /// Builds and pushes `spec`, tagging it `v<app_version>` and (unless tags are immutable)
-    /// `latest`. Checks everything before changing anything, so a refusal leaves the registry as
-    /// it was. Returns the plan it followed and the tags it moved.
+    /// The tags a plain build sets: `v<app_version>` and, unless tags are immutable, `latest`.
+    pub fn default_tags(&self, spec: &ImageSpec) -> Vec<String> {
+        let mut tags = vec![tag_for_version(&spec.app_version)];
+        if !self.immutable_tags {
+            tags.push(LATEST.to_owned());
+        }
+        tags
+    }
+
+    /// Builds and pushes `spec` with its default tags. Returns the plan it followed and the tags
+    /// it moved.
     pub(crate) fn build(
         &mut self,
         spec: &ImageSpec,
         tick: u64,
     ) -> Result<(BuildPlan, Vec<TagMove>), CommandError> {
-        spec.validate()?;
         let plan = self.plan(spec);
-        let exists = self.image(plan.digest).is_some();
-        if !exists && self.images.len() >= IMAGES_MAX {
-            return Err(CommandError::RegistryFull { max: IMAGES_MAX });
-        }
-        let mut tags = vec![tag_for_version(&spec.app_version)];
-        if !self.immutable_tags {
-            tags.push(LATEST.to_owned());
-        }
-        for tag in &tags {
-            self.check_tag_move(tag, plan.digest)?;
-        }
-        if !exists {
-            self.images.push(Image::new(spec.clone(), tick));
-        }
+        let tags = self.default_tags(spec);
+        let moved = self.push(spec, tick, &tags)?;
+        Ok((plan, moved))
+    }
+
+    /// Remembers a spec's layers in the build cache (the newest stay when it is full).
+    pub(crate) fn cache_layers(&mut self, spec: &ImageSpec) {
         for layer in spec.layers() {
             self.layer_cache.retain(|cached| *cached != layer.digest);
             self.layer_cache.push_back(layer.digest);
@@ -134,14 +134,36 @@ impl Registry {
         while self.layer_cache.len() > LAYER_CACHE_MAX {
             self.layer_cache.pop_front();
         }
-        let moved = tags
-            .into_iter()
+    }
+
+    /// Stores a built spec and points `tags` at it. Checks everything before changing anything,
+    /// so a refusal leaves the registry as it was.
+    pub(crate) fn push(
+        &mut self,
+        spec: &ImageSpec,
+        tick: u64,
+        tags: &[String],
+    ) -> Result<Vec<TagMove>, CommandError> {
+        spec.validate()?;
+        let digest = spec.digest();
+        let exists = self.image(digest).is_some();
+        if !exists && self.images.len() >= IMAGES_MAX {
+            return Err(CommandError::RegistryFull { max: IMAGES_MAX });
+        }
+        for tag in tags {
+            self.check_tag_move(tag, digest)?;
+        }
+        if !exists {
+            self.images.push(Image::new(spec.clone(), tick));
+        }
+        self.cache_layers(spec);
+        Ok(tags
+            .iter()
             .filter_map(|tag| {
-                let previous = self.tags.insert(tag.clone(), plan.digest);
-                (previous != Some(plan.digest)).then_some((tag, previous))
+                let previous = self.tags.insert(tag.clone(), digest);
+                (previous != Some(digest)).then(|| (tag.clone(), previous))
             })
-            .collect();
-        Ok((plan, moved))
+            .collect())
     }
 
     /// Points `tag` at `digest`. Returns the digest it named before, if it moved.

@@ -4,6 +4,7 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize};
 
+use crate::scan::Severity;
 use crate::{Command, ImageSpec, Limits, StrategySpec};
 
 /// Most commands one scenario's timeline may hold.
@@ -46,6 +47,9 @@ pub struct Scenario {
     /// Registry settings.
     #[serde(default)]
     pub registry: RegistrySettings,
+    /// Pipeline settings.
+    #[serde(default)]
+    pub pipeline: PipelineSettings,
     /// Commands and the ticks they are applied at.
     #[serde(default, deserialize_with = "timeline")]
     pub timeline: Vec<TimedCommand>,
@@ -58,6 +62,28 @@ pub struct RegistrySettings {
     /// Refuse to move a tag that already names an image.
     #[serde(default)]
     pub immutable_tags: bool,
+}
+
+/// How the pipeline judges images.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PipelineSettings {
+    /// The scan fails an image with any advisory of this severity or worse.
+    #[serde(default = "default_fail_on")]
+    pub fail_on: Severity,
+    /// Rebuild the fleet's image on a fresh base snapshot every night.
+    #[serde(default)]
+    pub nightly_base_refresh: bool,
+}
+
+impl Default for PipelineSettings {
+    fn default() -> Self {
+        PipelineSettings { fail_on: default_fail_on(), nightly_base_refresh: false }
+    }
+}
+
+fn default_fail_on() -> Severity {
+    Severity::High
 }
 
 /// A command scheduled at a tick (applied just before that tick runs).
@@ -171,6 +197,7 @@ impl Scenario {
             strategy: StrategySpec::default(),
             launch_reference: None,
             registry: RegistrySettings::default(),
+            pipeline: PipelineSettings::default(),
             timeline: Vec::new(),
         }
     }

@@ -114,6 +114,43 @@ fn hash_event(hasher: &mut Sha256, event: &Event) {
             hasher.update([8]);
             hasher.update(instance.0.to_le_bytes());
         }
+        Event::PipelineStarted { run, app_version, image } => {
+            hasher.update([13]);
+            hasher.update(run.to_le_bytes());
+            text(hasher, app_version);
+            hasher.update(image.as_bytes());
+        }
+        Event::StagePassed { run, stage } => {
+            hasher.update([14, *stage as u8]);
+            hasher.update(run.to_le_bytes());
+        }
+        Event::StageFailed { run, stage, reason } => {
+            hasher.update([15, *stage as u8]);
+            hasher.update(run.to_le_bytes());
+            text(hasher, reason);
+        }
+        Event::AwaitingApproval { run } => {
+            hasher.update([16]);
+            hasher.update(run.to_le_bytes());
+        }
+        Event::Promoted { environment, image, rebuilt } => {
+            hasher.update([17, u8::from(*rebuilt)]);
+            text(hasher, environment);
+            hasher.update(image.as_bytes());
+        }
+        Event::PipelineSucceeded { run } => {
+            hasher.update([18]);
+            hasher.update(run.to_le_bytes());
+        }
+        Event::AdvisoryPublished { id, images_affected, instances_affected } => {
+            hasher.update([19]);
+            text(hasher, id);
+            hasher.update(images_affected.to_le_bytes());
+            hasher.update(instances_affected.to_le_bytes());
+        }
+        Event::NightlyRefreshChanged { enabled } => {
+            hasher.update([20, u8::from(*enabled)]);
+        }
         Event::CommandRejected { reason } => {
             hasher.update([9]);
             text(hasher, reason);

@@ -21,6 +21,9 @@ enum Action {
     Tag(u8),
     CollectGarbage,
     ImmutableTags(bool),
+    Pipeline(u8, bool),
+    Approve(u32),
+    Promote(u8, u8),
     Scale(u32),
     Step(u8),
 }
@@ -34,6 +37,9 @@ fn action() -> impl Strategy<Value = Action> {
         (0u8..6).prop_map(Action::Tag),
         Just(Action::CollectGarbage),
         any::<bool>().prop_map(Action::ImmutableTags),
+        (0u8..14, any::<bool>()).prop_map(|(v, rebuild)| Action::Pipeline(v, rebuild)),
+        (0u32..4).prop_map(Action::Approve),
+        (0u8..6, 0u8..4).prop_map(|(v, env)| Action::Promote(v, env)),
         (0u32..40).prop_map(Action::Scale),
         (1u8..6).prop_map(Action::Step),
     ]
@@ -75,6 +81,15 @@ proptest! {
                 Action::Tag(v) => Some(Command::Tag { tag: "production".into(), image: ImageRef::Tag(format!("v1.{v}.0")) }),
                 Action::CollectGarbage => Some(Command::CollectGarbage),
                 Action::ImmutableTags(enabled) => Some(Command::SetImmutableTags { enabled }),
+                Action::Pipeline(v, rebuild) => Some(Command::RunPipeline {
+                    spec: spec(v),
+                    options: lab_engine::pipeline::PipelineOptions { rebuild_per_environment: rebuild, failing_tests: None },
+                }),
+                Action::Approve(run) => Some(Command::Approve { run }),
+                Action::Promote(v, env) => Some(Command::Promote {
+                    image: ImageRef::Tag(format!("v1.{v}.0")),
+                    environment: ["dev", "staging", "production", "qa"][usize::from(env)].into(),
+                }),
                 Action::Scale(n) => Some(Command::Scale { replicas: n }),
                 Action::Step(_) => None,
             };

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 pub use layers::{LAYER_COUNT, Layer, LayerKind};
 use serde::{Deserialize, Serialize};
 pub use validate::SpecError;
+pub(crate) use validate::check_version;
 use validate::{config_map, package_map, runtime, token, version};
 
 use crate::Digest;

@@ -6,6 +6,7 @@ use rand_core::SeedableRng;
 mod images;
 mod instances;
 mod invariants;
+mod pipelines;
 
 use crate::registry::Registry;
 use crate::strategy::RolloutFleet;
@@ -36,6 +37,14 @@ impl Limits {
     pub const RECONCILE_PASSES_MAX: u32 = 64;
     /// Ticks any single wait (pull, boot, drain) may last.
     pub const DELAY_TICKS_MAX: u32 = 1_000;
+    /// Pipeline runs under way at once.
+    pub const PIPELINES_ACTIVE_MAX: usize = 4;
+    /// Pipeline runs remembered (finished ones beyond this are forgotten, oldest first).
+    pub const PIPELINES_KEPT: usize = 16;
+    /// Advisories the world knows.
+    pub const ADVISORIES_MAX: usize = 64;
+    /// Ticks in a lab "day": the nightly base refresh runs this often.
+    pub const NIGHT_TICKS: u64 = 100;
 }
 
 /// How long instances take to move between lifecycle states.
@@ -59,6 +68,11 @@ pub struct World {
     rng: ChaCha8Rng,
     replicas: u32,
     registry: Registry,
+    pipelines: Vec<crate::pipeline::PipelineRun>,
+    next_run_id: u32,
+    advisories: Vec<crate::scan::Advisory>,
+    scan_policy: crate::scan::Severity,
+    nightly_refresh: bool,
     /// Oldest first; `target` indexes the rollout target.
     revisions: Vec<Revision>,
     target: usize,
@@ -110,6 +124,20 @@ impl World {
                 created_tick: 0,
             }],
             registry,
+            pipelines: Vec::new(),
+            next_run_id: 0,
+            advisories: crate::scan::BUILT_IN_ADVISORIES
+                .iter()
+                .map(|(id, package, fixed_in, severity, summary)| crate::scan::Advisory {
+                    id: (*id).into(),
+                    package: (*package).into(),
+                    fixed_in: (*fixed_in).into(),
+                    severity: *severity,
+                    summary: (*summary).into(),
+                })
+                .collect(),
+            scan_policy: scenario.pipeline.fail_on,
+            nightly_refresh: scenario.pipeline.nightly_base_refresh,
             target: 0,
             rollout_complete: true,
             instances: Vec::with_capacity(fleet_size as usize),
@@ -152,6 +180,15 @@ impl World {
                 self.collect_garbage();
                 Ok(())
             }
+            Command::RunPipeline { spec, options } => self.run_pipeline(spec, options),
+            Command::Approve { run } => self.approve(run),
+            Command::Promote { image, environment } => self.promote(&image, &environment),
+            Command::PublishAdvisory(advisory) => self.publish_advisory(advisory),
+            Command::SetNightlyRefresh { enabled } => {
+                self.nightly_refresh = enabled;
+                self.emit(Event::NightlyRefreshChanged { enabled });
+                Ok(())
+            }
         };
         if let Err(error) = &result {
             self.emit(Event::CommandRejected { reason: error.to_string() });
@@ -165,6 +202,7 @@ impl World {
     pub fn step(&mut self) -> u64 {
         self.unseal_events();
         let tick = self.now;
+        self.advance_pipelines(tick);
         self.advance_lifecycles(tick);
         self.reconcile(tick);
         self.note_rollout_complete();
@@ -218,6 +256,21 @@ impl World {
     /// The registry: images, tags and the build cache.
     pub fn registry(&self) -> &Registry {
         &self.registry
+    }
+
+    /// Pipeline runs, oldest first.
+    pub fn pipelines(&self) -> &[crate::pipeline::PipelineRun] {
+        &self.pipelines
+    }
+
+    /// Every advisory known, built-in ones first.
+    pub fn advisories(&self) -> &[crate::scan::Advisory] {
+        &self.advisories
+    }
+
+    /// Whether the nightly base refresh is on.
+    pub fn nightly_refresh(&self) -> bool {
+        self.nightly_refresh
     }
 
     /// Finds the image a reference names.
