@@ -3,6 +3,7 @@
 
 mod args;
 mod bench;
+mod image;
 mod run;
 
 use std::process::ExitCode;
@@ -10,7 +11,8 @@ use std::process::ExitCode;
 const USAGE: &str = "\
 usage:
   lab run <scenario.json> [--ticks N]     print one JSON object per tick, then the trace digest
-  lab bench [--instances N] [--ticks T]   time the standard busy fleet, in ns per instance-tick";
+  lab bench [--instances N] [--ticks T]   time the standard busy fleet, in ns per instance-tick
+  lab image digest <spec.json>            an image spec's digest, size and layer digests";
 
 /// Exit code for bad input (a malformed file, an unknown flag): the user can fix it.
 const EXIT_BAD_INPUT: u8 = 2;
@@ -20,6 +22,7 @@ fn main() -> ExitCode {
     let result = match arguments.first().map(String::as_str) {
         Some("run") => run::main(&arguments[1..]),
         Some("bench") => bench::main(&arguments[1..]),
+        Some("image") => image::main(&arguments[1..]),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             Ok(())

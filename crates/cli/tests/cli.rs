@@ -102,3 +102,38 @@ fn bench_reports_ns_per_instance_tick() {
     assert_eq!(report["instances"], 200);
     assert!(report["ns_per_instance_tick"].as_f64().unwrap() > 0.0);
 }
+
+#[test]
+fn image_digest_prints_the_image_and_layer_digests_whatever_the_field_order() {
+    let forward = scratch_file(
+        "spec-forward.json",
+        r#"{"base": "ubuntu-22.04", "packages": {"openssl": "3.0.12", "curl": "8.4.0"}, "app_version": "1.4.2"}"#,
+    );
+    let backward = scratch_file(
+        "spec-backward.json",
+        r#"{"app_version": "1.4.2", "packages": {"curl": "8.4.0", "openssl": "3.0.12"}, "base": "ubuntu-22.04"}"#,
+    );
+    let read = |path: &str| -> serde_json::Value {
+        let output = lab(&["image", "digest", path]);
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        serde_json::from_slice(&output.stdout).unwrap()
+    };
+    let (first, second) = (read(&forward), read(&backward));
+    assert_eq!(first, second);
+    let layers = first["layers"].as_array().unwrap();
+    assert_eq!(layers.len(), 5);
+    assert_eq!(layers[4]["digest"], first["digest"], "the image digest is the top layer's");
+    assert_eq!(layers[0]["layer"], "base");
+}
+
+#[test]
+fn image_digest_names_the_bad_field() {
+    let path = scratch_file(
+        "spec-duplicate.json",
+        "{\n  \"base\": \"ubuntu-22.04\",\n  \"packages\": {\"openssl\": \"3.0.11\", \"openssl\": \"3.0.12\"},\n  \"app_version\": \"1\"\n}\n",
+    );
+    let output = lab(&["image", "digest", &path]);
+    assert_eq!(output.status.code(), Some(2));
+    let message = String::from_utf8_lossy(&output.stderr);
+    assert!(message.contains("line 3") && message.contains("duplicate package `openssl`"), "{message}");
+}

@@ -1,0 +1,49 @@
+//! `lab image digest <spec.json>`: an image spec's digest and the digest of each of its layers.
+
+use lab_engine::ImageSpec;
+use serde::Serialize;
+
+use crate::args::Args;
+
+#[derive(Serialize)]
+struct LayerLine {
+    layer: lab_engine::LayerKind,
+    digest: String,
+    size_kb: u32,
+    build_ticks: u32,
+}
+
+pub fn main(arguments: &[String]) -> Result<(), String> {
+    let usage = "usage: lab image digest <spec.json>";
+    let args = Args::parse(arguments, &[])?;
+    let [verb, path] = args.positional.as_slice() else {
+        return Err(usage.into());
+    };
+    if verb != "digest" {
+        return Err(format!("unknown image command `{verb}`; {usage}"));
+    }
+    let text = std::fs::read_to_string(path).map_err(|error| format!("cannot read {path}: {error}"))?;
+    let mut deserializer = serde_json::Deserializer::from_str(&text);
+    let spec: ImageSpec = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+        let field = error.path().to_string();
+        let inner = error.into_inner();
+        format!("{path}: line {}, column {}, field `{field}`: {inner}", inner.line(), inner.column())
+    })?;
+    let layers: Vec<LayerLine> = spec
+        .layers()
+        .iter()
+        .map(|layer| LayerLine {
+            layer: layer.kind,
+            digest: layer.digest.to_string(),
+            size_kb: layer.size_kb,
+            build_ticks: layer.build_ticks,
+        })
+        .collect();
+    let report = serde_json::json!({
+        "digest": spec.digest().to_string(),
+        "size_kb": spec.size_kb(),
+        "layers": layers,
+    });
+    println!("{}", serde_json::to_string_pretty(&report).map_err(|error| error.to_string())?);
+    Ok(())
+}
