@@ -1,21 +1,29 @@
-//! The page: the lab's state, the render loop, and the view data each part receives.
+//! The page: the lab's state, the render loop, and which part shows what.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use lab_engine::{Digest, Event, Lifecycle};
+use lab_engine::scan::{Advisory, Severity};
+use lab_engine::{Command, ImageSpec};
 use yew::prelude::*;
 
 use crate::components::*;
-use crate::describe::{describe, short};
 use crate::hooks::use_render_loop;
-use crate::layout::is_shown;
-use crate::palette;
 use crate::query::PageQuery;
 use crate::state::{Action, Lab};
+use crate::view;
 
-/// How many events the log shows.
-const LOG_ENTRIES_SHOWN: usize = 60;
+/// The advisory the Security card's button publishes: OpenSSL's next patch, announced today.
+fn demo_advisory() -> Advisory {
+    Advisory {
+        id: "LAB-2026-0001".into(),
+        package: "openssl".into(),
+        fixed_in: "3.0.13".into(),
+        severity: Severity::High,
+        summary: "a flaw found today in OpenSSL before 3.0.13: every image built before now carries it"
+            .into(),
+    }
+}
 
 #[component]
 pub fn App() -> Html {
@@ -33,8 +41,20 @@ pub fn App() -> Html {
     use_render_loop(lab.clone(), canvas.clone(), redraw);
 
     let on_action = dispatcher(&lab, &force_update);
+    let command = |make: fn(bool) -> Command| on_action.reform(move |on: bool| Action::Command(make(on)));
     let on_build = on_action.reform(Action::Build);
     let on_deploy = on_action.reform(Action::Deploy);
+    let on_pipeline =
+        on_action.reform(|(spec, options)| Action::Command(Command::RunPipeline { spec, options }));
+    let on_approve = on_action.reform(|run| Action::Command(Command::Approve { run }));
+    let on_immutable = command(|enabled| Command::SetImmutableTags { enabled });
+    let on_nightly = command(|enabled| Command::SetNightlyRefresh { enabled });
+    let on_collect = on_action.reform(|()| Action::Command(Command::CollectGarbage));
+    let on_publish = on_action.reform(|()| Action::Command(Command::PublishAdvisory(demo_advisory())));
+    let plan = {
+        let lab = lab.clone();
+        Callback::from(move |spec: ImageSpec| lab.borrow().world.registry().plan(&spec))
+    };
     let toggle_table = {
         let show_table = show_table.clone();
         Callback::from(move |_: MouseEvent| show_table.set(!*show_table))
@@ -43,53 +63,13 @@ pub fn App() -> Html {
     let lab = lab.borrow();
     let world = &lab.world;
     let snapshot = world.snapshot();
-    let look_of = |digest: Digest| world.images().iter().position(|i| i.digest == digest).unwrap_or(0);
-    let version_of =
-        |digest: Digest| world.image(digest).map_or_else(String::new, |i| i.spec.app_version.clone());
-
     let fleet_images = snapshot.images.iter().map(|(d, _)| d.to_string()).collect::<Vec<_>>().join(",");
-    let legend: Vec<LegendRow> = snapshot
-        .images
-        .iter()
-        .map(|(digest, count)| LegendRow {
-            look: look_of(*digest),
-            label: format!("v{}", version_of(*digest)).into(),
-            count: *count,
-        })
-        .collect();
+    let legend = view::legend(world, &snapshot.images);
     let summary = format!(
         "Fleet of {} instances: {}.",
         snapshot.instances.pending + snapshot.instances.booting + snapshot.instances.in_service,
         legend.iter().map(|row| format!("{} on {}", row.count, row.label)).collect::<Vec<_>>().join(", ")
     );
-    let registry_rows: Vec<RegistryRow> = world
-        .images()
-        .iter()
-        .enumerate()
-        .map(|(index, image)| RegistryRow {
-            digest: image.digest,
-            version: image.spec.app_version.clone().into(),
-            look: index,
-            running: snapshot.images.iter().find(|(d, _)| *d == image.digest).map_or(0, |(_, n)| *n),
-            target: world.target_revision().image == image.digest,
-            built_tick: image.built_tick,
-        })
-        .collect();
-    let registry_versions: Vec<(Digest, String)> =
-        world.images().iter().map(|i| (i.digest, i.spec.app_version.clone())).collect();
-    let bars: Vec<RevisionBar> = snapshot
-        .revisions
-        .iter()
-        .map(|r| RevisionBar {
-            revision: r.revision,
-            version: r.app_version.clone().into(),
-            look: look_of(r.image),
-            desired: r.desired,
-            live: r.live,
-            available: r.available,
-            target: r.target,
-        })
-        .collect();
     let strategy = match world.strategy() {
         lab_engine::StrategySpec::Rolling(rolling) => {
             format!(
@@ -98,43 +78,8 @@ pub fn App() -> Html {
             )
         }
     };
-    let entries: Vec<LogEntry> = world
-        .history()
-        .numbered()
-        .rev()
-        .take(LOG_ENTRIES_SHOWN)
-        .map(|(key, record)| LogEntry {
-            key,
-            tick: record.tick,
-            text: describe(&record.event, world).into(),
-            kind: match record.event {
-                Event::CommandRejected { .. } => "rejected",
-                Event::RolloutComplete { .. } => "complete",
-                Event::RolloutStarted { .. } | Event::ImageBuilt { .. } => "milestone",
-                _ => "",
-            },
-        })
-        .collect();
-    let table_rows: Option<Vec<TableRow>> = show_table.then(|| {
-        let shown_tick = world.now().saturating_sub(1);
-        world
-            .instances()
-            .iter()
-            .filter(|i| is_shown(i, shown_tick))
-            .map(|i| TableRow {
-                id: i.id.to_string().into(),
-                image: i.image.to_string().into(),
-                image_short: short(&i.image).into(),
-                version: version_of(i.image).into(),
-                glyph: palette::look(look_of(i.image)).glyph_name,
-                revision: i.revision,
-                state_code: state_code(i.state),
-                state_label: i.state.label(),
-                address: i.address_text().into(),
-                launch_tick: i.launch_tick,
-            })
-            .collect()
-    });
+    let registry_versions =
+        world.images().iter().map(|i| (i.digest, i.spec.app_version.clone())).collect::<Vec<_>>();
     let current_spec = world
         .image(world.target_revision().image)
         .map(|i| i.spec.clone())
@@ -152,13 +97,13 @@ pub fn App() -> Html {
             <div class="columns">
                 <aside class="left">
                     <Controls playing={lab.playing} speed={lab.speed} on_action={on_action.clone()} />
-                    <ImageBuilder current={Rc::new(current_spec)} registry={Rc::new(registry_versions)}
-                        last_built={lab.last_built} notice={lab.notice.clone().map(AttrValue::from)} {on_build} />
-                    <Registry rows={Rc::new(registry_rows)} {on_deploy} />
+                    <ImageBuilder current={Rc::new(current_spec)} registry={Rc::new(registry_versions)} {plan}
+                        last_built={lab.last_built} notice={lab.notice.clone().map(AttrValue::from)} {on_build} {on_pipeline} />
                 </aside>
                 <div class="centre">
                     <FleetView canvas={canvas} summary={AttrValue::from(summary)} legend={Rc::new(legend)} />
-                    <RolloutPanel bars={Rc::new(bars)} replicas={snapshot.replicas} complete={snapshot.rollout_complete} strategy={AttrValue::from(strategy)} />
+                    <RolloutPanel bars={Rc::new(view::revision_bars(world))} replicas={snapshot.replicas} complete={snapshot.rollout_complete} strategy={AttrValue::from(strategy)} />
+                    <PipelineView runs={Rc::new(world.pipelines().to_vec())} now={world.now()} {on_approve} />
                     <section class="card table-card" aria-labelledby="table-title">
                         <div class="card-head">
                             <h2 id="table-title">{"Instances"}</h2>
@@ -167,8 +112,8 @@ pub fn App() -> Html {
                             </button>
                         </div>
                         <div id="fleet-table-region">
-                            if let Some(rows) = table_rows {
-                                <FleetTable rows={Rc::new(rows)} />
+                            if *show_table {
+                                <FleetTable rows={Rc::new(view::table_rows(world))} />
                             } else {
                                 <p class="muted">{"The same fleet as a table, one row per instance, for screen readers and for reading digests."}</p>
                             }
@@ -176,7 +121,11 @@ pub fn App() -> Html {
                     </section>
                 </div>
                 <aside class="right">
-                    <EventLog entries={Rc::new(entries)} />
+                    <Registry rows={Rc::new(view::registry_rows(world, &snapshot.images))} immutable_tags={world.registry().immutable_tags()}
+                        {on_deploy} {on_immutable} {on_collect} />
+                    <Security advisories={world.advisories().len() as u32} vulnerable_instances={snapshot.vulnerable_instances}
+                        nightly_refresh={world.nightly_refresh()} {on_publish} {on_nightly} />
+                    <EventLog entries={Rc::new(view::log_entries(world))} />
                 </aside>
             </div>
         </main>
@@ -190,15 +139,4 @@ fn dispatcher(lab: &Rc<RefCell<Lab>>, force_update: &UseForceUpdateHandle) -> Ca
         lab.borrow_mut().reduce(action);
         force_update.force_update();
     })
-}
-
-/// The machine-readable state name used in data attributes and CSS classes.
-pub fn state_code(state: Lifecycle) -> &'static str {
-    match state {
-        Lifecycle::Pending => "pending",
-        Lifecycle::Booting => "booting",
-        Lifecycle::InService => "in_service",
-        Lifecycle::Draining => "draining",
-        Lifecycle::Terminated => "terminated",
-    }
 }

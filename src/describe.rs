@@ -33,10 +33,16 @@ pub fn describe(event: &Event, world: &World) -> String {
         Event::InstanceLaunched { instance, revision, image } => {
             format!("{instance} launched for revision {revision} on {}", version(*image))
         }
-        Event::TagMoved { tag, from: None, to } => format!("Tagged {} as `{tag}`", version(*to)),
-        Event::TagMoved { tag, from: Some(from), to } => {
-            format!("Tag `{tag}` moved from {} to {}", version(*from), version(*to))
+        Event::TagMoved { tag, from: None, to } => {
+            format!("Tagged {} ({}) as `{tag}`", version(*to), short(to))
         }
+        Event::TagMoved { tag, from: Some(from), to } => format!(
+            "Tag `{tag}` moved from {} ({}) to {} ({})",
+            version(*from),
+            short(from),
+            version(*to),
+            short(to)
+        ),
         Event::RegistryPolicyChanged { immutable_tags: true } => {
             "Registry tags are now immutable: a tag can never be moved".to_owned()
         }

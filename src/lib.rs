@@ -15,6 +15,7 @@ mod palette;
 mod query;
 mod scenarios;
 pub mod state;
+mod view;
 
 pub use app::App;
 pub use query::PageQuery;

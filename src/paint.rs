@@ -20,6 +20,8 @@ struct Tile {
     progress: f64,
     /// Index into the world's instance list, for labels.
     instance: u32,
+    /// Its image is affected by a known advisory.
+    vulnerable: bool,
 }
 
 /// Keeps what the canvas needs between frames: slots, the last size, and a reused tile buffer.
@@ -27,6 +29,7 @@ struct Tile {
 pub struct FleetPainter {
     layout: SlotLayout,
     tiles: Vec<Tile>,
+    vulnerable_images: Vec<lab_engine::Digest>,
     size: (u32, u32),
     last_tick: Option<u64>,
 }
@@ -73,6 +76,9 @@ impl FleetPainter {
     fn collect_tiles(&mut self, lab: &Lab, time: f64) {
         let world = &lab.world;
         self.tiles.clear();
+        self.vulnerable_images.clear();
+        self.vulnerable_images
+            .extend(world.images().iter().map(|i| i.digest).filter(|d| !world.advisories_for(*d).is_empty()));
         let shown_tick = world.now().saturating_sub(1);
         for (index, instance) in world.instances().iter().enumerate() {
             let Some(slot) = self.layout.slot(instance.id) else { continue };
@@ -86,6 +92,7 @@ impl FleetPainter {
                 slot,
                 progress: progress(instance, time),
                 instance: index as u32,
+                vulnerable: self.vulnerable_images.contains(&instance.image),
             });
         }
         // Group by colour, then by state, so each group sets its style once.
@@ -94,8 +101,8 @@ impl FleetPainter {
 }
 
 /// The registry position of an instance's image, which picks its look.
-pub fn image_look_index(lab: &Lab, instance: &Instance) -> usize {
-    lab.world.images().iter().position(|image| image.digest == instance.image).unwrap_or(0)
+fn image_look_index(lab: &Lab, instance: &Instance) -> usize {
+    crate::view::look_of(&lab.world, instance.image)
 }
 
 fn progress(instance: &Instance, time: f64) -> f64 {
@@ -172,6 +179,38 @@ fn draw_tiles(
             label_group(context, grid, group, instances, lab, &look, state);
         }
         start = end;
+    }
+    warning_badges(context, grid, tiles);
+}
+
+/// A small amber triangle in the corner of every live tile whose image a known advisory affects:
+/// shape and colour both say "warning", so it reads without colour vision too.
+fn warning_badges(context: &CanvasRenderingContext2d, grid: &Grid, tiles: &[Tile]) {
+    let size = (grid.tile * 0.26).max(4.0);
+    let inset = (grid.tile * 0.06).max(1.0);
+    let flagged = || tiles.iter().filter(|t| t.vulnerable && t.state.is_live());
+    context.begin_path();
+    for tile in flagged() {
+        let (x, y) = grid.origin(tile.slot);
+        let (right, top) = (x + grid.tile - inset, y + inset);
+        context.move_to(right - size / 2.0, top);
+        context.line_to(right, top + size * 0.9);
+        context.line_to(right - size, top + size * 0.9);
+        context.close_path();
+    }
+    context.set_fill_style_str(palette::WARNING);
+    context.fill();
+    context.set_stroke_style_str(palette::INK);
+    context.set_line_width((size / 10.0).max(0.75));
+    context.stroke();
+    if size >= 10.0 {
+        context.set_fill_style_str(palette::INK);
+        context.set_text_align("center");
+        context.set_font(&format!("700 {}px system-ui, sans-serif", (size * 0.62).round()));
+        for tile in flagged() {
+            let (x, y) = grid.origin(tile.slot);
+            let _ = context.fill_text("!", x + grid.tile - inset - size / 2.0, y + inset + size * 0.8);
+        }
     }
 }
 

@@ -52,6 +52,8 @@ pub const INK: &str = "#1F2933";
 pub const INK_MUTED: &str = "#66717E";
 /// The canvas background.
 pub const PAPER: &str = "#FFFFFF";
+/// Warnings: a known-vulnerable image.
+pub const WARNING: &str = "#F0B000";
 /// Drawn over a glyph on a solid tile.
 pub const ON_COLOUR: &str = "#FFFFFF";
 

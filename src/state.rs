@@ -46,6 +46,8 @@ pub enum Action {
     Build(ImageSpec),
     /// Roll the fleet out to an image.
     Deploy(Digest),
+    /// Any other engine command; a refusal becomes the notice.
+    Command(Command),
     /// Run this many ticks (the render loop's clock).
     Advance(u32),
 }
@@ -128,6 +130,9 @@ impl Lab {
             }
             Action::Deploy(digest) => {
                 self.command(Command::Deploy { image: ImageRef::digest(digest) });
+            }
+            Action::Command(command) => {
+                self.command(command);
             }
             Action::Advance(ticks) => self.run_ticks(u64::from(ticks)),
         }
@@ -223,6 +228,15 @@ mod tests {
         let lab = Lab::from_query(&PageQuery::parse("?scenario=demo&ticks=40&fleet=30"));
         assert_eq!(lab.world.now(), 40);
         assert_eq!(lab.world.replicas(), 30);
+    }
+
+    #[test]
+    fn a_refused_engine_command_becomes_the_notice() {
+        let mut lab = lab();
+        lab.reduce(Action::Command(Command::Approve { run: 9 }));
+        assert_eq!(lab.notice.as_deref(), Some("there is no pipeline run 9"));
+        lab.reduce(Action::Command(Command::SetNightlyRefresh { enabled: true }));
+        assert!(lab.notice.is_none() && lab.world.nightly_refresh());
     }
 
     #[test]

@@ -17,6 +17,8 @@ pub struct TableRow {
     pub state_label: &'static str,
     pub address: AttrValue,
     pub launch_tick: u64,
+    /// Advisories affecting its image, comma-separated (empty when none are known).
+    pub advisories: AttrValue,
 }
 
 #[derive(Properties, PartialEq)]
@@ -38,17 +40,24 @@ pub fn FleetTable(props: &FleetTableProps) -> Html {
                         <th scope="col">{"State"}</th>
                         <th scope="col">{"Address"}</th>
                         <th scope="col">{"Launched"}</th>
+                        <th scope="col">{"Security"}</th>
                     </tr>
                 </thead>
                 <tbody>
                     { for props.rows.iter().map(|row| html! {
-                        <tr key={row.id.to_string()} data-instance-id={row.id.clone()} data-image={row.image.clone()} data-state={row.state_code}>
+                        <tr key={row.id.to_string()} data-instance-id={row.id.clone()} data-image={row.image.clone()} data-state={row.state_code}
+                            data-vulnerable={(!row.advisories.is_empty()).to_string()}>
                             <th scope="row">{ row.id.clone() }</th>
                             <td><span class="muted">{ format!("{} ", row.glyph) }</span>{ format!("v{} ", row.version) }<code>{ row.image_short.clone() }</code></td>
                             <td>{ row.revision }</td>
                             <td class={classes!("state", row.state_code)}>{ row.state_label }</td>
                             <td><code>{ row.address.clone() }</code></td>
                             <td>{ format!("tick {}", row.launch_tick) }</td>
+                            if row.advisories.is_empty() {
+                                <td class="muted">{"no known advisories"}</td>
+                            } else {
+                                <td class="scan bad">{ format!("⚠ {}", row.advisories) }</td>
+                            }
                         </tr>
                     }) }
                 </tbody>

@@ -40,6 +40,7 @@ pub fn FleetView(props: &FleetViewProps) -> Html {
                 <li><span class="key pale" />{"booting (bar fills)"}</li>
                 <li><span class="key striped" />{"draining (bar empties)"}</li>
                 <li><span class="key ghost" />{"terminated"}</li>
+                <li><span class="key warning" aria-hidden="true">{"!"}</span>{"image has a known advisory"}</li>
             </ul>
         </section>
     }

@@ -72,8 +72,10 @@ pub struct Snapshot {
     pub replicas: u32,
     /// Instances by lifecycle state.
     pub instances: StateCounts,
-    /// Live instances per image, in revision order.
+    /// Live instances per image, in registry (build) order.
     pub images: Vec<(Digest, u32)>,
+    /// Live instances whose image a known advisory affects.
+    pub vulnerable_instances: u32,
     /// Revisions still tracked, oldest first.
     pub revisions: Vec<RevisionView>,
     /// Whether the rollout has finished.
@@ -102,12 +104,26 @@ impl Snapshot {
                 target: r.number == target,
             })
             .collect();
-        let images = revisions.iter().filter(|r| r.live > 0).map(|r| (r.image, r.live)).collect();
+        // Counted from instances, not revisions: with a floating launch template one revision can
+        // run two images (the `latest` trap).
+        let mut images: Vec<(Digest, u32)> = world.images().iter().map(|image| (image.digest, 0)).collect();
+        for instance in world.instances().iter().filter(|i| i.state.is_live()) {
+            if let Some(slot) = images.iter_mut().find(|(digest, _)| *digest == instance.image) {
+                slot.1 += 1;
+            }
+        }
+        images.retain(|(_, count)| *count > 0);
+        let vulnerable_instances = images
+            .iter()
+            .filter(|(digest, _)| !world.advisories_for(*digest).is_empty())
+            .map(|(_, count)| count)
+            .sum();
         Snapshot {
             tick: world.now(),
             replicas: world.replicas(),
             instances,
             images,
+            vulnerable_instances,
             revisions,
             rollout_complete: world.rollout_complete(),
             trace_digest: world.trace_digest(),

@@ -69,6 +69,19 @@ impl StageKind {
         }
     }
 
+    /// A word or two for a small stage box.
+    pub fn short_label(self) -> &'static str {
+        match self {
+            StageKind::UnitTests => "unit",
+            StageKind::IntegrationTests => "integration",
+            StageKind::VulnerabilityScan => "vuln scan",
+            StageKind::SecretScan => "secrets",
+            StageKind::Approval => "approve",
+            StageKind::PromoteProduction => "prod",
+            other => other.label(),
+        }
+    }
+
     /// The environment a promotion stage moves the image into.
     pub fn environment(self) -> Option<&'static str> {
         match self {
