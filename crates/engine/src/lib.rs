@@ -15,6 +15,7 @@
 mod command;
 mod digest;
 mod event;
+pub mod export;
 mod history;
 mod image;
 mod instance;
