@@ -104,6 +104,7 @@ pub fn App() -> Html {
                     <FleetView canvas={canvas} summary={AttrValue::from(summary)} legend={Rc::new(legend)} />
                     <RolloutPanel bars={Rc::new(view::revision_bars(world))} replicas={snapshot.replicas} complete={snapshot.rollout_complete} strategy={AttrValue::from(strategy)} />
                     <PipelineView runs={Rc::new(world.pipelines().to_vec())} now={world.now()} {on_approve} />
+                    <Exports images={Rc::new(world.images().iter().map(|i| (i.digest, i.spec.clone())).collect::<Vec<_>>())} />
                     <section class="card table-card" aria-labelledby="table-title">
                         <div class="card-head">
                             <h2 id="table-title">{"Instances"}</h2>

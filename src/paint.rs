@@ -350,11 +350,18 @@ fn label_group(
     };
     context.set_fill_style_str(ink);
     context.set_text_align("center");
-    context.set_font(&format!("600 {}px system-ui, sans-serif", (grid.tile * 0.2).round()));
+    let mut font_px = 0.0;
     for tile in group {
         let instance = &instances[tile.instance as usize];
         let version = lab.world.image(instance.image).map_or("?", |image| image.spec.app_version.as_str());
+        let label = format!("v{version}");
+        // Long versions (`v2.4.0-rc1`) get a smaller font so the label stays inside its tile.
+        let fitted = (grid.tile * 0.2).min(grid.tile * 0.86 / (0.6 * label.chars().count() as f64)).round();
+        if fitted != font_px {
+            font_px = fitted;
+            context.set_font(&format!("600 {font_px}px system-ui, sans-serif"));
+        }
         let (x, y) = grid.origin(tile.slot);
-        let _ = context.fill_text(&format!("v{version}"), x + grid.tile / 2.0, y + grid.tile * 0.74);
+        let _ = context.fill_text(&label, x + grid.tile / 2.0, y + grid.tile * 0.74);
     }
 }

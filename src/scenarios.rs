@@ -5,6 +5,8 @@
 const BUILT_IN: &[(&str, &str)] = &[
     ("sandbox", include_str!("../scenarios/sandbox.json")),
     ("demo", include_str!("../scenarios/demo.json")),
+    ("latest-trap", include_str!("../scenarios/latest-trap.json")),
+    ("latest-pinned", include_str!("../scenarios/latest-pinned.json")),
 ];
 
 /// The scenario a page opens with when the URL names none.

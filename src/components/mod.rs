@@ -2,6 +2,7 @@
 
 mod controls;
 mod event_log;
+mod exports;
 mod fleet_table;
 mod fleet_view;
 mod glyph_icon;
@@ -15,6 +16,7 @@ mod status_bar;
 
 pub use controls::Controls;
 pub use event_log::{EventLog, LogEntry};
+pub use exports::Exports;
 pub use fleet_table::{FleetTable, TableRow};
 pub use fleet_view::{FleetView, LegendRow};
 pub use glyph_icon::GlyphIcon;

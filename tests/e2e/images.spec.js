@@ -59,6 +59,15 @@ test('patch openssl, pipeline it to production, deploy it to every instance', as
   await expect(entry.locator('.scan.good')).toBeVisible();
   await page.screenshot({ path: path.join(ARTIFACTS, 'pipeline-passed.png'), fullPage: true });
 
+  // The newest image exports as text for real tools, pinned to its versions and its digest.
+  const exported = page.getByTestId('export-text');
+  await expect(exported).toContainText('openssl=3.0.12');
+  await expect(exported).toContainText('1.0.1');
+  await page.getByRole('tab', { name: 'Terraform' }).click();
+  await expect(exported).toContainText(release);
+  await page.getByRole('tab', { name: 'Packer' }).click();
+  await expect(exported).toContainText('v1.0.1');
+
   await page.getByTestId(`deploy-${release.slice(7, 19)}`).click();
   await expect
     .poll(async () => [await status.getAttribute('data-rollout-complete'), await status.getAttribute('data-fleet-images')], {
@@ -89,4 +98,22 @@ test('a baked-in secret stops the pipeline at the secret scan and says why', asy
   await expect(run.locator('[data-stage="secret scan"]')).toHaveAttribute('data-status', 'failed');
   await expect(run.locator('.problem')).toContainText('DB_PASSWORD');
   await expect(run.locator('.problem')).toContainText('inject it at runtime');
+});
+
+test('a fleet launched from `latest` splits when the tag moves; pinning by digest does not', async ({ page }) => {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  const fleetImages = async (scenario) => {
+    await page.goto(`/?scenario=${scenario}&ticks=40`);
+    await expect(page.locator('main#lab')).toHaveAttribute('data-ready', 'true');
+    const status = page.getByTestId('status');
+    await expect(status).toHaveAttribute('data-tick', '40');
+    await expect(status).toHaveAttribute('data-in-service', '12');
+    return (await status.getAttribute('data-fleet-images')).split(',');
+  };
+  const trapped = await fleetImages('latest-trap');
+  expect(trapped).toHaveLength(2);
+  await expect(page.locator('.revision-bars li')).toHaveCount(1); // one revision, two images
+  await page.screenshot({ path: path.join(ARTIFACTS, 'latest-trap.png'), fullPage: true });
+  const pinned = await fleetImages('latest-pinned');
+  expect(pinned).toHaveLength(1);
 });

@@ -1,0 +1,112 @@
+//! Any image as text for real tools: a Dockerfile, a Packer template, and a Terraform launch
+//! template that pins the fleet to the image's digest. Copy it or download it.
+
+use std::rc::Rc;
+
+use lab_engine::export::{dockerfile, packer, terraform_launch_template};
+use lab_engine::{Digest, ImageSpec, tag_for_version};
+use web_sys::HtmlSelectElement;
+use yew::prelude::*;
+
+use crate::describe::short;
+
+/// The three formats, with the file name a download gets.
+const FORMATS: [(&str, &str); 3] =
+    [("Dockerfile", "Dockerfile"), ("Packer", "golden.pkr.hcl"), ("Terraform", "fleet.tf")];
+
+#[derive(Properties, PartialEq)]
+pub struct ExportsProps {
+    /// Every image in the registry, newest last.
+    pub images: Rc<Vec<(Digest, ImageSpec)>>,
+}
+
+#[component]
+pub fn Exports(props: &ExportsProps) -> Html {
+    let chosen = use_state(|| None::<Digest>);
+    let format = use_state(|| 0usize);
+    let copied = use_state(|| false);
+    let Some((digest, spec)) = (*chosen)
+        .and_then(|d| props.images.iter().find(|(digest, _)| *digest == d))
+        .or_else(|| props.images.last())
+        .cloned()
+    else {
+        return html! {};
+    };
+    let tag = tag_for_version(&spec.app_version);
+    let text = match *format {
+        0 => dockerfile(&spec),
+        1 => packer(&spec, &tag),
+        _ => terraform_launch_template(&spec, &digest.to_string()),
+    };
+    let on_image = {
+        let (chosen, images, copied) = (chosen.clone(), props.images.clone(), copied.clone());
+        Callback::from(move |event: Event| {
+            let index: usize =
+                event.target_unchecked_into::<HtmlSelectElement>().value().parse().unwrap_or(0);
+            chosen.set(images.get(index).map(|(digest, _)| *digest));
+            copied.set(false);
+        })
+    };
+    let on_copy = {
+        let (text, copied) = (text.clone(), copied.clone());
+        Callback::from(move |_: MouseEvent| {
+            if let Some(window) = web_sys::window() {
+                let _ = window.navigator().clipboard().write_text(&text);
+                copied.set(true);
+            }
+        })
+    };
+    let download = format!("data:text/plain;charset=utf-8,{}", percent_encode(&text));
+    html! {
+        <section class="card exports" aria-labelledby="exports-title">
+            <div class="card-head">
+                <h2 id="exports-title">{"Export"}</h2>
+                <label class="field inline">
+                    <span>{"Image"}</span>
+                    <select onchange={on_image} aria-label="Image to export">
+                        { for props.images.iter().enumerate().rev().map(|(index, (d, s))| html! {
+                            <option key={d.hex()} value={index.to_string()} selected={*d == digest}>{ format!("v{} {}", s.app_version, short(d)) }</option>
+                        }) }
+                    </select>
+                </label>
+            </div>
+            <div class="tabs" role="tablist" aria-label="Format">
+                { for FORMATS.iter().enumerate().map(|(index, (name, _))| {
+                    let selected = index == *format;
+                    let (format, copied) = (format.clone(), copied.clone());
+                    let onclick = Callback::from(move |_: MouseEvent| { format.set(index); copied.set(false); });
+                    html! {
+                        <button key={*name} role="tab" aria-selected={selected.to_string()}
+                            class={classes!("tab", selected.then_some("active"))} {onclick}>{ *name }</button>
+                    }
+                }) }
+                <span class="tab-actions">
+                    <button onclick={on_copy}>{ if *copied { "Copied" } else { "Copy" } }</button>
+                    <a class="button" href={download} download={FORMATS[*format].1}>{"Download"}</a>
+                </span>
+            </div>
+            <pre class="export-text" data-testid="export-text" tabindex="0">{ text }</pre>
+        </section>
+    }
+}
+
+/// Percent-encodes text for a `data:` URL; unreserved characters stay as they are.
+fn percent_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() * 3 / 2);
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn percent_encoding_keeps_text_recoverable() {
+        assert_eq!(super::percent_encode("FROM ubuntu:22.04\n"), "FROM%20ubuntu%3A22.04%0A");
+    }
+}
