@@ -183,9 +183,27 @@ fn draw_tiles(
     warning_badges(context, grid, tiles);
 }
 
+/// Tiles at least this big get a triangle badge; smaller ones a band.
+const TRIANGLE_BADGE_TILE_MIN: f64 = 14.0;
+/// Tiles at least this big give their warning badge an outline.
+const OUTLINED_BADGE_TILE_MIN: f64 = 24.0;
+
 /// A small amber triangle in the corner of every live tile whose image a known advisory affects:
 /// shape and colour both say "warning", so it reads without colour vision too.
 fn warning_badges(context: &CanvasRenderingContext2d, grid: &Grid, tiles: &[Tile]) {
+    if grid.tile < TRIANGLE_BADGE_TILE_MIN {
+        // Thousands of tiny triangles are slow to rasterise; a band across the top of each tile is
+        // a plain rectangle, cheap in any number, and still reads as "marked".
+        let band = (grid.tile * 0.3).max(1.5);
+        context.begin_path();
+        for tile in tiles.iter().filter(|t| t.vulnerable && t.state.is_live()) {
+            let (x, y) = grid.origin(tile.slot);
+            context.rect(x, y, grid.tile, band);
+        }
+        context.set_fill_style_str(palette::WARNING);
+        context.fill();
+        return;
+    }
     let size = (grid.tile * 0.26).max(4.0);
     let inset = (grid.tile * 0.06).max(1.0);
     let flagged = || tiles.iter().filter(|t| t.vulnerable && t.state.is_live());
@@ -200,9 +218,13 @@ fn warning_badges(context: &CanvasRenderingContext2d, grid: &Grid, tiles: &[Tile
     }
     context.set_fill_style_str(palette::WARNING);
     context.fill();
-    context.set_stroke_style_str(palette::INK);
-    context.set_line_width((size / 10.0).max(0.75));
-    context.stroke();
+    // An outline keeps a big badge legible on any colour; on small tiles it costs more to stroke
+    // thousands of paths than the badge is worth, and the amber alone still reads.
+    if grid.tile >= OUTLINED_BADGE_TILE_MIN {
+        context.set_stroke_style_str(palette::INK);
+        context.set_line_width((size / 10.0).max(0.75));
+        context.stroke();
+    }
     if size >= 10.0 {
         context.set_fill_style_str(palette::INK);
         context.set_text_align("center");

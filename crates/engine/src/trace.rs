@@ -11,6 +11,9 @@ use crate::{Digest, Event, Revision};
 #[derive(Clone, Debug)]
 pub struct TraceChain {
     head: Digest,
+    /// One tick's row, encoded here first and hashed in a single call: many tiny hasher updates
+    /// cost more than the hashing itself. Reused, so it allocates nothing once warm.
+    row: Vec<u8>,
 }
 
 impl TraceChain {
@@ -18,7 +21,7 @@ impl TraceChain {
     pub fn new(seed: u64) -> Self {
         let mut hasher = Sha256::new_with_prefix(b"lab-trace/v1");
         hasher.update(seed.to_le_bytes());
-        Self { head: Digest::from_hasher(hasher) }
+        Self { head: Digest::from_hasher(hasher), row: Vec::with_capacity(4096) }
     }
 
     /// The digest after the last recorded tick.
@@ -28,132 +31,134 @@ impl TraceChain {
 
     /// Folds one tick's row into the chain.
     pub fn record(&mut self, tick: u64, revisions: &[Revision], events: &[Event]) {
-        let mut hasher = Sha256::new_with_prefix(self.head.as_bytes());
-        hasher.update(tick.to_le_bytes());
-        hasher.update((revisions.len() as u32).to_le_bytes());
+        let row = &mut self.row;
+        row.clear();
+        row.extend_from_slice(self.head.as_bytes());
+        row.extend_from_slice(&tick.to_le_bytes());
+        row.extend_from_slice(&(revisions.len() as u32).to_le_bytes());
         for revision in revisions {
-            hasher.update(revision.number.to_le_bytes());
-            hasher.update(revision.image.as_bytes());
-            hasher.update(revision.desired.to_le_bytes());
-            hasher.update(revision.live.to_le_bytes());
-            hasher.update(revision.available.to_le_bytes());
+            row.extend_from_slice(&revision.number.to_le_bytes());
+            row.extend_from_slice(revision.image.as_bytes());
+            row.extend_from_slice(&revision.desired.to_le_bytes());
+            row.extend_from_slice(&revision.live.to_le_bytes());
+            row.extend_from_slice(&revision.available.to_le_bytes());
         }
-        hasher.update((events.len() as u32).to_le_bytes());
+        row.extend_from_slice(&(events.len() as u32).to_le_bytes());
         for event in events {
-            hash_event(&mut hasher, event);
+            encode_event(row, event);
         }
-        self.head = Digest::from_hasher(hasher);
+        self.head = Digest::of(row);
     }
 }
 
 /// A fixed binary encoding of an event: a tag byte, then its fields in declaration order, integers
 /// little-endian and strings length-prefixed. Far cheaper than JSON in the per-tick path.
-fn hash_event(hasher: &mut Sha256, event: &Event) {
-    let text = |hasher: &mut Sha256, value: &str| {
-        hasher.update((value.len() as u32).to_le_bytes());
-        hasher.update(value.as_bytes());
+fn encode_event(row: &mut Vec<u8>, event: &Event) {
+    let text = |row: &mut Vec<u8>, value: &str| {
+        row.extend_from_slice(&(value.len() as u32).to_le_bytes());
+        row.extend_from_slice(value.as_bytes());
     };
     match event {
         Event::ImageBuilt { image, app_version, reused, layers_built, build_ticks } => {
-            hasher.update([0]);
-            hasher.update(image.as_bytes());
-            text(hasher, app_version);
-            hasher.update([u8::from(*reused)]);
-            hasher.update(layers_built.to_le_bytes());
-            hasher.update(build_ticks.to_le_bytes());
+            row.extend_from_slice(&[0]);
+            row.extend_from_slice(image.as_bytes());
+            text(row, app_version);
+            row.extend_from_slice(&[u8::from(*reused)]);
+            row.extend_from_slice(&layers_built.to_le_bytes());
+            row.extend_from_slice(&build_ticks.to_le_bytes());
         }
         Event::TagMoved { tag, from, to } => {
-            hasher.update([10]);
-            text(hasher, tag);
-            hasher.update(from.map_or([0u8; 32], |d| *d.as_bytes()));
-            hasher.update(to.as_bytes());
+            row.extend_from_slice(&[10]);
+            text(row, tag);
+            row.extend_from_slice(&from.map_or([0u8; 32], |d| *d.as_bytes()));
+            row.extend_from_slice(to.as_bytes());
         }
         Event::RegistryPolicyChanged { immutable_tags } => {
-            hasher.update([11, u8::from(*immutable_tags)]);
+            row.extend_from_slice(&[11, u8::from(*immutable_tags)]);
         }
         Event::ImagesCollected { removed, kept } => {
-            hasher.update([12]);
-            hasher.update(removed.to_le_bytes());
-            hasher.update(kept.to_le_bytes());
+            row.extend_from_slice(&[12]);
+            row.extend_from_slice(&removed.to_le_bytes());
+            row.extend_from_slice(&kept.to_le_bytes());
         }
         Event::RolloutStarted { revision, image } => {
-            hasher.update([1]);
-            hasher.update(revision.to_le_bytes());
-            hasher.update(image.as_bytes());
+            row.extend_from_slice(&[1]);
+            row.extend_from_slice(&revision.to_le_bytes());
+            row.extend_from_slice(image.as_bytes());
         }
         Event::RolloutComplete { revision } => {
-            hasher.update([2]);
-            hasher.update(revision.to_le_bytes());
+            row.extend_from_slice(&[2]);
+            row.extend_from_slice(&revision.to_le_bytes());
         }
         Event::FleetResized { from, to } => {
-            hasher.update([3]);
-            hasher.update(from.to_le_bytes());
-            hasher.update(to.to_le_bytes());
+            row.extend_from_slice(&[3]);
+            row.extend_from_slice(&from.to_le_bytes());
+            row.extend_from_slice(&to.to_le_bytes());
         }
         Event::RevisionScaled { revision, from, to } => {
-            hasher.update([4]);
-            hasher.update(revision.to_le_bytes());
-            hasher.update(from.to_le_bytes());
-            hasher.update(to.to_le_bytes());
+            row.extend_from_slice(&[4]);
+            row.extend_from_slice(&revision.to_le_bytes());
+            row.extend_from_slice(&from.to_le_bytes());
+            row.extend_from_slice(&to.to_le_bytes());
         }
         Event::InstanceLaunched { instance, revision, image } => {
-            hasher.update([5]);
-            hasher.update(instance.0.to_le_bytes());
-            hasher.update(revision.to_le_bytes());
-            hasher.update(image.as_bytes());
+            row.extend_from_slice(&[5]);
+            row.extend_from_slice(&instance.0.to_le_bytes());
+            row.extend_from_slice(&revision.to_le_bytes());
+            row.extend_from_slice(image.as_bytes());
         }
         Event::InstanceInService { instance } => {
-            hasher.update([6]);
-            hasher.update(instance.0.to_le_bytes());
+            row.extend_from_slice(&[6]);
+            row.extend_from_slice(&instance.0.to_le_bytes());
         }
         Event::InstanceDraining { instance } => {
-            hasher.update([7]);
-            hasher.update(instance.0.to_le_bytes());
+            row.extend_from_slice(&[7]);
+            row.extend_from_slice(&instance.0.to_le_bytes());
         }
         Event::InstanceTerminated { instance } => {
-            hasher.update([8]);
-            hasher.update(instance.0.to_le_bytes());
+            row.extend_from_slice(&[8]);
+            row.extend_from_slice(&instance.0.to_le_bytes());
         }
         Event::PipelineStarted { run, app_version, image } => {
-            hasher.update([13]);
-            hasher.update(run.to_le_bytes());
-            text(hasher, app_version);
-            hasher.update(image.as_bytes());
+            row.extend_from_slice(&[13]);
+            row.extend_from_slice(&run.to_le_bytes());
+            text(row, app_version);
+            row.extend_from_slice(image.as_bytes());
         }
         Event::StagePassed { run, stage } => {
-            hasher.update([14, *stage as u8]);
-            hasher.update(run.to_le_bytes());
+            row.extend_from_slice(&[14, *stage as u8]);
+            row.extend_from_slice(&run.to_le_bytes());
         }
         Event::StageFailed { run, stage, reason } => {
-            hasher.update([15, *stage as u8]);
-            hasher.update(run.to_le_bytes());
-            text(hasher, reason);
+            row.extend_from_slice(&[15, *stage as u8]);
+            row.extend_from_slice(&run.to_le_bytes());
+            text(row, reason);
         }
         Event::AwaitingApproval { run } => {
-            hasher.update([16]);
-            hasher.update(run.to_le_bytes());
+            row.extend_from_slice(&[16]);
+            row.extend_from_slice(&run.to_le_bytes());
         }
         Event::Promoted { environment, image, rebuilt } => {
-            hasher.update([17, u8::from(*rebuilt)]);
-            text(hasher, environment);
-            hasher.update(image.as_bytes());
+            row.extend_from_slice(&[17, u8::from(*rebuilt)]);
+            text(row, environment);
+            row.extend_from_slice(image.as_bytes());
         }
         Event::PipelineSucceeded { run } => {
-            hasher.update([18]);
-            hasher.update(run.to_le_bytes());
+            row.extend_from_slice(&[18]);
+            row.extend_from_slice(&run.to_le_bytes());
         }
         Event::AdvisoryPublished { id, images_affected, instances_affected } => {
-            hasher.update([19]);
-            text(hasher, id);
-            hasher.update(images_affected.to_le_bytes());
-            hasher.update(instances_affected.to_le_bytes());
+            row.extend_from_slice(&[19]);
+            text(row, id);
+            row.extend_from_slice(&images_affected.to_le_bytes());
+            row.extend_from_slice(&instances_affected.to_le_bytes());
         }
         Event::NightlyRefreshChanged { enabled } => {
-            hasher.update([20, u8::from(*enabled)]);
+            row.extend_from_slice(&[20, u8::from(*enabled)]);
         }
         Event::CommandRejected { reason } => {
-            hasher.update([9]);
-            text(hasher, reason);
+            row.extend_from_slice(&[9]);
+            text(row, reason);
         }
     }
 }
