@@ -44,3 +44,39 @@ fn trace_prefix_does_not_depend_on_how_far_the_run_goes() {
     }
     assert_eq!(world.trace_digest().to_string(), trace_digest(&scenario, 20));
 }
+
+/// Every command form documented in docs/scenario-format.md parses and runs without a refusal.
+#[test]
+fn every_documented_command_form_parses_and_runs() {
+    let text = r#"{
+      "seed": 1, "fleet_size": 3,
+      "image": {"base": "ubuntu-22.04", "packages": {"openssl": "3.0.12"}, "app_version": "1.0.0"},
+      "registry": {"immutable_tags": false},
+      "pipeline": {"fail_on": "high", "nightly_base_refresh": false},
+      "timeline": [
+        {"tick": 1, "command": {"build_image": {"base": "ubuntu-22.04", "app_version": "1.1.0"}}},
+        {"tick": 1, "command": {"deploy": {"image": "v1.1.0"}}},
+        {"tick": 2, "command": {"tag": {"tag": "candidate", "image": "v1.0.0"}}},
+        {"tick": 2, "command": {"scale": {"replicas": 4}}},
+        {"tick": 3, "command": {"run_pipeline": {"spec": {"base": "ubuntu-22.04", "app_version": "1.2.0"},
+                                                 "options": {"rebuild_per_environment": false}}}},
+        {"tick": 4, "command": {"promote": {"image": "v1.0.0", "environment": "staging"}}},
+        {"tick": 5, "command": {"publish_advisory": {"id": "LAB-1", "package": "openssl", "fixed_in": "3.0.13",
+                                                     "severity": "high", "summary": "made up"}}},
+        {"tick": 6, "command": {"set_nightly_refresh": {"enabled": true}}},
+        {"tick": 30, "command": {"approve": {"run": 1}}},
+        {"tick": 60, "command": "collect_garbage"},
+        {"tick": 70, "command": {"set_immutable_tags": {"enabled": true}}}
+      ]
+    }"#;
+    let scenario = Scenario::from_json(text).unwrap_or_else(|error| panic!("{error}"));
+    let mut world = World::new(&scenario);
+    let mut playback = Playback::new(&scenario);
+    for _ in 0..80 {
+        let tick = playback.step(&mut world);
+        for event in world.drain_events() {
+            assert!(!matches!(event, lab_engine::Event::CommandRejected { .. }), "tick {tick}: {event:?}");
+        }
+    }
+    assert!(world.pipelines()[0].succeeded());
+}
