@@ -137,3 +137,14 @@ fn image_digest_names_the_bad_field() {
     let message = String::from_utf8_lossy(&output.stderr);
     assert!(message.contains("line 3") && message.contains("duplicate package `openssl`"), "{message}");
 }
+
+#[test]
+fn compare_shows_the_seed_story_side_by_side() {
+    let scenario = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/seed-004.json");
+    let output = lab(&["compare", &scenario.to_string_lossy()]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let text = String::from_utf8_lossy(&output.stdout);
+    let patch_line = text.lines().find(|l| l.starts_with("patch success")).unwrap();
+    assert!(patch_line.contains("28/30") && patch_line.contains("30/30"), "{patch_line}");
+    assert!(text.contains("i-0007: dpkg") && text.contains("i-0015: tcpflow"), "{text}");
+}

@@ -59,6 +59,27 @@ pub enum Command {
     },
     /// Publish a security advisory: images with affected packages become known-vulnerable.
     PublishAdvisory(Advisory),
+    /// Log into instances and change something by hand. Refused by policy on an immutable fleet
+    /// unless `break_glass`, which marks each instance for replacement.
+    Ssh {
+        /// Instance ids.
+        instances: Vec<u32>,
+        /// Who (for the audit log).
+        actor: String,
+        /// What.
+        change: crate::drift::DriftChange,
+        /// Emergency access.
+        #[serde(default)]
+        break_glass: bool,
+    },
+    /// Patch a package across the fleet: in place on a mutable fleet, by a new image and
+    /// replacement on an immutable one.
+    PatchPackage {
+        /// The package (or runtime).
+        package: String,
+        /// The version to install.
+        version: String,
+    },
     /// Rebuild the fleet's image on a fresh base snapshot every night.
     SetNightlyRefresh {
         /// Whether the nightly refresh runs.
@@ -259,6 +280,24 @@ pub enum CommandError {
     InvalidAdvisory {
         /// What is wrong.
         reason: String,
+    },
+    /// A drift change or patch is malformed.
+    #[error("refused: {reason}")]
+    InvalidDrift {
+        /// What is wrong.
+        reason: String,
+    },
+    /// No instance has that id.
+    #[error("there is no instance {instance}")]
+    UnknownInstance {
+        /// The id asked for.
+        instance: crate::InstanceId,
+    },
+    /// The instance is draining or terminated.
+    #[error("{instance} is no longer running")]
+    InstanceGone {
+        /// The instance.
+        instance: crate::InstanceId,
     },
     /// The requested fleet size is outside what the lab simulates.
     #[error("a fleet of {requested} is outside 0..={max}")]

@@ -153,6 +153,52 @@ pub enum Event {
         /// Whether it runs.
         enabled: bool,
     },
+    /// SSH to an immutable instance was refused by policy.
+    SshRefused {
+        /// The instance.
+        instance: InstanceId,
+        /// Who tried.
+        actor: String,
+    },
+    /// Someone changed an instance by hand.
+    InstanceDrifted {
+        /// The instance.
+        instance: InstanceId,
+        /// What changed.
+        change: String,
+        /// Break-glass access.
+        emergency: bool,
+    },
+    /// An instance was marked for replacement.
+    InstanceTainted {
+        /// The instance.
+        instance: InstanceId,
+    },
+    /// An in-place patch failed on one instance.
+    PatchFailed {
+        /// The instance.
+        instance: InstanceId,
+        /// Why.
+        reason: String,
+    },
+    /// A fleet-wide patch finished.
+    PatchRolledOut {
+        /// The package (empty for an image replacement).
+        package: String,
+        /// The version.
+        version: String,
+        /// Instances patched.
+        succeeded: u32,
+        /// Instances where it failed.
+        failed: u32,
+    },
+    /// An instance with data on its own disk was replaced, and the data went with it.
+    DataLost {
+        /// The instance.
+        instance: InstanceId,
+        /// How much.
+        mb: u32,
+    },
     /// A command was refused; the world is unchanged.
     CommandRejected {
         /// The reason, naming the problem.

@@ -90,6 +90,13 @@ pub struct Instance {
     pub state_since_tick: u64,
     /// The tick it stops (set once it is told to drain).
     pub stop_tick: Option<u64>,
+    /// What hand-made changes did to it; `None` while it is exactly its image (most instances, so
+    /// a clean fleet costs no memory for this).
+    pub observed: Option<Box<crate::drift::Observed>>,
+    /// Marked for replacement (break-glass access on an immutable fleet, or failing health).
+    pub tainted: bool,
+    /// An attacker has persistence on it.
+    pub compromised: bool,
 }
 
 impl Instance {

@@ -13,7 +13,9 @@
 #![forbid(unsafe_code)]
 
 mod command;
+pub mod compare;
 mod digest;
+pub mod drift;
 mod event;
 pub mod export;
 mod history;
@@ -40,8 +42,8 @@ pub use instance::{Instance, InstanceId, Lifecycle};
 pub use playback::Playback;
 pub use registry::{BuildPlan, Registry};
 pub use revision::Revision;
-pub use scenario::{PipelineSettings, RegistrySettings, Scenario, ScenarioError, TimedCommand};
+pub use scenario::{FleetMode, PipelineSettings, RegistrySettings, Scenario, ScenarioError, TimedCommand};
 pub use snapshot::{RevisionView, Snapshot, StateCounts};
 pub use strategy::StrategySpec;
 pub use workload::BusyFleet;
-pub use world::{Limits, World};
+pub use world::{AuditEntry, Limits, PatchStats, World};

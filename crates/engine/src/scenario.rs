@@ -50,6 +50,17 @@ pub struct Scenario {
     /// Pipeline settings.
     #[serde(default)]
     pub pipeline: PipelineSettings,
+    /// How the fleet is run: patched in place, or only ever replaced.
+    #[serde(default)]
+    pub mode: FleetMode,
+    /// Whether the application keeps its state in a database outside the fleet (replacing an
+    /// instance loses nothing) rather than on the instance's own disk.
+    #[serde(default)]
+    pub external_state: bool,
+    /// Replace any instance in service this long (phoenix servers): whatever crept onto it,
+    /// an attacker included, goes with it.
+    #[serde(default)]
+    pub max_instance_age_ticks: Option<u64>,
     /// Commands and the ticks they are applied at.
     #[serde(default, deserialize_with = "timeline")]
     pub timeline: Vec<TimedCommand>,
@@ -62,6 +73,18 @@ pub struct RegistrySettings {
     /// Refuse to move a tag that already names an image.
     #[serde(default)]
     pub immutable_tags: bool,
+}
+
+/// How a fleet is operated.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FleetMode {
+    /// Servers are logged into, patched and fixed in place.
+    Mutable,
+    /// Servers are never changed: every change is a new image and replacement; SSH is refused
+    /// unless it is break-glass, which marks the instance for replacement.
+    #[default]
+    Immutable,
 }
 
 /// How the pipeline judges images.
@@ -198,6 +221,9 @@ impl Scenario {
             launch_reference: None,
             registry: RegistrySettings::default(),
             pipeline: PipelineSettings::default(),
+            mode: FleetMode::default(),
+            external_state: false,
+            max_instance_age_ticks: None,
             timeline: Vec::new(),
         }
     }

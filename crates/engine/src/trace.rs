@@ -156,6 +156,37 @@ fn encode_event(row: &mut Vec<u8>, event: &Event) {
         Event::NightlyRefreshChanged { enabled } => {
             row.extend_from_slice(&[20, u8::from(*enabled)]);
         }
+        Event::SshRefused { instance, actor } => {
+            row.extend_from_slice(&[21]);
+            row.extend_from_slice(&instance.0.to_le_bytes());
+            text(row, actor);
+        }
+        Event::InstanceDrifted { instance, change, emergency } => {
+            row.extend_from_slice(&[22, u8::from(*emergency)]);
+            row.extend_from_slice(&instance.0.to_le_bytes());
+            text(row, change);
+        }
+        Event::InstanceTainted { instance } => {
+            row.extend_from_slice(&[23]);
+            row.extend_from_slice(&instance.0.to_le_bytes());
+        }
+        Event::PatchFailed { instance, reason } => {
+            row.extend_from_slice(&[24]);
+            row.extend_from_slice(&instance.0.to_le_bytes());
+            text(row, reason);
+        }
+        Event::PatchRolledOut { package, version, succeeded, failed } => {
+            row.extend_from_slice(&[25]);
+            text(row, package);
+            text(row, version);
+            row.extend_from_slice(&succeeded.to_le_bytes());
+            row.extend_from_slice(&failed.to_le_bytes());
+        }
+        Event::DataLost { instance, mb } => {
+            row.extend_from_slice(&[26]);
+            row.extend_from_slice(&instance.0.to_le_bytes());
+            row.extend_from_slice(&mb.to_le_bytes());
+        }
         Event::CommandRejected { reason } => {
             row.extend_from_slice(&[9]);
             text(row, reason);

@@ -140,3 +140,77 @@ proptest! {
         prop_assert!(live.iter().all(|i| i.image == target && i.state == Lifecycle::InService));
     }
 }
+
+#[derive(Clone, Debug)]
+enum FleetAction {
+    Ssh(u32, u8),
+    Patch(u8),
+    Build(u8),
+    Deploy(u8),
+    Scale(u32),
+    Step(u8),
+}
+
+fn fleet_action() -> impl Strategy<Value = FleetAction> {
+    prop_oneof![
+        (1u32..30, 0u8..6).prop_map(|(id, kind)| FleetAction::Ssh(id, kind)),
+        (0u8..6).prop_map(FleetAction::Patch),
+        (0u8..6).prop_map(FleetAction::Build),
+        (0u8..6).prop_map(FleetAction::Deploy),
+        (1u32..20).prop_map(FleetAction::Scale),
+        (1u8..8).prop_map(FleetAction::Step),
+    ]
+}
+
+fn drift_change(kind: u8) -> lab_engine::drift::DriftChange {
+    use lab_engine::drift::DriftChange;
+    match kind {
+        0 => DriftChange::HotfixConfig { key: "LOG_LEVEL".into(), value: "debug".into() },
+        1 => DriftChange::KernelParam { key: "vm.overcommit_memory".into(), value: "2".into() },
+        2 => DriftChange::InstallTool { name: "tcpflow".into(), requires: Some("openssl".into()) },
+        3 => DriftChange::AddCron { line: "@hourly true".into() },
+        4 => DriftChange::PatchPackage { name: "openssl".into(), version: "3.0.99".into() },
+        _ => DriftChange::EditAppFile { path: "server.js".into() },
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 150, ..ProptestConfig::default() })]
+
+    /// Without break-glass nothing can change an immutable instance, so every configuration in
+    /// the fleet is some image's: the snowflake index never exceeds the images being run.
+    #[test]
+    fn an_immutable_fleet_has_no_more_snowflakes_than_images(
+        seed in any::<u64>(),
+        fleet in 1u32..12,
+        actions in proptest::collection::vec(fleet_action(), 1..40),
+    ) {
+        let mut scenario = scenario(seed, fleet, (1, 1, 1), 1, 0);
+        scenario.mode = lab_engine::FleetMode::Immutable;
+        let mut world = World::new(&scenario);
+        for action in actions {
+            let command = match action {
+                FleetAction::Ssh(id, kind) => Some(Command::Ssh {
+                    instances: vec![id], actor: "prop".into(), change: drift_change(kind), break_glass: false,
+                }),
+                FleetAction::Patch(v) => Some(Command::PatchPackage { package: "openssl".into(), version: format!("3.0.{}", 20 + v) }),
+                FleetAction::Build(v) => Some(Command::BuildImage(spec(v))),
+                FleetAction::Deploy(v) => Some(Command::Deploy { image: ImageRef::Tag(format!("v1.{v}.0")) }),
+                FleetAction::Scale(n) => Some(Command::Scale { replicas: n }),
+                FleetAction::Step(_) => None,
+            };
+            if let Some(command) = command {
+                let _ = world.apply(command);
+            }
+            let steps = if let FleetAction::Step(n) = action { n } else { 1 };
+            for _ in 0..steps {
+                world.step();
+                world.drain_events().for_each(drop);
+                let images: std::collections::BTreeSet<_> =
+                    world.instances().iter().filter(|i| i.state.is_live()).map(|i| i.image).collect();
+                prop_assert!(world.snowflake_index() <= images.len() as u32);
+                prop_assert!(world.instances().iter().all(|i| i.observed.is_none()));
+            }
+        }
+    }
+}

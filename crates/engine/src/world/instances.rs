@@ -91,6 +91,9 @@ impl World {
             ready_tick,
             state_since_tick: tick,
             stop_tick: None,
+            observed: None,
+            tainted: false,
+            compromised: false,
         };
         let revision_number = revision.number;
         self.instances.push(instance);
@@ -128,8 +131,15 @@ impl World {
 
     /// Takes an instance out of its revision. One in service drains first, so in-flight requests
     /// finish; one that never entered service has nothing to drain and stops at once.
-    fn stop_instance(&mut self, index: usize, tick: u64) {
+    pub(super) fn stop_instance(&mut self, index: usize, tick: u64) {
         let drain_ticks = u64::from(self.timing.drain_ticks);
+        // Whatever the instance kept on its own disk goes with it.
+        let lost_mb = self.instances[index].observed.as_ref().map_or(0, |o| o.local_data_mb);
+        if lost_mb > 0 {
+            self.data_lost_mb += u64::from(lost_mb);
+            let id = self.instances[index].id;
+            self.emit(Event::DataLost { instance: id, mb: lost_mb });
+        }
         let instance = &mut self.instances[index];
         let was_in_service = instance.state == Lifecycle::InService;
         let revision = self

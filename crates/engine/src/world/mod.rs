@@ -3,6 +3,7 @@
 use rand_chacha::ChaCha8Rng;
 use rand_core::SeedableRng;
 
+mod drift;
 mod images;
 mod instances;
 mod invariants;
@@ -43,6 +44,8 @@ impl Limits {
     pub const PIPELINES_KEPT: usize = 16;
     /// Advisories the world knows.
     pub const ADVISORIES_MAX: usize = 64;
+    /// Entries the audit log keeps.
+    pub const AUDIT_CAPACITY: usize = 256;
     /// Ticks in a lab "day": the nightly base refresh runs this often.
     pub const NIGHT_TICKS: u64 = 100;
 }
@@ -55,6 +58,20 @@ struct Timing {
     pull_mb_per_tick: u32,
     boot_ticks: u32,
     drain_ticks: u32,
+}
+
+pub use drift::AuditEntry;
+
+/// How fleet-wide patches went.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct PatchStats {
+    /// Instance patches attempted.
+    pub attempted: u32,
+    /// Instance patches that took (in place, or by a replacement running the patched image).
+    pub succeeded: u32,
+    /// The patched image an immutable fleet is still rolling out.
+    #[serde(skip)]
+    pending_image: Option<Digest>,
 }
 
 /// The whole simulation. See the crate documentation for the rules it keeps.
@@ -73,6 +90,13 @@ pub struct World {
     advisories: Vec<crate::scan::Advisory>,
     scan_policy: crate::scan::Severity,
     nightly_refresh: bool,
+    mode: crate::FleetMode,
+    external_state: bool,
+    audit: std::collections::VecDeque<AuditEntry>,
+    patches: PatchStats,
+    data_lost_mb: u64,
+    compromised_instance_ticks: u64,
+    max_instance_age_ticks: Option<u64>,
     /// Oldest first; `target` indexes the rollout target.
     revisions: Vec<Revision>,
     target: usize,
@@ -138,6 +162,13 @@ impl World {
                 .collect(),
             scan_policy: scenario.pipeline.fail_on,
             nightly_refresh: scenario.pipeline.nightly_base_refresh,
+            mode: scenario.mode,
+            external_state: scenario.external_state,
+            audit: std::collections::VecDeque::new(),
+            patches: PatchStats::default(),
+            data_lost_mb: 0,
+            compromised_instance_ticks: 0,
+            max_instance_age_ticks: scenario.max_instance_age_ticks,
             target: 0,
             rollout_complete: true,
             instances: Vec::with_capacity(fleet_size as usize),
@@ -184,6 +215,10 @@ impl World {
             Command::Approve { run } => self.approve(run),
             Command::Promote { image, environment } => self.promote(&image, &environment),
             Command::PublishAdvisory(advisory) => self.publish_advisory(advisory),
+            Command::Ssh { instances, actor, change, break_glass } => {
+                self.ssh(&instances, &actor, &change, break_glass)
+            }
+            Command::PatchPackage { package, version } => self.patch_package(&package, &version),
             Command::SetNightlyRefresh { enabled } => {
                 self.nightly_refresh = enabled;
                 self.emit(Event::NightlyRefreshChanged { enabled });
@@ -204,6 +239,7 @@ impl World {
         let tick = self.now;
         self.advance_pipelines(tick);
         self.advance_lifecycles(tick);
+        self.replace_tainted(tick);
         self.reconcile(tick);
         self.note_rollout_complete();
         self.trace.record(tick, &self.revisions, &self.events);
@@ -256,6 +292,26 @@ impl World {
     /// The registry: images, tags and the build cache.
     pub fn registry(&self) -> &Registry {
         &self.registry
+    }
+
+    /// How the fleet is operated.
+    pub fn mode(&self) -> crate::FleetMode {
+        self.mode
+    }
+
+    /// Fleet-wide patch results so far.
+    pub fn patch_stats(&self) -> PatchStats {
+        self.patches
+    }
+
+    /// Data lost with replaced instances, in MB.
+    pub fn data_lost_mb(&self) -> u64 {
+        self.data_lost_mb
+    }
+
+    /// Sum over ticks of the instances an attacker controlled.
+    pub fn compromised_instance_ticks(&self) -> u64 {
+        self.compromised_instance_ticks
     }
 
     /// Pipeline runs, oldest first.

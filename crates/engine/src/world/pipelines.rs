@@ -139,7 +139,7 @@ impl World {
     }
 
     /// The spec the fleet's target revision runs.
-    fn target_spec(&self) -> ImageSpec {
+    pub(super) fn target_spec(&self) -> ImageSpec {
         let image = self.revisions[self.target].image;
         self.registry
             .image(image)

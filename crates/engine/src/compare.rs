@@ -1,0 +1,119 @@
+//! Twin fleets: one scenario run twice from the same seed and the same commands, once patched in
+//! place (mutable) and once only ever replaced (immutable), measured tick by tick.
+
+use serde::Serialize;
+
+use crate::drift::Observed;
+use crate::{FleetMode, Playback, Scenario, World};
+
+/// A run stops here if it never settles.
+const TICKS_MAX: u64 = 2_000;
+
+/// What the comparison charts, for one fleet at one tick.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct MetricsRow {
+    /// The tick.
+    pub tick: u64,
+    /// Distinct configurations among live instances.
+    pub snowflake_index: u32,
+    /// Live instances that differ from their image.
+    pub drifted_instances: u32,
+    /// Instances in service.
+    pub in_service: u32,
+    /// Live instances with a package or runtime a known advisory affects.
+    pub vulnerable_instances: u32,
+    /// Instance patches attempted so far.
+    pub patches_attempted: u32,
+    /// Instance patches that took.
+    pub patches_succeeded: u32,
+    /// Data lost with replaced instances, MB.
+    pub data_lost_mb: u64,
+    /// Sum over ticks of instances an attacker controlled.
+    pub compromised_instance_ticks: u64,
+}
+
+impl MetricsRow {
+    /// Measures a world now.
+    pub fn of(world: &World) -> Self {
+        let mut row =
+            MetricsRow { tick: world.now(), snowflake_index: world.snowflake_index(), ..Self::default() };
+        for (index, instance) in world.instances().iter().enumerate() {
+            if !instance.state.is_live() {
+                continue;
+            }
+            row.in_service += u32::from(instance.state == crate::Lifecycle::InService);
+            row.drifted_instances += u32::from(instance.observed.is_some());
+            let state: Observed = world.observed_state(index);
+            let vulnerable = world.advisories().iter().any(|advisory| {
+                state
+                    .packages
+                    .get(&advisory.package)
+                    .is_some_and(|version| advisory.affects(&advisory.package, version))
+            });
+            row.vulnerable_instances += u32::from(vulnerable);
+        }
+        let patches = world.patch_stats();
+        row.patches_attempted = patches.attempted;
+        row.patches_succeeded = patches.succeeded;
+        row.data_lost_mb = world.data_lost_mb();
+        row.compromised_instance_ticks = world.compromised_instance_ticks();
+        row
+    }
+}
+
+/// Both fleets, tick by tick, and their final worlds.
+pub struct Comparison {
+    /// The fleet patched in place.
+    pub mutable: Vec<MetricsRow>,
+    /// The fleet only ever replaced.
+    pub immutable: Vec<MetricsRow>,
+    /// The mutable world at the end (for its events and audit log).
+    pub mutable_world: World,
+    /// The immutable world at the end.
+    pub immutable_world: World,
+}
+
+/// Runs the scenario once per mode, in lockstep, for `ticks` ticks or until both fleets have played
+/// every command and settled, so both series cover the same ticks.
+pub fn compare(scenario: &Scenario, ticks: Option<u64>) -> Comparison {
+    let twin = |mode: FleetMode| {
+        let mut twin = scenario.clone();
+        twin.mode = mode;
+        (World::new(&twin), Playback::new(&twin))
+    };
+    let (mut mutable_world, mut mutable_playback) = twin(FleetMode::Mutable);
+    let (mut immutable_world, mut immutable_playback) = twin(FleetMode::Immutable);
+    let (mut mutable, mut immutable) = (Vec::new(), Vec::new());
+    loop {
+        let done = match ticks {
+            Some(limit) => mutable_world.now() >= limit,
+            None => {
+                mutable_playback.is_done()
+                    && immutable_playback.is_done()
+                    && mutable_world.is_settled()
+                    && immutable_world.is_settled()
+            }
+        };
+        if done || mutable_world.now() >= TICKS_MAX {
+            break;
+        }
+        for (world, playback, rows) in [
+            (&mut mutable_world, &mut mutable_playback, &mut mutable),
+            (&mut immutable_world, &mut immutable_playback, &mut immutable),
+        ] {
+            playback.step(world);
+            world.drain_events().for_each(drop);
+            rows.push(MetricsRow::of(world));
+        }
+    }
+    Comparison { mutable, immutable, mutable_world, immutable_world }
+}
+
+/// The first tick from which no instance was vulnerable again, if the run got there.
+pub fn exposure_closed_tick(rows: &[MetricsRow]) -> Option<u64> {
+    let last_exposed = rows.iter().rposition(|row| row.vulnerable_instances > 0);
+    match last_exposed {
+        None => rows.first().map(|row| row.tick),
+        Some(index) => rows.get(index + 1).map(|row| row.tick),
+    }
+}

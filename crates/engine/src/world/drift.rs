@@ -1,0 +1,295 @@
+//! Hand-made changes and in-place patching: the mutable way of running a fleet, and what an
+//! immutable fleet does instead (refuse, or taint and replace).
+
+use std::collections::BTreeSet;
+
+use super::World;
+use crate::drift::{DriftChange, Observed, upgrade_conflict};
+use crate::{CommandError, Digest, Event, FleetMode, ImageRef, InstanceId};
+
+/// One entry of the audit log: who did what to which instance, and whether it was allowed.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct AuditEntry {
+    /// When.
+    pub tick: u64,
+    /// Who.
+    pub actor: String,
+    /// Which instance.
+    pub instance: InstanceId,
+    /// What.
+    pub what: String,
+    /// Break-glass (emergency) access.
+    pub emergency: bool,
+    /// Refused by policy.
+    pub refused: bool,
+}
+
+impl World {
+    pub(super) fn ssh(
+        &mut self,
+        targets: &[u32],
+        actor: &str,
+        change: &DriftChange,
+        break_glass: bool,
+    ) -> Result<(), CommandError> {
+        if actor.is_empty() || actor.len() > 64 {
+            return Err(CommandError::InvalidDrift { reason: "`actor` must hold 1 to 64 characters".into() });
+        }
+        check_change(change)?;
+        if targets.is_empty() || targets.len() > 1_000 {
+            return Err(CommandError::InvalidDrift {
+                reason: "`instances` must list 1 to 1000 instance ids".into(),
+            });
+        }
+        // Every target must be a live instance before anything changes, so a typo changes nothing.
+        let mut indices = Vec::with_capacity(targets.len());
+        for id in targets {
+            match self.instances.iter().position(|i| i.id == InstanceId(*id)) {
+                Some(index) if self.instances[index].state.is_live() => indices.push(index),
+                Some(_) => return Err(CommandError::InstanceGone { instance: InstanceId(*id) }),
+                None => return Err(CommandError::UnknownInstance { instance: InstanceId(*id) }),
+            }
+        }
+        // An attacker does not ask the access policy; everyone else does.
+        let attack = matches!(change, DriftChange::Compromise);
+        let refused = self.mode == FleetMode::Immutable && !break_glass && !attack;
+        for index in indices {
+            let id = self.instances[index].id;
+            self.audit(actor, id, change.describe(), break_glass, refused);
+            if refused {
+                self.emit(Event::SshRefused { instance: id, actor: actor.to_owned() });
+                continue;
+            }
+            self.drift(index, change);
+            self.emit(Event::InstanceDrifted {
+                instance: id,
+                change: change.describe(),
+                emergency: break_glass,
+            });
+            if self.mode == FleetMode::Immutable && !attack {
+                // Break-glass on an immutable fleet: the instance can no longer be trusted to match
+                // its image, so the orchestrator replaces it.
+                self.instances[index].tainted = true;
+                self.emit(Event::InstanceTainted { instance: id });
+            }
+        }
+        Ok(())
+    }
+
+    /// Applies a drift change to an instance, materialising its observed state on first change.
+    fn drift(&mut self, index: usize, change: &DriftChange) {
+        if let DriftChange::WriteLocalData { .. } = change
+            && self.external_state
+        {
+            // State lives in a database outside the fleet: nothing lands on the instance's disk.
+            return;
+        }
+        if matches!(change, DriftChange::Compromise) {
+            self.instances[index].compromised = true;
+        }
+        let image = self.instances[index].image;
+        let baseline = || self.registry.image(image).map(|i| Observed::baseline(&i.spec)).unwrap_or_default();
+        let mut observed = match self.instances[index].observed.take() {
+            Some(observed) => observed,
+            None => Box::new(baseline()),
+        };
+        change.apply(&mut observed);
+        self.instances[index].observed = Some(observed);
+    }
+
+    /// Patches a package across the fleet the way the fleet's mode says: in place on a mutable
+    /// fleet (per instance, where its drift allows), or by baking it into a new image and
+    /// replacing every instance on an immutable one.
+    pub(super) fn patch_package(&mut self, package: &str, version: &str) -> Result<(), CommandError> {
+        crate::image::check_version("version", version)
+            .map_err(|error| CommandError::InvalidDrift { reason: error.to_string() })?;
+        match self.mode {
+            FleetMode::Mutable => {
+                let (mut succeeded, mut failed) = (0, 0);
+                for index in 0..self.instances.len() {
+                    if !self.instances[index].state.is_live() {
+                        continue;
+                    }
+                    let id = self.instances[index].id;
+                    let state = self.observed_state(index);
+                    match upgrade_conflict(&state, package, version) {
+                        Some(reason) => {
+                            failed += 1;
+                            self.emit(Event::PatchFailed { instance: id, reason });
+                        }
+                        None => {
+                            succeeded += 1;
+                            self.drift(
+                                index,
+                                &DriftChange::PatchPackage {
+                                    name: package.to_owned(),
+                                    version: version.to_owned(),
+                                },
+                            );
+                        }
+                    }
+                }
+                self.patches.attempted += succeeded + failed;
+                self.patches.succeeded += succeeded;
+                self.emit(Event::PatchRolledOut {
+                    package: package.to_owned(),
+                    version: version.to_owned(),
+                    succeeded,
+                    failed,
+                });
+                Ok(())
+            }
+            FleetMode::Immutable => {
+                let mut spec = self.target_spec();
+                match &mut spec.runtime {
+                    Some(runtime) if runtime.name == package => runtime.version = version.to_owned(),
+                    _ => {
+                        spec.packages.insert(package.to_owned(), version.to_owned());
+                    }
+                }
+                let digest = spec.digest();
+                self.build_image(&spec)?;
+                let live = self.instances.iter().filter(|i| i.state.is_live()).count() as u32;
+                self.patches.attempted += live;
+                self.patches.pending_image = Some(digest);
+                self.deploy(&ImageRef::digest(digest))
+            }
+        }
+    }
+
+    /// The state of an instance: its drift if it has any, else its image's baseline.
+    pub fn observed_state(&self, index: usize) -> Observed {
+        let instance = &self.instances[index];
+        match &instance.observed {
+            Some(observed) => (**observed).clone(),
+            None => {
+                self.registry.image(instance.image).map(|i| Observed::baseline(&i.spec)).unwrap_or_default()
+            }
+        }
+    }
+
+    /// Distinct configurations among live instances: 1 for a fleet that is really identical.
+    pub fn snowflake_index(&self) -> u32 {
+        let mut fingerprints = BTreeSet::new();
+        let mut image_fingerprints: Vec<(Digest, Digest)> = Vec::new();
+        for instance in self.instances.iter().filter(|i| i.state.is_live()) {
+            let fingerprint = match &instance.observed {
+                Some(observed) => observed.fingerprint(),
+                None => match image_fingerprints.iter().find(|(image, _)| *image == instance.image) {
+                    Some((_, fingerprint)) => *fingerprint,
+                    None => {
+                        let fingerprint = self
+                            .registry
+                            .image(instance.image)
+                            .map_or(instance.image, |i| Observed::baseline(&i.spec).fingerprint());
+                        image_fingerprints.push((instance.image, fingerprint));
+                        fingerprint
+                    }
+                },
+            };
+            fingerprints.insert(fingerprint);
+        }
+        fingerprints.len() as u32
+    }
+
+    /// The audit log, oldest first.
+    pub fn audit_log(&self) -> impl DoubleEndedIterator<Item = &AuditEntry> {
+        self.audit.iter()
+    }
+
+    fn audit(&mut self, actor: &str, instance: InstanceId, what: String, emergency: bool, refused: bool) {
+        if self.audit.len() == super::Limits::AUDIT_CAPACITY {
+            self.audit.pop_front();
+        }
+        self.audit.push_back(AuditEntry {
+            tick: self.now,
+            actor: actor.to_owned(),
+            instance,
+            what,
+            emergency,
+            refused,
+        });
+    }
+
+    /// Counts compromised instance-ticks, replaces tainted instances, and settles the immutable
+    /// patch count once its rollout is done.
+    pub(super) fn replace_tainted(&mut self, tick: u64) {
+        let mut compromised = 0u64;
+        let starting = self
+            .instances
+            .iter()
+            .any(|i| matches!(i.state, crate::Lifecycle::Pending | crate::Lifecycle::Booting));
+        // Recycle old instances a few at a time, and only while nothing else is starting, so that
+        // a maximum age never takes much capacity away at once.
+        let mut recycle_budget = if starting { 0 } else { (self.replicas / 10).max(1) };
+        for index in 0..self.instances.len() {
+            let instance = &self.instances[index];
+            if !instance.state.is_live() {
+                continue;
+            }
+            compromised += u64::from(instance.compromised);
+            let too_old = self.max_instance_age_ticks.is_some_and(|max| {
+                instance.state == crate::Lifecycle::InService
+                    && tick.saturating_sub(instance.launch_tick) >= max
+            });
+            if too_old && recycle_budget > 0 {
+                recycle_budget -= 1;
+                self.instances[index].tainted = true;
+            }
+            if self.instances[index].tainted {
+                self.stop_instance(index, tick);
+            }
+        }
+        self.compromised_instance_ticks += compromised;
+        if let Some(image) = self.patches.pending_image
+            && self.rollout_complete
+            && self.revisions[self.target].image == image
+        {
+            self.patches.succeeded +=
+                self.instances.iter().filter(|i| i.state.is_live() && i.image == image).count() as u32;
+            self.patches.pending_image = None;
+            self.emit(Event::PatchRolledOut {
+                package: String::new(),
+                version: String::new(),
+                succeeded: self.patches.succeeded,
+                failed: self.patches.attempted.saturating_sub(self.patches.succeeded),
+            });
+        }
+    }
+}
+
+fn check_change(change: &DriftChange) -> Result<(), CommandError> {
+    let text_ok = |text: &str| !text.is_empty() && text.len() <= 128 && !text.chars().any(char::is_control);
+    let problem = match change {
+        DriftChange::HotfixConfig { key, value } | DriftChange::KernelParam { key, value }
+            if !text_ok(key) || !text_ok(value) =>
+        {
+            Some("`key` and `value` must hold 1 to 128 characters".to_owned())
+        }
+        DriftChange::InstallTool { name, requires }
+            if !text_ok(name) || requires.as_deref().is_some_and(|r| !text_ok(r)) =>
+        {
+            Some("`name` and `requires` must hold 1 to 128 characters".to_owned())
+        }
+        DriftChange::AddCron { line } if !text_ok(line) => {
+            Some("`line` must hold 1 to 128 characters".to_owned())
+        }
+        DriftChange::EditAppFile { path } if !text_ok(path) => {
+            Some("`path` must hold 1 to 128 characters".to_owned())
+        }
+        DriftChange::PatchPackage { name, .. } if !text_ok(name) => {
+            Some("`name` must hold 1 to 128 characters".to_owned())
+        }
+        DriftChange::PatchPackage { version, .. } => {
+            crate::image::check_version("version", version).err().map(|e| e.to_string())
+        }
+        DriftChange::WriteLocalData { mb } if *mb == 0 || *mb > 100_000 => {
+            Some("`mb` must be between 1 and 100000".to_owned())
+        }
+        _ => None,
+    };
+    match problem {
+        Some(reason) => Err(CommandError::InvalidDrift { reason }),
+        None => Ok(()),
+    }
+}

@@ -1,0 +1,188 @@
+//! Drift, snowflakes and the mutable-versus-immutable comparison, ending with the seed story:
+//! thirty servers, an OpenSSL patch in place that fails on two, and its immutable twin.
+
+use std::collections::BTreeSet;
+
+use lab_engine::compare::{MetricsRow, compare, exposure_closed_tick};
+use lab_engine::drift::{DriftChange, DriftReport};
+use lab_engine::{Command, CommandError, Event, FleetMode, ImageSpec, InstanceId, Playback, Scenario, World};
+
+const SEED_004: &str = include_str!("../../../scenarios/seed-004.json");
+
+fn run_to_end(scenario: &Scenario) -> (World, Vec<Event>) {
+    let mut world = World::new(scenario);
+    let mut playback = Playback::new(scenario);
+    let mut events = Vec::new();
+    while !(playback.is_done() && world.is_settled()) {
+        playback.step(&mut world);
+        events.extend(world.drain_events());
+        assert!(world.now() < 1_000, "never settled");
+    }
+    (world, events)
+}
+
+fn seed_004(mode: FleetMode) -> Scenario {
+    let mut scenario = Scenario::from_json(SEED_004).unwrap();
+    scenario.mode = mode;
+    scenario
+}
+
+#[test]
+fn seed_004_in_place_patch_succeeds_on_28_and_fails_on_7_and_15_with_reasons() {
+    let (world, events) = run_to_end(&seed_004(FleetMode::Mutable));
+    let failures: Vec<(u32, String)> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::PatchFailed { instance, reason } => Some((instance.0, reason.clone())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(failures.iter().map(|(id, _)| *id).collect::<Vec<_>>(), [7, 15]);
+    assert!(failures[0].1.contains("vm.overcommit_memory=2"), "{}", failures[0].1);
+    assert!(failures[1].1.contains("tcpflow") && failures[1].1.contains("3.0.11"), "{}", failures[1].1);
+    assert!(events.contains(&Event::PatchRolledOut {
+        package: "openssl".into(),
+        version: "3.0.12".into(),
+        succeeded: 28,
+        failed: 2
+    }));
+    // Three cohorts, three hand-made one-offs, two failed patches: far from one fleet.
+    assert!(world.snowflake_index() >= 6, "snowflake index {}", world.snowflake_index());
+}
+
+#[test]
+fn seed_004_immutable_twin_bakes_the_patch_and_replaces_all_30() {
+    let (world, events) = run_to_end(&seed_004(FleetMode::Immutable));
+    assert!(!events.iter().any(|e| matches!(e, Event::PatchFailed { .. })));
+    assert!(events.iter().filter(|e| matches!(e, Event::SshRefused { .. })).count() >= 30);
+    let live: Vec<_> = world.instances().iter().filter(|i| i.state.is_live()).collect();
+    assert_eq!(live.len(), 30);
+    let images: BTreeSet<_> = live.iter().map(|i| i.image).collect();
+    assert_eq!(images.len(), 1);
+    let image = world.image(*images.first().unwrap()).unwrap();
+    assert_eq!(image.spec.packages["openssl"], "3.0.12");
+    assert_eq!(world.patch_stats().succeeded, 30);
+    assert_eq!(world.snowflake_index(), 1);
+}
+
+#[test]
+fn the_comparison_measures_both_fleets_on_the_same_events() {
+    let comparison = compare(&seed_004(FleetMode::Mutable), None);
+    let last = |rows: &[MetricsRow]| *rows.last().unwrap();
+    let (mutable, immutable) = (last(&comparison.mutable), last(&comparison.immutable));
+    assert_eq!((mutable.patches_succeeded, mutable.patches_attempted), (28, 30));
+    assert_eq!((immutable.patches_succeeded, immutable.patches_attempted), (30, 30));
+    assert!(mutable.snowflake_index > immutable.snowflake_index);
+    assert_eq!(immutable.drifted_instances, 0);
+    assert_eq!(mutable.vulnerable_instances, 2, "the two failed servers keep the vulnerable OpenSSL");
+    assert_eq!(exposure_closed_tick(&comparison.mutable), None);
+    assert!(exposure_closed_tick(&comparison.immutable).is_some());
+}
+
+fn small_world(mode: FleetMode, edit: impl FnOnce(&mut Scenario)) -> World {
+    let mut spec = ImageSpec::new("ubuntu-22.04", "1.0.0");
+    spec.packages.insert("openssl".into(), "3.0.12".into());
+    let mut scenario = Scenario::new(9, 4, spec);
+    scenario.mode = mode;
+    scenario.pull_ticks = Some(1);
+    edit(&mut scenario);
+    World::new(&scenario)
+}
+
+fn ssh(world: &mut World, id: u32, change: DriftChange, break_glass: bool) -> Result<(), CommandError> {
+    world.apply(Command::Ssh { instances: vec![id], actor: "alex".into(), change, break_glass })
+}
+
+#[test]
+fn every_drift_kind_shows_up_in_detection_and_changes_the_fingerprint() {
+    let changes = [
+        DriftChange::HotfixConfig { key: "LOG_LEVEL".into(), value: "debug".into() },
+        DriftChange::KernelParam { key: "net.core.somaxconn".into(), value: "4096".into() },
+        DriftChange::InstallTool { name: "strace".into(), requires: None },
+        DriftChange::AddCron { line: "*/5 * * * * curl localhost/health".into() },
+        DriftChange::PatchPackage { name: "openssl".into(), version: "3.0.13".into() },
+        DriftChange::EditAppFile { path: "server.js".into() },
+        DriftChange::Compromise,
+    ];
+    for change in changes {
+        let mut world = small_world(FleetMode::Mutable, |_| {});
+        let before = world.snowflake_index();
+        ssh(&mut world, 2, change.clone(), false).unwrap();
+        assert_eq!((before, world.snowflake_index()), (1, 2), "{change:?}");
+        let instance = &world.instances()[1];
+        let baseline = lab_engine::drift::Observed::baseline(&world.image(instance.image).unwrap().spec);
+        let report = DriftReport::between(&baseline, instance.observed.as_ref().unwrap());
+        assert!(report.is_drifted(), "{change:?}");
+        assert!(world.audit_log().any(|entry| entry.instance == InstanceId(2) && !entry.refused));
+    }
+}
+
+#[test]
+fn an_immutable_fleet_refuses_ssh_and_replaces_what_break_glass_touched() {
+    let mut world = small_world(FleetMode::Immutable, |_| {});
+    ssh(&mut world, 3, DriftChange::KernelParam { key: "vm.swappiness".into(), value: "1".into() }, false)
+        .unwrap();
+    assert_eq!(world.snowflake_index(), 1);
+    assert!(world.audit_log().last().unwrap().refused);
+
+    ssh(&mut world, 3, DriftChange::KernelParam { key: "vm.swappiness".into(), value: "1".into() }, true)
+        .unwrap();
+    assert!(world.instances()[2].tainted);
+    for _ in 0..10 {
+        world.step();
+    }
+    assert!(!world.instances().iter().any(|i| i.id == InstanceId(3) && i.state.is_live()));
+    assert_eq!(world.instances().iter().filter(|i| i.state.is_live()).count(), 4);
+    assert_eq!(world.snowflake_index(), 1, "the replacement is clean");
+}
+
+#[test]
+fn bad_targets_and_changes_are_refused_and_change_nothing() {
+    let mut world = small_world(FleetMode::Mutable, |_| {});
+    let unknown = ssh(&mut world, 99, DriftChange::AddCron { line: "x".into() }, false);
+    assert!(matches!(unknown, Err(CommandError::UnknownInstance { .. })));
+    let bad = ssh(
+        &mut world,
+        1,
+        DriftChange::PatchPackage { name: "openssl".into(), version: "latest".into() },
+        false,
+    );
+    assert!(matches!(bad, Err(CommandError::InvalidDrift { .. })));
+    assert_eq!(world.snowflake_index(), 1);
+    assert_eq!(world.audit_log().count(), 0);
+}
+
+#[test]
+fn local_data_is_lost_on_replacement_unless_state_is_external() {
+    for (external, expected_mb) in [(false, 120), (true, 0)] {
+        let mut world = small_world(FleetMode::Mutable, |s| s.external_state = external);
+        ssh(&mut world, 1, DriftChange::WriteLocalData { mb: 120 }, false).unwrap();
+        let mut spec = world.image(world.target_revision().image).unwrap().spec.clone();
+        spec.app_version = "1.0.1".into();
+        world.apply(Command::BuildImage(spec)).unwrap();
+        world.apply(Command::Deploy { image: lab_engine::ImageRef::tag("v1.0.1") }).unwrap();
+        for _ in 0..60 {
+            world.step();
+        }
+        assert!(world.is_settled());
+        assert_eq!(world.data_lost_mb(), expected_mb, "external state: {external}");
+    }
+}
+
+#[test]
+fn a_compromise_persists_on_a_mutable_fleet_and_is_wiped_by_maximum_age() {
+    let compromised_after = |mode, max_age| {
+        let mut world = small_world(mode, |s| s.max_instance_age_ticks = max_age);
+        ssh(&mut world, 2, DriftChange::Compromise, false).unwrap();
+        for _ in 0..80 {
+            world.step();
+        }
+        let still = world.instances().iter().any(|i| i.compromised && i.state.is_live());
+        (still, world.compromised_instance_ticks())
+    };
+    let (mutable_still, mutable_ticks) = compromised_after(FleetMode::Mutable, None);
+    let (immutable_still, immutable_ticks) = compromised_after(FleetMode::Immutable, Some(20));
+    assert!(mutable_still && !immutable_still);
+    assert_eq!(mutable_ticks, 80);
+    assert!(immutable_ticks <= 25, "{immutable_ticks}");
+}
