@@ -80,6 +80,28 @@ pub fn describe(event: &Event, world: &World) -> String {
         Event::NightlyRefreshChanged { enabled: false } => {
             "Nightly base-image refresh switched off".to_owned()
         }
+        Event::SshRefused { instance, actor } => {
+            format!(
+                "SSH by {actor} to {instance} refused: this fleet is immutable (use break-glass in an emergency)"
+            )
+        }
+        Event::InstanceDrifted { instance, change, emergency: false } => {
+            format!("{instance}: {change} (drift)")
+        }
+        Event::InstanceDrifted { instance, change, emergency: true } => {
+            format!("Break-glass on {instance}: {change}")
+        }
+        Event::InstanceTainted { instance } => format!("{instance} was changed by hand and will be replaced"),
+        Event::PatchFailed { instance, reason } => format!("Patch failed on {instance}: {reason}"),
+        Event::PatchRolledOut { package, version, succeeded, failed } if package.is_empty() => {
+            format!("Patched by replacement: {succeeded} instances on the new image, {failed} failed")
+        }
+        Event::PatchRolledOut { package, version, succeeded, failed } => {
+            format!("In-place upgrade of {package} to {version}: {succeeded} succeeded, {failed} failed")
+        }
+        Event::DataLost { instance, mb } => {
+            format!("{instance} was replaced and took {mb} MB of local data with it")
+        }
         Event::CommandRejected { reason } => format!("Refused: {reason}"),
     }
 }

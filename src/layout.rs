@@ -108,6 +108,9 @@ mod tests {
             ready_tick: 0,
             state_since_tick: 0,
             stop_tick,
+            observed: None,
+            tainted: false,
+            compromised: false,
         }
     }
 
