@@ -38,7 +38,11 @@ pub fn App() -> Html {
         let force_update = force_update.clone();
         Callback::from(move |()| force_update.force_update())
     };
-    use_render_loop(lab.clone(), canvas.clone(), redraw);
+    let canvases = use_memo((), {
+        let canvas = canvas.clone();
+        move |_| vec![canvas]
+    });
+    use_render_loop(lab.clone(), canvases, redraw);
 
     let on_action = dispatcher(&lab, &force_update);
     let command = |make: fn(bool) -> Command| on_action.reform(move |on: bool| Action::Command(make(on)));
@@ -90,6 +94,7 @@ pub fn App() -> Html {
             <header class="masthead">
                 <h1><span class="logo" aria-hidden="true">{"▦"}</span>{"Immutable Infrastructure Lab"}</h1>
                 <p class="tagline">{"Servers are never changed in place: a change is a new image, and instances built from it replace the old ones."}</p>
+                <a class="nav-link" href="?compare=seed-004">{"Compare mutable vs immutable"}</a>
             </header>
             <StatusBar tick={snapshot.tick} counts={snapshot.instances} trace_digest={AttrValue::from(snapshot.trace_digest.to_string())}
                 rollout_complete={snapshot.rollout_complete} fleet_images={AttrValue::from(fleet_images)}

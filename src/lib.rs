@@ -3,8 +3,11 @@
 //! Only this crate knows about the browser. Everything that can be tested without one (the state
 //! and its actions, the clock, the grid, slot layout, URL parsing) is plain Rust in its own module.
 
+mod animated;
 mod app;
 mod clock;
+mod compare_app;
+pub mod compare_state;
 pub mod components;
 mod describe;
 mod grid;
@@ -13,9 +16,11 @@ mod layout;
 mod paint;
 mod palette;
 mod query;
+mod root;
 mod scenarios;
 pub mod state;
 mod view;
 
 pub use app::App;
 pub use query::PageQuery;
+pub use root::Root;

@@ -1,5 +1,5 @@
 //! Entry point of the browser build.
 
 fn main() {
-    yew::Renderer::<lab_app::App>::new().render();
+    yew::Renderer::<lab_app::Root>::new().render();
 }

@@ -20,8 +20,10 @@ struct Tile {
     progress: f64,
     /// Index into the world's instance list, for labels.
     instance: u32,
-    /// Its image is affected by a known advisory.
+    /// A known advisory affects what is on it.
     vulnerable: bool,
+    /// Changed by hand since launch: a snowflake.
+    drifted: bool,
 }
 
 /// Keeps what the canvas needs between frames: slots, the last size, and a reused tile buffer.
@@ -29,7 +31,6 @@ struct Tile {
 pub struct FleetPainter {
     layout: SlotLayout,
     tiles: Vec<Tile>,
-    vulnerable_images: Vec<lab_engine::Digest>,
     size: (u32, u32),
     last_tick: Option<u64>,
 }
@@ -76,9 +77,13 @@ impl FleetPainter {
     fn collect_tiles(&mut self, lab: &Lab, time: f64) {
         let world = &lab.world;
         self.tiles.clear();
-        self.vulnerable_images.clear();
-        self.vulnerable_images
-            .extend(world.images().iter().map(|i| i.digest).filter(|d| !world.advisories_for(*d).is_empty()));
+        // Clean instances share their image's answer; only drifted ones are checked one by one.
+        let vulnerable_images: Vec<lab_engine::Digest> = world
+            .images()
+            .iter()
+            .map(|i| i.digest)
+            .filter(|d| !world.advisories_for(*d).is_empty())
+            .collect();
         let shown_tick = world.now().saturating_sub(1);
         for (index, instance) in world.instances().iter().enumerate() {
             let Some(slot) = self.layout.slot(instance.id) else { continue };
@@ -92,7 +97,11 @@ impl FleetPainter {
                 slot,
                 progress: progress(instance, time),
                 instance: index as u32,
-                vulnerable: self.vulnerable_images.contains(&instance.image),
+                vulnerable: match instance.observed {
+                    None => vulnerable_images.contains(&instance.image),
+                    Some(_) => world.is_vulnerable(instance),
+                },
+                drifted: instance.observed.is_some(),
             });
         }
         // Group by colour, then by state, so each group sets its style once.
@@ -180,7 +189,25 @@ fn draw_tiles(
         }
         start = end;
     }
+    drift_marks(context, grid, tiles);
     warning_badges(context, grid, tiles);
+}
+
+/// A dark notch in the lower-left corner of every instance changed by hand since launch: it no
+/// longer matches its image, whatever its colour says.
+fn drift_marks(context: &CanvasRenderingContext2d, grid: &Grid, tiles: &[Tile]) {
+    let size = (grid.tile * 0.32).max(2.5);
+    context.begin_path();
+    for tile in tiles.iter().filter(|t| t.drifted && t.state.is_live()) {
+        let (x, y) = grid.origin(tile.slot);
+        let bottom = y + grid.tile;
+        context.move_to(x, bottom - size);
+        context.line_to(x + size, bottom);
+        context.line_to(x, bottom);
+        context.close_path();
+    }
+    context.set_fill_style_str(palette::DRIFT);
+    context.fill();
 }
 
 /// Tiles at least this big get a triangle badge; smaller ones a band.

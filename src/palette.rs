@@ -52,6 +52,8 @@ pub const INK: &str = "#1F2933";
 pub const INK_MUTED: &str = "#66717E";
 /// The canvas background.
 pub const PAPER: &str = "#FFFFFF";
+/// The notch on an instance changed by hand (drawn over its image colour).
+pub const DRIFT: &str = "#1F2933";
 /// Warnings: a known-vulnerable image.
 pub const WARNING: &str = "#F0B000";
 /// Drawn over a glyph on a solid tile.

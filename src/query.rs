@@ -11,6 +11,8 @@ pub struct PageQuery {
     pub ticks: Option<u64>,
     /// Override the scenario's fleet size.
     pub fleet: Option<u32>,
+    /// Open the mutable-versus-immutable comparison of this built-in scenario.
+    pub compare: Option<String>,
     /// One sentence per parameter that could not be used.
     pub problems: Vec<String>,
 }
@@ -26,6 +28,7 @@ impl PageQuery {
             let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
             match key {
                 "scenario" => query.scenario = Some(value.to_owned()),
+                "compare" => query.compare = Some(value.to_owned()),
                 "ticks" => match value.parse::<u64>() {
                     Ok(ticks) if ticks <= TICKS_MAX => query.ticks = Some(ticks),
                     _ => query

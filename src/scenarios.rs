@@ -7,6 +7,7 @@ const BUILT_IN: &[(&str, &str)] = &[
     ("demo", include_str!("../scenarios/demo.json")),
     ("latest-trap", include_str!("../scenarios/latest-trap.json")),
     ("latest-pinned", include_str!("../scenarios/latest-pinned.json")),
+    ("seed-004", include_str!("../scenarios/seed-004.json")),
 ];
 
 /// The scenario a page opens with when the URL names none.

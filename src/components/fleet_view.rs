@@ -16,6 +16,12 @@ pub struct LegendRow {
 #[derive(Properties, PartialEq)]
 pub struct FleetViewProps {
     pub canvas: NodeRef,
+    /// The card's heading.
+    #[prop_or(AttrValue::Static("Fleet"))]
+    pub title: AttrValue,
+    /// The heading's id (unique on the page).
+    #[prop_or(AttrValue::Static("fleet-title"))]
+    pub heading_id: AttrValue,
     /// A sentence describing the whole picture, for screen readers.
     pub summary: AttrValue,
     pub legend: Rc<Vec<LegendRow>>,
@@ -24,9 +30,9 @@ pub struct FleetViewProps {
 #[component]
 pub fn FleetView(props: &FleetViewProps) -> Html {
     html! {
-        <section class="card fleet" aria-labelledby="fleet-title">
+        <section class="card fleet" aria-labelledby={props.heading_id.clone()}>
             <div class="card-head">
-                <h2 id="fleet-title">{"Fleet"}</h2>
+                <h2 id={props.heading_id.clone()}>{ props.title.clone() }</h2>
                 <ul class="legend" aria-label="Images in the fleet">
                     { for props.legend.iter().map(|row| html! {
                         <li key={row.label.to_string()}><GlyphIcon look={row.look} />{ format!("{} × {}", row.label, row.count) }</li>
@@ -40,7 +46,8 @@ pub fn FleetView(props: &FleetViewProps) -> Html {
                 <li><span class="key pale" />{"booting (bar fills)"}</li>
                 <li><span class="key striped" />{"draining (bar empties)"}</li>
                 <li><span class="key ghost" />{"terminated"}</li>
-                <li><span class="key warning" aria-hidden="true">{"!"}</span>{"image has a known advisory"}</li>
+                <li><span class="key warning" aria-hidden="true">{"!"}</span>{"known advisory"}</li>
+                <li><span class="key drifted" aria-hidden="true" />{"changed by hand (drift)"}</li>
             </ul>
         </section>
     }

@@ -1,6 +1,7 @@
 //! The page's parts, one component per file.
 
 mod controls;
+mod drift_palette;
 mod event_log;
 mod exports;
 mod fleet_table;
@@ -8,6 +9,7 @@ mod fleet_view;
 mod glyph_icon;
 mod image_builder;
 mod layer_stack;
+mod metric_chart;
 mod pipeline_view;
 mod registry;
 mod rollout_panel;
@@ -15,6 +17,7 @@ mod security;
 mod status_bar;
 
 pub use controls::Controls;
+pub use drift_palette::DriftPalette;
 pub use event_log::{EventLog, LogEntry};
 pub use exports::Exports;
 pub use fleet_table::{FleetTable, TableRow};
@@ -22,6 +25,7 @@ pub use fleet_view::{FleetView, LegendRow};
 pub use glyph_icon::GlyphIcon;
 pub use image_builder::ImageBuilder;
 pub use layer_stack::LayerStack;
+pub use metric_chart::MetricChart;
 pub use pipeline_view::PipelineView;
 pub use registry::{Registry, RegistryRow};
 pub use rollout_panel::{RevisionBar, RolloutPanel};

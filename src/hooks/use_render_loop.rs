@@ -9,9 +9,9 @@ use wasm_bindgen::closure::Closure;
 use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
+use crate::animated::Animated;
 use crate::clock::TickClock;
 use crate::paint::FleetPainter;
-use crate::state::{Action, Lab};
 
 type FrameCallback = Closure<dyn FnMut(f64)>;
 
@@ -24,15 +24,15 @@ fn request_frame(callback: &RefCell<Option<FrameCallback>>, request_id: &Cell<i3
     }
 }
 
-/// Runs the lab's clock and canvas for as long as the component lives. `redraw` re-renders the
-/// page's DOM parts; it is called only when a tick ran, never merely because a frame passed.
+/// Runs the clock and the fleet canvases for as long as the component lives. `redraw` re-renders
+/// the page's DOM parts; it is called only when a tick ran, never merely because a frame passed.
 #[hook]
-pub fn use_render_loop(lab: Rc<RefCell<Lab>>, canvas: NodeRef, redraw: Callback<()>) {
+pub fn use_render_loop<S: Animated>(state: Rc<RefCell<S>>, canvases: Rc<Vec<NodeRef>>, redraw: Callback<()>) {
     use_effect_with((), move |_| {
         let callback: Rc<RefCell<Option<FrameCallback>>> = Rc::new(RefCell::new(None));
         let request_id = Rc::new(Cell::new(0));
         let mut clock = TickClock::default();
-        let mut painter = FleetPainter::default();
+        let mut painters: Vec<FleetPainter> = canvases.iter().map(|_| FleetPainter::default()).collect();
         let mut last_world_tick = None;
         let mut was_playing = false;
 
@@ -40,25 +40,30 @@ pub fn use_render_loop(lab: Rc<RefCell<Lab>>, canvas: NodeRef, redraw: Callback<
         let next_request = request_id.clone();
         *callback.borrow_mut() = Some(Closure::new(move |now_ms: f64| {
             let ran_ticks = {
-                let mut lab = lab.borrow_mut();
-                let (ticks, fraction) = clock.advance(now_ms, lab.tick_ms(), lab.playing);
+                let mut state = state.borrow_mut();
+                let (ticks, fraction) = clock.advance(now_ms, state.tick_ms(), state.playing());
                 if ticks > 0 {
-                    lab.reduce(Action::Advance(ticks));
+                    state.advance(ticks);
                 }
-                let world_tick = lab.world.now();
-                if last_world_tick.is_some_and(|last| world_tick < last) {
-                    painter.clear();
+                let world_tick = state.lab(0).map(|lab| lab.world.now());
+                if last_world_tick.is_some_and(|last| world_tick.is_some_and(|now| now < last)) {
+                    painters.iter_mut().for_each(FleetPainter::clear);
                 }
-                last_world_tick = Some(world_tick);
+                last_world_tick = world_tick;
                 // Paint while playing (bars move between ticks), once more when play stops,
-                // and whenever an action changed the picture; otherwise leave the canvas alone.
-                if (lab.playing || was_playing || lab.dirty)
-                    && let Some(element) = canvas.cast::<HtmlCanvasElement>()
-                {
-                    painter.paint(&element, &lab, if lab.playing { fraction } else { 0.0 });
-                    lab.dirty = false;
+                // and whenever an action changed the picture; otherwise leave the canvases alone.
+                let playing = state.playing();
+                if state.take_dirty() || playing || was_playing {
+                    let fraction = if playing { fraction } else { 0.0 };
+                    for (index, (painter, canvas)) in painters.iter_mut().zip(canvases.iter()).enumerate() {
+                        if let (Some(element), Some(lab)) =
+                            (canvas.cast::<HtmlCanvasElement>(), state.lab(index))
+                        {
+                            painter.paint(&element, lab, fraction);
+                        }
+                    }
                 }
-                was_playing = lab.playing;
+                was_playing = playing;
                 ticks > 0
             };
             if ran_ticks {

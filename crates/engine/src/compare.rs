@@ -3,7 +3,6 @@
 
 use serde::Serialize;
 
-use crate::drift::Observed;
 use crate::{FleetMode, Playback, Scenario, World};
 
 /// A run stops here if it never settles.
@@ -37,24 +36,14 @@ impl MetricsRow {
     pub fn of(world: &World) -> Self {
         let mut row =
             MetricsRow { tick: world.now(), snowflake_index: world.snowflake_index(), ..Self::default() };
-        for (index, instance) in world.instances().iter().enumerate() {
-            if !instance.state.is_live() {
-                continue;
-            }
+        for instance in world.instances().iter().filter(|i| i.state.is_live()) {
             row.in_service += u32::from(instance.state == crate::Lifecycle::InService);
             row.drifted_instances += u32::from(instance.observed.is_some());
-            let state: Observed = world.observed_state(index);
-            let vulnerable = world.advisories().iter().any(|advisory| {
-                state
-                    .packages
-                    .get(&advisory.package)
-                    .is_some_and(|version| advisory.affects(&advisory.package, version))
-            });
-            row.vulnerable_instances += u32::from(vulnerable);
+            row.vulnerable_instances += u32::from(world.is_vulnerable(instance));
         }
         let patches = world.patch_stats();
         row.patches_attempted = patches.attempted;
-        row.patches_succeeded = patches.succeeded;
+        row.patches_succeeded = patches.succeeded + patches.in_progress;
         row.data_lost_mb = world.data_lost_mb();
         row.compromised_instance_ticks = world.compromised_instance_ticks();
         row

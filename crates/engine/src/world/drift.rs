@@ -168,6 +168,20 @@ impl World {
         }
     }
 
+    /// Whether a known advisory affects a package or runtime actually on the instance (for a
+    /// drifted instance that is its observed state, not its image).
+    pub fn is_vulnerable(&self, instance: &crate::Instance) -> bool {
+        match &instance.observed {
+            None => !self.advisories_for(instance.image).is_empty(),
+            Some(observed) => self.advisories.iter().any(|advisory| {
+                observed
+                    .packages
+                    .get(&advisory.package)
+                    .is_some_and(|version| advisory.affects(&advisory.package, version))
+            }),
+        }
+    }
+
     /// Distinct configurations among live instances: 1 for a fleet that is really identical.
     pub fn snowflake_index(&self) -> u32 {
         let mut fingerprints = BTreeSet::new();
@@ -241,12 +255,19 @@ impl World {
             }
         }
         self.compromised_instance_ticks += compromised;
+        if let Some(image) = self.patches.pending_image {
+            // Replacements running the patched image count as patched as soon as they serve.
+            self.patches.in_progress = self
+                .instances
+                .iter()
+                .filter(|i| i.state == crate::Lifecycle::InService && i.image == image)
+                .count() as u32;
+        }
         if let Some(image) = self.patches.pending_image
             && self.rollout_complete
             && self.revisions[self.target].image == image
         {
-            self.patches.succeeded +=
-                self.instances.iter().filter(|i| i.state.is_live() && i.image == image).count() as u32;
+            self.patches.succeeded += std::mem::take(&mut self.patches.in_progress);
             self.patches.pending_image = None;
             self.emit(Event::PatchRolledOut {
                 package: String::new(),

@@ -69,6 +69,8 @@ pub struct PatchStats {
     pub attempted: u32,
     /// Instance patches that took (in place, or by a replacement running the patched image).
     pub succeeded: u32,
+    /// Replacements already serving the patched image while its rollout is still going.
+    pub in_progress: u32,
     /// The patched image an immutable fleet is still rolling out.
     #[serde(skip)]
     pending_image: Option<Digest>,

@@ -1,0 +1,19 @@
+//! Chooses the page the URL asks for: the lab, or the mutable-versus-immutable comparison.
+
+use yew::prelude::*;
+
+use crate::App;
+use crate::compare_app::CompareApp;
+use crate::query::PageQuery;
+
+#[component]
+pub fn Root() -> Html {
+    let query = use_memo((), |_| {
+        let search = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
+        PageQuery::parse(&search)
+    });
+    match &query.compare {
+        Some(name) => html! { <CompareApp scenario={AttrValue::from(name.clone())} /> },
+        None => html! { <App /> },
+    }
+}

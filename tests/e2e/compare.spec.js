@@ -1,0 +1,43 @@
+// The comparison page: the seed story on twin fleets, then a drift injected into both.
+const { test, expect } = require('@playwright/test');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const ARTIFACTS = path.join(__dirname, 'test-results', 'artifacts');
+const button = (page, name) => page.getByRole('button', { name, exact: true });
+
+test('twin fleets: the in-place patch fails on two snowflakes, replacement patches all 30', async ({ page }) => {
+  const problems = [];
+  page.on('console', (msg) => msg.type() === 'error' && problems.push(msg.text()));
+  page.on('pageerror', (err) => problems.push(err.message));
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+
+  await page.goto('/?compare=seed-004');
+  await expect(page.locator('main#lab')).toHaveAttribute('data-ready', 'true');
+  const status = page.getByTestId('compare-status');
+  await page.getByLabel('Speed').selectOption('32');
+  await button(page, 'Play').click();
+  await expect(status).toHaveAttribute('data-immutable-patched', '30/30', { timeout: 45_000 });
+  await button(page, 'Pause').click();
+  await expect(status).toHaveAttribute('data-mutable-patched', '28/30');
+  await expect(status).toHaveAttribute('data-immutable-snowflakes', '1');
+  const failures = page.getByTestId('patch-failures');
+  await expect(failures).toContainText('i-0007');
+  await expect(failures).toContainText('vm.overcommit_memory=2');
+  await expect(failures).toContainText('i-0015');
+  await expect(failures).toContainText('tcpflow');
+
+  // A new hand-made change on server 3: one more snowflake on the left, refused on the right.
+  const before = Number(await status.getAttribute('data-mutable-snowflakes'));
+  await page.getByLabel('Server', { exact: true }).fill('3');
+  await page.getByLabel('Server', { exact: true }).press('Tab');
+  await page.getByLabel('Change', { exact: true }).selectOption({ label: 'Add a cron job (logrotate)' });
+  await button(page, 'Inject on both fleets').click();
+  await button(page, 'Step one tick').click();
+  await expect(status).toHaveAttribute('data-mutable-snowflakes', String(before + 1));
+  await expect(status).toHaveAttribute('data-immutable-snowflakes', '1');
+  await expect(page.locator('.chart[data-metric="snowflake_index"]')).toHaveAttribute('data-mutable', String(before + 1));
+  await expect(page.locator('.chart[data-metric="patch_success"]')).toHaveAttribute('data-immutable', '100');
+  await page.screenshot({ path: path.join(ARTIFACTS, 'compare.png'), fullPage: true });
+  expect(problems).toEqual([]);
+});
