@@ -24,7 +24,7 @@ pub struct CompareAppProps {
 type Chart = (&'static str, &'static str, fn(&MetricsRow) -> f64);
 
 /// The charts, in reading order.
-const CHARTS: [Chart; 6] = [
+const CHARTS: [Chart; 8] = [
     ("Snowflake index (distinct configurations)", "snowflake_index", |r| f64::from(r.snowflake_index)),
     ("Drifted instances", "drifted_instances", |r| f64::from(r.drifted_instances)),
     ("Instances running a vulnerable package", "vulnerable_instances", |r| f64::from(r.vulnerable_instances)),
@@ -37,6 +37,8 @@ const CHARTS: [Chart; 6] = [
     }),
     ("Compromised instance-ticks", "compromised_instance_ticks", |r| r.compromised_instance_ticks as f64),
     ("Data lost with replaced instances (MB)", "data_lost_mb", |r| r.data_lost_mb as f64),
+    ("Failed requests", "failed_requests", |r| r.failed_requests as f64),
+    ("Time to recover (mean ticks)", "mttr_ticks", |r| r.mttr_ticks as f64),
 ];
 
 #[component]
@@ -128,6 +130,8 @@ pub fn CompareApp(props: &CompareAppProps) -> Html {
                         <tr><th scope="row">{"Exposure window"}</th><td>{ exposure(0) }</td><td>{ exposure(1) }</td></tr>
                         <tr><th scope="row">{"Data lost (MB)"}</th><td>{ m.data_lost_mb }</td><td>{ i.data_lost_mb }</td></tr>
                         <tr><th scope="row">{"Compromised instance-ticks"}</th><td>{ m.compromised_instance_ticks }</td><td>{ i.compromised_instance_ticks }</td></tr>
+                        <tr><th scope="row">{"Failed requests"}</th><td>{ m.failed_requests }</td><td>{ i.failed_requests }</td></tr>
+                        <tr><th scope="row">{"Time to recover (mean ticks)"}</th><td>{ m.mttr_ticks }</td><td>{ i.mttr_ticks }</td></tr>
                         <tr><th scope="row">{"SSH attempts refused"}</th><td>{"0"}</td><td>{ refused }</td></tr>
                     </tbody>
                 </table>

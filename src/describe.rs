@@ -102,6 +102,12 @@ pub fn describe(event: &Event, world: &World) -> String {
         Event::DataLost { instance, mb } => {
             format!("{instance} was replaced and took {mb} MB of local data with it")
         }
+        Event::ConfigurationRun { converged, failed, unmanaged_left } => format!(
+            "Configuration run: {converged} instances converged, {failed} failed, {unmanaged_left} still differ from their image (changes the tool does not manage)"
+        ),
+        Event::FleetRebuilt { instances } => {
+            format!("Rebuild: all {instances} instances terminated at once and relaunched from the image")
+        }
         Event::CommandRejected { reason } => format!("Refused: {reason}"),
     }
 }

@@ -86,6 +86,10 @@ pub fn DriftPalette(props: &DriftPaletteProps) -> Html {
         package: "openssl".into(),
         version: "3.0.12".into(),
     });
+    let on_configure = props.on_command.reform(|_: MouseEvent| Command::ConfigurationRun);
+    let on_deploy =
+        props.on_command.reform(|_: MouseEvent| Command::DeployApp { app_version: "3.5.0".into() });
+    let on_rebuild = props.on_command.reform(|_: MouseEvent| Command::RebuildAll);
     html! {
         <section class="card palette" aria-labelledby="palette-title">
             <h2 id="palette-title">{"Drift palette"}</h2>
@@ -110,6 +114,11 @@ pub fn DriftPalette(props: &DriftPaletteProps) -> Html {
             </div>
             <div class="button-row">
                 <button onclick={on_patch} title="apt upgrade on the mutable fleet; a new image and a rolling replacement on the immutable one">{"Patch openssl to 3.0.12"}</button>
+            </div>
+            <div class="button-row wrap">
+                <button onclick={on_configure} title="Ansible-style run: puts back what the image manages, cannot see the rest">{"Configuration run"}</button>
+                <button onclick={on_deploy} title="Copy v3.5.0 onto each server in place, or bake it into an image and replace">{"Deploy app 3.5.0"}</button>
+                <button onclick={on_rebuild} title="Terminate every server at once and relaunch from the image">{"Monthly rebuild"}</button>
             </div>
             if let Some(notice) = props.notice.clone() {
                 <p class="problem" role="alert">{ notice }</p>

@@ -39,5 +39,24 @@ test('twin fleets: the in-place patch fails on two snowflakes, replacement patch
   await expect(page.locator('.chart[data-metric="snowflake_index"]')).toHaveAttribute('data-mutable', String(before + 1));
   await expect(page.locator('.chart[data-metric="patch_success"]')).toHaveAttribute('data-immutable', '100');
   await page.screenshot({ path: path.join(ARTIFACTS, 'compare.png'), fullPage: true });
+
+  // The monthly rebuild wipes every snowflake, and the service pays for it in failed requests.
+  await button(page, 'Monthly rebuild').click();
+  await button(page, 'Play').click();
+  await expect(status).toHaveAttribute('data-mutable-snowflakes', '1', { timeout: 30_000 });
+  await button(page, 'Pause').click();
+  const failed = page.locator('.chart[data-metric="failed_requests"]');
+  expect(Number(await failed.getAttribute('data-mutable'))).toBeGreaterThan(0);
+  // The rebuilt mutable servers came from the old image: the in-place patches are gone with them.
+  const vulnerable = page.locator('.chart[data-metric="vulnerable_instances"]');
+  await expect(vulnerable).toHaveAttribute('data-mutable', '30');
+  await expect(vulnerable).toHaveAttribute('data-immutable', '0');
+  await page.screenshot({ path: path.join(ARTIFACTS, 'compare-after-rebuild.png'), fullPage: true });
+
+  // Patch again, on both: in place it now works everywhere (the rebuild also wiped the drift).
+  await button(page, 'Patch openssl to 3.0.12').click();
+  await button(page, 'Step one tick').click();
+  await expect(vulnerable).toHaveAttribute('data-mutable', '0');
+  await expect(vulnerable).toHaveAttribute('data-immutable', '0');
   expect(problems).toEqual([]);
 });

@@ -21,7 +21,7 @@ pub fn main(arguments: &[String]) -> Result<(), String> {
         Some(tick) => format!("closed at tick {tick}"),
         None => "still open".to_owned(),
     };
-    let lines: [(&str, String, String); 9] = [
+    let lines: [(&str, String, String); 11] = [
         ("ticks run", mutable.tick.to_string(), immutable.tick.to_string()),
         ("snowflake index", mutable.snowflake_index.to_string(), immutable.snowflake_index.to_string()),
         ("drifted instances", mutable.drifted_instances.to_string(), immutable.drifted_instances.to_string()),
@@ -38,6 +38,8 @@ pub fn main(arguments: &[String]) -> Result<(), String> {
         ("exposure window", exposure(&comparison.mutable), exposure(&comparison.immutable)),
         ("instances in service", mutable.in_service.to_string(), immutable.in_service.to_string()),
         ("data lost (MB)", mutable.data_lost_mb.to_string(), immutable.data_lost_mb.to_string()),
+        ("failed requests", mutable.failed_requests.to_string(), immutable.failed_requests.to_string()),
+        ("time to recover (MTTR, ticks)", mutable.mttr_ticks.to_string(), immutable.mttr_ticks.to_string()),
         (
             "compromised instance-ticks",
             mutable.compromised_instance_ticks.to_string(),

@@ -19,7 +19,36 @@ struct Row<'a> {
     images: std::collections::BTreeMap<String, u32>,
     revisions: &'a [lab_engine::RevisionView],
     rollout_complete: bool,
+    /// Comparison metrics (snowflake index, drift, patches, exposure, data lost, …).
+    metrics: lab_engine::compare::MetricsRow,
+    /// Every live instance that differs from its image: its state's fingerprint and the diff.
+    drift: Vec<DriftLine>,
     events: &'a [Event],
+}
+
+/// One drifted instance in a trace row.
+#[derive(Serialize)]
+struct DriftLine {
+    instance: lab_engine::InstanceId,
+    fingerprint: lab_engine::Digest,
+    items: Vec<lab_engine::drift::DriftItem>,
+}
+
+fn drift_lines(world: &World) -> Vec<DriftLine> {
+    world
+        .instances()
+        .iter()
+        .filter(|i| i.state.is_live())
+        .filter_map(|instance| {
+            let observed = instance.observed.as_ref()?;
+            let baseline = lab_engine::drift::Observed::baseline(&world.image(instance.image)?.spec);
+            Some(DriftLine {
+                instance: instance.id,
+                fingerprint: observed.fingerprint(),
+                items: lab_engine::drift::DriftReport::between(&baseline, observed).items,
+            })
+        })
+        .collect()
 }
 
 pub fn main(arguments: &[String]) -> Result<(), String> {
@@ -53,6 +82,8 @@ pub fn main(arguments: &[String]) -> Result<(), String> {
             images: snapshot.images.iter().map(|(digest, count)| (digest.to_string(), *count)).collect(),
             revisions: &snapshot.revisions,
             rollout_complete: snapshot.rollout_complete,
+            metrics: lab_engine::compare::MetricsRow::of(&world),
+            drift: drift_lines(&world),
             events: &events,
         };
         write_line(&mut out, &row)?;

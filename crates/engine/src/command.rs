@@ -80,6 +80,15 @@ pub enum Command {
         /// The version to install.
         version: String,
     },
+    /// Run configuration management (Ansible/Puppet style) across the fleet.
+    ConfigurationRun,
+    /// Ship a new application version: in place on a mutable fleet, by image on an immutable one.
+    DeployApp {
+        /// The version.
+        app_version: String,
+    },
+    /// The monthly rebuild: terminate every instance at once and launch fresh ones.
+    RebuildAll,
     /// Rebuild the fleet's image on a fresh base snapshot every night.
     SetNightlyRefresh {
         /// Whether the nightly refresh runs.

@@ -29,6 +29,10 @@ pub struct MetricsRow {
     pub data_lost_mb: u64,
     /// Sum over ticks of instances an attacker controlled.
     pub compromised_instance_ticks: u64,
+    /// Requests that found no capacity, in total.
+    pub failed_requests: u64,
+    /// Mean ticks to get back to full capacity after dropping below it.
+    pub mttr_ticks: u64,
 }
 
 impl MetricsRow {
@@ -46,6 +50,9 @@ impl MetricsRow {
         row.patches_succeeded = patches.succeeded + patches.in_progress;
         row.data_lost_mb = world.data_lost_mb();
         row.compromised_instance_ticks = world.compromised_instance_ticks();
+        let service = world.service_stats();
+        row.failed_requests = service.failed_requests;
+        row.mttr_ticks = service.mttr_ticks();
         row
     }
 }

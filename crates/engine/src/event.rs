@@ -199,6 +199,20 @@ pub enum Event {
         /// How much.
         mb: u32,
     },
+    /// A configuration-management run finished.
+    ConfigurationRun {
+        /// Instances whose managed items were put back.
+        converged: u32,
+        /// Instances where it failed.
+        failed: u32,
+        /// Instances still different from their image afterwards (what the tool cannot see).
+        unmanaged_left: u32,
+    },
+    /// Every instance was terminated for a rebuild.
+    FleetRebuilt {
+        /// How many.
+        instances: u32,
+    },
     /// A command was refused; the world is unchanged.
     CommandRejected {
         /// The reason, naming the problem.

@@ -46,4 +46,4 @@ pub use scenario::{FleetMode, PipelineSettings, RegistrySettings, Scenario, Scen
 pub use snapshot::{RevisionView, Snapshot, StateCounts};
 pub use strategy::StrategySpec;
 pub use workload::BusyFleet;
-pub use world::{AuditEntry, Limits, PatchStats, World};
+pub use world::{AuditEntry, Limits, PatchStats, ServiceStats, World};

@@ -61,6 +61,9 @@ pub struct Scenario {
     /// an attacker included, goes with it.
     #[serde(default)]
     pub max_instance_age_ticks: Option<u64>,
+    /// Chance per tick, in thousandths, that someone changes a random instance by hand.
+    #[serde(default, deserialize_with = "per_mille")]
+    pub random_drift_per_mille: u32,
     /// Commands and the ticks they are applied at.
     #[serde(default, deserialize_with = "timeline")]
     pub timeline: Vec<TimedCommand>,
@@ -165,6 +168,14 @@ fn pull_speed<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u32, D::Erro
     Ok(speed)
 }
 
+fn per_mille<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u32, D::Error> {
+    let value = u32::deserialize(deserializer)?;
+    if value > 1_000 {
+        return Err(serde::de::Error::custom(format!("a rate per mille is at most 1000, got {value}")));
+    }
+    Ok(value)
+}
+
 fn launch_tag<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
     let tag = String::deserialize(deserializer)?;
     if !crate::is_valid_tag(&tag) {
@@ -224,6 +235,7 @@ impl Scenario {
             mode: FleetMode::default(),
             external_state: false,
             max_instance_age_ticks: None,
+            random_drift_per_mille: 0,
             timeline: Vec::new(),
         }
     }

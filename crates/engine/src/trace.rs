@@ -187,6 +187,16 @@ fn encode_event(row: &mut Vec<u8>, event: &Event) {
             row.extend_from_slice(&instance.0.to_le_bytes());
             row.extend_from_slice(&mb.to_le_bytes());
         }
+        Event::ConfigurationRun { converged, failed, unmanaged_left } => {
+            row.extend_from_slice(&[27]);
+            row.extend_from_slice(&converged.to_le_bytes());
+            row.extend_from_slice(&failed.to_le_bytes());
+            row.extend_from_slice(&unmanaged_left.to_le_bytes());
+        }
+        Event::FleetRebuilt { instances } => {
+            row.extend_from_slice(&[28]);
+            row.extend_from_slice(&instances.to_le_bytes());
+        }
         Event::CommandRejected { reason } => {
             row.extend_from_slice(&[9]);
             text(row, reason);

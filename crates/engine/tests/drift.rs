@@ -82,6 +82,7 @@ fn the_comparison_measures_both_fleets_on_the_same_events() {
 fn small_world(mode: FleetMode, edit: impl FnOnce(&mut Scenario)) -> World {
     let mut spec = ImageSpec::new("ubuntu-22.04", "1.0.0");
     spec.packages.insert("openssl".into(), "3.0.12".into());
+    spec.config.insert("LOG_LEVEL".into(), "info".into());
     let mut scenario = Scenario::new(9, 4, spec);
     scenario.mode = mode;
     scenario.pull_ticks = Some(1);
@@ -150,6 +151,32 @@ fn bad_targets_and_changes_are_refused_and_change_nothing() {
     assert!(matches!(bad, Err(CommandError::InvalidDrift { .. })));
     assert_eq!(world.snowflake_index(), 1);
     assert_eq!(world.audit_log().count(), 0);
+
+    // An instance that has been replaced cannot be logged into any more.
+    world.apply(Command::RebuildAll).unwrap();
+    world.step();
+    let gone = ssh(&mut world, 1, DriftChange::AddCron { line: "x".into() }, false);
+    assert!(matches!(gone, Err(CommandError::InstanceGone { .. })), "{gone:?}");
+}
+
+#[test]
+fn a_low_pid_limit_also_breaks_in_place_upgrades() {
+    let mut world = small_world(FleetMode::Mutable, |_| {});
+    ssh(
+        &mut world,
+        2,
+        DriftChange::KernelParam { key: "kernel.pid_max".into(), value: "4096".into() },
+        false,
+    )
+    .unwrap();
+    world.drain_events().for_each(drop);
+    world.apply(Command::PatchPackage { package: "openssl".into(), version: "3.0.13".into() }).unwrap();
+    let failures: Vec<Event> =
+        world.drain_events().filter(|e| matches!(e, Event::PatchFailed { .. })).collect();
+    assert_eq!(failures.len(), 1);
+    assert!(
+        matches!(&failures[0], Event::PatchFailed { instance, reason } if instance.0 == 2 && reason.contains("kernel.pid_max=4096"))
+    );
 }
 
 #[test]
@@ -185,4 +212,98 @@ fn a_compromise_persists_on_a_mutable_fleet_and_is_wiped_by_maximum_age() {
     assert!(mutable_still && !immutable_still);
     assert_eq!(mutable_ticks, 80);
     assert!(immutable_ticks <= 25, "{immutable_ticks}");
+}
+
+#[test]
+fn a_configuration_run_converges_what_it_manages_and_cannot_see_the_rest() {
+    let mut world = small_world(FleetMode::Mutable, |_| {});
+    ssh(&mut world, 1, DriftChange::HotfixConfig { key: "LOG_LEVEL".into(), value: "debug".into() }, false)
+        .unwrap();
+    ssh(&mut world, 2, DriftChange::PatchPackage { name: "openssl".into(), version: "3.0.13".into() }, false)
+        .unwrap();
+    ssh(&mut world, 3, DriftChange::AddCron { line: "@hourly sync".into() }, false).unwrap();
+    ssh(
+        &mut world,
+        4,
+        DriftChange::KernelParam { key: "vm.overcommit_memory".into(), value: "2".into() },
+        false,
+    )
+    .unwrap();
+    ssh(&mut world, 4, DriftChange::PatchPackage { name: "openssl".into(), version: "3.0.13".into() }, false)
+        .unwrap();
+    world.drain_events().for_each(drop);
+    world.apply(Command::ConfigurationRun).unwrap();
+    let events: Vec<Event> = world.drain_events().collect();
+    // 1 and 2 converge fully; 3 keeps its unmanaged cron job; 4 cannot take the downgrade.
+    assert!(
+        events.contains(&Event::ConfigurationRun { converged: 3, failed: 1, unmanaged_left: 1 }),
+        "{events:?}"
+    );
+    assert!(world.instances()[0].observed.is_none() && world.instances()[1].observed.is_none());
+    assert!(world.instances()[2].observed.is_some());
+    assert_eq!(world.snowflake_index(), 3);
+}
+
+#[test]
+fn an_in_place_deploy_stops_at_hand_edited_apps_while_an_image_deploy_replaces_them() {
+    let mut mutable = small_world(FleetMode::Mutable, |_| {});
+    ssh(&mut mutable, 2, DriftChange::EditAppFile { path: "server.js".into() }, false).unwrap();
+    mutable.drain_events().for_each(drop);
+    mutable.apply(Command::DeployApp { app_version: "1.1.0".into() }).unwrap();
+    let events: Vec<Event> = mutable.drain_events().collect();
+    assert!(
+        events.iter().any(|e| matches!(e, Event::PatchRolledOut { succeeded: 3, failed: 1, .. })),
+        "{events:?}"
+    );
+
+    let mut immutable = small_world(FleetMode::Immutable, |_| {});
+    immutable.apply(Command::DeployApp { app_version: "1.1.0".into() }).unwrap();
+    for _ in 0..40 {
+        immutable.step();
+    }
+    let versions: BTreeSet<String> = immutable
+        .instances()
+        .iter()
+        .filter(|i| i.state.is_live())
+        .map(|i| immutable.image(i.image).unwrap().spec.app_version.clone())
+        .collect();
+    assert_eq!(versions, BTreeSet::from(["1.1.0".to_owned()]));
+}
+
+#[test]
+fn the_monthly_rebuild_wipes_drift_and_costs_downtime() {
+    let mut world = small_world(FleetMode::Mutable, |_| {});
+    ssh(&mut world, 1, DriftChange::AddCron { line: "@hourly sync".into() }, false).unwrap();
+    world.step();
+    assert_eq!(world.service_stats().failed_requests, 0);
+    world.apply(Command::RebuildAll).unwrap();
+    for _ in 0..20 {
+        world.step();
+    }
+    assert_eq!(world.snowflake_index(), 1);
+    assert!(world.instances().iter().filter(|i| i.state.is_live()).all(|i| i.id.0 > 4), "all replaced");
+    let service = world.service_stats();
+    assert!(
+        service.failed_requests > 0 && service.incidents == 1 && service.mttr_ticks() >= 2,
+        "{service:?}"
+    );
+}
+
+#[test]
+fn random_drift_is_seeded_and_refused_on_an_immutable_fleet() {
+    let drifted_after = |mode, seed| {
+        let mut scenario = Scenario::new(seed, 20, ImageSpec::new("ubuntu-22.04", "1.0.0"));
+        scenario.mode = mode;
+        scenario.random_drift_per_mille = 300;
+        let mut world = World::new(&scenario);
+        for _ in 0..100 {
+            world.step();
+        }
+        (world.instances().iter().filter(|i| i.observed.is_some()).count(), world.trace_digest())
+    };
+    let (mutable_a, trace_a) = drifted_after(FleetMode::Mutable, 5);
+    let (_, trace_b) = drifted_after(FleetMode::Mutable, 5);
+    assert_eq!(trace_a, trace_b, "same seed, same drift");
+    assert!(mutable_a >= 5, "{mutable_a}");
+    assert_eq!(drifted_after(FleetMode::Immutable, 5).0, 0);
 }

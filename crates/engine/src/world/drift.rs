@@ -148,6 +148,16 @@ impl World {
                     }
                 }
                 let digest = spec.digest();
+                if digest == self.revisions[self.target].image {
+                    // The image the fleet is rolling out already carries that version.
+                    self.emit(Event::PatchRolledOut {
+                        package: package.to_owned(),
+                        version: version.to_owned(),
+                        succeeded: 0,
+                        failed: 0,
+                    });
+                    return Ok(());
+                }
                 self.build_image(&spec)?;
                 let live = self.instances.iter().filter(|i| i.state.is_live()).count() as u32;
                 self.patches.attempted += live;

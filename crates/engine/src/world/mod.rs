@@ -7,6 +7,7 @@ mod drift;
 mod images;
 mod instances;
 mod invariants;
+mod operations;
 mod pipelines;
 
 use crate::registry::Registry;
@@ -76,6 +77,31 @@ pub struct PatchStats {
     pending_image: Option<Digest>,
 }
 
+/// Requests each wanted instance's share of the load amounts to, per tick.
+const REQUESTS_PER_INSTANCE_TICK: u64 = 10;
+/// Requests one instance in service can serve per tick (20% headroom over its share).
+const CAPACITY_PER_INSTANCE_TICK: u64 = 12;
+
+/// How the service fared: requests it could not serve and time spent below the wanted capacity.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ServiceStats {
+    /// Requests that found no capacity, in total.
+    pub failed_requests: u64,
+    /// Ticks with fewer instances in service than wanted.
+    pub degraded_ticks: u64,
+    /// Times the fleet dropped below the wanted capacity.
+    pub incidents: u32,
+    #[serde(skip)]
+    degraded: bool,
+}
+
+impl ServiceStats {
+    /// Mean ticks to get back to full capacity (0 when it never dropped).
+    pub fn mttr_ticks(&self) -> u64 {
+        self.degraded_ticks.checked_div(u64::from(self.incidents)).unwrap_or(0)
+    }
+}
+
 /// The whole simulation. See the crate documentation for the rules it keeps.
 #[derive(Clone, Debug)]
 pub struct World {
@@ -99,6 +125,8 @@ pub struct World {
     data_lost_mb: u64,
     compromised_instance_ticks: u64,
     max_instance_age_ticks: Option<u64>,
+    random_drift_per_mille: u32,
+    service: ServiceStats,
     /// Oldest first; `target` indexes the rollout target.
     revisions: Vec<Revision>,
     target: usize,
@@ -171,6 +199,8 @@ impl World {
             data_lost_mb: 0,
             compromised_instance_ticks: 0,
             max_instance_age_ticks: scenario.max_instance_age_ticks,
+            random_drift_per_mille: scenario.random_drift_per_mille,
+            service: ServiceStats::default(),
             target: 0,
             rollout_complete: true,
             instances: Vec::with_capacity(fleet_size as usize),
@@ -221,6 +251,12 @@ impl World {
                 self.ssh(&instances, &actor, &change, break_glass)
             }
             Command::PatchPackage { package, version } => self.patch_package(&package, &version),
+            Command::ConfigurationRun => self.configuration_management_run(),
+            Command::DeployApp { app_version } => self.deploy_in_place(&app_version),
+            Command::RebuildAll => {
+                self.rebuild_all();
+                Ok(())
+            }
             Command::SetNightlyRefresh { enabled } => {
                 self.nightly_refresh = enabled;
                 self.emit(Event::NightlyRefreshChanged { enabled });
@@ -240,10 +276,12 @@ impl World {
         self.unseal_events();
         let tick = self.now;
         self.advance_pipelines(tick);
+        self.random_drift();
         self.advance_lifecycles(tick);
         self.replace_tainted(tick);
         self.reconcile(tick);
         self.note_rollout_complete();
+        self.measure_service(tick);
         self.trace.record(tick, &self.revisions, &self.events);
         self.events_sealed = true;
         self.now += 1;
@@ -299,6 +337,27 @@ impl World {
     /// How the fleet is operated.
     pub fn mode(&self) -> crate::FleetMode {
         self.mode
+    }
+
+    /// Failed requests and time below capacity so far.
+    pub fn service_stats(&self) -> ServiceStats {
+        self.service
+    }
+
+    /// Load against capacity for this tick. The load is proportional to the wanted fleet; counts
+    /// come from the revisions, so this costs nothing per instance.
+    fn measure_service(&mut self, _tick: u64) {
+        let in_service: u64 = self.revisions.iter().map(|r| u64::from(r.available)).sum();
+        let load = u64::from(self.replicas) * REQUESTS_PER_INSTANCE_TICK;
+        self.service.failed_requests += load.saturating_sub(in_service * CAPACITY_PER_INSTANCE_TICK);
+        let degraded = in_service < u64::from(self.replicas);
+        if degraded {
+            self.service.degraded_ticks += 1;
+            if !self.service.degraded {
+                self.service.incidents += 1;
+            }
+        }
+        self.service.degraded = degraded;
     }
 
     /// Fleet-wide patch results so far.
