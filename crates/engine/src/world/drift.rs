@@ -70,6 +70,7 @@ impl World {
                 // Break-glass on an immutable fleet: the instance can no longer be trusted to match
                 // its image, so the orchestrator replaces it.
                 self.instances[index].tainted = true;
+                self.tainted_pending = true;
                 self.emit(Event::InstanceTainted { instance: id });
             }
         }
@@ -84,8 +85,9 @@ impl World {
             // State lives in a database outside the fleet: nothing lands on the instance's disk.
             return;
         }
-        if matches!(change, DriftChange::Compromise) {
+        if matches!(change, DriftChange::Compromise) && !self.instances[index].compromised {
             self.instances[index].compromised = true;
+            self.compromised_live += 1;
         }
         let image = self.instances[index].image;
         let baseline = || self.registry.image(image).map(|i| Observed::baseline(&i.spec)).unwrap_or_default();
@@ -238,7 +240,16 @@ impl World {
     /// Counts compromised instance-ticks, replaces tainted instances, and settles the immutable
     /// patch count once its rollout is done.
     pub(super) fn replace_tainted(&mut self, tick: u64) {
-        let mut compromised = 0u64;
+        self.compromised_instance_ticks += u64::from(self.compromised_live);
+        // Most ticks nothing is tainted and no age limit is set: skip the walk over the fleet.
+        if self.tainted_pending || self.max_instance_age_ticks.is_some() {
+            self.replace_tainted_instances(tick);
+        }
+        self.settle_patch_progress();
+    }
+
+    fn replace_tainted_instances(&mut self, tick: u64) {
+        self.tainted_pending = false;
         let starting = self
             .instances
             .iter()
@@ -251,7 +262,6 @@ impl World {
             if !instance.state.is_live() {
                 continue;
             }
-            compromised += u64::from(instance.compromised);
             let too_old = self.max_instance_age_ticks.is_some_and(|max| {
                 instance.state == crate::Lifecycle::InService
                     && tick.saturating_sub(instance.launch_tick) >= max
@@ -264,7 +274,9 @@ impl World {
                 self.stop_instance(index, tick);
             }
         }
-        self.compromised_instance_ticks += compromised;
+    }
+
+    fn settle_patch_progress(&mut self) {
         if let Some(image) = self.patches.pending_image {
             // Replacements running the patched image count as patched as soon as they serve.
             self.patches.in_progress = self

@@ -133,6 +133,10 @@ impl World {
     /// finish; one that never entered service has nothing to drain and stops at once.
     pub(super) fn stop_instance(&mut self, index: usize, tick: u64) {
         let drain_ticks = u64::from(self.timing.drain_ticks);
+        if self.instances[index].compromised {
+            // The attacker's foothold goes with the instance.
+            self.compromised_live = self.compromised_live.saturating_sub(1);
+        }
         // Whatever the instance kept on its own disk goes with it.
         let lost_mb = self.instances[index].observed.as_ref().map_or(0, |o| o.local_data_mb);
         if lost_mb > 0 {

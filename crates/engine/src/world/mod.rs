@@ -127,6 +127,10 @@ pub struct World {
     max_instance_age_ticks: Option<u64>,
     random_drift_per_mille: u32,
     service: ServiceStats,
+    /// Some instance was marked for replacement since the last sweep.
+    tainted_pending: bool,
+    /// Live instances an attacker controls.
+    compromised_live: u32,
     /// Oldest first; `target` indexes the rollout target.
     revisions: Vec<Revision>,
     target: usize,
@@ -201,6 +205,8 @@ impl World {
             max_instance_age_ticks: scenario.max_instance_age_ticks,
             random_drift_per_mille: scenario.random_drift_per_mille,
             service: ServiceStats::default(),
+            tainted_pending: false,
+            compromised_live: 0,
             target: 0,
             rollout_complete: true,
             instances: Vec::with_capacity(fleet_size as usize),

@@ -123,6 +123,7 @@ impl World {
         for index in 0..self.instances.len() {
             if self.instances[index].state.is_live() {
                 self.instances[index].tainted = true;
+                self.tainted_pending = true;
                 rebuilt += 1;
             }
         }
