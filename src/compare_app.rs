@@ -142,6 +142,14 @@ pub fn CompareApp(props: &CompareAppProps) -> Html {
                     </div>
                 }
             </section>
+            <div class="compare-logs">
+                <section class="card" aria-labelledby="drift-title">
+                    <h2 id="drift-title">{"Drift report (mutable fleet)"}</h2>
+                    <DriftTable title="Mutable fleet" rows={Rc::new(view::drift_rows(mutable))} />
+                </section>
+                <EventLog entries={Rc::new(view::log_entries(mutable))} title="Mutable fleet log" />
+                <EventLog entries={Rc::new(view::log_entries(immutable))} title="Immutable fleet log" />
+            </div>
             <section class="card charts" aria-labelledby="charts-title">
                 <div class="card-head">
                     <h2 id="charts-title">{"Over time"}</h2>

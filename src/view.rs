@@ -5,7 +5,7 @@ use std::rc::Rc;
 
 use lab_engine::{Digest, Event, Lifecycle, World};
 
-use crate::components::{LegendRow, LogEntry, RegistryRow, RevisionBar, TableRow};
+use crate::components::{DriftRow, LegendRow, LogEntry, RegistryRow, RevisionBar, TableRow};
 use crate::describe::{describe, short};
 use crate::layout::is_shown;
 use crate::palette;
@@ -133,6 +133,45 @@ pub fn table_rows(world: &World) -> Vec<TableRow> {
                 .map(|(_, ids)| ids.clone())
                 .unwrap_or_default()
                 .into(),
+        })
+        .collect()
+}
+
+/// The drift detector's report: one row per live instance that differs from its image.
+pub fn drift_rows(world: &World) -> Vec<DriftRow> {
+    use lab_engine::drift::{DriftKind, DriftReport, Observed};
+    world
+        .instances()
+        .iter()
+        .filter(|i| i.state.is_live())
+        .filter_map(|instance| {
+            let observed = instance.observed.as_ref()?;
+            let baseline = Observed::baseline(&world.image(instance.image)?.spec);
+            let report = DriftReport::between(&baseline, observed);
+            let items = report
+                .items
+                .iter()
+                .map(|item| {
+                    let category = format!("{:?}", item.category).to_lowercase();
+                    match &item.kind {
+                        DriftKind::Changed { expected, actual } => {
+                            format!("{category} {}: changed {expected} → {actual}", item.key)
+                        }
+                        DriftKind::Missing { expected } => {
+                            format!("{category} {}: missing (image has {expected})", item.key)
+                        }
+                        DriftKind::Unmanaged { actual } => {
+                            format!("{category} {}: unmanaged ({actual})", item.key)
+                        }
+                    }
+                })
+                .collect();
+            Some(DriftRow {
+                instance: instance.id.to_string().into(),
+                fingerprint: short(&observed.fingerprint()).into(),
+                coverage_percent: report.coverage_percent(),
+                items: Rc::new(items),
+            })
         })
         .collect()
 }

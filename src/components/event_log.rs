@@ -17,13 +17,16 @@ pub struct LogEntry {
 #[derive(Properties, PartialEq)]
 pub struct EventLogProps {
     pub entries: Rc<Vec<LogEntry>>,
+    /// The card's heading.
+    #[prop_or(AttrValue::Static("Event log"))]
+    pub title: AttrValue,
 }
 
 #[component]
 pub fn EventLog(props: &EventLogProps) -> Html {
     html! {
-        <section class="card log" aria-labelledby="log-title">
-            <h2 id="log-title">{"Event log"}</h2>
+        <section class="card log" aria-label={props.title.clone()}>
+            <h2>{ props.title.clone() }</h2>
             if props.entries.is_empty() {
                 <p class="muted">{"Nothing has happened yet. Build an image, deploy it, and press Play."}</p>
             }

@@ -2,6 +2,7 @@
 
 mod controls;
 mod drift_palette;
+mod drift_table;
 mod event_log;
 mod exports;
 mod fleet_table;
@@ -18,6 +19,7 @@ mod status_bar;
 
 pub use controls::Controls;
 pub use drift_palette::DriftPalette;
+pub use drift_table::{DriftRow, DriftTable};
 pub use event_log::{EventLog, LogEntry};
 pub use exports::Exports;
 pub use fleet_table::{FleetTable, TableRow};

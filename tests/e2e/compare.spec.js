@@ -27,6 +27,10 @@ test('twin fleets: the in-place patch fails on two snowflakes, replacement patch
   await expect(failures).toContainText('i-0015');
   await expect(failures).toContainText('tcpflow');
 
+  // The drift report says what is different on server 7, and that the image does not manage it.
+  const server7 = page.getByTestId('drift-table').locator('tr[data-instance-id="i-0007"]');
+  await expect(server7).toContainText('kernelparam vm.overcommit_memory: unmanaged (2)');
+
   // A new hand-made change on server 3: one more snowflake on the left, refused on the right.
   const before = Number(await status.getAttribute('data-mutable-snowflakes'));
   await page.getByLabel('Server', { exact: true }).fill('3');
