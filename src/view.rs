@@ -152,7 +152,7 @@ pub fn drift_rows(world: &World) -> Vec<DriftRow> {
                 .items
                 .iter()
                 .map(|item| {
-                    let category = format!("{:?}", item.category).to_lowercase();
+                    let category = item.category.label();
                     match &item.kind {
                         DriftKind::Changed { expected, actual } => {
                             format!("{category} {}: changed {expected} → {actual}", item.key)

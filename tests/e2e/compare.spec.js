@@ -29,7 +29,7 @@ test('twin fleets: the in-place patch fails on two snowflakes, replacement patch
 
   // The drift report says what is different on server 7, and that the image does not manage it.
   const server7 = page.getByTestId('drift-table').locator('tr[data-instance-id="i-0007"]');
-  await expect(server7).toContainText('kernelparam vm.overcommit_memory: unmanaged (2)');
+  await expect(server7).toContainText('kernel parameter vm.overcommit_memory: unmanaged (2)');
 
   // A new hand-made change on server 3: one more snowflake on the left, refused on the right.
   const before = Number(await status.getAttribute('data-mutable-snowflakes'));

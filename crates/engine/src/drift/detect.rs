@@ -24,6 +24,19 @@ pub enum ItemCategory {
     Process,
 }
 
+impl ItemCategory {
+    /// A word for the learner.
+    pub fn label(self) -> &'static str {
+        match self {
+            ItemCategory::Package => "package",
+            ItemCategory::KernelParam => "kernel parameter",
+            ItemCategory::File => "file",
+            ItemCategory::Cron => "cron job",
+            ItemCategory::Process => "process",
+        }
+    }
+}
+
 /// How an item differs from the image.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
