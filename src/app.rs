@@ -78,7 +78,8 @@ pub fn App() -> Html {
         lab_engine::StrategySpec::Rolling(rolling) => {
             format!(
                 "rolling update · max surge {} · max unavailable {}",
-                rolling.max_surge, rolling.max_unavailable
+                rolling.max_surge.to_string().replace('"', ""),
+                rolling.max_unavailable.to_string().replace('"', "")
             )
         }
     };

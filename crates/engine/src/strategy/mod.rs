@@ -5,8 +5,10 @@
 //! creates or deletes instances to match and runs the strategy again, until a pass changes nothing
 //! (the fixed point of the tick model, TM-3 in `shared/semantics/strategies.md`).
 
+mod int_or_percent;
 mod rolling;
 
+pub use int_or_percent::IntOrPercent;
 pub use rolling::{RollingUpdate, RollingUpdateError};
 use serde::{Deserialize, Serialize};
 

@@ -4,58 +4,96 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{RolloutFleet, Strategy};
+use super::{IntOrPercent, RolloutFleet, Strategy};
 
-/// RollingUpdate parameters, as absolute instance counts.
+/// RollingUpdate parameters: counts or percentages of the desired replicas.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "RawRollingUpdate")]
 pub struct RollingUpdate {
-    /// How many instances may exist above the fleet size during the rollout.
-    pub max_surge: u32,
-    /// How many instances may be unavailable below the fleet size during the rollout.
-    pub max_unavailable: u32,
+    /// How many instances may exist above the fleet size during the rollout (rounded up).
+    pub max_surge: IntOrPercent,
+    /// How many instances may be unavailable below the fleet size (rounded down).
+    pub max_unavailable: IntOrPercent,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawRollingUpdate {
-    max_surge: u32,
-    max_unavailable: u32,
+    #[serde(default = "quarter")]
+    max_surge: IntOrPercent,
+    #[serde(default = "quarter")]
+    max_unavailable: IntOrPercent,
 }
 
-/// Why RollingUpdate parameters are refused.
+/// Kubernetes' default for both limits.
+fn quarter() -> IntOrPercent {
+    IntOrPercent::Percent(25)
+}
+
+/// Why RollingUpdate parameters are refused, in Kubernetes' own words.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum RollingUpdateError {
-    /// Both limits are zero: the rollout could never make progress. Kubernetes' own wording.
+    /// Both limits are zero: the rollout could never make progress.
     #[error(
-        "spec.strategy.rollingUpdate.maxUnavailable: Invalid value: 0: may not be 0 when `maxSurge` is 0"
+        "spec.strategy.rollingUpdate.maxUnavailable: Invalid value: {0}: may not be 0 when `maxSurge` is 0"
     )]
-    BothZero,
+    BothZero(IntOrPercent),
+    /// More than all of the fleet may be unavailable.
+    #[error("spec.strategy.rollingUpdate.maxUnavailable: Invalid value: {0}: must not be greater than 100%")]
+    UnavailableOver100(IntOrPercent),
 }
 
 impl TryFrom<RawRollingUpdate> for RollingUpdate {
     type Error = RollingUpdateError;
 
     fn try_from(raw: RawRollingUpdate) -> Result<Self, RollingUpdateError> {
-        RollingUpdate::new(raw.max_surge, raw.max_unavailable)
+        RollingUpdate::validated(raw.max_surge, raw.max_unavailable)
     }
 }
 
 impl RollingUpdate {
     /// Surge one, keep every instance available: replacement one at a time.
-    pub const ONE_AT_A_TIME: RollingUpdate = RollingUpdate { max_surge: 1, max_unavailable: 0 };
+    pub const ONE_AT_A_TIME: RollingUpdate =
+        RollingUpdate { max_surge: IntOrPercent::Int(1), max_unavailable: IntOrPercent::Int(0) };
 
-    /// Validated parameters.
+    /// Validated absolute limits.
     pub fn new(max_surge: u32, max_unavailable: u32) -> Result<Self, RollingUpdateError> {
-        if max_surge == 0 && max_unavailable == 0 {
-            return Err(RollingUpdateError::BothZero);
+        Self::validated(IntOrPercent::Int(max_surge), IntOrPercent::Int(max_unavailable))
+    }
+
+    /// Validated limits of either kind (`ValidateRollingUpdateDeployment`: the both-zero check
+    /// looks at the raw numbers, so `"0%"` counts as zero and `"1%"` does not).
+    pub fn validated(
+        max_surge: IntOrPercent,
+        max_unavailable: IntOrPercent,
+    ) -> Result<Self, RollingUpdateError> {
+        if max_surge.raw() == 0 && max_unavailable.raw() == 0 {
+            return Err(RollingUpdateError::BothZero(max_unavailable));
+        }
+        if let IntOrPercent::Percent(percent) = max_unavailable
+            && percent > 100
+        {
+            return Err(RollingUpdateError::UnavailableOver100(max_unavailable));
         }
         Ok(Self { max_surge, max_unavailable })
     }
 
-    /// `MaxUnavailable(d)`: never more than the fleet itself.
-    fn unavailable_for(&self, replicas: u32) -> u32 {
-        self.max_unavailable.min(replicas)
+    /// `ResolveFenceposts`: surge rounds up, unavailable rounds down, and if both come to zero the
+    /// unavailable limit becomes 1 so the rollout can still move.
+    pub fn fenceposts(&self, replicas: u32) -> (u32, u32) {
+        let surge = self.max_surge.scaled(replicas, true);
+        let unavailable = self.max_unavailable.scaled(replicas, false);
+        if surge == 0 && unavailable == 0 { (0, 1) } else { (surge, unavailable) }
+    }
+
+    /// `MaxUnavailable(d)`: 0 for an empty fleet, never more than the fleet itself.
+    pub fn unavailable_for(&self, replicas: u32) -> u32 {
+        if replicas == 0 { 0 } else { self.fenceposts(replicas).1.min(replicas) }
+    }
+
+    /// `MaxSurge(d)`.
+    pub fn surge_for(&self, replicas: u32) -> u32 {
+        self.fenceposts(replicas).0
     }
 
     /// `reconcileNewReplicaSet`: grow the target while total desired stays within replicas + surge.
@@ -69,7 +107,7 @@ impl RollingUpdate {
             fleet.revisions[fleet.target].desired = replicas;
             return true;
         }
-        let max_total = replicas + self.max_surge;
+        let max_total = replicas + self.surge_for(replicas);
         let total = fleet.total_desired();
         if total >= max_total {
             return false;
@@ -148,21 +186,53 @@ impl Strategy for RollingUpdate {
 mod tests {
     use super::*;
 
+    fn rolling(surge: &str, unavailable: &str) -> Result<RollingUpdate, String> {
+        serde_json::from_str(&format!(r#"{{"max_surge": {surge}, "max_unavailable": {unavailable}}}"#))
+            .map_err(|error: serde_json::Error| error.to_string())
+    }
+
+    /// The table of §2.2 of the semantics file: replicas, limits → surge, maxUnavailable, minAvailable.
     #[test]
-    fn both_zero_is_refused_with_the_kubernetes_message() {
-        let error = RollingUpdate::new(0, 0).unwrap_err();
-        assert_eq!(
-            error.to_string(),
-            "spec.strategy.rollingUpdate.maxUnavailable: Invalid value: 0: may not be 0 when `maxSurge` is 0"
-        );
-        assert!(RollingUpdate::new(0, 1).is_ok());
-        assert!(RollingUpdate::new(1, 0).is_ok());
+    fn fenceposts_follow_the_kubernetes_table() {
+        let table: [(u32, &str, &str, u32, u32, u32); 9] = [
+            (10, "\"25%\"", "\"25%\"", 3, 2, 8),
+            (3, "\"25%\"", "\"25%\"", 1, 0, 3),
+            (4, "\"25%\"", "\"25%\"", 1, 1, 3),
+            (1, "\"25%\"", "\"25%\"", 1, 0, 1),
+            (3, "\"33%\"", "\"33%\"", 1, 0, 3),
+            (10, "\"33%\"", "\"33%\"", 4, 3, 7),
+            (10, "\"0%\"", "\"1%\"", 0, 1, 9),
+            (0, "\"25%\"", "\"25%\"", 0, 0, 0),
+            (3, "1", "5", 1, 3, 0),
+        ];
+        for (replicas, surge, unavailable, want_surge, want_unavailable, want_min) in table {
+            let strategy = rolling(surge, unavailable).unwrap();
+            let got = (strategy.surge_for(replicas), strategy.unavailable_for(replicas));
+            assert_eq!(got, (want_surge, want_unavailable), "{replicas} {surge}/{unavailable}");
+            assert_eq!(replicas - got.1, want_min);
+        }
     }
 
     #[test]
-    fn unavailable_is_clamped_to_the_fleet() {
-        let rolling = RollingUpdate::new(1, 5).unwrap();
-        assert_eq!(rolling.unavailable_for(3), 3);
-        assert_eq!(rolling.unavailable_for(0), 0);
+    fn impossible_limits_are_refused_with_the_kubernetes_message() {
+        for (surge, unavailable, shown) in
+            [("0", "0", "0"), ("\"0%\"", "\"0%\"", "\"0%\""), ("0", "\"0%\"", "\"0%\"")]
+        {
+            assert_eq!(
+                rolling(surge, unavailable).unwrap_err(),
+                format!(
+                    "spec.strategy.rollingUpdate.maxUnavailable: Invalid value: {shown}: may not be 0 when `maxSurge` is 0"
+                )
+            );
+        }
+        assert!(rolling("1", "\"110%\"").unwrap_err().contains("must not be greater than 100%"));
+        assert!(rolling("-1", "1").unwrap_err().contains("must be greater than or equal to 0"));
+        assert!(rolling("\"0%\"", "\"1%\"").is_ok(), "1% is not zero, even though it rounds to 0");
+    }
+
+    #[test]
+    fn limits_default_to_a_quarter() {
+        let strategy: RollingUpdate = serde_json::from_str("{}").unwrap();
+        assert_eq!((strategy.surge_for(10), strategy.unavailable_for(10)), (3, 2));
     }
 }
