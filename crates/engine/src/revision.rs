@@ -24,11 +24,35 @@ pub struct Revision {
     pub live: u32,
     /// Instances in service.
     pub available: u32,
+    /// Instances draining: no longer counted (TM-5), but still running.
+    pub terminating: u32,
+    /// The fleet size the strategy last scaled this revision for (Kubernetes' `desired-replicas`
+    /// annotation): when it differs from the fleet size, the fleet was resized mid-rollout.
+    pub annotated_replicas: u32,
+    /// Fleet size plus surge when last scaled (the `max-replicas` annotation), which proportional
+    /// scaling divides by.
+    pub annotated_max_replicas: u32,
     /// The tick the revision was created; old revisions are scaled down oldest first.
     pub created_tick: u64,
 }
 
 impl Revision {
+    /// A revision with nothing wanted and nothing running yet.
+    pub fn new(number: u32, image: Digest, launch: ImageRef, created_tick: u64) -> Self {
+        Revision {
+            number,
+            image,
+            launch,
+            desired: 0,
+            live: 0,
+            available: 0,
+            terminating: 0,
+            annotated_replicas: 0,
+            annotated_max_replicas: 0,
+            created_tick,
+        }
+    }
+
     /// Whether the revision has nothing left to run.
     pub fn is_empty(&self) -> bool {
         self.desired == 0 && self.live == 0

@@ -84,6 +84,41 @@ fn s2_three_replicas_alternate_up_and_down() {
     assert_eq!(scalings, ["t0 r2→1", "t1 r1→2", "t1 r2→2", "t2 r1→1", "t2 r2→3", "t3 r1→0"]);
 }
 
+/// A worked example from `tests/scenarios/` (the files the documentation points to).
+fn example(file: &str) -> Scenario {
+    let path = format!("{}/../../tests/scenarios/{file}", env!("CARGO_MANIFEST_DIR"));
+    Scenario::from_json(&std::fs::read_to_string(&path).expect("example exists")).expect("example parses")
+}
+
+#[test]
+fn the_example_files_reproduce_s1_and_s2_with_percentages() {
+    let (rows, _) = run(&example("s1-rolling-10-replicas.json"), 3);
+    assert_eq!(rows, ["0: r1 8/8 r2 5/0", "1: r1 3/3 r2 10/5", "2: r1 0/0 r2 10/10"]);
+    let (rows, _) = run(&example("s2-rolling-3-replicas.json"), 4);
+    assert_eq!(rows, ["0: r1 3/3 r2 1/0", "1: r1 2/2 r2 2/1", "2: r1 1/1 r2 3/2", "3: r1 0/0 r2 3/3"]);
+}
+
+#[test]
+fn s11_scaling_mid_rollout_is_shared_out_in_proportion() {
+    let (rows, scalings) = run(&example("s11-proportional-scaling.json"), 6);
+    assert_eq!(
+        rows,
+        [
+            "0: r1 8/8 r2 5/0",
+            "1: r1 8/8 r2 5/0",
+            "2: r1 11/8 r2 7/0",
+            "3: r1 11/11 r2 7/0",
+            "4: r1 11/11 r2 7/0",
+            "5: r1 11/11 r2 7/0",
+        ]
+    );
+    // "3 replicas are added to the old ReplicaSet and 2 replicas are added to the new ReplicaSet".
+    assert!(
+        scalings.contains(&"t2 r1→11".to_owned()) && scalings.contains(&"t2 r2→7".to_owned()),
+        "{scalings:?}"
+    );
+}
+
 #[test]
 fn rollout_completes_and_says_so_once() {
     let scenario = rolling_scenario(3, 1, 0, 1, "");

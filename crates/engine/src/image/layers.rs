@@ -138,6 +138,10 @@ pub(super) fn build(spec: &ImageSpec) -> [Layer; LAYER_COUNT] {
         layer(LayerKind::Application, application_kb, 4, &|h| {
             put(h, spec.app_version.as_bytes());
             h.update([u8::from(spec.multi_stage)]);
+            if spec.broken {
+                // Only broken builds hash this, so every working image keeps its digest.
+                h.update(b"broken");
+            }
         }),
         layer(LayerKind::Config, CONFIG_KB, 1, &|h| put_map(h, spec.config.iter())),
     ]

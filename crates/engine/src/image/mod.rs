@@ -43,6 +43,9 @@ pub struct ImageSpec {
     /// Configuration baked into the image.
     #[serde(default, deserialize_with = "config_map")]
     pub config: BTreeMap<String, String>,
+    /// A bad build for exercises: its instances start but never become ready.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub broken: bool,
 }
 
 /// A language runtime and its version.
@@ -67,6 +70,7 @@ impl ImageSpec {
             app_version: app_version.to_owned(),
             multi_stage: false,
             config: BTreeMap::new(),
+            broken: false,
         }
     }
 

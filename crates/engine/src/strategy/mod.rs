@@ -42,6 +42,84 @@ pub trait Strategy {
     fn name(&self) -> &'static str;
     /// Runs one pass.
     fn reconcile(&self, fleet: &mut RolloutFleet<'_>) -> bool;
+    /// How many instances above the fleet size the strategy may run (`MaxSurge(d)`).
+    fn max_surge(&self, _replicas: u32) -> u32 {
+        0
+    }
+}
+
+/// Whether the fleet was resized since some active revision was last scaled (`isScalingEvent`).
+pub(crate) fn is_scaling_event(fleet: &RolloutFleet<'_>) -> bool {
+    fleet.revisions.iter().any(|r| r.desired > 0 && r.annotated_replicas != fleet.replicas)
+}
+
+/// Kubernetes' `sync`/`scale` for a resize in the middle of a rollout (§2.9 of the semantics
+/// file): share the change out in proportion to each active revision's size, leftovers to the
+/// largest. Every active revision is annotated with the new size. Returns whether anything changed.
+pub(crate) fn scale_proportionally(fleet: &mut RolloutFleet<'_>, surge: u32) -> bool {
+    let replicas = fleet.replicas;
+    let allowed = if replicas == 0 { 0 } else { replicas + surge };
+    let mut active: Vec<usize> =
+        (0..fleet.revisions.len()).filter(|&i| fleet.revisions[i].desired > 0).collect();
+    let target = fleet.target;
+    let saturated = {
+        let new = &fleet.revisions[target];
+        new.desired == replicas && new.annotated_replicas == replicas && new.available == replicas
+    };
+    if active.len() <= 1 {
+        // One active revision (or none): it simply becomes the fleet size.
+        let index = active.first().copied().unwrap_or(target);
+        fleet.revisions[index].desired = replicas;
+    } else if saturated {
+        for index in active.iter().copied().filter(|&i| i != target) {
+            fleet.revisions[index].desired = 0;
+        }
+    } else {
+        let total: i64 = active.iter().map(|&i| i64::from(fleet.revisions[i].desired)).sum();
+        let to_add = i64::from(allowed) - total;
+        // Largest first; on a tie the newer revision first when growing, the older when shrinking.
+        active.sort_by(|&a, &b| {
+            let (ra, rb) = (&fleet.revisions[a], &fleet.revisions[b]);
+            rb.desired.cmp(&ra.desired).then(if to_add > 0 {
+                rb.created_tick.cmp(&ra.created_tick)
+            } else {
+                ra.created_tick.cmp(&rb.created_tick)
+            })
+        });
+        let mut added = 0i64;
+        let mut sizes: Vec<i64> = active.iter().map(|&i| i64::from(fleet.revisions[i].desired)).collect();
+        for (slot, &index) in active.iter().enumerate() {
+            if to_add == 0 || to_add == added {
+                break;
+            }
+            let revision = &fleet.revisions[index];
+            let current = i64::from(revision.desired);
+            let fraction = if replicas == 0 {
+                -current
+            } else {
+                let annotated = i64::from(revision.annotated_max_replicas.max(1));
+                // math.Round: halves away from zero.
+                let scaled = (current as f64 * f64::from(allowed) / annotated as f64).round() as i64;
+                scaled - current
+            };
+            let room = to_add - added;
+            let share = if to_add > 0 { fraction.min(room) } else { fraction.max(room) };
+            sizes[slot] += share;
+            added += share;
+        }
+        if to_add != added {
+            sizes[0] += to_add - added;
+        }
+        for (slot, &index) in active.iter().enumerate() {
+            fleet.revisions[index].desired = sizes[slot].max(0) as u32;
+        }
+    }
+    for revision in fleet.revisions.iter_mut().filter(|r| r.desired > 0) {
+        revision.annotated_replicas = replicas;
+        revision.annotated_max_replicas = allowed;
+    }
+    // The annotations moved even where no size did, so this pass always changed something.
+    true
 }
 
 /// The strategy a scenario asks for, with its parameters. One variant per strategy file.

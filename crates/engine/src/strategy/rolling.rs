@@ -177,7 +177,14 @@ impl Strategy for RollingUpdate {
         "rolling"
     }
 
+    fn max_surge(&self, replicas: u32) -> u32 {
+        self.surge_for(replicas)
+    }
+
     fn reconcile(&self, fleet: &mut RolloutFleet<'_>) -> bool {
+        if super::is_scaling_event(fleet) {
+            return super::scale_proportionally(fleet, self.surge_for(fleet.replicas));
+        }
         self.reconcile_new(fleet) || self.reconcile_old(fleet)
     }
 }

@@ -245,7 +245,6 @@ impl World {
         if self.tainted_pending || self.max_instance_age_ticks.is_some() {
             self.replace_tainted_instances(tick);
         }
-        self.settle_patch_progress();
     }
 
     fn replace_tainted_instances(&mut self, tick: u64) {
@@ -276,7 +275,9 @@ impl World {
         }
     }
 
-    fn settle_patch_progress(&mut self) {
+    /// Counts replacements already serving a patched image, and closes the patch once its
+    /// rollout is complete.
+    pub(super) fn settle_patch_progress(&mut self) {
         if let Some(image) = self.patches.pending_image {
             // Replacements running the patched image count as patched as soon as they serve.
             self.patches.in_progress = self

@@ -19,6 +19,9 @@ impl World {
                 Lifecycle::Draining if instance.stop_tick.is_some_and(|stop| tick >= stop) => {
                     instance.state = Lifecycle::Terminated;
                     instance.state_since_tick = tick;
+                    if let Some(revision) = revisions.iter_mut().find(|r| r.number == instance.revision) {
+                        revision.terminating = revision.terminating.saturating_sub(1);
+                    }
                     Some(Event::InstanceTerminated { instance: instance.id })
                 }
                 _ => None,
@@ -77,7 +80,9 @@ impl World {
             size_kb.div_ceil(self.timing.pull_mb_per_tick.max(1) * 1_000)
         });
         let boot_tick = tick + u64::from(pull_ticks);
-        let ready_tick = boot_tick + u64::from(self.timing.boot_ticks);
+        let broken = self.registry.image(image).is_some_and(|i| i.spec.broken);
+        // A broken build boots forever: it never passes its readiness check.
+        let ready_tick = if broken { u64::MAX } else { boot_tick + u64::from(self.timing.boot_ticks) };
         let random = self.rng.next_u32().to_le_bytes();
         let instance = Instance {
             id,
@@ -158,6 +163,7 @@ impl World {
         instance.state_since_tick = tick;
         let id = instance.id;
         if was_in_service && drain_ticks > 0 {
+            revision.terminating += 1;
             instance.state = Lifecycle::Draining;
             instance.stop_tick = Some(tick + drain_ticks);
             self.emit(Event::InstanceDraining { instance: id });

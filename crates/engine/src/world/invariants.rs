@@ -10,6 +10,13 @@ impl World {
             let mine = self.instances.iter().filter(|i| i.revision == revision.number);
             let live = mine.clone().filter(|i| i.state.is_live()).count() as u32;
             let available = mine.clone().filter(|i| i.state == Lifecycle::InService).count() as u32;
+            let terminating = mine.clone().filter(|i| i.state == Lifecycle::Draining).count() as u32;
+            if terminating != revision.terminating {
+                return Err(format!(
+                    "revision {} counts {} terminating but has {terminating}",
+                    revision.number, revision.terminating
+                ));
+            }
             if (live, available) != (revision.live, revision.available) {
                 return Err(format!(
                     "revision {} counts live {}/available {} but has {live}/{available}",

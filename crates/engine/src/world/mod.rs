@@ -173,13 +173,10 @@ impl World {
             rng: ChaCha8Rng::seed_from_u64(scenario.seed),
             replicas: fleet_size,
             revisions: vec![Revision {
-                number: 1,
-                image,
-                launch,
                 desired: fleet_size,
-                live: 0,
-                available: 0,
-                created_tick: 0,
+                annotated_replicas: fleet_size,
+                annotated_max_replicas: fleet_size + scenario.strategy.strategy().max_surge(fleet_size),
+                ..Revision::new(1, image, launch, 0)
             }],
             registry,
             pipelines: Vec::new(),
@@ -287,6 +284,7 @@ impl World {
         self.replace_tainted(tick);
         self.reconcile(tick);
         self.note_rollout_complete();
+        self.settle_patch_progress();
         self.measure_service(tick);
         self.trace.record(tick, &self.revisions, &self.events);
         self.events_sealed = true;
@@ -461,14 +459,11 @@ impl World {
             }
             self.target = index;
         } else {
+            let max_replicas = self.replicas + self.strategy.strategy().max_surge(self.replicas);
             self.revisions.push(Revision {
-                number,
-                image,
-                launch,
-                desired: 0,
-                live: 0,
-                available: 0,
-                created_tick: self.now,
+                annotated_replicas: self.replicas,
+                annotated_max_replicas: max_replicas,
+                ..Revision::new(number, image, launch, self.now)
             });
             self.target = self.revisions.len() - 1;
         }
@@ -492,9 +487,12 @@ impl World {
     /// Drops the oldest empty revisions beyond the history limit.
     fn forget_old_revisions(&mut self) {
         while self.revisions.len() > Limits::REVISION_HISTORY + 1 {
-            let Some(index) = (0..self.revisions.len())
-                .find(|&index| index != self.target && self.revisions[index].is_empty())
-            else {
+            let Some(index) = (0..self.revisions.len()).find(|&index| {
+                // A revision still draining instances keeps its counts until they are gone.
+                index != self.target
+                    && self.revisions[index].is_empty()
+                    && self.revisions[index].terminating == 0
+            }) else {
                 return;
             };
             self.revisions.remove(index);
@@ -515,11 +513,16 @@ impl World {
                 revisions: &mut self.revisions,
                 target: self.target,
             });
+            let max_replicas = self.replicas + strategy.strategy().max_surge(self.replicas);
             for index in 0..self.revisions.len() {
                 let (from, to) = (self.scratch_desired[index], self.revisions[index].desired);
                 if from != to {
-                    let revision = self.revisions[index].number;
-                    self.emit(Event::RevisionScaled { revision, from, to });
+                    // Like scaleReplicaSet: every resize records the fleet size it was made for.
+                    let revision = &mut self.revisions[index];
+                    revision.annotated_replicas = self.replicas;
+                    revision.annotated_max_replicas = max_replicas;
+                    let number = revision.number;
+                    self.emit(Event::RevisionScaled { revision: number, from, to });
                 }
             }
             let resized = self.sync_instances(tick);
