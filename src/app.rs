@@ -74,15 +74,7 @@ pub fn App() -> Html {
         snapshot.instances.pending + snapshot.instances.booting + snapshot.instances.in_service,
         legend.iter().map(|row| format!("{} on {}", row.count, row.label)).collect::<Vec<_>>().join(", ")
     );
-    let strategy = match world.strategy() {
-        lab_engine::StrategySpec::Rolling(rolling) => {
-            format!(
-                "rolling update · max surge {} · max unavailable {}",
-                rolling.max_surge.to_string().replace('"', ""),
-                rolling.max_unavailable.to_string().replace('"', "")
-            )
-        }
-    };
+    let strategy = world.strategy().describe();
     let registry_versions =
         world.images().iter().map(|i| (i.digest, i.spec.app_version.clone())).collect::<Vec<_>>();
     let current_spec = world

@@ -51,8 +51,12 @@ fn scenario(seed: u64, fleet: u32, timing: (u32, u32, u32), surge: u32, unavaila
     scenario.pull_ticks = Some(pull);
     scenario.boot_ticks = boot.max(u32::from(pull == 0));
     scenario.drain_ticks = drain;
-    scenario.strategy =
-        StrategySpec::Rolling(RollingUpdate::new(surge, unavailable.max(u32::from(surge == 0))).unwrap());
+    // Surge 4 stands for Recreate, so the properties cover both strategies.
+    scenario.strategy = if surge == 4 {
+        StrategySpec::Recreate(lab_engine::strategy::Recreate {})
+    } else {
+        StrategySpec::Rolling(RollingUpdate::new(surge, unavailable.max(u32::from(surge == 0))).unwrap())
+    };
     scenario
 }
 
@@ -123,7 +127,7 @@ proptest! {
 
     #[test]
     fn every_rollout_finishes_on_the_target_image(
-        seed in any::<u64>(), fleet in 1u32..25, surge in 0u32..4, unavailable in 0u32..4, version in 1u8..6,
+        seed in any::<u64>(), fleet in 1u32..25, surge in 0u32..5, unavailable in 0u32..4, version in 1u8..6,
     ) {
         let mut world = World::new(&scenario(seed, fleet, (1, 2, 2), surge, unavailable));
         world.apply(Command::BuildImage(spec(version))).unwrap();

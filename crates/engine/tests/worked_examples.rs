@@ -134,3 +134,47 @@ fn rollout_completes_and_says_so_once() {
     let new_image = world.target_revision().image;
     assert!(world.instances().iter().filter(|i| i.state.is_live()).all(|i| i.image == new_image));
 }
+
+#[test]
+fn recreate_stops_everything_old_and_waits_for_it_before_starting_new() {
+    let text = r#"{
+      "seed": 1, "fleet_size": 3, "pull_ticks": 0, "boot_ticks": 1, "drain_ticks": 2,
+      "image": {"base": "ubuntu-22.04", "app_version": "1"},
+      "strategy": {"type": "recreate"},
+      "timeline": [
+        {"tick": 0, "command": {"build_image": {"base": "ubuntu-22.04", "app_version": "2"}}},
+        {"tick": 0, "command": {"deploy": {"image": "v2"}}}
+      ]
+    }"#;
+    let scenario = Scenario::from_json(text).unwrap();
+    let mut world = World::new(&scenario);
+    let mut playback = Playback::new(&scenario);
+    let mut rows = Vec::new();
+    for _ in 0..5 {
+        let tick = playback.step(&mut world);
+        world.check_invariants().unwrap();
+        let columns: Vec<String> = world
+            .revisions()
+            .iter()
+            .map(|r| format!("r{} {}/{}+{}", r.number, r.desired, r.available, r.terminating))
+            .collect();
+        rows.push(format!("{tick}: {}", columns.join(" ")));
+    }
+    // desired/available+terminating: the old instances drain for two ticks, and only then do the
+    // new ones start; the fleet serves nothing from tick 0 until tick 3.
+    assert_eq!(
+        rows,
+        [
+            "0: r1 0/0+3 r2 0/0+0",
+            "1: r1 0/0+3 r2 0/0+0",
+            "2: r1 0/0+0 r2 3/0+0",
+            "3: r1 0/0+0 r2 3/3+0",
+            "4: r1 0/0+0 r2 3/3+0"
+        ]
+    );
+    assert!(world.service_stats().failed_requests > 0);
+    let refused = Scenario::from_json(
+        &text.replace(r#"{"type": "recreate"}"#, r#"{"type": "recreate", "max_surge": 1}"#),
+    );
+    assert!(refused.unwrap_err().message.contains("unknown field `max_surge`"));
+}

@@ -6,9 +6,11 @@
 //! (the fixed point of the tick model, TM-3 in `shared/semantics/strategies.md`).
 
 mod int_or_percent;
+mod recreate;
 mod rolling;
 
 pub use int_or_percent::IntOrPercent;
+pub use recreate::Recreate;
 pub use rolling::{RollingUpdate, RollingUpdateError};
 use serde::{Deserialize, Serialize};
 
@@ -44,6 +46,11 @@ pub trait Strategy {
     fn reconcile(&self, fleet: &mut RolloutFleet<'_>) -> bool;
     /// How many instances above the fleet size the strategy may run (`MaxSurge(d)`).
     fn max_surge(&self, _replicas: u32) -> u32 {
+        0
+    }
+    /// How many of the fleet may be unavailable while the rollout is still "Available"
+    /// (`MaxUnavailable(d)`; 0 for strategies that do not promise availability).
+    fn max_unavailable(&self, _replicas: u32) -> u32 {
         0
     }
 }
@@ -128,6 +135,8 @@ pub(crate) fn scale_proportionally(fleet: &mut RolloutFleet<'_>, surge: u32) -> 
 pub enum StrategySpec {
     /// Kubernetes' RollingUpdate.
     Rolling(RollingUpdate),
+    /// Kubernetes' Recreate.
+    Recreate(Recreate),
 }
 
 impl Default for StrategySpec {
@@ -138,10 +147,29 @@ impl Default for StrategySpec {
 }
 
 impl StrategySpec {
+    /// One line for the learner: the strategy and its parameters.
+    pub fn describe(&self) -> String {
+        let plain = |limit: IntOrPercent| match limit {
+            IntOrPercent::Int(count) => count.to_string(),
+            IntOrPercent::Percent(percent) => format!("{percent}%"),
+        };
+        match self {
+            StrategySpec::Rolling(rolling) => format!(
+                "rolling update · max surge {} · max unavailable {}",
+                plain(rolling.max_surge),
+                plain(rolling.max_unavailable)
+            ),
+            StrategySpec::Recreate(_) => {
+                "recreate · every old instance stops before new ones start".to_owned()
+            }
+        }
+    }
+
     /// The strategy behind the spec.
     pub fn strategy(&self) -> &dyn Strategy {
         match self {
             StrategySpec::Rolling(rolling) => rolling,
+            StrategySpec::Recreate(recreate) => recreate,
         }
     }
 }

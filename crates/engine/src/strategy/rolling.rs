@@ -177,6 +177,10 @@ impl Strategy for RollingUpdate {
         "rolling"
     }
 
+    fn max_unavailable(&self, replicas: u32) -> u32 {
+        self.unavailable_for(replicas)
+    }
+
     fn max_surge(&self, replicas: u32) -> u32 {
         self.surge_for(replicas)
     }
