@@ -108,6 +108,11 @@ pub fn describe(event: &Event, world: &World) -> String {
         Event::FleetRebuilt { instances } => {
             format!("Rebuild: all {instances} instances terminated at once and relaunched from the image")
         }
+        Event::RolloutStalled { revision, reason } => {
+            format!(
+                "Rollout to revision {revision} stalled: {reason} (reported only; nothing is rolled back)"
+            )
+        }
         Event::CommandRejected { reason } => format!("Refused: {reason}"),
     }
 }

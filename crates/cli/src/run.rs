@@ -18,6 +18,8 @@ struct Row<'a> {
     instances: lab_engine::StateCounts,
     images: std::collections::BTreeMap<String, u32>,
     revisions: &'a [lab_engine::RevisionView],
+    traffic: &'a [lab_engine::TrafficShare],
+    rollout: &'a lab_engine::RolloutView,
     rollout_complete: bool,
     /// Comparison metrics (snowflake index, drift, patches, exposure, data lost, …).
     metrics: lab_engine::compare::MetricsRow,
@@ -81,6 +83,8 @@ pub fn main(arguments: &[String]) -> Result<(), String> {
             instances: snapshot.instances,
             images: snapshot.images.iter().map(|(digest, count)| (digest.to_string(), *count)).collect(),
             revisions: &snapshot.revisions,
+            traffic: &snapshot.traffic,
+            rollout: &snapshot.rollout,
             rollout_complete: snapshot.rollout_complete,
             metrics: lab_engine::compare::MetricsRow::of(&world),
             drift: drift_lines(&world),

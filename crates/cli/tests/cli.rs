@@ -148,3 +148,56 @@ fn compare_shows_the_seed_story_side_by_side() {
     assert!(patch_line.contains("28/30") && patch_line.contains("30/30"), "{patch_line}");
     assert!(text.contains("i-0007: dpkg") && text.contains("i-0015: tcpflow"), "{text}");
 }
+
+/// `desired/available` per revision for each tick of a `lab run` trace.
+fn revision_rows(file: &str, ticks: u32) -> Vec<String> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/scenarios").join(file);
+    let output = lab(&["run", &path.to_string_lossy(), "--ticks", &ticks.to_string()]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|line| {
+            let row: serde_json::Value = serde_json::from_str(line).unwrap();
+            let revisions = row.get("revisions")?.as_array()?.clone();
+            for key in ["traffic", "rollout"] {
+                assert!(row.get(key).is_some(), "trace rows carry `{key}`");
+            }
+            let cells: Vec<String> =
+                revisions.iter().map(|r| format!("{}/{}", r["desired"], r["available"])).collect();
+            Some(format!("{}: {}", row["tick"], cells.join(" ")))
+        })
+        .collect()
+}
+
+#[test]
+fn the_worked_examples_reproduce_tick_for_tick_through_lab_run() {
+    assert_eq!(
+        revision_rows("s1-rolling-10-replicas.json", 3),
+        ["0: 8/8 5/0", "1: 3/3 10/5", "2: 0/0 10/10"]
+    );
+    assert_eq!(
+        revision_rows("s2-rolling-3-replicas.json", 4),
+        ["0: 3/3 1/0", "1: 2/2 2/1", "2: 1/1 3/2", "3: 0/0 3/3"]
+    );
+    assert_eq!(
+        revision_rows("s11-proportional-scaling.json", 4),
+        ["0: 8/8 5/0", "1: 8/8 5/0", "2: 11/8 7/0", "3: 11/11 7/0"]
+    );
+}
+
+#[test]
+fn trace_rows_report_traffic_and_conditions() {
+    let path =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/scenarios/s2-rolling-3-replicas.json");
+    let output = lab(&["run", &path.to_string_lossy(), "--ticks", "4"]);
+    let rows: Vec<serde_json::Value> =
+        String::from_utf8_lossy(&output.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(
+        rows[1]["traffic"],
+        serde_json::json!([{"revision": 1, "weight": 67}, {"revision": 2, "weight": 33}])
+    );
+    assert_eq!(rows[0]["rollout"]["conditions"]["reason"], "NewReplicaSetCreated");
+    assert_eq!(rows[3]["rollout"]["conditions"]["progressing"], "Complete");
+    assert_eq!(rows[3]["rollout"]["phase"], "Healthy");
+    assert_eq!(rows[3]["revisions"][1]["terminating"], 0);
+}

@@ -213,6 +213,13 @@ pub enum Event {
         /// How many.
         instances: u32,
     },
+    /// The rollout stopped making progress within its deadline (reported, not rolled back).
+    RolloutStalled {
+        /// The target revision.
+        revision: u32,
+        /// Kubernetes' reason.
+        reason: String,
+    },
     /// A command was refused; the world is unchanged.
     CommandRejected {
         /// The reason, naming the problem.

@@ -61,6 +61,10 @@ pub struct Scenario {
     /// an attacker included, goes with it.
     #[serde(default)]
     pub max_instance_age_ticks: Option<u64>,
+    /// Ticks without progress before the rollout is reported `ProgressDeadlineExceeded`
+    /// (Kubernetes' `progressDeadlineSeconds`, default 600). Nothing is rolled back.
+    #[serde(default = "default_progress_deadline_ticks")]
+    pub progress_deadline_ticks: u64,
     /// Chance per tick, in thousandths, that someone changes a random instance by hand.
     #[serde(default, deserialize_with = "per_mille")]
     pub random_drift_per_mille: u32,
@@ -120,6 +124,10 @@ pub struct TimedCommand {
     pub tick: u64,
     /// What.
     pub command: Command,
+}
+
+fn default_progress_deadline_ticks() -> u64 {
+    600
 }
 
 fn default_pull_mb_per_tick() -> u32 {
@@ -236,6 +244,7 @@ impl Scenario {
             external_state: false,
             max_instance_age_ticks: None,
             random_drift_per_mille: 0,
+            progress_deadline_ticks: default_progress_deadline_ticks(),
             timeline: Vec::new(),
         }
     }

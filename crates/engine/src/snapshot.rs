@@ -57,10 +57,76 @@ pub struct RevisionView {
     pub desired: u32,
     /// Instances pending, booting or in service.
     pub live: u32,
+    /// Instances ready (readiness and minReadySeconds fold into one wait, so equal to available).
+    pub ready: u32,
     /// Instances in service.
     pub available: u32,
+    /// Instances draining.
+    pub terminating: u32,
     /// Whether this is the rollout target.
     pub target: bool,
+}
+
+/// The traffic one revision receives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct TrafficShare {
+    /// The revision.
+    pub revision: u32,
+    /// Percent of requests, 0 to 100; the shares add up to 100 whenever anything serves.
+    pub weight: u32,
+}
+
+/// The rollout as a trace reports it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RolloutView {
+    /// The strategy's name.
+    pub strategy: &'static str,
+    /// `Healthy`, `Progressing` or `Degraded`.
+    pub phase: &'static str,
+    /// The current step, for strategies that have steps.
+    pub step: Option<u32>,
+    /// Available and Progressing.
+    pub conditions: ConditionsView,
+}
+
+/// The conditions in the trace's words.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ConditionsView {
+    /// The Available condition.
+    pub available: bool,
+    /// `True`, `False` or `Complete`.
+    pub progressing: &'static str,
+    /// Kubernetes' reason.
+    pub reason: &'static str,
+}
+
+/// Integer percentages proportional to `counts` that add up to 100 (largest remainder first).
+fn percentages(counts: &[u32]) -> Vec<u32> {
+    let total: u64 = counts.iter().map(|c| u64::from(*c)).sum();
+    if total == 0 {
+        return vec![0; counts.len()];
+    }
+    let mut shares: Vec<(usize, u32, u64)> = counts
+        .iter()
+        .enumerate()
+        .map(|(index, count)| {
+            let scaled = u64::from(*count) * 100;
+            (index, (scaled / total) as u32, scaled % total)
+        })
+        .collect();
+    let mut left = 100 - shares.iter().map(|(_, share, _)| share).sum::<u32>();
+    let mut order: Vec<usize> = (0..shares.len()).collect();
+    order.sort_by(|&a, &b| shares[b].2.cmp(&shares[a].2).then(a.cmp(&b)));
+    for index in order {
+        if left == 0 {
+            break;
+        }
+        if counts[index] > 0 {
+            shares[index].1 += 1;
+            left -= 1;
+        }
+    }
+    shares.into_iter().map(|(_, share, _)| share).collect()
 }
 
 /// The world at the end of a tick.
@@ -80,6 +146,10 @@ pub struct Snapshot {
     pub revisions: Vec<RevisionView>,
     /// Whether the rollout has finished.
     pub rollout_complete: bool,
+    /// Share of requests each revision receives, in percent (by instances in service).
+    pub traffic: Vec<TrafficShare>,
+    /// The rollout's strategy, phase and conditions.
+    pub rollout: RolloutView,
     /// The trace digest so far.
     pub trace_digest: Digest,
 }
@@ -100,7 +170,9 @@ impl Snapshot {
                 app_version: world.image(r.image).map(|i| i.spec.app_version.clone()).unwrap_or_default(),
                 desired: r.desired,
                 live: r.live,
+                ready: r.available,
                 available: r.available,
+                terminating: r.terminating,
                 target: r.number == target,
             })
             .collect();
@@ -118,7 +190,31 @@ impl Snapshot {
             .filter(|(digest, _)| !world.advisories_for(*digest).is_empty())
             .map(|(_, count)| count)
             .sum();
+        let weights = percentages(&revisions.iter().map(|r| r.available).collect::<Vec<_>>());
+        let traffic = revisions
+            .iter()
+            .zip(weights)
+            .map(|(r, weight)| TrafficShare { revision: r.revision, weight })
+            .collect();
+        let conditions = world.conditions();
+        let (phase, progressing) = match conditions.progressing {
+            crate::Progressing::Complete => ("Healthy", "Complete"),
+            crate::Progressing::True => ("Progressing", "True"),
+            crate::Progressing::False => ("Degraded", "False"),
+        };
+        let rollout = RolloutView {
+            strategy: world.strategy().strategy().name(),
+            phase,
+            step: None,
+            conditions: ConditionsView {
+                available: conditions.available,
+                progressing,
+                reason: conditions.reason,
+            },
+        };
         Snapshot {
+            traffic,
+            rollout,
             tick: world.now(),
             replicas: world.replicas(),
             instances,

@@ -197,6 +197,11 @@ fn encode_event(row: &mut Vec<u8>, event: &Event) {
             row.extend_from_slice(&[28]);
             row.extend_from_slice(&instances.to_le_bytes());
         }
+        Event::RolloutStalled { revision, reason } => {
+            row.extend_from_slice(&[29]);
+            row.extend_from_slice(&revision.to_le_bytes());
+            text(row, reason);
+        }
         Event::CommandRejected { reason } => {
             row.extend_from_slice(&[9]);
             text(row, reason);

@@ -178,3 +178,56 @@ fn recreate_stops_everything_old_and_waits_for_it_before_starting_new() {
     );
     assert!(refused.unwrap_err().message.contains("unknown field `max_surge`"));
 }
+
+#[test]
+fn a_stuck_rollout_is_reported_at_the_first_tick_past_its_deadline_and_not_rolled_back() {
+    let mut scenario = example("s11-proportional-scaling.json");
+    scenario.timeline.truncate(2); // the broken deploy, without the scale-up
+    scenario.progress_deadline_ticks = 5;
+    let mut world = World::new(&scenario);
+    let mut playback = Playback::new(&scenario);
+    let mut stalled_at = None;
+    let mut reasons = Vec::new();
+    for _ in 0..10 {
+        let tick = playback.step(&mut world);
+        if world.drain_events().any(|e| matches!(e, Event::RolloutStalled { .. })) {
+            stalled_at.get_or_insert(tick);
+        }
+        reasons.push(world.conditions().reason);
+    }
+    assert_eq!(stalled_at, Some(6), "deadline 5 from tick 0 fires at the first tick strictly after 5");
+    assert_eq!(reasons[0], "NewReplicaSetCreated");
+    assert_eq!(reasons[5], "NewReplicaSetCreated");
+    assert_eq!(reasons[6], "ProgressDeadlineExceeded");
+    let conditions = world.conditions();
+    assert_eq!(conditions.progressing, lab_engine::Progressing::False);
+    assert!(conditions.available, "8 of 10 available meets minAvailable 8");
+    // Nothing was rolled back: the broken revision keeps its instances.
+    assert_eq!(
+        world.revisions().iter().map(|r| (r.desired, r.available)).collect::<Vec<_>>(),
+        [(8, 8), (5, 0)]
+    );
+}
+
+#[test]
+fn conditions_follow_a_healthy_rollout_to_complete() {
+    let scenario = example("s2-rolling-3-replicas.json");
+    let mut world = World::new(&scenario);
+    let mut playback = Playback::new(&scenario);
+    let mut seen = Vec::new();
+    for _ in 0..4 {
+        playback.step(&mut world);
+        let conditions = world.conditions();
+        seen.push((conditions.progressing, conditions.reason, conditions.available));
+    }
+    use lab_engine::Progressing::{Complete, True};
+    assert_eq!(
+        seen,
+        [
+            (True, "NewReplicaSetCreated", true),
+            (True, "ReplicaSetUpdated", true),
+            (True, "ReplicaSetUpdated", true),
+            (Complete, "NewReplicaSetAvailable", true),
+        ]
+    );
+}

@@ -3,6 +3,7 @@
 use rand_chacha::ChaCha8Rng;
 use rand_core::SeedableRng;
 
+mod conditions;
 mod drift;
 mod images;
 mod instances;
@@ -61,6 +62,7 @@ struct Timing {
     drain_ticks: u32,
 }
 
+pub use conditions::{Progressing, RolloutConditions};
 pub use drift::AuditEntry;
 
 /// How fleet-wide patches went.
@@ -131,6 +133,9 @@ pub struct World {
     tainted_pending: bool,
     /// Live instances an attacker controls.
     compromised_live: u32,
+    conditions: RolloutConditions,
+    progress_counts: conditions::ProgressCounts,
+    progress_deadline_ticks: u64,
     /// Oldest first; `target` indexes the rollout target.
     revisions: Vec<Revision>,
     target: usize,
@@ -204,6 +209,9 @@ impl World {
             service: ServiceStats::default(),
             tainted_pending: false,
             compromised_live: 0,
+            conditions: RolloutConditions::default(),
+            progress_counts: conditions::ProgressCounts::default(),
+            progress_deadline_ticks: scenario.progress_deadline_ticks,
             target: 0,
             rollout_complete: true,
             instances: Vec::with_capacity(fleet_size as usize),
@@ -285,6 +293,7 @@ impl World {
         self.reconcile(tick);
         self.note_rollout_complete();
         self.settle_patch_progress();
+        self.update_conditions(tick);
         self.measure_service(tick);
         self.trace.record(tick, &self.revisions, &self.events);
         self.events_sealed = true;
@@ -468,6 +477,7 @@ impl World {
             self.target = self.revisions.len() - 1;
         }
         self.rollout_complete = false;
+        self.note_new_revision();
         self.forget_old_revisions();
         self.emit(Event::RolloutStarted { revision: number, image });
         Ok(())

@@ -1,0 +1,105 @@
+//! The rollout's status conditions, as the Kubernetes Deployment controller reports them:
+//! Available, and Progressing with its reason, including the progress deadline (§2.5 and §2.6 of
+//! the semantics file). Kubernetes only reports a stalled rollout; it never rolls back by itself.
+
+use serde::Serialize;
+
+use super::World;
+use crate::Event;
+
+/// The Progressing condition's status.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum Progressing {
+    /// Making progress (or just started).
+    True,
+    /// No progress within the deadline.
+    False,
+    /// Every instance runs the target revision and is available.
+    Complete,
+}
+
+/// Conditions after a tick.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct RolloutConditions {
+    /// At least `replicas - maxUnavailable` instances are available.
+    pub available: bool,
+    /// Whether the rollout is moving.
+    pub progressing: Progressing,
+    /// Kubernetes' reason: `NewReplicaSetCreated`, `ReplicaSetUpdated`, `NewReplicaSetAvailable`
+    /// or `ProgressDeadlineExceeded`.
+    pub reason: &'static str,
+    /// When progress was last seen.
+    pub last_update_tick: u64,
+}
+
+impl Default for RolloutConditions {
+    fn default() -> Self {
+        RolloutConditions {
+            available: true,
+            progressing: Progressing::Complete,
+            reason: "NewReplicaSetAvailable",
+            last_update_tick: 0,
+        }
+    }
+}
+
+/// The counts `DeploymentProgressing` compares from one status to the next.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(super) struct ProgressCounts {
+    updated: u32,
+    old: u32,
+    ready: u32,
+    available: u32,
+}
+
+impl World {
+    /// The conditions after the last tick.
+    pub fn conditions(&self) -> RolloutConditions {
+        self.conditions
+    }
+
+    /// A new revision became the target: `NewReplicaSetCreated`, and the deadline clock restarts.
+    pub(super) fn note_new_revision(&mut self) {
+        self.conditions.progressing = Progressing::True;
+        self.conditions.reason = "NewReplicaSetCreated";
+        self.conditions.last_update_tick = self.now;
+    }
+
+    /// Recomputes the conditions at the end of a tick.
+    pub(super) fn update_conditions(&mut self, tick: u64) {
+        let target = &self.revisions[self.target];
+        let live: u32 = self.revisions.iter().map(|r| r.live).sum();
+        let available: u32 = self.revisions.iter().map(|r| r.available).sum();
+        let counts =
+            ProgressCounts { updated: target.live, old: live - target.live, ready: available, available };
+        let previous = std::mem::replace(&mut self.progress_counts, counts);
+        let max_unavailable = self.strategy.strategy().max_unavailable(self.replicas);
+        self.conditions.available = available >= self.replicas.saturating_sub(max_unavailable);
+
+        if self.rollout_complete {
+            // Complete rollouts are never re-evaluated against the deadline.
+            self.conditions.progressing = Progressing::Complete;
+            self.conditions.reason = "NewReplicaSetAvailable";
+            return;
+        }
+        let progressed = counts.updated > previous.updated
+            || counts.old < previous.old
+            || counts.ready > previous.ready
+            || counts.available > previous.available;
+        if progressed {
+            self.conditions.progressing = Progressing::True;
+            if self.conditions.reason != "NewReplicaSetCreated" || self.conditions.last_update_tick != tick {
+                self.conditions.reason = "ReplicaSetUpdated";
+            }
+            self.conditions.last_update_tick = tick;
+        } else if self.conditions.progressing != Progressing::False
+            && tick > self.conditions.last_update_tick + self.progress_deadline_ticks
+        {
+            // `from.Add(delta).Before(now)`: the first tick strictly after the deadline (TM-6).
+            self.conditions.progressing = Progressing::False;
+            self.conditions.reason = "ProgressDeadlineExceeded";
+            let revision = self.revisions[self.target].number;
+            self.emit(Event::RolloutStalled { revision, reason: "ProgressDeadlineExceeded".into() });
+        }
+    }
+}
