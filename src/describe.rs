@@ -113,6 +113,10 @@ pub fn describe(event: &Event, world: &World) -> String {
                 "Rollout to revision {revision} stalled: {reason} (reported only; nothing is rolled back)"
             )
         }
+        Event::RolloutPaused { paused: true } => {
+            "Rollout paused: template changes wait, scaling still happens".into()
+        }
+        Event::RolloutPaused { paused: false } => "Rollout resumed".into(),
         Event::CommandRejected { reason } => format!("Refused: {reason}"),
     }
 }

@@ -94,6 +94,17 @@ pub enum Command {
         /// Whether the nightly refresh runs.
         enabled: bool,
     },
+    /// `kubectl rollout undo`: go back to the previous revision (or to `to_revision`), re-adopting
+    /// its instances. Refused while paused.
+    Undo {
+        /// A revision number; without it, the second-highest.
+        #[serde(default)]
+        to_revision: Option<u32>,
+    },
+    /// `kubectl rollout pause`: template changes wait; scaling still happens.
+    Pause,
+    /// `kubectl rollout resume`.
+    Resume,
     /// Change how many instances the fleet should run.
     Scale {
         /// The new fleet size.
@@ -307,6 +318,21 @@ pub enum CommandError {
     InstanceGone {
         /// The instance.
         instance: crate::InstanceId,
+    },
+    /// Undo while paused, as kubectl refuses it.
+    #[error("you cannot rollback a paused deployment; resume it first and try again")]
+    UndoWhilePaused,
+    /// Undo to a revision that is not (or no longer) in the history.
+    #[error("unable to find specified revision {revision} in history")]
+    UnknownRevision {
+        /// The revision asked for.
+        revision: u32,
+    },
+    /// Undo to the template the fleet already has.
+    #[error("skipped rollback (current template already matches revision {revision})")]
+    SkippedRollback {
+        /// The revision asked for.
+        revision: u32,
     },
     /// The requested fleet size is outside what the lab simulates.
     #[error("a fleet of {requested} is outside 0..={max}")]

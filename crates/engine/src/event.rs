@@ -220,6 +220,11 @@ pub enum Event {
         /// Kubernetes' reason.
         reason: String,
     },
+    /// The rollout was paused or resumed.
+    RolloutPaused {
+        /// True when paused.
+        paused: bool,
+    },
     /// A command was refused; the world is unchanged.
     CommandRejected {
         /// The reason, naming the problem.

@@ -198,6 +198,7 @@ impl Snapshot {
             .collect();
         let conditions = world.conditions();
         let (phase, progressing) = match conditions.progressing {
+            _ if world.paused() => ("Paused", "Unknown"),
             crate::Progressing::Complete => ("Healthy", "Complete"),
             crate::Progressing::True => ("Progressing", "True"),
             crate::Progressing::False => ("Degraded", "False"),

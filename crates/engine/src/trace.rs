@@ -202,6 +202,7 @@ fn encode_event(row: &mut Vec<u8>, event: &Event) {
             row.extend_from_slice(&revision.to_le_bytes());
             text(row, reason);
         }
+        Event::RolloutPaused { paused } => row.extend_from_slice(&[30, u8::from(*paused)]),
         Event::CommandRejected { reason } => {
             row.extend_from_slice(&[9]);
             text(row, reason);

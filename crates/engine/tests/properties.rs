@@ -24,6 +24,8 @@ enum Action {
     Pipeline(u8, bool),
     Approve(u32),
     Promote(u8, u8),
+    Undo(Option<u32>),
+    Pause(bool),
     Scale(u32),
     Step(u8),
 }
@@ -40,6 +42,8 @@ fn action() -> impl Strategy<Value = Action> {
         (0u8..14, any::<bool>()).prop_map(|(v, rebuild)| Action::Pipeline(v, rebuild)),
         (0u32..4).prop_map(Action::Approve),
         (0u8..6, 0u8..4).prop_map(|(v, env)| Action::Promote(v, env)),
+        proptest::option::of(0u32..8).prop_map(Action::Undo),
+        any::<bool>().prop_map(Action::Pause),
         (0u32..40).prop_map(Action::Scale),
         (1u8..6).prop_map(Action::Step),
     ]
@@ -94,6 +98,9 @@ proptest! {
                     image: ImageRef::Tag(format!("v1.{v}.0")),
                     environment: ["dev", "staging", "production", "qa"][usize::from(env)].into(),
                 }),
+                Action::Undo(to_revision) => Some(Command::Undo { to_revision }),
+                Action::Pause(true) => Some(Command::Pause),
+                Action::Pause(false) => Some(Command::Resume),
                 Action::Scale(n) => Some(Command::Scale { replicas: n }),
                 Action::Step(_) => None,
             };

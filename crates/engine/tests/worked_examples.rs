@@ -1,7 +1,7 @@
 //! The worked examples of `shared/semantics/strategies.md` §6, reproduced tick by tick.
 //! Each row reads `tick: revision desired/available …` after the tick's reconcile reached its fixed point.
 
-use lab_engine::{Event, Playback, Scenario, World};
+use lab_engine::{Command, Event, Playback, Scenario, World};
 
 /// A scenario with `replicas` instances on v1 and a deploy of v2 at tick 0, R = `ready_ticks`, G = 0.
 fn rolling_scenario(
@@ -230,4 +230,63 @@ fn conditions_follow_a_healthy_rollout_to_complete() {
             (Complete, "NewReplicaSetAvailable", true),
         ]
     );
+}
+
+/// S2's fleet with v2 rolled out, then `extra` commands from tick 10.
+fn s2_then(extra: serde_json::Value) -> (World, Playback) {
+    let mut scenario = example("s2-rolling-3-replicas.json");
+    let mut more: Vec<lab_engine::TimedCommand> = serde_json::from_value(extra).unwrap();
+    scenario.timeline.append(&mut more);
+    let world = World::new(&scenario);
+    let playback = Playback::new(&scenario);
+    (world, playback)
+}
+
+#[test]
+fn undo_re_adopts_the_previous_revision_under_a_new_number() {
+    let (mut world, mut playback) = s2_then(serde_json::json!([{"tick": 10, "command": {"undo": {}}}]));
+    for _ in 0..10 {
+        playback.step(&mut world);
+    }
+    let v1 = world.revisions()[0].image;
+    for _ in 0..10 {
+        playback.step(&mut world);
+    }
+    assert!(world.is_settled());
+    let target = world.target_revision();
+    assert_eq!((target.number, target.image), (3, v1), "revision 1 re-adopted as revision 3");
+    assert_eq!(world.revisions().len(), 2, "no new revision was created");
+    // Undoing again goes back to what is now the second-highest revision: 2.
+    world.apply(Command::Undo { to_revision: Some(3) }).unwrap_err();
+    world.apply(Command::Undo { to_revision: Some(9) }).unwrap_err();
+    world.apply(Command::Undo { to_revision: None }).unwrap();
+    assert_eq!(world.target_revision().number, 4);
+}
+
+#[test]
+fn a_paused_rollout_waits_and_undo_is_refused_until_resumed() {
+    let (mut world, mut playback) = s2_then(serde_json::json!([
+        {"tick": 10, "command": "pause"},
+        {"tick": 10, "command": {"build_image": {"base": "ubuntu-22.04", "app_version": "3"}}},
+        {"tick": 10, "command": {"deploy": {"image": "v3"}}},
+    ]));
+    for _ in 0..15 {
+        playback.step(&mut world);
+    }
+    assert!(world.paused());
+    assert_eq!(world.snapshot().rollout.phase, "Paused");
+    assert_eq!(world.target_revision().live, 0, "nothing rolls out while paused");
+    assert!(matches!(
+        world.apply(Command::Undo { to_revision: None }),
+        Err(lab_engine::CommandError::UndoWhilePaused)
+    ));
+    world.apply(Command::Scale { replicas: 5 }).unwrap();
+    world.step();
+    assert_eq!(world.revisions().iter().map(|r| r.desired).sum::<u32>(), 5, "scaling still happens");
+    world.apply(Command::Resume).unwrap();
+    for _ in 0..20 {
+        world.step();
+    }
+    assert!(world.is_settled());
+    assert_eq!(world.target_revision().available, 5);
 }

@@ -76,6 +76,11 @@ impl World {
         let max_unavailable = self.strategy.strategy().max_unavailable(self.replicas);
         self.conditions.available = available >= self.replicas.saturating_sub(max_unavailable);
 
+        if self.paused {
+            // While paused the deadline clock is suspended.
+            self.conditions.last_update_tick = tick;
+            return;
+        }
         if self.rollout_complete {
             // Complete rollouts are never re-evaluated against the deadline.
             self.conditions.progressing = Progressing::Complete;

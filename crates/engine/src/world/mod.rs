@@ -134,6 +134,7 @@ pub struct World {
     /// Live instances an attacker controls.
     compromised_live: u32,
     conditions: RolloutConditions,
+    paused: bool,
     progress_counts: conditions::ProgressCounts,
     progress_deadline_ticks: u64,
     /// Oldest first; `target` indexes the rollout target.
@@ -210,6 +211,7 @@ impl World {
             tainted_pending: false,
             compromised_live: 0,
             conditions: RolloutConditions::default(),
+            paused: false,
             progress_counts: conditions::ProgressCounts::default(),
             progress_deadline_ticks: scenario.progress_deadline_ticks,
             target: 0,
@@ -244,6 +246,23 @@ impl World {
             Command::BuildImage(spec) => self.build_image(&spec),
             Command::Deploy { image } => self.deploy(&image),
             Command::Scale { replicas } => self.scale(replicas),
+            Command::Undo { to_revision } => self.undo(to_revision),
+            Command::Pause => {
+                self.paused = true;
+                self.conditions.reason = "DeploymentPaused";
+                self.emit(Event::RolloutPaused { paused: true });
+                Ok(())
+            }
+            Command::Resume => {
+                if self.paused {
+                    self.paused = false;
+                    // The progress deadline clock restarts on resume (`DeploymentResumed`).
+                    self.conditions.reason = "DeploymentResumed";
+                    self.conditions.last_update_tick = self.now;
+                    self.emit(Event::RolloutPaused { paused: false });
+                }
+                Ok(())
+            }
             Command::Tag { tag, image } => self.tag(&tag, &image),
             Command::SetImmutableTags { enabled } => {
                 self.registry.set_immutable_tags(enabled);
@@ -345,6 +364,11 @@ impl World {
     /// The registry: images, tags and the build cache.
     pub fn registry(&self) -> &Registry {
         &self.registry
+    }
+
+    /// Whether the rollout is paused.
+    pub fn paused(&self) -> bool {
+        self.paused
     }
 
     /// How the fleet is operated.
@@ -483,6 +507,31 @@ impl World {
         Ok(())
     }
 
+    /// `kubectl rollout undo`: the chosen revision's template becomes the target again.
+    fn undo(&mut self, to_revision: Option<u32>) -> Result<(), CommandError> {
+        if self.paused {
+            return Err(CommandError::UndoWhilePaused);
+        }
+        let mut numbers: Vec<u32> = self.revisions.iter().map(|r| r.number).collect();
+        numbers.sort_unstable();
+        let wanted = match to_revision {
+            Some(number) => number,
+            None => {
+                numbers.iter().rev().nth(1).copied().ok_or(CommandError::UnknownRevision { revision: 0 })?
+            }
+        };
+        let revision = self
+            .revisions
+            .iter()
+            .find(|r| r.number == wanted)
+            .ok_or(CommandError::UnknownRevision { revision: wanted })?;
+        if self.revisions[self.target].launch == revision.launch {
+            return Err(CommandError::SkippedRollback { revision: wanted });
+        }
+        let launch = revision.launch.clone();
+        self.deploy(&launch)
+    }
+
     fn scale(&mut self, replicas: u32) -> Result<(), CommandError> {
         if replicas > Limits::FLEET_MAX {
             return Err(CommandError::FleetTooLarge { requested: replicas, max: Limits::FLEET_MAX });
@@ -518,11 +567,18 @@ impl World {
         for _ in 0..Limits::RECONCILE_PASSES_MAX {
             self.scratch_desired.clear();
             self.scratch_desired.extend(self.revisions.iter().map(|r| r.desired));
-            let rescaled = strategy.strategy().reconcile(&mut RolloutFleet {
-                replicas: self.replicas,
-                revisions: &mut self.revisions,
-                target: self.target,
-            });
+            let mut fleet =
+                RolloutFleet { replicas: self.replicas, revisions: &mut self.revisions, target: self.target };
+            let rescaled = if self.paused {
+                // Paused: no rollout, but a resize is still shared out (`sync` in syncDeployment).
+                crate::strategy::is_scaling_event(&fleet)
+                    && crate::strategy::scale_proportionally(
+                        &mut fleet,
+                        strategy.strategy().max_surge(self.replicas),
+                    )
+            } else {
+                strategy.strategy().reconcile(&mut fleet)
+            };
             let max_replicas = self.replicas + strategy.strategy().max_surge(self.replicas);
             for index in 0..self.revisions.len() {
                 let (from, to) = (self.scratch_desired[index], self.revisions[index].desired);
