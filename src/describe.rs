@@ -117,6 +117,12 @@ pub fn describe(event: &Event, world: &World) -> String {
             "Rollout paused: template changes wait, scaling still happens".into()
         }
         Event::RolloutPaused { paused: false } => "Rollout resumed".into(),
+        Event::RolloutPromoted { revision } => {
+            format!("Promoted: revision {revision} is now stable and takes the traffic")
+        }
+        Event::RolloutAborted { reason } => {
+            format!("Rollout aborted: {reason}. Traffic stays on the stable revision")
+        }
         Event::CommandRejected { reason } => format!("Refused: {reason}"),
     }
 }

@@ -101,6 +101,12 @@ pub enum Command {
         #[serde(default)]
         to_revision: Option<u32>,
     },
+    /// `kubectl argo rollouts promote`: end a pause and move on (blue-green: switch traffic).
+    PromoteRollout,
+    /// `kubectl argo rollouts abort`: traffic goes back to the stable revision.
+    AbortRollout,
+    /// `kubectl argo rollouts retry`: leave the aborted state and try the new revision again.
+    RetryRollout,
     /// `kubectl rollout pause`: template changes wait; scaling still happens.
     Pause,
     /// `kubectl rollout resume`.

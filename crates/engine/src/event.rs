@@ -220,6 +220,16 @@ pub enum Event {
         /// Kubernetes' reason.
         reason: String,
     },
+    /// The stable (active) revision changed: traffic moved to it.
+    RolloutPromoted {
+        /// The new stable revision.
+        revision: u32,
+    },
+    /// The rollout was aborted; traffic stays on the stable revision.
+    RolloutAborted {
+        /// Why.
+        reason: String,
+    },
     /// The rollout was paused or resumed.
     RolloutPaused {
         /// True when paused.

@@ -190,7 +190,15 @@ impl Snapshot {
             .filter(|(digest, _)| !world.advisories_for(*digest).is_empty())
             .map(|(_, count)| count)
             .sum();
-        let weights = percentages(&revisions.iter().map(|r| r.available).collect::<Vec<_>>());
+        let status = world.rollout_status();
+        let weights = match world.strategy() {
+            // Blue-green: the active service sends everything to the stable revision.
+            crate::StrategySpec::BlueGreen(_) => revisions
+                .iter()
+                .map(|r| if Some(r.revision) == status.stable && r.available > 0 { 100 } else { 0 })
+                .collect(),
+            _ => percentages(&revisions.iter().map(|r| r.available).collect::<Vec<_>>()),
+        };
         let traffic = revisions
             .iter()
             .zip(weights)
@@ -198,7 +206,9 @@ impl Snapshot {
             .collect();
         let conditions = world.conditions();
         let (phase, progressing) = match conditions.progressing {
+            _ if status.aborted => ("Degraded", "False"),
             _ if world.paused() => ("Paused", "Unknown"),
+            crate::Progressing::True if status.paused_since.is_some() => ("Paused", "True"),
             crate::Progressing::Complete => ("Healthy", "Complete"),
             crate::Progressing::True => ("Progressing", "True"),
             crate::Progressing::False => ("Degraded", "False"),

@@ -203,6 +203,14 @@ fn encode_event(row: &mut Vec<u8>, event: &Event) {
             text(row, reason);
         }
         Event::RolloutPaused { paused } => row.extend_from_slice(&[30, u8::from(*paused)]),
+        Event::RolloutPromoted { revision } => {
+            row.extend_from_slice(&[31]);
+            row.extend_from_slice(&revision.to_le_bytes());
+        }
+        Event::RolloutAborted { reason } => {
+            row.extend_from_slice(&[32]);
+            text(row, reason);
+        }
         Event::CommandRejected { reason } => {
             row.extend_from_slice(&[9]);
             text(row, reason);

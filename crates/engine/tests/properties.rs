@@ -55,9 +55,14 @@ fn scenario(seed: u64, fleet: u32, timing: (u32, u32, u32), surge: u32, unavaila
     scenario.pull_ticks = Some(pull);
     scenario.boot_ticks = boot.max(u32::from(pull == 0));
     scenario.drain_ticks = drain;
-    // Surge 4 stands for Recreate, so the properties cover both strategies.
+    // Surge 4 stands for Recreate and unavailable 4 for blue-green, so the properties cover them too.
     scenario.strategy = if surge == 4 {
         StrategySpec::Recreate(lab_engine::strategy::Recreate {})
+    } else if unavailable == 4 {
+        StrategySpec::BlueGreen(lab_engine::strategy::BlueGreen {
+            scale_down_delay_ticks: 3,
+            ..Default::default()
+        })
     } else {
         StrategySpec::Rolling(RollingUpdate::new(surge, unavailable.max(u32::from(surge == 0))).unwrap())
     };
@@ -99,6 +104,8 @@ proptest! {
                     environment: ["dev", "staging", "production", "qa"][usize::from(env)].into(),
                 }),
                 Action::Undo(to_revision) => Some(Command::Undo { to_revision }),
+                Action::Pause(true) if seed % 3 == 0 => Some(Command::AbortRollout),
+                Action::Pause(false) if seed % 3 == 0 => Some(Command::PromoteRollout),
                 Action::Pause(true) => Some(Command::Pause),
                 Action::Pause(false) => Some(Command::Resume),
                 Action::Scale(n) => Some(Command::Scale { replicas: n }),
@@ -134,7 +141,7 @@ proptest! {
 
     #[test]
     fn every_rollout_finishes_on_the_target_image(
-        seed in any::<u64>(), fleet in 1u32..25, surge in 0u32..5, unavailable in 0u32..4, version in 1u8..6,
+        seed in any::<u64>(), fleet in 1u32..25, surge in 0u32..5, unavailable in 0u32..5, version in 1u8..6,
     ) {
         let mut world = World::new(&scenario(seed, fleet, (1, 2, 2), surge, unavailable));
         world.apply(Command::BuildImage(spec(version))).unwrap();

@@ -5,10 +5,12 @@
 //! creates or deletes instances to match and runs the strategy again, until a pass changes nothing
 //! (the fixed point of the tick model, TM-3 in `shared/semantics/strategies.md`).
 
+mod blue_green;
 mod int_or_percent;
 mod recreate;
 mod rolling;
 
+pub use blue_green::BlueGreen;
 pub use int_or_percent::IntOrPercent;
 pub use recreate::Recreate;
 pub use rolling::{RollingUpdate, RollingUpdateError};
@@ -24,6 +26,28 @@ pub struct RolloutFleet<'a> {
     pub revisions: &'a mut [Revision],
     /// Index in `revisions` of the rollout target.
     pub target: usize,
+    /// The tick being reconciled.
+    pub now: u64,
+    /// What stateful strategies remember between passes (Argo's rollout status).
+    pub status: &'a mut RolloutStatus,
+}
+
+/// The rollout's memory: which revision is stable and serving, what a preview serves, pauses,
+/// promotions, aborts and delayed scale-downs. Strategies without such state ignore it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct RolloutStatus {
+    /// The revision considered stable (the one the active service points at).
+    pub stable: Option<u32>,
+    /// Blue-green: the revision the preview service points at.
+    pub preview: Option<u32>,
+    /// Since when the rollout waits for a promotion.
+    pub paused_since: Option<u64>,
+    /// A promote command arrived.
+    pub promote_requested: bool,
+    /// The rollout was aborted: traffic stays on (or goes back to) the stable revision.
+    pub aborted: bool,
+    /// When old revisions may be scaled down (Argo's scale-down delay).
+    pub scale_down_at: Option<u64>,
 }
 
 impl RolloutFleet<'_> {
@@ -137,6 +161,8 @@ pub enum StrategySpec {
     Rolling(RollingUpdate),
     /// Kubernetes' Recreate.
     Recreate(Recreate),
+    /// Argo Rollouts blue-green.
+    BlueGreen(BlueGreen),
 }
 
 impl Default for StrategySpec {
@@ -162,6 +188,15 @@ impl StrategySpec {
             StrategySpec::Recreate(_) => {
                 "recreate · every old instance stops before new ones start".to_owned()
             }
+            StrategySpec::BlueGreen(blue_green) => format!(
+                "blue-green · {} · old revision kept {} ticks after promotion",
+                match (blue_green.auto_promotion_enabled, blue_green.auto_promotion_ticks) {
+                    (_, Some(ticks)) => format!("auto-promote {ticks} ticks after the preview is ready"),
+                    (true, None) => "auto-promote when the preview is ready".to_owned(),
+                    (false, None) => "promote by hand".to_owned(),
+                },
+                blue_green.scale_down_delay_ticks
+            ),
         }
     }
 
@@ -170,6 +205,7 @@ impl StrategySpec {
         match self {
             StrategySpec::Rolling(rolling) => rolling,
             StrategySpec::Recreate(recreate) => recreate,
+            StrategySpec::BlueGreen(blue_green) => blue_green,
         }
     }
 }

@@ -67,7 +67,9 @@ mod tests {
     #[test]
     fn waits_for_every_old_instance_to_be_gone_before_starting_new_ones() {
         let mut revisions = [revision(1, 3, 3, 0), revision(2, 0, 0, 0)];
-        let mut fleet = RolloutFleet { replicas: 3, revisions: &mut revisions, target: 1 };
+        let mut status = super::super::RolloutStatus::default();
+        let mut fleet =
+            RolloutFleet { replicas: 3, revisions: &mut revisions, target: 1, now: 0, status: &mut status };
         assert!(Recreate {}.reconcile(&mut fleet));
         assert_eq!((fleet.revisions[0].desired, fleet.revisions[1].desired), (0, 0));
         // Old instances are draining: still nothing new.

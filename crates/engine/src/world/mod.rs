@@ -135,6 +135,7 @@ pub struct World {
     compromised_live: u32,
     conditions: RolloutConditions,
     paused: bool,
+    rollout_status: crate::strategy::RolloutStatus,
     progress_counts: conditions::ProgressCounts,
     progress_deadline_ticks: u64,
     /// Oldest first; `target` indexes the rollout target.
@@ -212,6 +213,7 @@ impl World {
             compromised_live: 0,
             conditions: RolloutConditions::default(),
             paused: false,
+            rollout_status: crate::strategy::RolloutStatus { stable: Some(1), ..Default::default() },
             progress_counts: conditions::ProgressCounts::default(),
             progress_deadline_ticks: scenario.progress_deadline_ticks,
             target: 0,
@@ -247,6 +249,23 @@ impl World {
             Command::Deploy { image } => self.deploy(&image),
             Command::Scale { replicas } => self.scale(replicas),
             Command::Undo { to_revision } => self.undo(to_revision),
+            Command::PromoteRollout => {
+                self.rollout_status.promote_requested = true;
+                self.rollout_status.paused_since.get_or_insert(self.now);
+                Ok(())
+            }
+            Command::AbortRollout => {
+                self.abort_rollout("aborted by hand".into());
+                Ok(())
+            }
+            Command::RetryRollout => {
+                if self.rollout_status.aborted {
+                    self.rollout_status.aborted = false;
+                    self.rollout_status.scale_down_at = None;
+                    self.note_new_revision();
+                }
+                Ok(())
+            }
             Command::Pause => {
                 self.paused = true;
                 self.conditions.reason = "DeploymentPaused";
@@ -364,6 +383,11 @@ impl World {
     /// The registry: images, tags and the build cache.
     pub fn registry(&self) -> &Registry {
         &self.registry
+    }
+
+    /// The rollout's status: stable and preview revisions, pauses, aborts.
+    pub fn rollout_status(&self) -> &crate::strategy::RolloutStatus {
+        &self.rollout_status
     }
 
     /// Whether the rollout is paused.
@@ -487,6 +511,9 @@ impl World {
             let old_number = self.revisions[index].number;
             self.revisions[index].number = number;
             self.revisions[index].image = image;
+            if self.rollout_status.stable == Some(old_number) {
+                self.rollout_status.stable = Some(number);
+            }
             for instance in self.instances.iter_mut().filter(|i| i.revision == old_number) {
                 instance.revision = number;
             }
@@ -501,10 +528,23 @@ impl World {
             self.target = self.revisions.len() - 1;
         }
         self.rollout_complete = false;
+        let stable = self.rollout_status.stable;
+        self.rollout_status = crate::strategy::RolloutStatus { stable, ..Default::default() };
         self.note_new_revision();
         self.forget_old_revisions();
         self.emit(Event::RolloutStarted { revision: number, image });
         Ok(())
+    }
+
+    /// Aborts the rollout (by hand, or because analysis failed), saying why.
+    pub(super) fn abort_rollout(&mut self, reason: String) {
+        if self.rollout_complete || self.rollout_status.aborted {
+            return;
+        }
+        self.rollout_status.aborted = true;
+        self.rollout_status.scale_down_at = None;
+        self.conditions.reason = "RolloutAborted";
+        self.emit(Event::RolloutAborted { reason });
     }
 
     /// `kubectl rollout undo`: the chosen revision's template becomes the target again.
@@ -565,10 +605,16 @@ impl World {
     fn reconcile(&mut self, tick: u64) {
         let strategy = self.strategy.clone();
         for _ in 0..Limits::RECONCILE_PASSES_MAX {
+            let stable_before = self.rollout_status.stable;
             self.scratch_desired.clear();
             self.scratch_desired.extend(self.revisions.iter().map(|r| r.desired));
-            let mut fleet =
-                RolloutFleet { replicas: self.replicas, revisions: &mut self.revisions, target: self.target };
+            let mut fleet = RolloutFleet {
+                replicas: self.replicas,
+                revisions: &mut self.revisions,
+                target: self.target,
+                now: tick,
+                status: &mut self.rollout_status,
+            };
             let rescaled = if self.paused {
                 // Paused: no rollout, but a resize is still shared out (`sync` in syncDeployment).
                 crate::strategy::is_scaling_event(&fleet)
@@ -590,6 +636,11 @@ impl World {
                     let number = revision.number;
                     self.emit(Event::RevisionScaled { revision: number, from, to });
                 }
+            }
+            if self.rollout_status.stable != stable_before
+                && let Some(revision) = self.rollout_status.stable
+            {
+                self.emit(Event::RolloutPromoted { revision });
             }
             let resized = self.sync_instances(tick);
             if !rescaled && !resized {
@@ -614,6 +665,7 @@ impl World {
         if target_done && others_gone {
             self.rollout_complete = true;
             let revision = target.number;
+            self.rollout_status.stable = Some(revision);
             self.emit(Event::RolloutComplete { revision });
         }
     }

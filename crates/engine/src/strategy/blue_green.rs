@@ -1,0 +1,142 @@
+//! Argo Rollouts blue-green: the new revision comes up beside the old one behind a preview
+//! service, and the active service switches to it in one step on promotion; the old revision stays
+//! for a scale-down delay, so going back is instant. Follows the sequence of §3.6 of the
+//! semantics file (`rollout/bluegreen.go`).
+
+use serde::{Deserialize, Serialize};
+
+use super::{RolloutFleet, Strategy};
+
+/// Blue-green parameters (Argo's names, ticks instead of seconds).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BlueGreen {
+    /// Run only this many new instances until promotion (`previewReplicaCount`).
+    #[serde(default)]
+    pub preview_replica_count: Option<u32>,
+    /// Promote as soon as the preview is ready (`autoPromotionEnabled`, default true).
+    #[serde(default = "yes")]
+    pub auto_promotion_enabled: bool,
+    /// Promote this long after the preview is ready (`autoPromotionSeconds`).
+    #[serde(default)]
+    pub auto_promotion_ticks: Option<u64>,
+    /// Keep the old revision this long after promotion (`scaleDownDelaySeconds`, default 30).
+    #[serde(default = "thirty")]
+    pub scale_down_delay_ticks: u64,
+    /// Keep an aborted preview this long (`abortScaleDownDelaySeconds`, default 30).
+    #[serde(default = "thirty")]
+    pub abort_scale_down_delay_ticks: u64,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn thirty() -> u64 {
+    30
+}
+
+impl Default for BlueGreen {
+    fn default() -> Self {
+        BlueGreen {
+            preview_replica_count: None,
+            auto_promotion_enabled: true,
+            auto_promotion_ticks: None,
+            scale_down_delay_ticks: 30,
+            abort_scale_down_delay_ticks: 30,
+        }
+    }
+}
+
+impl BlueGreen {
+    /// Whether the preview may be promoted now: a promote command, or the automatic rules.
+    fn may_promote(&self, fleet: &mut RolloutFleet<'_>) -> bool {
+        let since = *fleet.status.paused_since.get_or_insert(fleet.now);
+        if fleet.status.promote_requested {
+            return true;
+        }
+        match self.auto_promotion_ticks {
+            // TM-6: a timed wait that starts at s expires at s + D.
+            Some(delay) => fleet.now >= since + delay,
+            None => self.auto_promotion_enabled,
+        }
+    }
+}
+
+impl Strategy for BlueGreen {
+    fn name(&self) -> &'static str {
+        "blue_green"
+    }
+
+    fn reconcile(&self, fleet: &mut RolloutFleet<'_>) -> bool {
+        let replicas = fleet.replicas;
+        let target = fleet.target;
+        let new_number = fleet.revisions[target].number;
+        let stable_number = fleet.status.stable.unwrap_or(new_number);
+        let stable = fleet.revisions.iter().position(|r| r.number == stable_number).unwrap_or(target);
+        let mut changed = false;
+        let mut set = |fleet: &mut RolloutFleet<'_>, index: usize, desired: u32| {
+            if fleet.revisions[index].desired != desired {
+                fleet.revisions[index].desired = desired;
+                changed = true;
+            }
+        };
+
+        // Revisions that are neither stable nor the target have no place in a blue-green pair,
+        // except that after a promotion the previous stable lingers for the scale-down delay,
+        // ready to take the traffic back at once.
+        let delay_over = fleet.status.scale_down_at.is_none_or(|at| fleet.now >= at);
+        if delay_over {
+            fleet.status.scale_down_at =
+                fleet.status.scale_down_at.filter(|_| stable != target && fleet.status.aborted);
+            for index in 0..fleet.revisions.len() {
+                if index != target && index != stable {
+                    set(fleet, index, 0);
+                }
+            }
+        }
+        if stable == target {
+            // Promoted (or nothing to roll out): the stable revision is the fleet; the previous one
+            // waits out the scale-down delay, then goes.
+            set(fleet, target, replicas);
+            fleet.status.preview = None;
+            return changed;
+        }
+
+        // While not promoted, the stable revision keeps the whole fleet (reconcileBlueGreenStableReplicaSet).
+        set(fleet, stable, replicas);
+        if fleet.status.aborted {
+            // Traffic stays on stable; the preview goes after the abort scale-down delay.
+            let at = *fleet.status.scale_down_at.get_or_insert(fleet.now + self.abort_scale_down_delay_ticks);
+            if fleet.now >= at {
+                set(fleet, target, 0);
+            }
+            return changed;
+        }
+        // The preview service points at the new revision from its creation.
+        fleet.status.preview = Some(new_number);
+        let preview_size = self.preview_replica_count.unwrap_or(replicas).min(replicas);
+        let new = &fleet.revisions[target];
+        let preview_ready = new.desired >= preview_size && new.available >= preview_size;
+        if new.desired < preview_size {
+            set(fleet, target, preview_size);
+            return changed;
+        }
+        if !preview_ready || !self.may_promote(fleet) {
+            return changed;
+        }
+        // Promotion: the new revision first grows to the full fleet, then takes the active service.
+        if fleet.revisions[target].desired < replicas {
+            set(fleet, target, replicas);
+            return changed;
+        }
+        if fleet.revisions[target].available < replicas {
+            return changed;
+        }
+        fleet.status.stable = Some(new_number);
+        fleet.status.paused_since = None;
+        fleet.status.promote_requested = false;
+        fleet.status.scale_down_at = Some(fleet.now + self.scale_down_delay_ticks);
+        true
+    }
+}
