@@ -19,6 +19,7 @@ mod query;
 mod root;
 mod scenarios;
 pub mod state;
+mod units;
 mod view;
 
 pub use app::App;

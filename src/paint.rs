@@ -62,7 +62,7 @@ impl FleetPainter {
         if self.size != size {
             canvas.set_width(size.0);
             canvas.set_height(size.1);
-            let _ = canvas.style().set_property("height", &format!("{css_height}px"));
+            let _ = canvas.style().set_property("height", &format!("{}px", crate::units::whole(css_height)));
             self.size = size;
         }
         let _ = context.set_transform(ratio, 0.0, 0.0, ratio, 0.0, 0.0);
@@ -255,7 +255,7 @@ fn warning_badges(context: &CanvasRenderingContext2d, grid: &Grid, tiles: &[Tile
     if size >= 10.0 {
         context.set_fill_style_str(palette::INK);
         context.set_text_align("center");
-        context.set_font(&format!("700 {}px system-ui, sans-serif", (size * 0.62).round()));
+        context.set_font(&format!("700 {}px system-ui, sans-serif", crate::units::whole(size * 0.62)));
         for tile in flagged() {
             let (x, y) = grid.origin(tile.slot);
             let _ = context.fill_text("!", x + grid.tile - inset - size / 2.0, y + inset + size * 0.8);
@@ -408,7 +408,7 @@ fn label_group(
         let fitted = (grid.tile * 0.2).min(grid.tile * 0.86 / (0.6 * label.chars().count() as f64)).round();
         if fitted != font_px {
             font_px = fitted;
-            context.set_font(&format!("600 {font_px}px system-ui, sans-serif"));
+            context.set_font(&format!("600 {}px system-ui, sans-serif", crate::units::whole(font_px)));
         }
         let (x, y) = grid.origin(tile.slot);
         let _ = context.fill_text(&label, x + grid.tile / 2.0, y + grid.tile * 0.74);

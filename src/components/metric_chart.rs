@@ -5,6 +5,8 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use crate::units::whole;
+
 /// Chart size in SVG units; the chart scales to its container.
 const WIDTH: f64 = 300.0;
 const HEIGHT: f64 = 120.0;
@@ -36,11 +38,11 @@ pub fn MetricChart(props: &MetricChartProps) -> Html {
         data.iter()
             .step_by(step)
             .chain(data.last())
-            .map(|(t, v)| format!("{:.1},{:.1}", x(*t), y(*v)))
+            .map(|(t, v)| format!("{},{}", whole(x(*t)), whole(y(*v))))
             .collect::<Vec<_>>()
             .join(" ")
     };
-    let last = |data: &[(u64, f64)]| data.last().map_or(0.0, |(_, v)| *v);
+    let last = |data: &[(u64, f64)]| data.last().map_or(0, |(_, v)| whole(*v));
     html! {
         <figure class="chart" data-metric={props.metric.clone()}
             data-mutable={last(&props.mutable).to_string()} data-immutable={last(&props.immutable).to_string()}>
@@ -51,13 +53,13 @@ pub fn MetricChart(props: &MetricChartProps) -> Html {
                     <span class="series immutable">{ format!("immutable {}", last(&props.immutable)) }</span>
                 </span>
             </figcaption>
-            <svg viewBox={format!("0 0 {WIDTH} {HEIGHT}")} role="img"
+            <svg viewBox={format!("0 0 {} {}", whole(WIDTH), whole(HEIGHT))} role="img"
                 aria-label={format!("{}: mutable {}, immutable {}", props.title, last(&props.mutable), last(&props.immutable))}>
-                <line class="axis" x1={PAD_LEFT.to_string()} y1={(HEIGHT - PAD_BOTTOM).to_string()} x2={WIDTH.to_string()} y2={(HEIGHT - PAD_BOTTOM).to_string()} />
-                <line class="axis" x1={PAD_LEFT.to_string()} y1="4" x2={PAD_LEFT.to_string()} y2={(HEIGHT - PAD_BOTTOM).to_string()} />
-                <text class="tick-label" x={(PAD_LEFT - 4.0).to_string()} y="12" text-anchor="end">{ value_max }</text>
-                <text class="tick-label" x={(PAD_LEFT - 4.0).to_string()} y={(HEIGHT - PAD_BOTTOM).to_string()} text-anchor="end">{"0"}</text>
-                <text class="tick-label" x={WIDTH.to_string()} y={(HEIGHT - 4.0).to_string()} text-anchor="end">{ format!("tick {ticks_max}") }</text>
+                <line class="axis" x1={whole(PAD_LEFT).to_string()} y1={whole(HEIGHT - PAD_BOTTOM).to_string()} x2={whole(WIDTH).to_string()} y2={whole(HEIGHT - PAD_BOTTOM).to_string()} />
+                <line class="axis" x1={whole(PAD_LEFT).to_string()} y1="4" x2={whole(PAD_LEFT).to_string()} y2={whole(HEIGHT - PAD_BOTTOM).to_string()} />
+                <text class="tick-label" x={whole(PAD_LEFT - 4.0).to_string()} y="12" text-anchor="end">{ whole(value_max) }</text>
+                <text class="tick-label" x={whole(PAD_LEFT - 4.0).to_string()} y={whole(HEIGHT - PAD_BOTTOM).to_string()} text-anchor="end">{"0"}</text>
+                <text class="tick-label" x={whole(WIDTH).to_string()} y={whole(HEIGHT - 4.0).to_string()} text-anchor="end">{ format!("tick {}", whole(ticks_max)) }</text>
                 <polyline class="line mutable" points={points(&props.mutable)} />
                 <polyline class="line immutable" points={points(&props.immutable)} />
             </svg>

@@ -71,7 +71,7 @@ fn run_row(run: &PipelineRun, now: u64, on_approve: &Callback<u32>) -> Html {
                             <span class="mark" aria-hidden="true">{ mark }</span>
                             <span class="stage-name" title={kind.label()}>{ kind.short_label() }</span>
                             if let Some(progress) = progress {
-                                <span class="stage-progress" style={format!("width: {:.0}%", progress * 100.0)} />
+                                <span class="stage-progress" style={format!("width: {}%", crate::units::whole(progress * 100.0))} />
                             }
                         </li>
                     }

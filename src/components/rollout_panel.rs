@@ -30,7 +30,7 @@ pub struct RolloutPanelProps {
 pub fn RolloutPanel(props: &RolloutPanelProps) -> Html {
     let scale =
         props.bars.iter().map(|b| b.live.max(b.desired)).chain([props.replicas, 1]).max().unwrap_or(1);
-    let percent = |count: u32| format!("width: {:.2}%", f64::from(count) * 100.0 / f64::from(scale));
+    let percent = |count: u32| crate::units::percent_css("width", count, scale);
     html! {
         <section class="card rollout" aria-labelledby="rollout-title">
             <div class="card-head">
@@ -48,7 +48,7 @@ pub fn RolloutPanel(props: &RolloutPanelProps) -> Html {
                             aria-label={format!("revision {}: {} ready of {} wanted", bar.revision, bar.available, bar.desired)}>
                             <div class="bar-live" style={percent(bar.live)} />
                             <div class={classes!("bar-ready", format!("look-{}", bar.look % 6))} style={percent(bar.available)} />
-                            <div class="bar-desired" style={format!("left: {:.2}%", f64::from(bar.desired) * 100.0 / f64::from(scale))} />
+                            <div class="bar-desired" style={crate::units::percent_css("left", bar.desired, scale)} />
                         </div>
                         <span class="counts">{ format!("{}/{} ready", bar.available, bar.desired) }</span>
                     </li>
