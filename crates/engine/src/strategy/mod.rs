@@ -6,6 +6,7 @@
 //! (the fixed point of the tick model, TM-3 in `shared/semantics/strategies.md`).
 
 mod blue_green;
+pub mod canary_math;
 mod int_or_percent;
 mod recreate;
 mod rolling;
