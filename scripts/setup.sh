@@ -9,6 +9,9 @@ TRUNK_VERSION=0.21.14
 BINARYEN_VERSION=132.0.0
 TOOLS_DIR="$LAB_ROOT/.tools"
 
+# Trunk would otherwise ask the internet for a newer version on every build.
+export TRUNK_SKIP_VERSION_CHECK=true
+
 say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 
 # The wasm-bindgen CLI must equal the library version locked in Cargo.lock, or trunk fetches its own.

@@ -22,8 +22,11 @@ cargo_counts() {
 }
 
 record() { # name passed failed exit-code
-  SUITES+=("$1"); PASSED+=("$2"); FAILED+=("$3")
-  if [ "$4" -eq 0 ] && [ "$3" -eq 0 ]; then STATUS+=("ok"); else STATUS+=("FAILED"); fi
+  local failed=$3
+  # A suite that exits non-zero without reporting a failure (a compile error, a crash) still failed.
+  if [ "$4" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+  SUITES+=("$1"); PASSED+=("$2"); FAILED+=("$failed")
+  if [ "$4" -eq 0 ] && [ "$failed" -eq 0 ]; then STATUS+=("ok"); else STATUS+=("FAILED"); fi
 }
 
 say "lint: cargo fmt --check and clippy (warnings are errors)"
@@ -52,6 +55,8 @@ say "release build: the lab CLI and the page (trunk build --release)"
 build_ok=0
 cargo build --release -p lab-cli 2>&1 | tee "$LOGS/build.log" || build_ok=1
 [ "${PIPESTATUS[0]}" -eq 0 ] || build_ok=1
+# A failed build must not leave an old dist/ behind for the browser tests to pass against.
+rm -rf dist
 trunk build --release 2>&1 | tee -a "$LOGS/build.log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || build_ok=1
 size_bytes=0
@@ -70,8 +75,6 @@ code=${PIPESTATUS[0]}
 p=$(grep -oE '^ *[0-9]+ passed' "$LOGS/e2e.log" | tail -n 1 | grep -oE '[0-9]+' || true)
 f=$(grep -oE '^ *[0-9]+ failed' "$LOGS/e2e.log" | tail -n 1 | grep -oE '[0-9]+' || true)
 p=${p:-0}; f=${f:-0}
-# A run that crashed before reporting still counts as a failure.
-if [ "$code" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
 record "browser (Playwright)" "$p" "$f" "$code"
 
 echo

@@ -103,6 +103,8 @@ pub enum Command {
     },
     /// `kubectl argo rollouts promote`: end a pause and move on (blue-green: switch traffic).
     PromoteRollout,
+    /// `kubectl argo rollouts promote --full`: skip the remaining canary steps.
+    PromoteFullRollout,
     /// `kubectl argo rollouts abort`: traffic goes back to the stable revision.
     AbortRollout,
     /// `kubectl argo rollouts retry`: leave the aborted state and try the new revision again.

@@ -129,6 +129,21 @@ fn percentages(counts: &[u32]) -> Vec<u32> {
     shares.into_iter().map(|(_, share, _)| share).collect()
 }
 
+/// Whether a canary is waiting at a pause step.
+fn canary_pausing(world: &World) -> bool {
+    let status = world.rollout_status();
+    match world.strategy() {
+        crate::StrategySpec::Canary(canary) => {
+            status.step_started.is_some()
+                && matches!(
+                    canary.steps.get(status.step_index as usize),
+                    Some(crate::strategy::CanaryStep::Pause { .. })
+                )
+        }
+        _ => false,
+    }
+}
+
 /// The world at the end of a tick.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Snapshot {
@@ -209,6 +224,7 @@ impl Snapshot {
             _ if status.aborted => ("Degraded", "False"),
             _ if world.paused() => ("Paused", "Unknown"),
             crate::Progressing::True if status.paused_since.is_some() => ("Paused", "True"),
+            crate::Progressing::True if canary_pausing(world) => ("Paused", "True"),
             crate::Progressing::Complete => ("Healthy", "Complete"),
             crate::Progressing::True => ("Progressing", "True"),
             crate::Progressing::False => ("Degraded", "False"),
@@ -216,7 +232,10 @@ impl Snapshot {
         let rollout = RolloutView {
             strategy: world.strategy().strategy().name(),
             phase,
-            step: None,
+            step: match world.strategy() {
+                crate::StrategySpec::Canary(_) => Some(status.step_index),
+                _ => None,
+            },
             conditions: ConditionsView {
                 available: conditions.available,
                 progressing,

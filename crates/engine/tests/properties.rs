@@ -58,6 +58,9 @@ fn scenario(seed: u64, fleet: u32, timing: (u32, u32, u32), surge: u32, unavaila
     // Surge 4 stands for Recreate and unavailable 4 for blue-green, so the properties cover them too.
     scenario.strategy = if surge == 4 {
         StrategySpec::Recreate(lab_engine::strategy::Recreate {})
+    } else if surge == 3 && unavailable == 3 {
+        let canary = r#"{"steps": [{"set_weight": 20}, {"pause": {"duration_ticks": 2}}, {"set_weight": 60}, {"pause": {"duration_ticks": 3}}]}"#;
+        StrategySpec::Canary(serde_json::from_str(canary).unwrap())
     } else if unavailable == 4 {
         StrategySpec::BlueGreen(lab_engine::strategy::BlueGreen {
             scale_down_delay_ticks: 3,

@@ -6,12 +6,14 @@
 //! (the fixed point of the tick model, TM-3 in `shared/semantics/strategies.md`).
 
 mod blue_green;
+mod canary;
 pub mod canary_math;
 mod int_or_percent;
 mod recreate;
 mod rolling;
 
 pub use blue_green::BlueGreen;
+pub use canary::{Canary, CanaryError, CanaryStep};
 pub use int_or_percent::IntOrPercent;
 pub use recreate::Recreate;
 pub use rolling::{RollingUpdate, RollingUpdateError};
@@ -49,6 +51,12 @@ pub struct RolloutStatus {
     pub aborted: bool,
     /// When old revisions may be scaled down (Argo's scale-down delay).
     pub scale_down_at: Option<u64>,
+    /// Canary: the step under way (`currentStepIndex`).
+    pub step_index: u32,
+    /// Canary: when the current step began (pauses count from here).
+    pub step_started: Option<u64>,
+    /// Skip the remaining steps and go straight to 100% (`promote --full`).
+    pub promote_full: bool,
 }
 
 impl RolloutFleet<'_> {
@@ -164,6 +172,8 @@ pub enum StrategySpec {
     Recreate(Recreate),
     /// Argo Rollouts blue-green.
     BlueGreen(BlueGreen),
+    /// Argo Rollouts canary (replica-weighted).
+    Canary(Canary),
 }
 
 impl Default for StrategySpec {
@@ -198,6 +208,12 @@ impl StrategySpec {
                 },
                 blue_green.scale_down_delay_ticks
             ),
+            StrategySpec::Canary(canary) => format!(
+                "canary · {} steps · max surge {} · max unavailable {}",
+                canary.steps.len(),
+                plain(canary.max_surge),
+                plain(canary.max_unavailable)
+            ),
         }
     }
 
@@ -207,6 +223,7 @@ impl StrategySpec {
             StrategySpec::Rolling(rolling) => rolling,
             StrategySpec::Recreate(recreate) => recreate,
             StrategySpec::BlueGreen(blue_green) => blue_green,
+            StrategySpec::Canary(canary) => canary,
         }
     }
 }

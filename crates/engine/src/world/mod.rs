@@ -254,6 +254,10 @@ impl World {
                 self.rollout_status.paused_since.get_or_insert(self.now);
                 Ok(())
             }
+            Command::PromoteFullRollout => {
+                self.rollout_status.promote_full = true;
+                Ok(())
+            }
             Command::AbortRollout => {
                 self.abort_rollout("aborted by hand".into());
                 Ok(())
@@ -543,6 +547,9 @@ impl World {
         }
         self.rollout_status.aborted = true;
         self.rollout_status.scale_down_at = None;
+        // Argo resets the canary to its first step on abort.
+        self.rollout_status.step_index = 0;
+        self.rollout_status.step_started = None;
         self.conditions.reason = "RolloutAborted";
         self.emit(Event::RolloutAborted { reason });
     }

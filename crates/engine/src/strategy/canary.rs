@@ -1,0 +1,270 @@
+//! Argo Rollouts canary, basic (replica-weighted) mode: a list of steps (`set_weight`, `pause`)
+//! moves the split between the stable and the canary revision; each `set_weight` step completes
+//! when the instances match the weight, a pause after its duration or on promotion. After the last
+//! step the canary takes the whole fleet and becomes stable (§3.2 and §3.3 of the semantics file).
+
+use serde::{Deserialize, Serialize};
+
+use super::canary_math::{CanaryInput, Counts, approximate_counts, basic_canary_counts};
+use super::{IntOrPercent, RollingUpdate, RolloutFleet, Strategy};
+
+/// Most steps one canary may have.
+const STEPS_MAX: usize = 64;
+
+/// One step.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum CanaryStep {
+    /// Send this percentage of the instances (and so of the requests) to the canary.
+    SetWeight(u32),
+    /// Wait: for a number of ticks, or (without one) until promoted.
+    Pause {
+        /// How long; absent means until `promote_rollout`.
+        #[serde(default)]
+        duration_ticks: Option<u64>,
+    },
+}
+
+/// Canary parameters.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "RawCanary")]
+pub struct Canary {
+    /// The steps, in order. None: the canary behaves like a rolling update.
+    pub steps: Vec<CanaryStep>,
+    /// Surge above the fleet size (Argo default 25%).
+    pub max_surge: IntOrPercent,
+    /// Instances that may be unavailable (Argo default 25%).
+    pub max_unavailable: IntOrPercent,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCanary {
+    #[serde(default)]
+    steps: Vec<CanaryStep>,
+    #[serde(default = "quarter")]
+    max_surge: IntOrPercent,
+    #[serde(default = "quarter")]
+    max_unavailable: IntOrPercent,
+}
+
+fn quarter() -> IntOrPercent {
+    IntOrPercent::Percent(25)
+}
+
+/// Why canary parameters are refused.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum CanaryError {
+    /// Argo's own wording for limits that would never let the rollout move.
+    #[error("MaxSurge and MaxUnavailable both can not be zero")]
+    BothZero,
+    /// A weight outside 0–100.
+    #[error("steps[{index}].setWeight: Invalid value: {weight}: must be between 0 and 100")]
+    WeightOutOfRange {
+        /// The step.
+        index: usize,
+        /// Its weight.
+        weight: u32,
+    },
+    /// Too many steps.
+    #[error("steps: a canary has at most {STEPS_MAX} steps")]
+    TooManySteps,
+}
+
+impl TryFrom<RawCanary> for Canary {
+    type Error = CanaryError;
+
+    fn try_from(raw: RawCanary) -> Result<Self, CanaryError> {
+        if raw.max_surge.raw() == 0 && raw.max_unavailable.raw() == 0 {
+            return Err(CanaryError::BothZero);
+        }
+        if raw.steps.len() > STEPS_MAX {
+            return Err(CanaryError::TooManySteps);
+        }
+        for (index, step) in raw.steps.iter().enumerate() {
+            if let CanaryStep::SetWeight(weight) = step
+                && *weight > 100
+            {
+                return Err(CanaryError::WeightOutOfRange { index, weight: *weight });
+            }
+        }
+        Ok(Canary { steps: raw.steps, max_surge: raw.max_surge, max_unavailable: raw.max_unavailable })
+    }
+}
+
+impl Canary {
+    fn limits(&self) -> RollingUpdate {
+        RollingUpdate { max_surge: self.max_surge, max_unavailable: self.max_unavailable }
+    }
+
+    /// `GetCurrentSetWeight`: the last `set_weight` at or before the current step; 100 once every
+    /// step is done; 0 before the first `set_weight`.
+    pub fn current_weight(&self, step_index: u32) -> u32 {
+        let index = step_index as usize;
+        if index >= self.steps.len() {
+            return 100;
+        }
+        self.steps[..=index]
+            .iter()
+            .rev()
+            .find_map(|step| match step {
+                CanaryStep::SetWeight(weight) => Some(*weight),
+                CanaryStep::Pause { .. } => None,
+            })
+            .unwrap_or(0)
+    }
+}
+
+impl Strategy for Canary {
+    fn name(&self) -> &'static str {
+        "canary"
+    }
+
+    fn max_surge(&self, replicas: u32) -> u32 {
+        self.limits().surge_for(replicas)
+    }
+
+    fn max_unavailable(&self, replicas: u32) -> u32 {
+        self.limits().unavailable_for(replicas)
+    }
+
+    fn reconcile(&self, fleet: &mut RolloutFleet<'_>) -> bool {
+        let replicas = fleet.replicas;
+        let target = fleet.target;
+        let target_number = fleet.revisions[target].number;
+        let stable_index =
+            fleet.status.stable.and_then(|n| fleet.revisions.iter().position(|r| r.number == n));
+        let Some(stable) = stable_index.filter(|&index| index != target) else {
+            // Nothing to roll out (or just promoted): the target is the fleet, the rest go.
+            let mut changed = false;
+            for (index, revision) in fleet.revisions.iter_mut().enumerate() {
+                let wanted = if index == target { replicas } else { 0 };
+                if revision.desired != wanted {
+                    revision.desired = wanted;
+                    changed = true;
+                }
+            }
+            return changed;
+        };
+
+        let status = &*fleet.status;
+        let weight = if status.aborted {
+            0
+        } else if status.promote_full {
+            100
+        } else {
+            self.current_weight(status.step_index)
+        };
+        let (surge, unavailable) = (self.max_surge(replicas), self.max_unavailable(replicas));
+        let counts = |index: usize| {
+            let revision = &fleet.revisions[index];
+            Counts { desired: revision.desired, available: revision.available }
+        };
+        let mut older = Counts::default();
+        for index in (0..fleet.revisions.len()).filter(|&i| i != target && i != stable) {
+            older.desired += fleet.revisions[index].desired;
+            older.available += fleet.revisions[index].available;
+        }
+        let (canary_count, stable_count) = basic_canary_counts(CanaryInput {
+            replicas,
+            weight,
+            max_surge: surge,
+            max_unavailable: unavailable,
+            canary: counts(target),
+            stable: Some(counts(stable)),
+            older,
+        });
+        // Stable first, then the canary, then older revisions: one change per pass.
+        if fleet.revisions[stable].desired != stable_count {
+            fleet.revisions[stable].desired = stable_count;
+            return true;
+        }
+        if fleet.revisions[target].desired != canary_count {
+            fleet.revisions[target].desired = canary_count;
+            return true;
+        }
+        if older.desired > 0 {
+            let available: u32 = fleet.revisions.iter().map(|r| r.available).sum();
+            let mut budget = available.saturating_sub(replicas - unavailable);
+            let mut changed = false;
+            for index in (0..fleet.revisions.len()).filter(|&i| i != target && i != stable) {
+                let revision = &mut fleet.revisions[index];
+                // Unavailable instances cost nothing to remove; available ones spend the budget.
+                let unhealthy = revision.desired.saturating_sub(revision.available);
+                let remove = (unhealthy + budget.min(revision.available)).min(revision.desired);
+                if remove > 0 {
+                    budget = budget.saturating_sub(remove.saturating_sub(unhealthy));
+                    revision.desired -= remove;
+                    changed = true;
+                }
+            }
+            return changed;
+        }
+        if fleet.status.aborted {
+            return false;
+        }
+        // Step progress: at most one step per pass (syncRolloutStatusCanary).
+        let step_index = fleet.status.step_index as usize;
+        if !fleet.status.promote_full && step_index < self.steps.len() {
+            let complete = match self.steps[step_index] {
+                CanaryStep::SetWeight(weight) => {
+                    let (want_canary, want_stable) = approximate_counts(replicas, weight, surge);
+                    let (new, old) = (&fleet.revisions[target], &fleet.revisions[stable]);
+                    new.desired == want_canary
+                        && new.available == want_canary
+                        && old.desired == want_stable
+                        && old.live == want_stable
+                        && older.available == 0
+                }
+                CanaryStep::Pause { duration_ticks } => {
+                    let started = *fleet.status.step_started.get_or_insert(fleet.now);
+                    let promoted = std::mem::take(&mut fleet.status.promote_requested);
+                    promoted || duration_ticks.is_some_and(|duration| fleet.now >= started + duration)
+                }
+            };
+            if complete {
+                fleet.status.step_index += 1;
+                fleet.status.step_started = None;
+                return true;
+            }
+            return false;
+        }
+        // Every step done: once the canary carries the whole fleet it becomes stable.
+        if fleet.revisions[target].available >= replicas {
+            fleet.status.stable = Some(target_number);
+            return true;
+        }
+        false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn canary(json: &str) -> Result<Canary, String> {
+        serde_json::from_str(json).map_err(|error: serde_json::Error| error.to_string())
+    }
+
+    #[test]
+    fn the_current_weight_walks_back_to_the_last_set_weight() {
+        let strategy = canary(r#"{"steps": [{"pause": {}}, {"set_weight": 20}, {"pause": {"duration_ticks": 3}}, {"set_weight": 50}]}"#).unwrap();
+        assert_eq!([0, 1, 2, 3, 4].map(|i| strategy.current_weight(i)), [0, 20, 20, 50, 100]);
+    }
+
+    #[test]
+    fn bad_parameters_are_refused_with_the_step_named() {
+        assert!(
+            canary(r#"{"steps": [{"set_weight": 120}]}"#)
+                .unwrap_err()
+                .contains("steps[0].setWeight: Invalid value: 120")
+        );
+        assert!(
+            canary(r#"{"max_surge": 0, "max_unavailable": "0%"}"#)
+                .unwrap_err()
+                .contains("both can not be zero")
+        );
+        assert!(canary(r#"{"steps": [{"set_weight": -1}]}"#).is_err());
+        assert!(canary(r#"{"steps": [{"jump": 3}]}"#).unwrap_err().contains("unknown variant"));
+    }
+}

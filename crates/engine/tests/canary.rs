@@ -1,0 +1,99 @@
+//! Argo Rollouts canary (replica-weighted), tick by tick: steps, pauses, promotion, abort.
+
+use lab_engine::{Command, Event, Playback, Scenario, World};
+
+fn canary(steps: &str) -> (World, Playback) {
+    let text = format!(
+        r#"{{
+      "seed": 1, "fleet_size": 10, "pull_ticks": 0, "boot_ticks": 1, "drain_ticks": 0,
+      "image": {{"base": "ubuntu-22.04", "app_version": "1"}},
+      "strategy": {{"type": "canary", "steps": {steps}}},
+      "timeline": [
+        {{"tick": 0, "command": {{"build_image": {{"base": "ubuntu-22.04", "app_version": "2"}}}}}},
+        {{"tick": 0, "command": {{"deploy": {{"image": "v2"}}}}}}
+      ]
+    }}"#
+    );
+    let scenario = Scenario::from_json(&text).unwrap_or_else(|error| panic!("{error}"));
+    (World::new(&scenario), Playback::new(&scenario))
+}
+
+/// (stable desired/available, canary desired/available, canary traffic weight, step).
+fn state(world: &World) -> (String, String, u32, Option<u32>) {
+    let snapshot = world.snapshot();
+    let cell = |index: usize| {
+        snapshot.revisions.get(index).map_or("-".to_owned(), |r| format!("{}/{}", r.desired, r.available))
+    };
+    let canary_weight = snapshot.traffic.get(1).map_or(0, |t| t.weight);
+    (cell(0), cell(1), canary_weight, snapshot.rollout.step)
+}
+
+fn run(world: &mut World, playback: &mut Playback, ticks: u64) -> Vec<Event> {
+    let mut events = Vec::new();
+    for _ in 0..ticks {
+        playback.step(world);
+        world.check_invariants().unwrap();
+        events.extend(world.drain_events());
+    }
+    events
+}
+
+#[test]
+fn steps_move_the_split_and_an_indefinite_pause_waits_for_promotion() {
+    let (mut world, mut playback) = canary(
+        r#"[{"set_weight": 20}, {"pause": {}}, {"set_weight": 50}, {"pause": {"duration_ticks": 2}}]"#,
+    );
+    run(&mut world, &mut playback, 6);
+    assert_eq!(state(&world), ("8/8".into(), "2/2".into(), 20, Some(1)), "20% canary, waiting at the pause");
+    assert_eq!(world.snapshot().rollout.phase, "Paused");
+    run(&mut world, &mut playback, 5);
+    assert_eq!(state(&world).3, Some(1), "an indefinite pause does not end by itself");
+
+    world.apply(Command::PromoteRollout).unwrap();
+    let mut states = Vec::new();
+    let mut events = Vec::new();
+    for _ in 0..18 {
+        events.extend(run(&mut world, &mut playback, 1));
+        states.push(state(&world));
+    }
+    // The 50% step is reached, then its two-tick pause holds the split for exactly two ticks.
+    let paused_at_half = states.iter().filter(|s| **s == ("5/5".into(), "5/5".into(), 50, Some(3))).count();
+    assert_eq!(paused_at_half, 2, "{states:?}");
+    assert!(events.iter().any(|e| matches!(e, Event::RolloutComplete { revision: 2 })), "{events:?}");
+    assert_eq!(world.rollout_status().stable, Some(2));
+    assert_eq!(
+        world.revisions().iter().map(|r| (r.desired, r.available)).collect::<Vec<_>>(),
+        [(0, 0), (10, 10)]
+    );
+}
+
+#[test]
+fn an_abort_sends_everything_back_to_stable() {
+    let (mut world, mut playback) = canary(r#"[{"set_weight": 30}, {"pause": {}}]"#);
+    run(&mut world, &mut playback, 6);
+    assert_eq!(state(&world).2, 30);
+    world.apply(Command::AbortRollout).unwrap();
+    let events = run(&mut world, &mut playback, 6);
+    assert!(events.iter().any(|e| matches!(e, Event::RolloutAborted { .. })));
+    assert_eq!(state(&world), ("10/10".into(), "0/0".into(), 0, Some(0)));
+    assert_eq!(world.snapshot().rollout.phase, "Degraded");
+}
+
+#[test]
+fn promote_full_skips_the_remaining_steps() {
+    let (mut world, mut playback) =
+        canary(r#"[{"set_weight": 10}, {"pause": {}}, {"set_weight": 20}, {"pause": {}}]"#);
+    run(&mut world, &mut playback, 4);
+    world.apply(Command::PromoteFullRollout).unwrap();
+    run(&mut world, &mut playback, 15);
+    assert!(world.rollout_complete());
+    assert_eq!(world.target_revision().available, 10);
+}
+
+#[test]
+fn a_canary_without_steps_rolls_like_a_rolling_update() {
+    let (mut world, mut playback) = canary("[]");
+    run(&mut world, &mut playback, 15);
+    assert!(world.rollout_complete());
+    assert_eq!(world.rollout_status().stable, Some(2));
+}
