@@ -100,35 +100,6 @@ pub struct ConditionsView {
     pub reason: &'static str,
 }
 
-/// Integer percentages proportional to `counts` that add up to 100 (largest remainder first).
-fn percentages(counts: &[u32]) -> Vec<u32> {
-    let total: u64 = counts.iter().map(|c| u64::from(*c)).sum();
-    if total == 0 {
-        return vec![0; counts.len()];
-    }
-    let mut shares: Vec<(usize, u32, u64)> = counts
-        .iter()
-        .enumerate()
-        .map(|(index, count)| {
-            let scaled = u64::from(*count) * 100;
-            (index, (scaled / total) as u32, scaled % total)
-        })
-        .collect();
-    let mut left = 100 - shares.iter().map(|(_, share, _)| share).sum::<u32>();
-    let mut order: Vec<usize> = (0..shares.len()).collect();
-    order.sort_by(|&a, &b| shares[b].2.cmp(&shares[a].2).then(a.cmp(&b)));
-    for index in order {
-        if left == 0 {
-            break;
-        }
-        if counts[index] > 0 {
-            shares[index].1 += 1;
-            left -= 1;
-        }
-    }
-    shares.into_iter().map(|(_, share, _)| share).collect()
-}
-
 /// Whether a canary is waiting at a pause step.
 fn canary_pausing(world: &World) -> bool {
     let status = world.rollout_status();
@@ -206,14 +177,7 @@ impl Snapshot {
             .map(|(_, count)| count)
             .sum();
         let status = world.rollout_status();
-        let weights = match world.strategy() {
-            // Blue-green: the active service sends everything to the stable revision.
-            crate::StrategySpec::BlueGreen(_) => revisions
-                .iter()
-                .map(|r| if Some(r.revision) == status.stable && r.available > 0 { 100 } else { 0 })
-                .collect(),
-            _ => percentages(&revisions.iter().map(|r| r.available).collect::<Vec<_>>()),
-        };
+        let weights = world.traffic_weights();
         let traffic = revisions
             .iter()
             .zip(weights)

@@ -97,3 +97,70 @@ fn a_canary_without_steps_rolls_like_a_rolling_update() {
     assert!(world.rollout_complete());
     assert_eq!(world.rollout_status().stable, Some(2));
 }
+
+fn canary_with(strategy: &str, v2_extra: &str) -> (World, Playback) {
+    let text = format!(
+        r#"{{
+      "seed": 1, "fleet_size": 10, "pull_ticks": 0, "boot_ticks": 1, "drain_ticks": 0,
+      "image": {{"base": "ubuntu-22.04", "app_version": "1"}},
+      "strategy": {strategy},
+      "timeline": [
+        {{"tick": 0, "command": {{"build_image": {{"base": "ubuntu-22.04", "app_version": "2"{v2_extra}}}}}}},
+        {{"tick": 0, "command": {{"deploy": {{"image": "v2"}}}}}}
+      ]
+    }}"#
+    );
+    let scenario = Scenario::from_json(&text).unwrap_or_else(|error| panic!("{error}"));
+    (World::new(&scenario), Playback::new(&scenario))
+}
+
+const ANALYSED: &str = r#"{"type": "canary", "steps": [{"set_weight": 20}, {"pause": {"duration_ticks": 10}}],
+    "analysis": {"error_rate_max_percent": 5, "window_ticks": 2}}"#;
+
+#[test]
+fn analysis_aborts_a_canary_that_errors_and_says_which_metric_value_and_threshold() {
+    let (mut world, mut playback) = canary_with(ANALYSED, r#", "error_rate_per_mille": 300"#);
+    let events = run(&mut world, &mut playback, 12);
+    let reason = events
+        .iter()
+        .find_map(|e| if let Event::RolloutAborted { reason } = e { Some(reason.clone()) } else { None })
+        .expect("the analysis aborted the rollout");
+    assert!(
+        reason.contains("revision 2") && reason.contains("(30.0%)") && reason.contains("above the 5% limit"),
+        "{reason}"
+    );
+    assert_eq!(state(&world), ("10/10".into(), "0/0".into(), 0, Some(0)), "everything back on stable");
+    let service = world.service_stats();
+    // The blast radius: only the canary's 20% share met the bad version, and only briefly.
+    assert!(service.faulty_requests > 0 && service.faulty_requests < service.requests / 10, "{service:?}");
+}
+
+#[test]
+fn a_healthy_canary_passes_its_analysis() {
+    let (mut world, mut playback) = canary_with(ANALYSED, "");
+    let events = run(&mut world, &mut playback, 30);
+    assert!(!events.iter().any(|e| matches!(e, Event::RolloutAborted { .. })));
+    assert!(world.rollout_complete());
+    let service = world.service_stats();
+    assert_eq!(service.faulty_requests, 0);
+    // With 25% allowed unavailable the fleet briefly runs 8 of 10 instances; 20% headroom does not
+    // quite cover that, and the few requests that do not fit fail.
+    assert!(service.failed_requests <= 20, "{service:?}");
+}
+
+#[test]
+fn traffic_follows_the_instances_and_a_faulty_version_fails_its_share() {
+    let (mut world, mut playback) = canary_with(
+        r#"{"type": "canary", "steps": [{"set_weight": 50}, {"pause": {}}]}"#,
+        r#", "error_rate_per_mille": 100"#,
+    );
+    run(&mut world, &mut playback, 8);
+    let before = world.service_stats();
+    run(&mut world, &mut playback, 10);
+    let after = world.service_stats();
+    let requests = after.requests - before.requests;
+    let failed = after.failed_requests - before.failed_requests;
+    // Half the traffic to a version failing 10% of requests: 5% of all requests fail.
+    assert_eq!((requests, failed), (1000, 50));
+    assert_eq!(world.snapshot().traffic.iter().map(|t| t.weight).collect::<Vec<_>>(), [50, 50]);
+}

@@ -142,6 +142,10 @@ pub(super) fn build(spec: &ImageSpec) -> [Layer; LAYER_COUNT] {
                 // Only broken builds hash this, so every working image keeps its digest.
                 h.update(b"broken");
             }
+            if spec.error_rate_per_mille > 0 {
+                h.update(b"errors");
+                h.update(spec.error_rate_per_mille.to_le_bytes());
+            }
         }),
         layer(LayerKind::Config, CONFIG_KB, 1, &|h| put_map(h, spec.config.iter())),
     ]

@@ -46,6 +46,9 @@ pub struct ImageSpec {
     /// A bad build for exercises: its instances start but never become ready.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub broken: bool,
+    /// A buggy build for exercises: this many requests in a thousand fail.
+    #[serde(default, skip_serializing_if = "is_zero", deserialize_with = "validate::per_mille")]
+    pub error_rate_per_mille: u32,
 }
 
 /// A language runtime and its version.
@@ -71,6 +74,7 @@ impl ImageSpec {
             multi_stage: false,
             config: BTreeMap::new(),
             broken: false,
+            error_rate_per_mille: 0,
         }
     }
 
@@ -94,6 +98,10 @@ impl ImageSpec {
     pub fn size_kb(&self) -> u32 {
         self.layers().iter().map(|layer| layer.size_kb).sum()
     }
+}
+
+fn is_zero(value: &u32) -> bool {
+    *value == 0
 }
 
 /// An image in the registry: a validated spec and the digest it hashes to.

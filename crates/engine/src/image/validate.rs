@@ -139,6 +139,14 @@ pub(super) fn version<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Stri
     Ok(value)
 }
 
+pub(super) fn per_mille<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u32, D::Error> {
+    let value = u32::deserialize(deserializer)?;
+    if value > 1000 {
+        return Err(de::Error::custom(format!("a rate per thousand is at most 1000, got {value}")));
+    }
+    Ok(value)
+}
+
 pub(super) fn runtime<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Runtime>, D::Error> {
     let runtime = Runtime::deserialize(deserializer)?;
     check_name("runtime.name", &runtime.name).map_err(de::Error::custom)?;

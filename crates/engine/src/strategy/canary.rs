@@ -35,6 +35,35 @@ pub struct Canary {
     pub max_surge: IntOrPercent,
     /// Instances that may be unavailable (Argo default 25%).
     pub max_unavailable: IntOrPercent,
+    /// Background analysis of the canary's error rate; failing it aborts the rollout.
+    pub analysis: Option<CanaryAnalysis>,
+}
+
+/// Background analysis: every `interval_ticks`, the canary's error rate over the last
+/// `window_ticks` is one measurement; a measurement fails above `error_rate_max_percent`, and more
+/// failed measurements than `failure_limit` abort the rollout (Argo's default limit is 0).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CanaryAnalysis {
+    /// The highest acceptable error rate, in percent.
+    pub error_rate_max_percent: u32,
+    /// Ticks between measurements.
+    #[serde(default = "one")]
+    pub interval_ticks: u32,
+    /// Ticks of traffic each measurement looks at.
+    #[serde(default = "three")]
+    pub window_ticks: u32,
+    /// Failed measurements tolerated.
+    #[serde(default)]
+    pub failure_limit: u32,
+}
+
+fn one() -> u32 {
+    1
+}
+
+fn three() -> u32 {
+    3
 }
 
 #[derive(Deserialize)]
@@ -46,6 +75,8 @@ struct RawCanary {
     max_surge: IntOrPercent,
     #[serde(default = "quarter")]
     max_unavailable: IntOrPercent,
+    #[serde(default)]
+    analysis: Option<CanaryAnalysis>,
 }
 
 fn quarter() -> IntOrPercent {
@@ -66,6 +97,9 @@ pub enum CanaryError {
         /// Its weight.
         weight: u32,
     },
+    /// Analysis parameters out of range.
+    #[error("analysis: error_rate_max_percent must be at most 100 and window_ticks between 1 and 64")]
+    BadAnalysis,
     /// Too many steps.
     #[error("steps: a canary has at most {STEPS_MAX} steps")]
     TooManySteps,
@@ -88,7 +122,19 @@ impl TryFrom<RawCanary> for Canary {
                 return Err(CanaryError::WeightOutOfRange { index, weight: *weight });
             }
         }
-        Ok(Canary { steps: raw.steps, max_surge: raw.max_surge, max_unavailable: raw.max_unavailable })
+        if let Some(analysis) = raw.analysis
+            && (analysis.error_rate_max_percent > 100
+                || analysis.window_ticks == 0
+                || analysis.window_ticks as usize > crate::world::ANALYSIS_WINDOW_TICKS_MAX)
+        {
+            return Err(CanaryError::BadAnalysis);
+        }
+        Ok(Canary {
+            steps: raw.steps,
+            max_surge: raw.max_surge,
+            max_unavailable: raw.max_unavailable,
+            analysis: raw.analysis,
+        })
     }
 }
 

@@ -57,6 +57,8 @@ pub struct RolloutStatus {
     pub step_started: Option<u64>,
     /// Skip the remaining steps and go straight to 100% (`promote --full`).
     pub promote_full: bool,
+    /// Canary analysis: failed measurements so far.
+    pub analysis_failures: u32,
 }
 
 impl RolloutFleet<'_> {

@@ -10,6 +10,7 @@ mod instances;
 mod invariants;
 mod operations;
 mod pipelines;
+mod traffic;
 
 use crate::registry::Registry;
 use crate::strategy::RolloutFleet;
@@ -17,6 +18,9 @@ use crate::{
     Command, CommandError, Digest, Event, EventHistory, EventRecord, Image, ImageRef, Instance, Lifecycle,
     Revision, Scenario, Snapshot, StrategySpec,
 };
+
+/// Ticks of per-revision request history analysis may look at.
+pub const ANALYSIS_WINDOW_TICKS_MAX: usize = traffic::WINDOW_TICKS_MAX;
 
 /// The bounds on everything the world holds, so that no input can make it grow without limit.
 pub struct Limits;
@@ -79,16 +83,15 @@ pub struct PatchStats {
     pending_image: Option<Digest>,
 }
 
-/// Requests each wanted instance's share of the load amounts to, per tick.
-const REQUESTS_PER_INSTANCE_TICK: u64 = 10;
-/// Requests one instance in service can serve per tick (20% headroom over its share).
-const CAPACITY_PER_INSTANCE_TICK: u64 = 12;
-
 /// How the service fared: requests it could not serve and time spent below the wanted capacity.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct ServiceStats {
-    /// Requests that found no capacity, in total.
+    /// Requests offered, in total.
+    pub requests: u64,
+    /// Requests that failed: no capacity, or an error from a faulty version.
     pub failed_requests: u64,
+    /// Requests served by a version that errors (the blast radius of a bad release).
+    pub faulty_requests: u64,
     /// Ticks with fewer instances in service than wanted.
     pub degraded_ticks: u64,
     /// Times the fleet dropped below the wanted capacity.
@@ -136,6 +139,8 @@ pub struct World {
     conditions: RolloutConditions,
     paused: bool,
     rollout_status: crate::strategy::RolloutStatus,
+    traffic: Vec<traffic::RevisionTraffic>,
+    scratch_weights: Vec<u32>,
     progress_counts: conditions::ProgressCounts,
     progress_deadline_ticks: u64,
     /// Oldest first; `target` indexes the rollout target.
@@ -214,6 +219,8 @@ impl World {
             conditions: RolloutConditions::default(),
             paused: false,
             rollout_status: crate::strategy::RolloutStatus { stable: Some(1), ..Default::default() },
+            traffic: Vec::new(),
+            scratch_weights: Vec::new(),
             progress_counts: conditions::ProgressCounts::default(),
             progress_deadline_ticks: scenario.progress_deadline_ticks,
             target: 0,
@@ -336,7 +343,7 @@ impl World {
         self.note_rollout_complete();
         self.settle_patch_progress();
         self.update_conditions(tick);
-        self.measure_service(tick);
+        self.serve_requests(tick);
         self.trace.record(tick, &self.revisions, &self.events);
         self.events_sealed = true;
         self.now += 1;
@@ -407,22 +414,6 @@ impl World {
     /// Failed requests and time below capacity so far.
     pub fn service_stats(&self) -> ServiceStats {
         self.service
-    }
-
-    /// Load against capacity for this tick. The load is proportional to the wanted fleet; counts
-    /// come from the revisions, so this costs nothing per instance.
-    fn measure_service(&mut self, _tick: u64) {
-        let in_service: u64 = self.revisions.iter().map(|r| u64::from(r.available)).sum();
-        let load = u64::from(self.replicas) * REQUESTS_PER_INSTANCE_TICK;
-        self.service.failed_requests += load.saturating_sub(in_service * CAPACITY_PER_INSTANCE_TICK);
-        let degraded = in_service < u64::from(self.replicas);
-        if degraded {
-            self.service.degraded_ticks += 1;
-            if !self.service.degraded {
-                self.service.incidents += 1;
-            }
-        }
-        self.service.degraded = degraded;
     }
 
     /// Fleet-wide patch results so far.

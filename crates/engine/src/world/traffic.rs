@@ -1,0 +1,200 @@
+//! The load balancer and the request stream: each tick the fleet's load is offered to the
+//! instances in service; what capacity cannot take fails, and what it takes is split between
+//! revisions by the traffic weights, where a faulty version fails its share of requests. Canary
+//! analysis reads the result and aborts a rollout whose canary errors too much, saying why.
+
+use std::collections::VecDeque;
+
+use super::World;
+use crate::StrategySpec;
+
+/// Requests each wanted instance's share of the load amounts to, per tick.
+const REQUESTS_PER_INSTANCE_TICK: u64 = 10;
+/// Requests one instance in service can serve per tick (20% headroom over its share).
+const CAPACITY_PER_INSTANCE_TICK: u64 = 12;
+/// Ticks of per-revision request history kept for analysis.
+pub(super) const WINDOW_TICKS_MAX: usize = 64;
+
+/// Requests and errors of one revision over recent ticks, for analysis.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(super) struct RevisionTraffic {
+    /// The revision.
+    pub(super) revision: u32,
+    /// (requests, errors) per tick, newest last.
+    pub(super) window: VecDeque<(u64, u64)>,
+    /// Thousandths of an error carried to the next tick, so a 0.5% error rate still shows.
+    carry: u64,
+}
+
+/// Integer percentages proportional to `counts` that add up to 100 when anything is counted
+/// (largest remainder first, ties to the earlier entry). Allocation-free apart from `out`.
+pub(crate) fn percentages(counts: &[u32], out: &mut Vec<u32>) {
+    out.clear();
+    let total: u64 = counts.iter().map(|c| u64::from(*c)).sum();
+    if total == 0 {
+        out.resize(counts.len(), 0);
+        return;
+    }
+    out.extend(counts.iter().map(|count| (u64::from(*count) * 100 / total) as u32));
+    let remainder = |i: usize| (u64::from(counts[i]) * 100) % total;
+    // Revisions are few (the history limit keeps them under 64), so a bit mask marks the bumped.
+    let mut bumped = 0u64;
+    // Fewer points are missing than entries with a remainder, so each gets at most one.
+    for _ in 0..(100 - out.iter().sum::<u32>()) {
+        let next = (0..counts.len())
+            .filter(|&i| counts[i] > 0 && bumped & (1 << (i % 64)) == 0)
+            .max_by(|&a, &b| remainder(a).cmp(&remainder(b)).then(b.cmp(&a)));
+        let Some(index) = next else { break };
+        bumped |= 1 << (index % 64);
+        out[index] += 1;
+    }
+}
+
+impl World {
+    /// Percent of requests each revision receives, in revision order. Blue-green sends everything
+    /// to the active (stable) revision; the other strategies split by instances in service.
+    pub fn traffic_weights(&self) -> Vec<u32> {
+        let mut weights = Vec::with_capacity(self.revisions.len());
+        self.fill_traffic_weights(&mut weights);
+        weights
+    }
+
+    fn fill_traffic_weights(&self, weights: &mut Vec<u32>) {
+        match &self.strategy {
+            StrategySpec::BlueGreen(_) => {
+                weights.clear();
+                weights.extend(self.revisions.iter().map(|r| {
+                    if Some(r.number) == self.rollout_status.stable && r.available > 0 { 100 } else { 0 }
+                }));
+            }
+            _ => {
+                let counts: Vec<u32> = self.revisions.iter().map(|r| r.available).collect();
+                percentages(&counts, weights);
+            }
+        }
+    }
+
+    /// Serves one tick of requests and records what happened.
+    pub(super) fn serve_requests(&mut self, tick: u64) {
+        let in_service: u64 = self.revisions.iter().map(|r| u64::from(r.available)).sum();
+        let load = u64::from(self.replicas) * REQUESTS_PER_INSTANCE_TICK;
+        let served = load.min(in_service * CAPACITY_PER_INSTANCE_TICK);
+        let mut failed = load - served;
+
+        let mut weights = std::mem::take(&mut self.scratch_weights);
+        self.fill_traffic_weights(&mut weights);
+        let mut handed_out = 0;
+        for (index, weight) in weights.iter().enumerate() {
+            let revision = &self.revisions[index];
+            // The last revision with weight takes the rounding remainder.
+            let last = weights[index + 1..].iter().all(|w| *w == 0);
+            let requests =
+                if last && *weight > 0 { served - handed_out } else { served * u64::from(*weight) / 100 };
+            handed_out += requests;
+            let error_rate =
+                self.registry.image(revision.image).map_or(0, |i| u64::from(i.spec.error_rate_per_mille));
+            let number = revision.number;
+            let stats = match self.traffic.iter_mut().position(|t| t.revision == number) {
+                Some(position) => &mut self.traffic[position],
+                None => {
+                    self.traffic.push(RevisionTraffic { revision: number, ..Default::default() });
+                    self.traffic.last_mut().expect("just pushed")
+                }
+            };
+            let thousandths = requests * error_rate + stats.carry;
+            let errors = thousandths / 1000;
+            stats.carry = thousandths % 1000;
+            if stats.window.len() == WINDOW_TICKS_MAX {
+                stats.window.pop_front();
+            }
+            stats.window.push_back((requests, errors));
+            failed += errors;
+            if error_rate > 0 {
+                self.service.faulty_requests += requests;
+            }
+        }
+        self.scratch_weights = weights;
+        // Revisions no longer tracked take their history with them.
+        let revisions = &self.revisions;
+        self.traffic.retain(|t| revisions.iter().any(|r| r.number == t.revision));
+
+        self.service.requests += load;
+        self.service.failed_requests += failed;
+        let degraded = in_service < u64::from(self.replicas);
+        if degraded {
+            self.service.degraded_ticks += 1;
+            if !self.service.degraded {
+                self.service.incidents += 1;
+            }
+        }
+        self.service.degraded = degraded;
+        self.analyse(tick);
+    }
+
+    /// Requests and errors a revision received over the last `ticks` ticks.
+    pub fn revision_traffic(&self, revision: u32, ticks: usize) -> (u64, u64) {
+        self.traffic.iter().find(|t| t.revision == revision).map_or((0, 0), |t| {
+            t.window
+                .iter()
+                .rev()
+                .take(ticks)
+                .fold((0, 0), |(r, e), (requests, errors)| (r + requests, e + errors))
+        })
+    }
+
+    /// Background analysis of a canary: every interval, the canary's error rate over the window is
+    /// one measurement; more failed measurements than the limit abort the rollout.
+    fn analyse(&mut self, tick: u64) {
+        let StrategySpec::Canary(canary) = &self.strategy else { return };
+        let Some(analysis) = canary.analysis else { return };
+        let target = self.revisions[self.target].number;
+        let in_progress = self.rollout_status.stable.is_some_and(|stable| stable != target);
+        if !in_progress
+            || self.rollout_status.aborted
+            || !tick.is_multiple_of(u64::from(analysis.interval_ticks.max(1)))
+        {
+            return;
+        }
+        let (requests, errors) = self.revision_traffic(target, analysis.window_ticks as usize);
+        if requests == 0 {
+            // No traffic, no verdict (inconclusive measurements do not count against the canary).
+            return;
+        }
+        let rate_per_mille = errors * 1000 / requests;
+        if rate_per_mille <= u64::from(analysis.error_rate_max_percent) * 10 {
+            return;
+        }
+        self.rollout_status.analysis_failures += 1;
+        if self.rollout_status.analysis_failures > analysis.failure_limit {
+            let reason = format!(
+                "analysis failed: revision {target} answered {errors} of {requests} requests with errors over the last {} ticks ({}.{}%), above the {}% limit ({} failed measurements, failure limit {})",
+                analysis.window_ticks,
+                rate_per_mille / 10,
+                rate_per_mille % 10,
+                analysis.error_rate_max_percent,
+                self.rollout_status.analysis_failures,
+                analysis.failure_limit
+            );
+            self.abort_rollout(reason);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::percentages;
+
+    #[test]
+    fn shares_add_up_to_100() {
+        let mut out = Vec::new();
+        for counts in [vec![2, 1], vec![1, 1, 1], vec![0, 5], vec![0, 0], vec![7, 3, 3]] {
+            percentages(&counts, &mut out);
+            let sum: u32 = out.iter().sum();
+            assert_eq!(sum, if counts.iter().sum::<u32>() == 0 { 0 } else { 100 }, "{counts:?} → {out:?}");
+        }
+        percentages(&[2, 1], &mut out);
+        assert_eq!(out, [67, 33]);
+        percentages(&[1, 1, 1], &mut out);
+        assert_eq!(out, [34, 33, 33]);
+    }
+}
