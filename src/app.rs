@@ -59,6 +59,13 @@ pub fn App() -> Html {
         let lab = lab.clone();
         Callback::from(move |spec: ImageSpec| lab.borrow().world.registry().plan(&spec))
     };
+    let on_scenario = Callback::from(|event: Event| {
+        let name = event.target_unchecked_into::<web_sys::HtmlSelectElement>().value();
+        if let Some(window) = web_sys::window() {
+            // A new scenario is a new page: the URL is what a learner can share or bookmark.
+            let _ = window.location().set_search(&format!("scenario={name}"));
+        }
+    });
     let toggle_table = {
         let show_table = show_table.clone();
         Callback::from(move |_: MouseEvent| show_table.set(!*show_table))
@@ -87,11 +94,19 @@ pub fn App() -> Html {
             <header class="masthead">
                 <h1><span class="logo" aria-hidden="true">{"▦"}</span>{"Immutable Infrastructure Lab"}</h1>
                 <p class="tagline">{"Servers are never changed in place: a change is a new image, and instances built from it replace the old ones."}</p>
+                <label class="field inline scenario-picker">
+                    <span>{"Scenario"}</span>
+                    <select onchange={on_scenario}>
+                        { for crate::scenarios::PICKER.iter().map(|(name, label)| html! {
+                            <option key={*name} value={*name} selected={*name == lab.scenario_name}>{ *label }</option>
+                        }) }
+                    </select>
+                </label>
                 <a class="nav-link" href="?compare=seed-004">{"Compare mutable vs immutable"}</a>
             </header>
             <StatusBar tick={snapshot.tick} counts={snapshot.instances} trace_digest={AttrValue::from(snapshot.trace_digest.to_string())}
                 rollout_complete={snapshot.rollout_complete} fleet_images={AttrValue::from(fleet_images)}
-                scenario_title={AttrValue::from(lab.title().to_owned())} />
+                scenario_title={AttrValue::from(lab.title().to_owned())} phase={AttrValue::from(snapshot.rollout.phase)} />
             <div class="columns">
                 <aside class="left">
                     <Controls playing={lab.playing} speed={lab.speed} on_action={on_action.clone()} />
@@ -100,7 +115,11 @@ pub fn App() -> Html {
                 </aside>
                 <div class="centre">
                     <FleetView canvas={canvas} summary={AttrValue::from(summary)} legend={Rc::new(legend)} />
-                    <RolloutPanel bars={Rc::new(view::revision_bars(world))} replicas={snapshot.replicas} complete={snapshot.rollout_complete} strategy={AttrValue::from(strategy)} />
+                    <RolloutPanel bars={Rc::new(view::revision_bars(world))} replicas={snapshot.replicas} complete={snapshot.rollout_complete}
+                        strategy={AttrValue::from(strategy)} phase={AttrValue::from(snapshot.rollout.phase)}
+                        reason={AttrValue::from(snapshot.rollout.conditions.reason)} steps={Rc::new(view::canary_steps(world))}
+                        abort_reason={world.rollout_status().abort_reason.clone().map(AttrValue::from)}
+                        on_command={on_action.reform(Action::Command)} />
                     <PipelineView runs={Rc::new(world.pipelines().to_vec())} now={world.now()} {on_approve} />
                     <Exports images={Rc::new(world.images().iter().map(|i| (i.digest, i.spec.clone())).collect::<Vec<_>>())} />
                     <section class="card table-card" aria-labelledby="table-title">

@@ -8,6 +8,10 @@ const BUILT_IN: &[(&str, &str)] = &[
     ("latest-trap", include_str!("../scenarios/latest-trap.json")),
     ("latest-pinned", include_str!("../scenarios/latest-pinned.json")),
     ("seed-004", include_str!("../scenarios/seed-004.json")),
+    ("recreate", include_str!("../scenarios/recreate.json")),
+    ("blue-green", include_str!("../scenarios/blue-green.json")),
+    ("canary", include_str!("../scenarios/canary.json")),
+    ("canary-bad", include_str!("../scenarios/canary-bad.json")),
 ];
 
 /// The scenario a page opens with when the URL names none.
@@ -17,6 +21,18 @@ pub const DEFAULT_NAME: &str = "sandbox";
 pub fn by_name(name: &str) -> Option<&'static str> {
     BUILT_IN.iter().find(|(known, _)| *known == name).map(|(_, text)| *text)
 }
+
+/// The scenarios the lab's picker offers, with a short label each.
+pub const PICKER: [(&str, &str); 8] = [
+    ("sandbox", "Sandbox: build, pipeline, deploy"),
+    ("demo", "Rolling update"),
+    ("recreate", "Recreate"),
+    ("blue-green", "Blue-green"),
+    ("canary", "Canary with analysis"),
+    ("canary-bad", "Canary of a buggy release"),
+    ("latest-trap", "The `latest` trap"),
+    ("latest-pinned", "Pinned by digest"),
+];
 
 /// Names of every built-in scenario.
 pub fn names() -> impl Iterator<Item = &'static str> {

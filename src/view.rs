@@ -5,7 +5,7 @@ use std::rc::Rc;
 
 use lab_engine::{Digest, Event, Lifecycle, World};
 
-use crate::components::{DriftRow, LegendRow, LogEntry, RegistryRow, RevisionBar, TableRow};
+use crate::components::{DriftRow, LegendRow, LogEntry, RegistryRow, RevisionBar, StepView, TableRow};
 use crate::describe::{describe, short};
 use crate::layout::is_shown;
 use crate::palette;
@@ -58,10 +58,13 @@ pub fn registry_rows(world: &World, images: &[(Digest, u32)]) -> Vec<RegistryRow
 /// One bar per revision.
 pub fn revision_bars(world: &World) -> Vec<RevisionBar> {
     let target = world.target_revision().number;
+    let weights = world.traffic_weights();
     world
         .revisions()
         .iter()
-        .map(|r| RevisionBar {
+        .zip(weights)
+        .map(|(r, weight)| RevisionBar {
+            weight,
             revision: r.number,
             version: format!(
                 "{}{}",
@@ -74,6 +77,34 @@ pub fn revision_bars(world: &World) -> Vec<RevisionBar> {
             live: r.live,
             available: r.available,
             target: r.number == target,
+        })
+        .collect()
+}
+
+/// A canary's steps with the current one marked (empty for other strategies).
+pub fn canary_steps(world: &World) -> Vec<StepView> {
+    use lab_engine::strategy::CanaryStep;
+    let lab_engine::StrategySpec::Canary(canary) = world.strategy() else { return Vec::new() };
+    let current = world.rollout_status().step_index as usize;
+    let in_progress = !world.rollout_complete();
+    canary
+        .steps
+        .iter()
+        .enumerate()
+        .map(|(index, step)| StepView {
+            label: match step {
+                CanaryStep::SetWeight(weight) => format!("set weight {weight}%"),
+                CanaryStep::Pause { duration_ticks: Some(ticks) } => format!("pause {ticks} ticks"),
+                CanaryStep::Pause { duration_ticks: None } => "pause until promoted".to_owned(),
+            }
+            .into(),
+            state: if !in_progress || index < current {
+                "done"
+            } else if index == current {
+                "current"
+            } else {
+                "next"
+            },
         })
         .collect()
 }

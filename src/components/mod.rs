@@ -30,6 +30,6 @@ pub use layer_stack::LayerStack;
 pub use metric_chart::MetricChart;
 pub use pipeline_view::PipelineView;
 pub use registry::{Registry, RegistryRow};
-pub use rollout_panel::{RevisionBar, RolloutPanel};
+pub use rollout_panel::{RevisionBar, RolloutPanel, StepView};
 pub use security::Security;
 pub use status_bar::{StatusBar, StatusProps};

@@ -1,8 +1,11 @@
-//! One bar per revision: how many instances it has, how many are ready, how many it should have.
-//! Watching these bars trade places is watching the rollout.
+//! One bar per revision: how many instances it has, how many are ready, how many it should have,
+//! and the share of traffic it receives. Watching these bars trade places is watching the rollout.
+//! Canary steps, the rollout's phase and the controls a person has (promote, abort, …) sit beside
+//! them, and an abort says why.
 
 use std::rc::Rc;
 
+use lab_engine::Command;
 use yew::prelude::*;
 
 use crate::components::GlyphIcon;
@@ -16,6 +19,16 @@ pub struct RevisionBar {
     pub live: u32,
     pub available: u32,
     pub target: bool,
+    /// Percent of requests it receives.
+    pub weight: u32,
+}
+
+/// A canary step as shown: its words and whether it is done, current or to come.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StepView {
+    pub label: AttrValue,
+    /// `done`, `current` or `next`.
+    pub state: &'static str,
 }
 
 #[derive(Properties, PartialEq)]
@@ -24,6 +37,13 @@ pub struct RolloutPanelProps {
     pub replicas: u32,
     pub complete: bool,
     pub strategy: AttrValue,
+    /// `Healthy`, `Progressing`, `Paused` or `Degraded`.
+    pub phase: AttrValue,
+    /// The Progressing condition's reason.
+    pub reason: AttrValue,
+    pub steps: Rc<Vec<StepView>>,
+    pub abort_reason: Option<AttrValue>,
+    pub on_command: Callback<Command>,
 }
 
 #[component]
@@ -31,29 +51,57 @@ pub fn RolloutPanel(props: &RolloutPanelProps) -> Html {
     let scale =
         props.bars.iter().map(|b| b.live.max(b.desired)).chain([props.replicas, 1]).max().unwrap_or(1);
     let percent = |count: u32| crate::units::percent_css("width", count, scale);
+    let control = |label: &'static str, title: &'static str, command: Command| {
+        let on_command = props.on_command.clone();
+        let onclick = Callback::from(move |_: MouseEvent| on_command.emit(command.clone()));
+        html! { <button key={label} {title} {onclick}>{ label }</button> }
+    };
+    let phase_class = match props.phase.as_str() {
+        "Healthy" => "good",
+        "Degraded" => "bad",
+        "Paused" => "starting",
+        _ => "",
+    };
     html! {
-        <section class="card rollout" aria-labelledby="rollout-title">
+        <section class="card rollout" aria-labelledby="rollout-title" data-testid="rollout" data-phase={props.phase.clone()}>
             <div class="card-head">
                 <h2 id="rollout-title">{"Rollout"}</h2>
-                <span class={classes!("pill", (!props.complete).then_some("starting"))}>
-                    { if props.complete { "complete" } else { "in progress" } }
-                </span>
+                <span class={classes!("pill", phase_class)} title={props.reason.clone()}>{ props.phase.clone() }</span>
                 <span class="muted">{ props.strategy.clone() }</span>
             </div>
+            if let Some(reason) = props.abort_reason.clone() {
+                <p class="abort-reason" role="alert" data-testid="abort-reason">{ reason }</p>
+            }
             <ul class="revision-bars">
                 { for props.bars.iter().filter(|bar| bar.live > 0 || bar.desired > 0 || bar.target).map(|bar| html! {
                     <li key={bar.revision}>
                         <span class="revision-name"><GlyphIcon look={bar.look} />{ format!("rev {} · v{}", bar.revision, bar.version) }</span>
                         <div class="bar" role="meter" aria-valuemin="0" aria-valuemax={scale.to_string()} aria-valuenow={bar.available.to_string()}
-                            aria-label={format!("revision {}: {} ready of {} wanted", bar.revision, bar.available, bar.desired)}>
+                            aria-label={format!("revision {}: {} ready of {} wanted, {}% of traffic", bar.revision, bar.available, bar.desired, bar.weight)}>
                             <div class="bar-live" style={percent(bar.live)} />
                             <div class={classes!("bar-ready", format!("look-{}", bar.look % 6))} style={percent(bar.available)} />
                             <div class="bar-desired" style={crate::units::percent_css("left", bar.desired, scale)} />
                         </div>
                         <span class="counts">{ format!("{}/{} ready", bar.available, bar.desired) }</span>
+                        <span class="weight" data-revision={bar.revision.to_string()} data-weight={bar.weight.to_string()}
+                            title="Share of requests this revision receives">{ format!("{}%", bar.weight) }</span>
                     </li>
                 }) }
             </ul>
+            if !props.steps.is_empty() {
+                <ol class="canary-steps" aria-label="Canary steps">
+                    { for props.steps.iter().enumerate().map(|(index, step)| html! {
+                        <li key={index} class={step.state} aria-current={(step.state == "current").then_some("step")}>{ step.label.clone() }</li>
+                    }) }
+                </ol>
+            }
+            <div class="button-row wrap rollout-controls">
+                { control("Promote", "End a pause (blue-green: switch the traffic to the new revision)", Command::PromoteRollout) }
+                { control("Promote full", "Skip the remaining canary steps", Command::PromoteFullRollout) }
+                { control("Abort", "Send all traffic back to the stable revision", Command::AbortRollout) }
+                { control("Retry", "Leave the aborted state and try the new revision again", Command::RetryRollout) }
+                { control("Undo", "kubectl rollout undo: back to the previous revision", Command::Undo { to_revision: None }) }
+            </div>
         </section>
     }
 }

@@ -12,6 +12,8 @@ pub struct StatusProps {
     /// Full digests of the images live instances run, comma-separated.
     pub fleet_images: AttrValue,
     pub scenario_title: AttrValue,
+    /// The rollout's phase.
+    pub phase: AttrValue,
 }
 
 #[component]
@@ -27,7 +29,8 @@ pub fn StatusBar(props: &StatusProps) -> Html {
             data-instances-live={live.to_string()}
             data-in-service={counts.in_service.to_string()}
             data-rollout-complete={props.rollout_complete.to_string()}
-            data-fleet-images={props.fleet_images.clone()}>
+            data-fleet-images={props.fleet_images.clone()}
+            data-phase={props.phase.clone()}>
             <span class="scenario-title">{ props.scenario_title.clone() }</span>
             <span class="pill tick" title="Ticks run since the start">{ format!("tick {}", props.tick) }</span>
             <span class="pill">{ format!("{} in service", counts.in_service) }</span>

@@ -59,6 +59,8 @@ pub struct RolloutStatus {
     pub promote_full: bool,
     /// Canary analysis: failed measurements so far.
     pub analysis_failures: u32,
+    /// Why the rollout was aborted, for the learner.
+    pub abort_reason: Option<String>,
 }
 
 impl RolloutFleet<'_> {

@@ -272,6 +272,8 @@ impl World {
             Command::RetryRollout => {
                 if self.rollout_status.aborted {
                     self.rollout_status.aborted = false;
+                    self.rollout_status.abort_reason = None;
+                    self.rollout_status.analysis_failures = 0;
                     self.rollout_status.scale_down_at = None;
                     self.note_new_revision();
                 }
@@ -542,6 +544,7 @@ impl World {
         self.rollout_status.step_index = 0;
         self.rollout_status.step_started = None;
         self.conditions.reason = "RolloutAborted";
+        self.rollout_status.abort_reason = Some(reason.clone());
         self.emit(Event::RolloutAborted { reason });
     }
 

@@ -1,0 +1,78 @@
+// Every strategy run to completion in the browser, and a canary of a buggy release stopped by its
+// analysis with the reason on screen.
+const { test, expect } = require('@playwright/test');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const ARTIFACTS = path.join(__dirname, 'test-results', 'artifacts');
+const button = (page, name) => page.getByRole('button', { name, exact: true });
+
+let problems;
+test.beforeEach(({ page }) => {
+  problems = [];
+  page.on('console', (msg) => msg.type() === 'error' && problems.push(`console: ${msg.text()}`));
+  page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+});
+test.afterEach(() => expect(problems, 'console errors / page errors').toEqual([]));
+
+async function start(page, scenario) {
+  await page.goto(`/?scenario=${scenario}`);
+  await expect(page.locator('main#lab')).toHaveAttribute('data-ready', 'true');
+  const status = page.getByTestId('status');
+  const before = await status.getAttribute('data-fleet-images');
+  await page.getByLabel('Speed').selectOption('32');
+  await button(page, 'Play').click();
+  return { status, before };
+}
+
+async function expectRolledOut(status, before) {
+  await expect(status).toHaveAttribute('data-rollout-complete', 'true', { timeout: 45_000 });
+  await expect(status).toHaveAttribute('data-phase', 'Healthy');
+  const after = await status.getAttribute('data-fleet-images');
+  expect(after).not.toBe(before);
+  expect(after.split(',')).toHaveLength(1);
+}
+
+for (const scenario of ['demo', 'recreate']) {
+  test(`${scenario} runs to completion`, async ({ page }) => {
+    const { status, before } = await start(page, scenario);
+    // Wait until the rollout has begun before waiting for it to end.
+    await expect(status).toHaveAttribute('data-rollout-complete', 'false', { timeout: 30_000 });
+    await expectRolledOut(status, before);
+  });
+}
+
+test('blue-green waits with a full preview, then switches all traffic at once', async ({ page }) => {
+  const { status, before } = await start(page, 'blue-green');
+  await expect(status).toHaveAttribute('data-phase', 'Paused', { timeout: 30_000 });
+  // The preview is up, yet the new revision gets none of the traffic.
+  await expect(page.locator('.weight[data-revision="2"]')).toHaveAttribute('data-weight', '0');
+  await button(page, 'Promote').click();
+  await expect(page.locator('.weight[data-revision="2"]')).toHaveAttribute('data-weight', '100', { timeout: 30_000 });
+  await expectRolledOut(status, before);
+});
+
+test('a canary steps through its weights, waits for a person, and finishes', async ({ page }) => {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  const { status, before } = await start(page, 'canary');
+  await expect(status).toHaveAttribute('data-phase', 'Paused', { timeout: 30_000 });
+  await expect(page.locator('.weight[data-revision="2"]')).toHaveAttribute('data-weight', '20');
+  await expect(page.locator('.canary-steps li.current')).toHaveText('pause until promoted');
+  await button(page, 'Pause').click();
+  await page.screenshot({ path: path.join(ARTIFACTS, 'canary-paused.png'), fullPage: true });
+  await button(page, 'Play').click();
+  await button(page, 'Promote').click();
+  await expectRolledOut(status, before);
+});
+
+test('a canary of a buggy release is aborted by analysis, and the page says why', async ({ page }) => {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  const { status } = await start(page, 'canary-bad');
+  await expect(status).toHaveAttribute('data-phase', 'Degraded', { timeout: 30_000 });
+  const reason = page.getByTestId('abort-reason');
+  await expect(reason).toContainText('analysis failed');
+  await expect(reason).toContainText('above the 5% limit');
+  await expect(page.locator('.weight[data-revision="2"]')).toHaveAttribute('data-weight', '0', { timeout: 30_000 });
+  await button(page, 'Pause').click();
+  await page.screenshot({ path: path.join(ARTIFACTS, 'canary-aborted.png'), fullPage: true });
+});
