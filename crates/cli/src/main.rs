@@ -6,6 +6,7 @@ mod bench;
 mod compare;
 mod image;
 mod run;
+mod scoreboard;
 
 use std::process::ExitCode;
 
@@ -14,7 +15,8 @@ usage:
   lab run <scenario.json> [--ticks N]     print one JSON object per tick, then the trace digest
   lab bench [--instances N] [--ticks T]   time the standard busy fleet, in ns per instance-tick
   lab image digest <spec.json>            an image spec's digest, size and layer digests
-  lab compare <scenario.json> [--ticks N] the scenario as a mutable and an immutable fleet, side by side";
+  lab compare <scenario.json> [--ticks N] the scenario as a mutable and an immutable fleet, side by side
+  lab scoreboard <scenario.json>          the scenario once per deployment strategy, side by side";
 
 /// Exit code for bad input (a malformed file, an unknown flag): the user can fix it.
 const EXIT_BAD_INPUT: u8 = 2;
@@ -26,6 +28,7 @@ fn main() -> ExitCode {
         Some("bench") => bench::main(&arguments[1..]),
         Some("image") => image::main(&arguments[1..]),
         Some("compare") => compare::main(&arguments[1..]),
+        Some("scoreboard") => scoreboard::main(&arguments[1..]),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             Ok(())

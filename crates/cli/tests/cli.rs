@@ -201,3 +201,14 @@ fn trace_rows_report_traffic_and_conditions() {
     assert_eq!(rows[3]["rollout"]["phase"], "Healthy");
     assert_eq!(rows[3]["revisions"][1]["terminating"], 0);
 }
+
+#[test]
+fn scoreboard_lists_every_strategy() {
+    let scenario = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/canary-bad.json");
+    let output = lab(&["scoreboard", &scenario.to_string_lossy()]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let text = String::from_utf8_lossy(&output.stdout);
+    for name in ["rolling", "recreate", "blue_green", "canary"] {
+        assert!(text.lines().any(|l| l.starts_with(name)), "{name} missing:\n{text}");
+    }
+}

@@ -27,6 +27,7 @@ pub mod registry;
 mod revision;
 pub mod scan;
 mod scenario;
+pub mod scoreboard;
 mod snapshot;
 pub mod strategy;
 mod trace;

@@ -13,7 +13,7 @@ mod recreate;
 mod rolling;
 
 pub use blue_green::BlueGreen;
-pub use canary::{Canary, CanaryError, CanaryStep};
+pub use canary::{Canary, CanaryAnalysis, CanaryError, CanaryStep};
 pub use int_or_percent::IntOrPercent;
 pub use recreate::Recreate;
 pub use rolling::{RollingUpdate, RollingUpdateError};

@@ -1,0 +1,48 @@
+//! `lab scoreboard <scenario.json>`: the scenario run once per strategy, side by side.
+
+use lab_engine::Scenario;
+use lab_engine::scoreboard::scoreboard;
+
+use crate::args::Args;
+
+pub fn main(arguments: &[String]) -> Result<(), String> {
+    let args = Args::parse(arguments, &[])?;
+    let [path] = args.positional.as_slice() else {
+        return Err("usage: lab scoreboard <scenario.json>".into());
+    };
+    let text = std::fs::read_to_string(path).map_err(|error| format!("cannot read {path}: {error}"))?;
+    let scenario = Scenario::from_json(&text).map_err(|error| format!("{path}: {error}"))?;
+    let scores = scoreboard(&scenario);
+    let ticks = |value: Option<u64>| value.map_or("-".to_owned(), |v| v.to_string());
+    println!("{}", scenario.name);
+    println!(
+        "{:<12} {:>9} {:>14} {:>9} {:>9} {:>9} {:>8} {:>9} {:>13}",
+        "strategy",
+        "duration",
+        "min available",
+        "downtime",
+        "failed",
+        "peak",
+        "detect",
+        "rollback",
+        "blast radius"
+    );
+    for score in &scores {
+        println!(
+            "{:<12} {:>9} {:>14} {:>9} {:>9} {:>9} {:>8} {:>9} {:>13}",
+            score.strategy,
+            ticks(score.duration_ticks),
+            score.min_available,
+            score.downtime_ticks,
+            score.failed_requests,
+            score.peak_instances,
+            ticks(score.detect_ticks),
+            ticks(score.rollback_ticks),
+            score.blast_radius
+        );
+    }
+    println!(
+        "(ticks; failed requests in requests; peak = most instances running at once; blast radius = requests a faulty version served until the rollout ended)"
+    );
+    Ok(())
+}
