@@ -121,7 +121,9 @@ pub fn App() -> Html {
                         abort_reason={world.rollout_status().abort_reason.clone().map(AttrValue::from)}
                         on_command={on_action.reform(Action::Command)} />
                     <PipelineView runs={Rc::new(world.pipelines().to_vec())} now={world.now()} {on_approve} />
-                    <Exports images={Rc::new(world.images().iter().map(|i| (i.digest, i.spec.clone())).collect::<Vec<_>>())} />
+                    <Exports images={Rc::new(world.images().iter().map(|i| (i.digest, i.spec.clone())).collect::<Vec<_>>())}
+                        strategy={Rc::new(world.strategy().clone())} replicas={world.replicas()}
+                        progress_deadline_ticks={world.progress_deadline_ticks()} />
                     <section class="card table-card" aria-labelledby="table-title">
                         <div class="card-head">
                             <h2 id="table-title">{"Instances"}</h2>

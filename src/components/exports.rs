@@ -11,13 +11,21 @@ use yew::prelude::*;
 use crate::describe::short;
 
 /// The three formats, with the file name a download gets.
-const FORMATS: [(&str, &str); 3] =
-    [("Dockerfile", "Dockerfile"), ("Packer", "golden.pkr.hcl"), ("Terraform", "fleet.tf")];
+const FORMATS: [(&str, &str); 4] = [
+    ("Dockerfile", "Dockerfile"),
+    ("Packer", "golden.pkr.hcl"),
+    ("Terraform", "fleet.tf"),
+    ("Kubernetes", "fleet.yaml"),
+];
 
 #[derive(Properties, PartialEq)]
 pub struct ExportsProps {
     /// Every image in the registry, newest last.
     pub images: Rc<Vec<(Digest, ImageSpec)>>,
+    /// How the fleet deploys, for the Kubernetes manifest.
+    pub strategy: Rc<lab_engine::StrategySpec>,
+    pub replicas: u32,
+    pub progress_deadline_ticks: u64,
 }
 
 #[component]
@@ -36,7 +44,13 @@ pub fn Exports(props: &ExportsProps) -> Html {
     let text = match *format {
         0 => dockerfile(&spec),
         1 => packer(&spec, &tag),
-        _ => terraform_launch_template(&spec, &digest.to_string()),
+        2 => terraform_launch_template(&spec, &digest.to_string()),
+        _ => lab_engine::export::kubernetes_manifest(
+            &props.strategy,
+            props.replicas,
+            digest,
+            props.progress_deadline_ticks,
+        ),
     };
     let on_image = {
         let (chosen, images, copied) = (chosen.clone(), props.images.clone(), copied.clone());

@@ -60,6 +60,12 @@ test('a canary steps through its weights, waits for a person, and finishes', asy
   await expect(page.locator('.canary-steps li.current')).toHaveText('pause until promoted');
   await button(page, 'Pause').click();
   await page.screenshot({ path: path.join(ARTIFACTS, 'canary-paused.png'), fullPage: true });
+  // The configured canary exports as an Argo Rollout with the same steps and its analysis.
+  await page.getByRole('tab', { name: 'Kubernetes' }).click();
+  const manifest = page.getByTestId('export-text');
+  await expect(manifest).toContainText('kind: Rollout');
+  await expect(manifest).toContainText('- setWeight: 20');
+  await expect(manifest).toContainText('kind: AnalysisTemplate');
   await button(page, 'Play').click();
   await button(page, 'Promote').click();
   await expectRolledOut(status, before);

@@ -22,10 +22,12 @@
 //! config values, which may hold spaces, quotes and `$`, are escaped for each one.
 
 mod dockerfile;
+mod manifest;
 mod packer;
 mod terraform;
 
 pub use dockerfile::dockerfile;
+pub use manifest::kubernetes_manifest;
 pub use packer::packer;
 pub use terraform::terraform_launch_template;
 

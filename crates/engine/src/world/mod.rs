@@ -403,6 +403,11 @@ impl World {
         &self.rollout_status
     }
 
+    /// Ticks without progress before a rollout is reported stalled.
+    pub fn progress_deadline_ticks(&self) -> u64 {
+        self.progress_deadline_ticks
+    }
+
     /// Whether the rollout is paused.
     pub fn paused(&self) -> bool {
         self.paused

@@ -1,0 +1,160 @@
+//! The fleet's deployment as a Kubernetes manifest: a `Deployment` for rolling and recreate, an
+//! Argo Rollouts `Rollout` for blue-green and canary, with the lab's settings under their real
+//! names. Ticks become seconds one for one, the way the lab's tick model maps them.
+
+use crate::strategy::{CanaryStep, IntOrPercent};
+use crate::{Digest, StrategySpec};
+
+fn limit(value: IntOrPercent) -> String {
+    match value {
+        IntOrPercent::Int(count) => count.to_string(),
+        IntOrPercent::Percent(percent) => format!("\"{percent}%\""),
+    }
+}
+
+/// The manifest for a fleet of `replicas` running `image` (pinned by digest) under `strategy`.
+pub fn kubernetes_manifest(
+    strategy: &StrategySpec,
+    replicas: u32,
+    image: Digest,
+    progress_deadline_ticks: u64,
+) -> String {
+    let (api_version, kind, strategy_yaml) = match strategy {
+        StrategySpec::Rolling(rolling) => (
+            "apps/v1",
+            "Deployment",
+            format!(
+                "  strategy:\n    type: RollingUpdate\n    rollingUpdate:\n      maxSurge: {}\n      maxUnavailable: {}\n",
+                limit(rolling.max_surge),
+                limit(rolling.max_unavailable)
+            ),
+        ),
+        StrategySpec::Recreate(_) => {
+            ("apps/v1", "Deployment", "  strategy:\n    type: Recreate\n".to_owned())
+        }
+        StrategySpec::BlueGreen(blue_green) => {
+            let mut yaml = String::from(
+                "  strategy:\n    blueGreen:\n      activeService: lab-fleet-active\n      previewService: lab-fleet-preview\n",
+            );
+            yaml.push_str(&format!("      autoPromotionEnabled: {}\n", blue_green.auto_promotion_enabled));
+            if let Some(ticks) = blue_green.auto_promotion_ticks {
+                yaml.push_str(&format!("      autoPromotionSeconds: {ticks}\n"));
+            }
+            if let Some(count) = blue_green.preview_replica_count {
+                yaml.push_str(&format!("      previewReplicaCount: {count}\n"));
+            }
+            yaml.push_str(&format!(
+                "      scaleDownDelaySeconds: {}\n      abortScaleDownDelaySeconds: {}\n",
+                blue_green.scale_down_delay_ticks, blue_green.abort_scale_down_delay_ticks
+            ));
+            ("argoproj.io/v1alpha1", "Rollout", yaml)
+        }
+        StrategySpec::Canary(canary) => {
+            let mut yaml = format!(
+                "  strategy:\n    canary:\n      maxSurge: {}\n      maxUnavailable: {}\n",
+                limit(canary.max_surge),
+                limit(canary.max_unavailable)
+            );
+            if canary.analysis.is_some() {
+                yaml.push_str(
+                    "      analysis:\n        templates:\n          - templateName: lab-error-rate\n",
+                );
+            }
+            if !canary.steps.is_empty() {
+                yaml.push_str("      steps:\n");
+                for step in &canary.steps {
+                    yaml.push_str(&match step {
+                        CanaryStep::SetWeight(weight) => format!("        - setWeight: {weight}\n"),
+                        CanaryStep::Pause { duration_ticks: Some(ticks) } => {
+                            format!("        - pause: {{duration: {ticks}s}}\n")
+                        }
+                        CanaryStep::Pause { duration_ticks: None } => "        - pause: {}\n".to_owned(),
+                    });
+                }
+            }
+            ("argoproj.io/v1alpha1", "Rollout", yaml)
+        }
+    };
+    let mut manifest = format!(
+        "# Written by the Immutable Infrastructure Lab: the fleet as Kubernetes runs it. The image is\n\
+         # pinned by digest, so every pod of this revision runs exactly the image that was tested.\n\
+         apiVersion: {api_version}\nkind: {kind}\nmetadata:\n  name: lab-fleet\nspec:\n  replicas: {replicas}\n  \
+         progressDeadlineSeconds: {progress_deadline_ticks}\n  revisionHistoryLimit: 10\n  selector:\n    matchLabels:\n      \
+         app: lab-fleet\n{strategy_yaml}  template:\n    metadata:\n      labels:\n        app: lab-fleet\n    spec:\n      \
+         containers:\n        - name: app\n          image: registry.example.com/lab-app@{image}\n          readinessProbe:\n            \
+         httpGet: {{path: /healthz, port: 8080}}\n"
+    );
+    if let StrategySpec::Canary(canary) = strategy
+        && let Some(analysis) = canary.analysis
+    {
+        manifest.push_str(&format!(
+            "---\n# The analysis the canary runs: its error rate, measured every {} s over {} s, must stay\n\
+             # at or below {}%; more than {} failed measurements abort the rollout.\n\
+             apiVersion: argoproj.io/v1alpha1\nkind: AnalysisTemplate\nmetadata:\n  name: lab-error-rate\nspec:\n  metrics:\n    \
+             - name: error-rate\n      interval: {}s\n      failureLimit: {}\n      successCondition: result[0] <= {}\n      \
+             provider:\n        prometheus:\n          address: http://prometheus.monitoring:9090\n          \
+             query: sum(rate(http_requests_total{{app=\"lab-fleet\",code=~\"5..\"}}[{}s])) / sum(rate(http_requests_total{{app=\"lab-fleet\"}}[{}s]))\n",
+            analysis.interval_ticks,
+            analysis.window_ticks,
+            analysis.error_rate_max_percent,
+            analysis.failure_limit,
+            analysis.interval_ticks,
+            analysis.failure_limit,
+            // The threshold as a fraction, written with integers (no float formatting in the wasm).
+            format_args!("{}.{:02}", analysis.error_rate_max_percent / 100, analysis.error_rate_max_percent % 100),
+            analysis.window_ticks,
+            analysis.window_ticks,
+        ));
+    }
+    manifest
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strategy(json: &str) -> StrategySpec {
+        serde_json::from_str(json).unwrap()
+    }
+
+    #[test]
+    fn each_strategy_exports_under_its_real_names() {
+        let image = Digest::of(b"image");
+        let rolling = kubernetes_manifest(
+            &strategy(r#"{"type": "rolling", "max_surge": "25%", "max_unavailable": 0}"#),
+            10,
+            image,
+            600,
+        );
+        assert!(
+            rolling.contains("kind: Deployment")
+                && rolling.contains("maxSurge: \"25%\"")
+                && rolling.contains("maxUnavailable: 0")
+        );
+        assert!(rolling.contains(&format!("@{image}")) && rolling.contains("replicas: 10"));
+        let recreate = kubernetes_manifest(&strategy(r#"{"type": "recreate"}"#), 3, image, 600);
+        assert!(recreate.contains("type: Recreate"));
+        let blue_green = kubernetes_manifest(
+            &strategy(r#"{"type": "blue_green", "auto_promotion_enabled": false}"#),
+            4,
+            image,
+            600,
+        );
+        assert!(blue_green.contains("kind: Rollout") && blue_green.contains("autoPromotionEnabled: false"));
+        let canary = kubernetes_manifest(
+            &strategy(
+                r#"{"type": "canary", "steps": [{"set_weight": 20}, {"pause": {}}, {"pause": {"duration_ticks": 30}}],
+                         "analysis": {"error_rate_max_percent": 5}}"#,
+            ),
+            10,
+            image,
+            600,
+        );
+        assert!(
+            canary.contains("- setWeight: 20")
+                && canary.contains("- pause: {}")
+                && canary.contains("- pause: {duration: 30s}")
+        );
+        assert!(canary.contains("kind: AnalysisTemplate") && canary.contains("result[0] <= 0.05"));
+    }
+}
