@@ -16,6 +16,7 @@ mod registry;
 mod rollout_panel;
 mod security;
 mod status_bar;
+mod strategy_editor;
 
 pub use controls::Controls;
 pub use drift_palette::DriftPalette;
@@ -33,3 +34,4 @@ pub use registry::{Registry, RegistryRow};
 pub use rollout_panel::{RevisionBar, RolloutPanel, StepView};
 pub use security::Security;
 pub use status_bar::{StatusBar, StatusProps};
+pub use strategy_editor::StrategyEditor;

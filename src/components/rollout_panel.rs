@@ -44,6 +44,8 @@ pub struct RolloutPanelProps {
     pub steps: Rc<Vec<StepView>>,
     pub abort_reason: Option<AttrValue>,
     pub on_command: Callback<Command>,
+    /// The strategy in force, for the editor.
+    pub strategy_spec: Rc<lab_engine::StrategySpec>,
 }
 
 #[component]
@@ -102,6 +104,8 @@ pub fn RolloutPanel(props: &RolloutPanelProps) -> Html {
                 { control("Retry", "Leave the aborted state and try the new revision again", Command::RetryRollout) }
                 { control("Undo", "kubectl rollout undo: back to the previous revision", Command::Undo { to_revision: None }) }
             </div>
+            <crate::components::StrategyEditor current={props.strategy_spec.clone()}
+                on_apply={props.on_command.reform(Command::SetStrategy)} />
         </section>
     }
 }

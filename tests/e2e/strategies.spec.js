@@ -82,3 +82,20 @@ test('a canary of a buggy release is aborted by analysis, and the page says why'
   await button(page, 'Pause').click();
   await page.screenshot({ path: path.join(ARTIFACTS, 'canary-aborted.png'), fullPage: true });
 });
+
+test('the strategy editor checks parameters as you type with the real messages', async ({ page }) => {
+  await page.goto('/?scenario=demo');
+  await expect(page.locator('main#lab')).toHaveAttribute('data-ready', 'true');
+  await page.getByText('Strategy settings').click();
+  const editor = page.getByLabel('Strategy (JSON)');
+  const verdict = page.getByTestId('strategy-validation');
+  await editor.fill('{"type": "rolling", "max_surge": 0, "max_unavailable": 0}');
+  await expect(verdict).toHaveText('spec.strategy.rollingUpdate.maxUnavailable: Invalid value: 0: may not be 0 when `maxSurge` is 0');
+  await expect(button(page, 'Apply strategy')).toBeDisabled();
+  await editor.fill('{"type": "canary", "steps": [{"set_weight": 120}]}');
+  await expect(verdict).toContainText('steps[0].setWeight: Invalid value: 120: must be between 0 and 100');
+  await editor.fill('{"type": "recreate"}');
+  await expect(verdict).toContainText('✓ recreate');
+  await button(page, 'Apply strategy').click();
+  await expect(page.getByTestId('rollout')).toContainText('recreate · every old instance stops');
+});

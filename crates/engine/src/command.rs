@@ -109,6 +109,9 @@ pub enum Command {
     AbortRollout,
     /// `kubectl argo rollouts retry`: leave the aborted state and try the new revision again.
     RetryRollout,
+    /// Change the deployment strategy (as editing the Deployment's `spec.strategy` would); it
+    /// governs every reconcile from now on.
+    SetStrategy(crate::StrategySpec),
     /// `kubectl rollout pause`: template changes wait; scaling still happens.
     Pause,
     /// `kubectl rollout resume`.

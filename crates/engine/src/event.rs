@@ -230,6 +230,11 @@ pub enum Event {
         /// Why.
         reason: String,
     },
+    /// The deployment strategy was changed.
+    StrategyChanged {
+        /// The new strategy in words.
+        description: String,
+    },
     /// The rollout was paused or resumed.
     RolloutPaused {
         /// True when paused.

@@ -203,6 +203,10 @@ fn encode_event(row: &mut Vec<u8>, event: &Event) {
             text(row, reason);
         }
         Event::RolloutPaused { paused } => row.extend_from_slice(&[30, u8::from(*paused)]),
+        Event::StrategyChanged { description } => {
+            row.extend_from_slice(&[33]);
+            text(row, description);
+        }
         Event::RolloutPromoted { revision } => {
             row.extend_from_slice(&[31]);
             row.extend_from_slice(&revision.to_le_bytes());

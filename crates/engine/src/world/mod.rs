@@ -261,6 +261,12 @@ impl World {
                 self.rollout_status.paused_since.get_or_insert(self.now);
                 Ok(())
             }
+            Command::SetStrategy(strategy) => {
+                let description = strategy.describe();
+                self.strategy = strategy;
+                self.emit(Event::StrategyChanged { description });
+                Ok(())
+            }
             Command::PromoteFullRollout => {
                 self.rollout_status.promote_full = true;
                 Ok(())
