@@ -13,6 +13,64 @@ pub struct StrategyEditorProps {
     pub on_apply: Callback<StrategySpec>,
 }
 
+/// The strategy as the JSON the editor starts from. Written by hand: serde's serializer for these
+/// types would add kilobytes to the download for one text box.
+pub fn strategy_json(strategy: &StrategySpec) -> String {
+    use lab_engine::strategy::{CanaryStep, IntOrPercent};
+    let limit = |value: IntOrPercent| match value {
+        IntOrPercent::Int(count) => count.to_string(),
+        IntOrPercent::Percent(percent) => format!("\"{percent}%\""),
+    };
+    match strategy {
+        StrategySpec::Rolling(rolling) => format!(
+            "{{\"type\": \"rolling\", \"max_surge\": {}, \"max_unavailable\": {}}}",
+            limit(rolling.max_surge),
+            limit(rolling.max_unavailable)
+        ),
+        StrategySpec::Recreate(_) => "{\"type\": \"recreate\"}".to_owned(),
+        StrategySpec::BlueGreen(blue_green) => {
+            let mut fields = vec![
+                "\"type\": \"blue_green\"".to_owned(),
+                format!("\"auto_promotion_enabled\": {}", blue_green.auto_promotion_enabled),
+                format!("\"scale_down_delay_ticks\": {}", blue_green.scale_down_delay_ticks),
+                format!("\"abort_scale_down_delay_ticks\": {}", blue_green.abort_scale_down_delay_ticks),
+            ];
+            if let Some(ticks) = blue_green.auto_promotion_ticks {
+                fields.push(format!("\"auto_promotion_ticks\": {ticks}"));
+            }
+            if let Some(count) = blue_green.preview_replica_count {
+                fields.push(format!("\"preview_replica_count\": {count}"));
+            }
+            format!("{{{}}}", fields.join(", "))
+        }
+        StrategySpec::Canary(canary) => {
+            let steps: Vec<String> = canary
+                .steps
+                .iter()
+                .map(|step| match step {
+                    CanaryStep::SetWeight(weight) => format!("{{\"set_weight\": {weight}}}"),
+                    CanaryStep::Pause { duration_ticks: Some(ticks) } => {
+                        format!("{{\"pause\": {{\"duration_ticks\": {ticks}}}}}")
+                    }
+                    CanaryStep::Pause { duration_ticks: None } => "{\"pause\": {}}".to_owned(),
+                })
+                .collect();
+            let analysis = canary.analysis.map_or(String::new(), |a| {
+                format!(
+                    ",\n \"analysis\": {{\"error_rate_max_percent\": {}, \"interval_ticks\": {}, \"window_ticks\": {}, \"failure_limit\": {}}}",
+                    a.error_rate_max_percent, a.interval_ticks, a.window_ticks, a.failure_limit
+                )
+            });
+            format!(
+                "{{\"type\": \"canary\", \"max_surge\": {}, \"max_unavailable\": {},\n \"steps\": [{}]{analysis}}}",
+                limit(canary.max_surge),
+                limit(canary.max_unavailable),
+                steps.join(", ")
+            )
+        }
+    }
+}
+
 /// Parses strategy JSON, or says exactly what is wrong with it.
 pub fn parse_strategy(text: &str) -> Result<StrategySpec, String> {
     serde_json::from_str::<StrategySpec>(text).map_err(|error| {
@@ -26,7 +84,7 @@ pub fn parse_strategy(text: &str) -> Result<StrategySpec, String> {
 pub fn StrategyEditor(props: &StrategyEditorProps) -> Html {
     let text = {
         let current = props.current.clone();
-        use_state(move || serde_json::to_string_pretty(&*current).unwrap_or_default())
+        use_state(move || strategy_json(&current))
     };
     let parsed = parse_strategy(&text);
     let oninput = {
@@ -76,5 +134,14 @@ mod tests {
         let weight = parse_strategy(r#"{"type": "canary", "steps": [{"set_weight": 150}]}"#).unwrap_err();
         assert!(weight.contains("steps[0].setWeight: Invalid value: 150"), "{weight}");
         assert!(parse_strategy(r#"{"type": "recreate"}"#).is_ok());
+    }
+
+    #[test]
+    fn the_starting_text_reads_back_as_the_same_strategy() {
+        for name in crate::scenarios::names() {
+            let scenario = lab_engine::Scenario::from_json(crate::scenarios::by_name(name).unwrap()).unwrap();
+            let text = super::strategy_json(&scenario.strategy);
+            assert_eq!(parse_strategy(&text).as_ref(), Ok(&scenario.strategy), "{name}: {text}");
+        }
     }
 }
