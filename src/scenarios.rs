@@ -12,6 +12,8 @@ const BUILT_IN: &[(&str, &str)] = &[
     ("blue-green", include_str!("../scenarios/blue-green.json")),
     ("canary", include_str!("../scenarios/canary.json")),
     ("canary-bad", include_str!("../scenarios/canary-bad.json")),
+    ("instance-refresh", include_str!("../scenarios/instance-refresh.json")),
+    ("instance-refresh-bad", include_str!("../scenarios/instance-refresh-bad.json")),
 ];
 
 /// The scenario a page opens with when the URL names none.
@@ -23,13 +25,15 @@ pub fn by_name(name: &str) -> Option<&'static str> {
 }
 
 /// The scenarios the lab's picker offers, with a short label each.
-pub const PICKER: [(&str, &str); 8] = [
+pub const PICKER: [(&str, &str); 10] = [
     ("sandbox", "Sandbox: build, pipeline, deploy"),
     ("demo", "Rolling update"),
     ("recreate", "Recreate"),
     ("blue-green", "Blue-green"),
     ("canary", "Canary with analysis"),
     ("canary-bad", "Canary of a buggy release"),
+    ("instance-refresh", "Instance refresh with a checkpoint"),
+    ("instance-refresh-bad", "Instance refresh that rolls back"),
     ("latest-trap", "The `latest` trap"),
     ("latest-pinned", "Pinned by digest"),
 ];

@@ -68,6 +68,22 @@ pub fn strategy_json(strategy: &StrategySpec) -> String {
                 steps.join(", ")
             )
         }
+        StrategySpec::InstanceRefresh(refresh) => {
+            let checkpoints: Vec<String> =
+                refresh.checkpoint_percentages.iter().map(|share| share.to_string()).collect();
+            format!(
+                "{{\"type\": \"instance_refresh\", \"min_healthy_percentage\": {}, \"max_healthy_percentage\": {},\n \
+                 \"warmup_ticks\": {}, \"checkpoint_percentages\": [{}], \"checkpoint_delay_ticks\": {},\n \
+                 \"health_check_timeout_ticks\": {}, \"auto_rollback\": {}}}",
+                refresh.min_healthy_percentage,
+                refresh.max_healthy_percentage,
+                refresh.warmup_ticks,
+                checkpoints.join(", "),
+                refresh.checkpoint_delay_ticks,
+                refresh.health_check_timeout_ticks,
+                refresh.auto_rollback
+            )
+        }
     }
 }
 

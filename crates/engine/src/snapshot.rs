@@ -197,7 +197,9 @@ impl Snapshot {
             strategy: world.strategy().strategy().name(),
             phase,
             step: match world.strategy() {
-                crate::StrategySpec::Canary(_) => Some(status.step_index),
+                crate::StrategySpec::Canary(_) | crate::StrategySpec::InstanceRefresh(_) => {
+                    Some(status.step_index)
+                }
                 _ => None,
             },
             conditions: ConditionsView {

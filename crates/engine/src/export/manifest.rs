@@ -29,6 +29,19 @@ pub fn kubernetes_manifest(
                 limit(rolling.max_unavailable)
             ),
         ),
+        StrategySpec::InstanceRefresh(refresh) => (
+            "apps/v1",
+            "Deployment",
+            format!(
+                "  # An AWS instance refresh has no Kubernetes twin; the nearest is a rolling update that\n  \
+                 # keeps {}% healthy and runs at most {}% of the fleet.\n  strategy:\n    type: RollingUpdate\n    \
+                 rollingUpdate:\n      maxSurge: \"{}%\"\n      maxUnavailable: \"{}%\"\n",
+                refresh.min_healthy_percentage,
+                refresh.max_healthy_percentage,
+                refresh.max_healthy_percentage - 100,
+                100 - refresh.min_healthy_percentage
+            ),
+        ),
         StrategySpec::Recreate(_) => {
             ("apps/v1", "Deployment", "  strategy:\n    type: Recreate\n".to_owned())
         }

@@ -8,12 +8,14 @@
 mod blue_green;
 mod canary;
 pub mod canary_math;
+mod instance_refresh;
 mod int_or_percent;
 mod recreate;
 mod rolling;
 
 pub use blue_green::BlueGreen;
 pub use canary::{Canary, CanaryAnalysis, CanaryError, CanaryStep};
+pub use instance_refresh::{InstanceRefresh, InstanceRefreshError};
 pub use int_or_percent::IntOrPercent;
 pub use recreate::Recreate;
 pub use rolling::{RollingUpdate, RollingUpdateError};
@@ -51,7 +53,7 @@ pub struct RolloutStatus {
     pub aborted: bool,
     /// When old revisions may be scaled down (Argo's scale-down delay).
     pub scale_down_at: Option<u64>,
-    /// Canary: the step under way (`currentStepIndex`).
+    /// Canary: the step under way (`currentStepIndex`); instance refresh: checkpoints passed.
     pub step_index: u32,
     /// Canary: when the current step began (pauses count from here).
     pub step_started: Option<u64>,
@@ -61,6 +63,11 @@ pub struct RolloutStatus {
     pub analysis_failures: u32,
     /// Why the rollout was aborted, for the learner.
     pub abort_reason: Option<String>,
+    /// A strategy that failed on its own (an instance refresh whose batch never became healthy)
+    /// leaves the reason here; the world aborts the rollout with it.
+    pub failure: Option<String>,
+    /// Instance refresh: when the healthy batch has finished warming up.
+    pub warm_at: Option<u64>,
 }
 
 impl RolloutFleet<'_> {
@@ -178,6 +185,8 @@ pub enum StrategySpec {
     BlueGreen(BlueGreen),
     /// Argo Rollouts canary (replica-weighted).
     Canary(Canary),
+    /// AWS Auto Scaling instance refresh.
+    InstanceRefresh(InstanceRefresh),
 }
 
 impl Default for StrategySpec {
@@ -218,6 +227,17 @@ impl StrategySpec {
                 plain(canary.max_surge),
                 plain(canary.max_unavailable)
             ),
+            StrategySpec::InstanceRefresh(refresh) => format!(
+                "instance refresh · min healthy {}% · max healthy {}% · batches of {} per 10 instances{}",
+                refresh.min_healthy_percentage,
+                refresh.max_healthy_percentage,
+                refresh.batch_size(10),
+                if refresh.checkpoint_percentages.is_empty() {
+                    String::new()
+                } else {
+                    format!(" · checkpoints {:?}", refresh.checkpoint_percentages)
+                }
+            ),
         }
     }
 
@@ -228,6 +248,7 @@ impl StrategySpec {
             StrategySpec::Recreate(recreate) => recreate,
             StrategySpec::BlueGreen(blue_green) => blue_green,
             StrategySpec::Canary(canary) => canary,
+            StrategySpec::InstanceRefresh(refresh) => refresh,
         }
     }
 }

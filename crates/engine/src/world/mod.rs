@@ -637,6 +637,9 @@ impl World {
             } else {
                 strategy.strategy().reconcile(&mut fleet)
             };
+            if let Some(reason) = self.rollout_status.failure.take() {
+                self.abort_rollout(reason);
+            }
             let max_replicas = self.replicas + strategy.strategy().max_surge(self.replicas);
             for index in 0..self.revisions.len() {
                 let (from, to) = (self.scratch_desired[index], self.revisions[index].desired);

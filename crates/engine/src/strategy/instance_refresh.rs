@@ -1,0 +1,309 @@
+//! AWS Auto Scaling instance refresh: replace the group's instances in batches sized by the
+//! minimum (and maximum) healthy percentage, wait for each batch to pass health checks and warm
+//! up, pause at checkpoints, fail when a batch never becomes healthy, and optionally roll the
+//! replaced instances back (§4.1 of the semantics file).
+
+use serde::{Deserialize, Serialize};
+
+use super::{RolloutFleet, Strategy};
+
+/// AWS's defaults, in seconds, which the lab's tick model maps one for one to ticks.
+const MIN_HEALTHY_DEFAULT: u32 = 90;
+const MAX_HEALTHY_DEFAULT: u32 = 100;
+const CHECKPOINT_DELAY_DEFAULT_TICKS: u64 = 3600;
+/// "Keeps retrying for one hour and then fails."
+const HEALTH_CHECK_TIMEOUT_DEFAULT_TICKS: u64 = 3600;
+
+/// Instance refresh preferences (`RefreshPreferences`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "RawInstanceRefresh")]
+pub struct InstanceRefresh {
+    /// Share of desired capacity that must stay healthy (rounded up).
+    pub min_healthy_percentage: u32,
+    /// Most of desired capacity that may run, healthy or pending (rounded down); above 100
+    /// launches replacements before terminating.
+    pub max_healthy_percentage: u32,
+    /// Ticks a new instance must be in service before its batch counts as done.
+    pub warmup_ticks: u64,
+    /// Ascending shares at which the refresh waits `checkpoint_delay_ticks`; the last is 100.
+    pub checkpoint_percentages: Vec<u32>,
+    /// How long each checkpoint waits.
+    pub checkpoint_delay_ticks: u64,
+    /// How long a batch may stay unhealthy before the refresh fails.
+    pub health_check_timeout_ticks: u64,
+    /// On failure, replace the instances deployed so far with the previous configuration.
+    pub auto_rollback: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawInstanceRefresh {
+    #[serde(default = "min_healthy_default")]
+    min_healthy_percentage: u32,
+    #[serde(default = "max_healthy_default")]
+    max_healthy_percentage: u32,
+    #[serde(default)]
+    warmup_ticks: u64,
+    #[serde(default)]
+    checkpoint_percentages: Vec<u32>,
+    #[serde(default = "checkpoint_delay_default")]
+    checkpoint_delay_ticks: u64,
+    #[serde(default = "health_check_timeout_default")]
+    health_check_timeout_ticks: u64,
+    #[serde(default)]
+    auto_rollback: bool,
+}
+
+fn min_healthy_default() -> u32 {
+    MIN_HEALTHY_DEFAULT
+}
+fn max_healthy_default() -> u32 {
+    MAX_HEALTHY_DEFAULT
+}
+fn checkpoint_delay_default() -> u64 {
+    CHECKPOINT_DELAY_DEFAULT_TICKS
+}
+fn health_check_timeout_default() -> u64 {
+    HEALTH_CHECK_TIMEOUT_DEFAULT_TICKS
+}
+
+/// Why refresh preferences are refused, in the wording of the Auto Scaling API's validation.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum InstanceRefreshError {
+    /// A percentage outside its range.
+    #[error(
+        "Value '{value}' at 'preferences.{field}' failed to satisfy constraint: Member must have value {bound}"
+    )]
+    OutOfRange {
+        /// The preference.
+        field: &'static str,
+        /// What was asked for.
+        value: u32,
+        /// The broken bound, as AWS words it.
+        bound: &'static str,
+    },
+    /// Min and max too far apart.
+    #[error(
+        "The difference between MaxHealthyPercentage ({max}) and MinHealthyPercentage ({min}) cannot be greater than 100"
+    )]
+    RangeTooWide {
+        /// MinHealthyPercentage.
+        min: u32,
+        /// MaxHealthyPercentage.
+        max: u32,
+    },
+    /// Checkpoints out of order, out of 1–100, or not ending at 100.
+    #[error(
+        "CheckpointPercentages must be ascending values between 1 and 100, and the last one must be 100 (got {got:?})"
+    )]
+    BadCheckpoints {
+        /// The list given.
+        got: Vec<u32>,
+    },
+    /// A zero timeout would fail every batch at once.
+    #[error("health_check_timeout_ticks must be at least 1")]
+    ZeroTimeout,
+}
+
+impl TryFrom<RawInstanceRefresh> for InstanceRefresh {
+    type Error = InstanceRefreshError;
+
+    fn try_from(raw: RawInstanceRefresh) -> Result<Self, InstanceRefreshError> {
+        let (min, max) = (raw.min_healthy_percentage, raw.max_healthy_percentage);
+        if min > 100 {
+            return Err(InstanceRefreshError::OutOfRange {
+                field: "minHealthyPercentage",
+                value: min,
+                bound: "less than or equal to 100",
+            });
+        }
+        if max < 100 {
+            return Err(InstanceRefreshError::OutOfRange {
+                field: "maxHealthyPercentage",
+                value: max,
+                bound: "greater than or equal to 100",
+            });
+        }
+        if max > 200 {
+            return Err(InstanceRefreshError::OutOfRange {
+                field: "maxHealthyPercentage",
+                value: max,
+                bound: "less than or equal to 200",
+            });
+        }
+        if max - min > 100 {
+            return Err(InstanceRefreshError::RangeTooWide { min, max });
+        }
+        let checkpoints = &raw.checkpoint_percentages;
+        let ascending = checkpoints.windows(2).all(|pair| pair[0] < pair[1]);
+        let in_range = checkpoints.iter().all(|&share| (1..=100).contains(&share));
+        if !checkpoints.is_empty() && (!ascending || !in_range || checkpoints.last() != Some(&100)) {
+            return Err(InstanceRefreshError::BadCheckpoints { got: raw.checkpoint_percentages });
+        }
+        if raw.health_check_timeout_ticks == 0 {
+            return Err(InstanceRefreshError::ZeroTimeout);
+        }
+        Ok(InstanceRefresh {
+            min_healthy_percentage: min,
+            max_healthy_percentage: max,
+            warmup_ticks: raw.warmup_ticks,
+            checkpoint_percentages: raw.checkpoint_percentages,
+            checkpoint_delay_ticks: raw.checkpoint_delay_ticks,
+            health_check_timeout_ticks: raw.health_check_timeout_ticks,
+            auto_rollback: raw.auto_rollback,
+        })
+    }
+}
+
+impl Default for InstanceRefresh {
+    fn default() -> Self {
+        InstanceRefresh {
+            min_healthy_percentage: MIN_HEALTHY_DEFAULT,
+            max_healthy_percentage: MAX_HEALTHY_DEFAULT,
+            warmup_ticks: 0,
+            checkpoint_percentages: Vec::new(),
+            checkpoint_delay_ticks: CHECKPOINT_DELAY_DEFAULT_TICKS,
+            health_check_timeout_ticks: HEALTH_CHECK_TIMEOUT_DEFAULT_TICKS,
+            auto_rollback: false,
+        }
+    }
+}
+
+impl InstanceRefresh {
+    /// The healthy floor: ceil(MinHealthy% × desired).
+    pub fn healthy_floor(&self, replicas: u32) -> u32 {
+        (u64::from(self.min_healthy_percentage) * u64::from(replicas)).div_ceil(100) as u32
+    }
+
+    /// The ceiling on healthy plus pending instances: floor(MaxHealthy% × desired), never below it.
+    pub fn running_ceiling(&self, replicas: u32) -> u32 {
+        ((u64::from(self.max_healthy_percentage) * u64::from(replicas)) / 100).max(u64::from(replicas)) as u32
+    }
+
+    /// How many new instances one batch launches: what the floor lets go plus what the ceiling
+    /// lets in, at least one.
+    pub fn batch_size(&self, replicas: u32) -> u32 {
+        let terminate = replicas - self.healthy_floor(replicas).min(replicas);
+        let surge = self.running_ceiling(replicas) - replicas;
+        (terminate + surge).max(1)
+    }
+
+    /// The next checkpoint still ahead, as an instance count (100% when there is none left).
+    fn next_checkpoint_count(&self, passed: u32, replicas: u32) -> (Option<u32>, u32) {
+        let share = self.checkpoint_percentages.get(passed as usize).copied().filter(|&share| share < 100);
+        let count =
+            share.map_or(replicas, |share| (u64::from(share) * u64::from(replicas)).div_ceil(100) as u32);
+        (share, count)
+    }
+
+    /// One refresh step moving the fleet onto revision `to` from every other revision.
+    fn step(&self, fleet: &mut RolloutFleet<'_>, to: usize) -> bool {
+        let replicas = fleet.replicas;
+        let now = fleet.now;
+        let from_total: u32 = fleet.total_desired() - fleet.revisions[to].desired;
+        let (to_desired, to_available) = (fleet.revisions[to].desired, fleet.revisions[to].available);
+        // 1. A batch still launching: wait for health checks, or fail after the timeout.
+        if to_available < to_desired {
+            let started = *fleet.status.step_started.get_or_insert(now);
+            if now >= started + self.health_check_timeout_ticks && !fleet.status.aborted {
+                fleet.status.failure = Some(format!(
+                    "instance refresh failed: {} new instances of revision {} did not pass health checks \
+                     within {} ticks",
+                    to_desired - to_available,
+                    fleet.revisions[to].number,
+                    self.health_check_timeout_ticks
+                ));
+            }
+            return false;
+        }
+        // 2. Healthy: a batch this refresh launched warms up before it counts.
+        if fleet.status.step_started.is_some() && self.warmup_ticks > 0 {
+            let warm_at = *fleet.status.warm_at.get_or_insert(now + self.warmup_ticks);
+            if now < warm_at {
+                return false;
+            }
+        }
+        fleet.status.step_started = None;
+        // 3. Launch-before-terminate: the old instances a warm batch replaces go now.
+        if from_total + to_desired > replicas {
+            shrink_oldest_first(fleet, to, from_total + to_desired - replicas);
+            return true;
+        }
+        if from_total == 0 {
+            let changed = fleet.revisions[to].desired != replicas;
+            fleet.revisions[to].desired = replicas;
+            return changed;
+        }
+        // 4. Checkpoints: reached when the replaced-and-warmed share is at least the threshold.
+        // One wait covers every threshold a batch reached at once (a jumped threshold is skipped).
+        if !fleet.status.aborted {
+            let reached = self.checkpoint_percentages
+                [(fleet.status.step_index as usize).min(self.checkpoint_percentages.len())..]
+                .iter()
+                .take_while(|&&share| {
+                    share < 100 && u64::from(to_available) * 100 >= u64::from(share) * u64::from(replicas)
+                })
+                .count() as u32;
+            if reached > 0 {
+                let since = *fleet.status.paused_since.get_or_insert(now);
+                if now < since + self.checkpoint_delay_ticks {
+                    return false;
+                }
+                fleet.status.paused_since = None;
+                fleet.status.step_index += reached;
+            }
+        }
+        // 5. The next batch, capped so it does not overshoot the next checkpoint.
+        let (_, checkpoint_count) = self.next_checkpoint_count(fleet.status.step_index, replicas);
+        let room_to_checkpoint = checkpoint_count.saturating_sub(to_desired).max(1);
+        let batch = self.batch_size(replicas).min(room_to_checkpoint).min(from_total);
+        let surge = self.running_ceiling(replicas) - replicas;
+        fleet.revisions[to].desired += batch;
+        shrink_oldest_first(fleet, to, batch.saturating_sub(surge));
+        fleet.status.warm_at = None;
+        fleet.status.step_started = Some(now);
+        true
+    }
+}
+
+/// Takes `count` instances off the revisions other than `keep`, oldest revision first.
+fn shrink_oldest_first(fleet: &mut RolloutFleet<'_>, keep: usize, mut count: u32) {
+    let mut order: Vec<usize> = (0..fleet.revisions.len()).filter(|&i| i != keep).collect();
+    order.sort_by_key(|&i| fleet.revisions[i].created_tick);
+    for index in order {
+        let take = count.min(fleet.revisions[index].desired);
+        fleet.revisions[index].desired -= take;
+        count -= take;
+    }
+}
+
+impl Strategy for InstanceRefresh {
+    fn name(&self) -> &'static str {
+        "instance_refresh"
+    }
+
+    fn reconcile(&self, fleet: &mut RolloutFleet<'_>) -> bool {
+        if fleet.status.aborted {
+            // Failed or cancelled: replaced instances stay, unless rolling back to the stable revision.
+            let stable = fleet.status.stable.and_then(|number| {
+                fleet
+                    .revisions
+                    .iter()
+                    .position(|r| r.number == number && number != fleet.revisions[fleet.target].number)
+            });
+            return match stable {
+                Some(stable) if self.auto_rollback => self.step(fleet, stable),
+                _ => false,
+            };
+        }
+        self.step(fleet, fleet.target)
+    }
+
+    fn max_surge(&self, replicas: u32) -> u32 {
+        self.running_ceiling(replicas) - replicas
+    }
+
+    fn max_unavailable(&self, replicas: u32) -> u32 {
+        replicas - self.healthy_floor(replicas).min(replicas)
+    }
+}

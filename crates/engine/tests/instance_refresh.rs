@@ -1,0 +1,186 @@
+//! AWS instance refresh, tick by tick: batches from the healthy percentages, checkpoints with
+//! their delay, launch-before-terminate, warm-up, failure after the health-check timeout and
+//! auto-rollback, and the API's validation messages.
+
+use lab_engine::{Event, Playback, Scenario, World};
+
+/// Ten instances on v1, an instance refresh with `params`, v2 deployed at tick 0; R = 1, G = 0.
+fn refresh(params: &str, broken: bool) -> (World, Playback) {
+    let text = format!(
+        r#"{{
+      "seed": 1, "fleet_size": 10, "pull_ticks": 0, "boot_ticks": 1, "drain_ticks": 0,
+      "image": {{"base": "ubuntu-22.04", "app_version": "1"}},
+      "strategy": {{"type": "instance_refresh"{params}}},
+      "timeline": [
+        {{"tick": 0, "command": {{"build_image": {{"base": "ubuntu-22.04", "app_version": "2", "broken": {broken}}}}}}},
+        {{"tick": 0, "command": {{"deploy": {{"image": "v2"}}}}}}
+      ]
+    }}"#
+    );
+    let scenario = Scenario::from_json(&text).unwrap_or_else(|error| panic!("{error}"));
+    (World::new(&scenario), Playback::new(&scenario))
+}
+
+/// `tick phase: desired/available` per revision.
+fn run(world: &mut World, playback: &mut Playback, ticks: u64) -> (Vec<String>, Vec<Event>) {
+    let mut rows = Vec::new();
+    let mut events = Vec::new();
+    for _ in 0..ticks {
+        let tick = playback.step(world);
+        world.check_invariants().unwrap();
+        events.extend(world.drain_events());
+        let snapshot = world.snapshot();
+        let cells: Vec<String> = snapshot
+            .revisions
+            .iter()
+            .map(|r| format!("r{} {}/{}", r.revision, r.desired, r.available))
+            .collect();
+        rows.push(format!("{tick} {}: {}", snapshot.rollout.phase, cells.join(" ")));
+    }
+    (rows, events)
+}
+
+#[test]
+fn checkpoint_example_batches_stop_at_the_checkpoint_and_wait_its_delay() {
+    // Min healthy 80% of 10: floor 8, batches of 2; the 50% checkpoint caps the third batch at 1.
+    let (mut world, mut playback) = refresh(
+        r#", "min_healthy_percentage": 80, "checkpoint_percentages": [50, 100], "checkpoint_delay_ticks": 3"#,
+        false,
+    );
+    let (rows, events) = run(&mut world, &mut playback, 10);
+    assert_eq!(
+        rows,
+        [
+            "0 Progressing: r1 8/8 r2 2/0",
+            "1 Progressing: r1 6/6 r2 4/2",
+            "2 Progressing: r1 5/5 r2 5/4",
+            "3 Paused: r1 5/5 r2 5/5",
+            "4 Paused: r1 5/5 r2 5/5",
+            "5 Paused: r1 5/5 r2 5/5",
+            "6 Progressing: r1 3/3 r2 7/5",
+            "7 Progressing: r1 1/1 r2 9/7",
+            "8 Progressing: r1 0/0 r2 10/9",
+            "9 Healthy: r1 0/0 r2 10/10",
+        ]
+    );
+    assert!(events.iter().any(|e| matches!(e, Event::RolloutComplete { revision: 2 })));
+}
+
+#[test]
+fn a_batch_that_jumps_several_checkpoints_waits_once() {
+    // All at once (min 0%) with checkpoints at 20% and 40%: one batch is capped at the 20%
+    // checkpoint, then the next reaches 40% and 100% after a single wait each.
+    let (mut world, mut playback) = refresh(
+        r#", "min_healthy_percentage": 0, "checkpoint_percentages": [20, 30, 100], "checkpoint_delay_ticks": 2"#,
+        false,
+    );
+    let (rows, _) = run(&mut world, &mut playback, 6);
+    assert_eq!(rows[0], "0 Progressing: r1 8/8 r2 2/0");
+    // 2 of 10 reached 20%; after the wait the 30% checkpoint caps the batch at 1 more.
+    assert_eq!(rows[1], "1 Paused: r1 8/8 r2 2/2");
+    assert_eq!(rows[3], "3 Progressing: r1 7/7 r2 3/2");
+    assert_eq!(rows[4], "4 Paused: r1 7/7 r2 3/3");
+}
+
+#[test]
+fn one_hundred_percent_healthy_launches_before_it_terminates() {
+    let (mut world, mut playback) =
+        refresh(r#", "min_healthy_percentage": 100, "max_healthy_percentage": 110"#, false);
+    let mut ticks = 0;
+    while ticks == 0 || world.snapshot().rollout.phase != "Healthy" {
+        let tick = playback.step(&mut world);
+        let snapshot = world.snapshot();
+        let available: u32 = snapshot.revisions.iter().map(|r| r.available).sum();
+        let desired: u32 = snapshot.revisions.iter().map(|r| r.desired).sum();
+        assert!(available >= 10, "tick {tick}: only {available} healthy");
+        assert!(desired <= 11, "tick {tick}: {desired} instances wanted, above 110%");
+        ticks += 1;
+        assert!(ticks < 40, "the refresh never finished");
+    }
+    // One new instance per tick of health checks, ten of them.
+    assert_eq!(ticks, 11);
+}
+
+#[test]
+fn warm_up_holds_each_batch_after_it_is_healthy() {
+    let (mut world, mut playback) = refresh(r#", "min_healthy_percentage": 50, "warmup_ticks": 2"#, false);
+    let (rows, _) = run(&mut world, &mut playback, 5);
+    assert_eq!(
+        rows,
+        [
+            "0 Progressing: r1 5/5 r2 5/0",
+            "1 Progressing: r1 5/5 r2 5/5",
+            "2 Progressing: r1 5/5 r2 5/5",
+            "3 Progressing: r1 0/0 r2 10/5",
+            // The last batch is healthy: the group is complete.
+            "4 Healthy: r1 0/0 r2 10/10",
+        ]
+    );
+}
+
+#[test]
+fn a_broken_image_fails_the_refresh_and_auto_rollback_restores_the_old_revision() {
+    let (mut world, mut playback) =
+        refresh(r#", "health_check_timeout_ticks": 5, "auto_rollback": true"#, true);
+    let (rows, events) = run(&mut world, &mut playback, 8);
+    assert_eq!(rows[0], "0 Progressing: r1 9/9 r2 1/0");
+    // Still retrying at tick 4; the timeout counts from the batch's launch at tick 0.
+    assert_eq!(rows[4], "4 Progressing: r1 9/9 r2 1/0");
+    assert_eq!(rows[5], "5 Degraded: r1 9/9 r2 1/0");
+    assert_eq!(rows[6], "6 Degraded: r1 10/9 r2 0/0");
+    assert_eq!(rows[7], "7 Degraded: r1 10/10 r2 0/0");
+    let reason = events
+        .iter()
+        .find_map(|e| match e {
+            Event::RolloutAborted { reason } => Some(reason.clone()),
+            _ => None,
+        })
+        .expect("the refresh failed");
+    assert_eq!(
+        reason,
+        "instance refresh failed: 1 new instances of revision 2 did not pass health checks within 5 ticks"
+    );
+}
+
+#[test]
+fn without_auto_rollback_a_failed_refresh_leaves_what_it_replaced() {
+    let (mut world, mut playback) = refresh(r#", "health_check_timeout_ticks": 3"#, true);
+    let (rows, _) = run(&mut world, &mut playback, 8);
+    assert_eq!(rows[7], "7 Degraded: r1 9/9 r2 1/0");
+}
+
+#[test]
+fn impossible_preferences_are_refused_with_the_api_message() {
+    let cases = [
+        (
+            r#""min_healthy_percentage": 101"#,
+            "Value '101' at 'preferences.minHealthyPercentage' failed to satisfy constraint: Member must have value less than or equal to 100",
+        ),
+        (
+            r#""max_healthy_percentage": 99"#,
+            "Value '99' at 'preferences.maxHealthyPercentage' failed to satisfy constraint: Member must have value greater than or equal to 100",
+        ),
+        (
+            r#""max_healthy_percentage": 201"#,
+            "Value '201' at 'preferences.maxHealthyPercentage' failed to satisfy constraint: Member must have value less than or equal to 200",
+        ),
+        (
+            r#""min_healthy_percentage": 50, "max_healthy_percentage": 200"#,
+            "The difference between MaxHealthyPercentage (200) and MinHealthyPercentage (50) cannot be greater than 100",
+        ),
+        (
+            r#""checkpoint_percentages": [50, 40, 100]"#,
+            "CheckpointPercentages must be ascending values between 1 and 100, and the last one must be 100 (got [50, 40, 100])",
+        ),
+        (
+            r#""checkpoint_percentages": [50]"#,
+            "CheckpointPercentages must be ascending values between 1 and 100, and the last one must be 100 (got [50])",
+        ),
+        (r#""health_check_timeout_ticks": 0"#, "health_check_timeout_ticks must be at least 1"),
+    ];
+    for (params, message) in cases {
+        let strategy = format!(r#"{{"type": "instance_refresh", {params}}}"#);
+        let error = serde_json::from_str::<lab_engine::StrategySpec>(&strategy).unwrap_err().to_string();
+        assert!(error.contains(message), "{params}: {error}");
+    }
+}
