@@ -117,7 +117,7 @@ pub fn App() -> Html {
                     <FleetView canvas={canvas} summary={AttrValue::from(summary)} legend={Rc::new(legend)} />
                     <RolloutPanel bars={Rc::new(view::revision_bars(world))} replicas={snapshot.replicas} complete={snapshot.rollout_complete}
                         strategy={AttrValue::from(strategy)} phase={AttrValue::from(snapshot.rollout.phase)}
-                        reason={AttrValue::from(snapshot.rollout.conditions.reason)} steps={Rc::new(view::canary_steps(world))}
+                        reason={AttrValue::from(snapshot.rollout.conditions.reason)} steps={Rc::new(view::rollout_steps(world))}
                         abort_reason={world.rollout_status().abort_reason.clone().map(AttrValue::from)}
                         on_command={on_action.reform(Action::Command)} strategy_spec={Rc::new(world.strategy().clone())} />
                     <PipelineView runs={Rc::new(world.pipelines().to_vec())} now={world.now()} {on_approve} />

@@ -121,9 +121,17 @@ pub fn describe(event: &Event, world: &World) -> String {
         Event::RolloutPromoted { revision } => {
             format!("Promoted: revision {revision} is now stable and takes the traffic")
         }
-        Event::RolloutAborted { reason } => {
-            format!("Rollout aborted: {reason}. Traffic stays on the stable revision")
-        }
+        Event::RolloutAborted { reason } => match world.strategy() {
+            lab_engine::StrategySpec::InstanceRefresh(refresh) if refresh.auto_rollback => {
+                format!(
+                    "Rollout aborted: {reason}. Auto-rollback replaces the new instances with the stable revision"
+                )
+            }
+            lab_engine::StrategySpec::InstanceRefresh(_) => {
+                format!("Rollout aborted: {reason}. Instances already replaced stay in place")
+            }
+            _ => format!("Rollout aborted: {reason}. Traffic stays on the stable revision"),
+        },
         Event::CommandRejected { reason } => format!("Refused: {reason}"),
     }
 }

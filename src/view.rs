@@ -81,23 +81,42 @@ pub fn revision_bars(world: &World) -> Vec<RevisionBar> {
         .collect()
 }
 
-/// A canary's steps with the current one marked (empty for other strategies).
-pub fn canary_steps(world: &World) -> Vec<StepView> {
+/// The rollout's steps with the current one marked: a canary's steps, or an instance refresh's
+/// checkpoints (empty for other strategies).
+pub fn rollout_steps(world: &World) -> Vec<StepView> {
     use lab_engine::strategy::CanaryStep;
-    let lab_engine::StrategySpec::Canary(canary) = world.strategy() else { return Vec::new() };
-    let current = world.rollout_status().step_index as usize;
-    let in_progress = !world.rollout_complete();
-    canary
-        .steps
-        .iter()
-        .enumerate()
-        .map(|(index, step)| StepView {
-            label: match step {
+    let labels: Vec<String> = match world.strategy() {
+        lab_engine::StrategySpec::Canary(canary) => canary
+            .steps
+            .iter()
+            .map(|step| match step {
                 CanaryStep::SetWeight(weight) => format!("set weight {weight}%"),
                 CanaryStep::Pause { duration_ticks: Some(ticks) } => format!("pause {ticks} ticks"),
                 CanaryStep::Pause { duration_ticks: None } => "pause until promoted".to_owned(),
-            }
-            .into(),
+            })
+            .collect(),
+        lab_engine::StrategySpec::InstanceRefresh(refresh) => {
+            let batch = refresh.batch_size(world.replicas());
+            let mut labels: Vec<String> = refresh
+                .checkpoint_percentages
+                .iter()
+                .filter(|&&share| share < 100)
+                .map(|share| {
+                    format!("replace to {share}%, then wait {} ticks", refresh.checkpoint_delay_ticks)
+                })
+                .collect();
+            labels.push(format!("replace to 100% in batches of {batch}"));
+            labels
+        }
+        _ => return Vec::new(),
+    };
+    let current = world.rollout_status().step_index as usize;
+    let in_progress = !world.rollout_complete();
+    labels
+        .into_iter()
+        .enumerate()
+        .map(|(index, label)| StepView {
+            label: label.into(),
             state: if !in_progress || index < current {
                 "done"
             } else if index == current {

@@ -23,7 +23,7 @@ pub struct RevisionBar {
     pub weight: u32,
 }
 
-/// A canary step as shown: its words and whether it is done, current or to come.
+/// A canary step or refresh checkpoint as shown: its words and whether it is done, current or to come.
 #[derive(Clone, Debug, PartialEq)]
 pub struct StepView {
     pub label: AttrValue,
@@ -91,7 +91,7 @@ pub fn RolloutPanel(props: &RolloutPanelProps) -> Html {
                 }) }
             </ul>
             if !props.steps.is_empty() {
-                <ol class="canary-steps" aria-label="Canary steps">
+                <ol class="canary-steps" aria-label="Rollout steps">
                     { for props.steps.iter().enumerate().map(|(index, step)| html! {
                         <li key={index} class={step.state} aria-current={(step.state == "current").then_some("step")}>{ step.label.clone() }</li>
                     }) }

@@ -15,12 +15,12 @@ test.beforeEach(({ page }) => {
 });
 test.afterEach(() => expect(problems, 'console errors / page errors').toEqual([]));
 
-async function start(page, scenario) {
+async function start(page, scenario, speed = '32') {
   await page.goto(`/?scenario=${scenario}`);
   await expect(page.locator('main#lab')).toHaveAttribute('data-ready', 'true');
   const status = page.getByTestId('status');
   const before = await status.getAttribute('data-fleet-images');
-  await page.getByLabel('Speed').selectOption('32');
+  await page.getByLabel('Speed').selectOption(speed);
   await button(page, 'Play').click();
   return { status, before };
 }
@@ -83,6 +83,32 @@ test('a canary of a buggy release is aborted by analysis, and the page says why'
   await page.screenshot({ path: path.join(ARTIFACTS, 'canary-aborted.png'), fullPage: true });
 });
 
+test('an instance refresh replaces in batches, waits at its checkpoint, and finishes', async ({ page }) => {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  // 8x: the 12-tick checkpoint wait lasts long enough on screen to be seen (and checked).
+  const { status, before } = await start(page, 'instance-refresh', '8');
+  await expect(status).toHaveAttribute('data-phase', 'Paused', { timeout: 30_000 });
+  await expect(page.locator('.canary-steps li.current')).toHaveText('replace to 50%, then wait 12 ticks');
+  // Half the fleet is replaced, and nothing more until the checkpoint's wait is over.
+  await expect(page.locator('.weight[data-revision="2"]')).toHaveAttribute('data-weight', '50');
+  await button(page, 'Pause').click();
+  await page.screenshot({ path: path.join(ARTIFACTS, 'instance-refresh-checkpoint.png'), fullPage: true });
+  await button(page, 'Play').click();
+  await expectRolledOut(status, before);
+});
+
+test('an instance refresh of an image that never gets healthy fails and rolls back', async ({ page }) => {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  const { status, before } = await start(page, 'instance-refresh-bad');
+  await expect(status).toHaveAttribute('data-phase', 'Degraded', { timeout: 30_000 });
+  await expect(page.getByTestId('abort-reason')).toContainText('did not pass health checks within 12 ticks');
+  // Auto-rollback: every instance is back on the image the fleet started with.
+  await expect(status).toHaveAttribute('data-fleet-images', before, { timeout: 30_000 });
+  await expect(page.locator('.weight[data-revision="1"]')).toHaveAttribute('data-weight', '100');
+  await button(page, 'Pause').click();
+  await page.screenshot({ path: path.join(ARTIFACTS, 'instance-refresh-rolled-back.png'), fullPage: true });
+});
+
 test('the strategy editor checks parameters as you type with the real messages', async ({ page }) => {
   await page.goto('/?scenario=demo');
   await expect(page.locator('main#lab')).toHaveAttribute('data-ready', 'true');
@@ -94,6 +120,9 @@ test('the strategy editor checks parameters as you type with the real messages',
   await expect(button(page, 'Apply strategy')).toBeDisabled();
   await editor.fill('{"type": "canary", "steps": [{"set_weight": 120}]}');
   await expect(verdict).toContainText('steps[0].setWeight: Invalid value: 120: must be between 0 and 100');
+  await editor.fill('{"type": "instance_refresh", "min_healthy_percentage": 120}');
+  await expect(verdict).toContainText("Value '120' at 'preferences.minHealthyPercentage' failed to satisfy constraint");
+  await expect(button(page, 'Apply strategy')).toBeDisabled();
   await editor.fill('{"type": "recreate"}');
   await expect(verdict).toContainText('✓ recreate');
   await button(page, 'Apply strategy').click();
