@@ -16,7 +16,7 @@ pub fn main(arguments: &[String]) -> Result<(), String> {
     let ticks = |value: Option<u64>| value.map_or("-".to_owned(), |v| v.to_string());
     println!("{}", scenario.name);
     println!(
-        "{:<12} {:>9} {:>14} {:>9} {:>9} {:>9} {:>8} {:>9} {:>13}",
+        "{:<16} {:>9} {:>14} {:>9} {:>9} {:>9} {:>8} {:>9} {:>13}",
         "strategy",
         "duration",
         "min available",
@@ -29,7 +29,7 @@ pub fn main(arguments: &[String]) -> Result<(), String> {
     );
     for score in &scores {
         println!(
-            "{:<12} {:>9} {:>14} {:>9} {:>9} {:>9} {:>8} {:>9} {:>13}",
+            "{:<16} {:>9} {:>14} {:>9} {:>9} {:>9} {:>8} {:>9} {:>13}",
             score.strategy,
             ticks(score.duration_ticks),
             score.min_available,

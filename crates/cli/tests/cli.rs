@@ -208,7 +208,7 @@ fn scoreboard_lists_every_strategy() {
     let output = lab(&["scoreboard", &scenario.to_string_lossy()]);
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let text = String::from_utf8_lossy(&output.stdout);
-    for name in ["rolling", "recreate", "blue_green", "canary"] {
+    for name in ["rolling", "recreate", "blue_green", "canary", "instance_refresh"] {
         assert!(text.lines().any(|l| l.starts_with(name)), "{name} missing:\n{text}");
     }
 }

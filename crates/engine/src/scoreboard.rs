@@ -3,7 +3,9 @@
 
 use serde::Serialize;
 
-use crate::strategy::{BlueGreen, Canary, CanaryAnalysis, CanaryStep, IntOrPercent, Recreate, RollingUpdate};
+use crate::strategy::{
+    BlueGreen, Canary, CanaryAnalysis, CanaryStep, InstanceRefresh, IntOrPercent, Recreate, RollingUpdate,
+};
 use crate::{Event, Lifecycle, Playback, Scenario, StrategySpec, World};
 
 /// A run stops here if it never settles.
@@ -59,6 +61,12 @@ pub fn contenders(scenario: &Scenario) -> Vec<StrategySpec> {
         StrategySpec::Recreate(Recreate {}),
         StrategySpec::BlueGreen(BlueGreen { scale_down_delay_ticks: 5, ..BlueGreen::default() }),
         StrategySpec::Canary(canary),
+        // AWS's defaults, except a lab-sized health-check timeout and rolling back on failure.
+        StrategySpec::InstanceRefresh(InstanceRefresh {
+            health_check_timeout_ticks: 30,
+            auto_rollback: true,
+            ..InstanceRefresh::default()
+        }),
     ];
     // The scenario's own strategy replaces the default of its kind.
     if let Some(slot) =

@@ -39,3 +39,18 @@ fn only_the_analysed_canary_catches_a_buggy_release_and_it_limits_the_blast_radi
         assert!(other.blast_radius > canary.blast_radius, "{other:?} vs {canary:?}");
     }
 }
+
+#[test]
+fn an_instance_refresh_detects_a_broken_image_by_its_health_checks_and_rolls_back() {
+    let scores = scores("instance-refresh-bad.json");
+    let refresh = by_name(&scores, "instance_refresh");
+    // Detected when the first batch's health-check timeout (12 ticks) runs out.
+    assert_eq!(refresh.detect_ticks, Some(12), "{refresh:?}");
+    assert!(refresh.rollback_ticks.is_some(), "{refresh:?}");
+    // Never below the 80% healthy floor of ten instances.
+    assert_eq!(refresh.min_available, 8);
+    // The other strategies have no health-check timeout: they stall and never finish.
+    for other in scores.iter().filter(|s| s.strategy != "instance_refresh") {
+        assert_eq!(other.duration_ticks, None, "{other:?}");
+    }
+}
