@@ -19,6 +19,7 @@ mod query;
 mod root;
 mod scenarios;
 pub mod state;
+mod timeline;
 mod units;
 mod view;
 

@@ -29,6 +29,8 @@ pub struct Lab {
     pub notice: Option<String>,
     /// Set when the picture must be redrawn even though no tick ran (a step, a reset).
     pub dirty: bool,
+    /// The recent ticks, for the timeline chart and the request stream.
+    pub timeline: std::rc::Rc<crate::timeline::Timeline>,
 }
 
 /// What the learner (or the render loop) can do.
@@ -95,6 +97,7 @@ impl Lab {
             last_built: None,
             notice: None,
             dirty: true,
+            timeline: Default::default(),
         }
     }
 
@@ -145,6 +148,7 @@ impl Lab {
             self.playback.step(&mut self.world);
             // Fleet-level events live on in the world's history; per-instance ones are not needed here.
             self.world.drain_events().for_each(drop);
+            std::rc::Rc::make_mut(&mut self.timeline).record(&self.world);
         }
     }
 

@@ -17,6 +17,7 @@ mod rollout_panel;
 mod security;
 mod status_bar;
 mod strategy_editor;
+mod timeline_chart;
 
 pub use controls::Controls;
 pub use drift_palette::DriftPalette;
@@ -35,3 +36,4 @@ pub use rollout_panel::{RevisionBar, RolloutPanel, StepView};
 pub use security::Security;
 pub use status_bar::{StatusBar, StatusProps};
 pub use strategy_editor::StrategyEditor;
+pub use timeline_chart::TimelineChart;

@@ -39,6 +39,18 @@ for (const scenario of ['demo', 'recreate']) {
     // Wait until the rollout has begun before waiting for it to end.
     await expect(status).toHaveAttribute('data-rollout-complete', 'false', { timeout: 30_000 });
     await expectRolledOut(status, before);
+    // The timeline tells them apart: recreate's outage fails requests (red crosses in the request
+    // stream); a rolling update within its limits fails none.
+    const timeline = page.getByTestId('timeline');
+    const failed = Number(await timeline.getAttribute('data-failed-window'));
+    const crosses = await timeline.locator('.request-stream .fail-cross').count();
+    if (scenario === 'recreate') {
+      expect(failed).toBeGreaterThan(0);
+      expect(crosses).toBeGreaterThan(0);
+    } else {
+      expect(failed).toBe(0);
+      expect(crosses).toBe(0);
+    }
   });
 }
 
