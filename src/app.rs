@@ -121,6 +121,7 @@ pub fn App() -> Html {
                         abort_reason={world.rollout_status().abort_reason.clone().map(AttrValue::from)}
                         on_command={on_action.reform(Action::Command)} strategy_spec={Rc::new(world.strategy().clone())} />
                     <TimelineChart timeline={lab.timeline.clone()} replicas={snapshot.replicas} />
+                    <ScoreboardCard scores={lab.scores.clone()} on_run={on_action.reform(|_| Action::RunScoreboard)} />
                     <PipelineView runs={Rc::new(world.pipelines().to_vec())} now={world.now()} {on_approve} />
                     <Exports images={Rc::new(world.images().iter().map(|i| (i.digest, i.spec.clone())).collect::<Vec<_>>())}
                         strategy={Rc::new(world.strategy().clone())} replicas={world.replicas()}

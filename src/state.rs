@@ -31,6 +31,8 @@ pub struct Lab {
     pub dirty: bool,
     /// The recent ticks, for the timeline chart and the request stream.
     pub timeline: std::rc::Rc<crate::timeline::Timeline>,
+    /// The scenario run once per strategy, when the learner asked for it.
+    pub scores: Option<std::rc::Rc<Vec<lab_engine::scoreboard::Score>>>,
 }
 
 /// What the learner (or the render loop) can do.
@@ -52,6 +54,8 @@ pub enum Action {
     Command(Command),
     /// Run this many ticks (the render loop's clock).
     Advance(u32),
+    /// Run the scenario once per strategy for the scoreboard.
+    RunScoreboard,
 }
 
 impl Lab {
@@ -98,6 +102,7 @@ impl Lab {
             notice: None,
             dirty: true,
             timeline: Default::default(),
+            scores: None,
         }
     }
 
@@ -138,6 +143,9 @@ impl Lab {
                 self.command(command);
             }
             Action::Advance(ticks) => self.run_ticks(u64::from(ticks)),
+            Action::RunScoreboard => {
+                self.scores = Some(std::rc::Rc::new(lab_engine::scoreboard::scoreboard(&self.scenario)));
+            }
         }
         self.dirty = true;
     }
@@ -241,6 +249,19 @@ mod tests {
         assert_eq!(lab.notice.as_deref(), Some("there is no pipeline run 9"));
         lab.reduce(Action::Command(Command::SetNightlyRefresh { enabled: true }));
         assert!(lab.notice.is_none() && lab.world.nightly_refresh());
+    }
+
+    #[test]
+    fn the_scoreboard_runs_the_scenario_once_per_strategy() {
+        let mut lab =
+            Lab::new("recreate", Scenario::from_json(scenarios::by_name("recreate").unwrap()).unwrap());
+        assert!(lab.scores.is_none());
+        lab.reduce(Action::RunScoreboard);
+        let scores = lab.scores.clone().unwrap();
+        let names: Vec<&str> = scores.iter().map(|s| s.strategy).collect();
+        assert_eq!(names, ["rolling", "recreate", "blue_green", "canary", "instance_refresh"]);
+        // The lab itself did not move.
+        assert_eq!(lab.world.now(), 0);
     }
 
     #[test]

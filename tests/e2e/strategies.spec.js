@@ -93,6 +93,20 @@ test('a canary of a buggy release is aborted by analysis, and the page says why'
   await expect(page.locator('.weight[data-revision="2"]')).toHaveAttribute('data-weight', '0', { timeout: 30_000 });
   await button(page, 'Pause').click();
   await page.screenshot({ path: path.join(ARTIFACTS, 'canary-aborted.png'), fullPage: true });
+  // The scoreboard runs the same release with every strategy: only the analysed canary catches it,
+  // and it lets the fewest requests reach the bad version.
+  await button(page, 'Compare strategies').click();
+  const rows = page.getByTestId('scoreboard').locator('tbody tr');
+  await expect(rows).toHaveCount(5);
+  const cells = async (strategy) => page.locator(`tr[data-strategy="${strategy}"] td`).allInnerTexts();
+  const canary = await cells('canary');
+  expect(Number(canary[4])).toBeGreaterThan(0); // detected after
+  for (const other of ['rolling', 'recreate', 'blue_green', 'instance_refresh']) {
+    const row = await cells(other);
+    expect(row[4]).toBe('–');
+    expect(Number(row[6])).toBeGreaterThan(Number(canary[6])); // blast radius
+  }
+  await page.getByTestId('scoreboard').screenshot({ path: path.join(ARTIFACTS, 'scoreboard.png') });
 });
 
 test('an instance refresh replaces in batches, waits at its checkpoint, and finishes', async ({ page }) => {
