@@ -118,6 +118,7 @@ pub fn App() -> Html {
                     <RolloutPanel bars={Rc::new(view::revision_bars(world))} replicas={snapshot.replicas} complete={snapshot.rollout_complete}
                         strategy={AttrValue::from(strategy)} phase={AttrValue::from(snapshot.rollout.phase)}
                         reason={AttrValue::from(snapshot.rollout.conditions.reason)} steps={Rc::new(view::rollout_steps(world))}
+                        canary_weights={view::canary_weights(world).map(AttrValue::from)}
                         abort_reason={world.rollout_status().abort_reason.clone().map(AttrValue::from)}
                         on_command={on_action.reform(Action::Command)} strategy_spec={Rc::new(world.strategy().clone())} />
                     <TimelineChart timeline={lab.timeline.clone()} replicas={snapshot.replicas} />

@@ -12,6 +12,7 @@ const BUILT_IN: &[(&str, &str)] = &[
     ("blue-green", include_str!("../scenarios/blue-green.json")),
     ("canary", include_str!("../scenarios/canary.json")),
     ("canary-bad", include_str!("../scenarios/canary-bad.json")),
+    ("canary-routed", include_str!("../scenarios/canary-routed.json")),
     ("instance-refresh", include_str!("../scenarios/instance-refresh.json")),
     ("instance-refresh-bad", include_str!("../scenarios/instance-refresh-bad.json")),
 ];
@@ -25,13 +26,14 @@ pub fn by_name(name: &str) -> Option<&'static str> {
 }
 
 /// The scenarios the lab's picker offers, with a short label each.
-pub const PICKER: [(&str, &str); 10] = [
+pub const PICKER: [(&str, &str); 11] = [
     ("sandbox", "Sandbox: build, pipeline, deploy"),
     ("demo", "Rolling update"),
     ("recreate", "Recreate"),
     ("blue-green", "Blue-green"),
     ("canary", "Canary with analysis"),
     ("canary-bad", "Canary of a buggy release"),
+    ("canary-routed", "Canary behind a traffic router"),
     ("instance-refresh", "Instance refresh with a checkpoint"),
     ("instance-refresh-bad", "Instance refresh that rolls back"),
     ("latest-trap", "The `latest` trap"),

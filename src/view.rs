@@ -93,6 +93,11 @@ pub fn rollout_steps(world: &World) -> Vec<StepView> {
                 CanaryStep::SetWeight(weight) => format!("set weight {weight}%"),
                 CanaryStep::Pause { duration_ticks: Some(ticks) } => format!("pause {ticks} ticks"),
                 CanaryStep::Pause { duration_ticks: None } => "pause until promoted".to_owned(),
+                CanaryStep::SetCanaryScale { replicas: Some(count), .. } => {
+                    format!("canary scale {count} instances")
+                }
+                CanaryStep::SetCanaryScale { weight: Some(share), .. } => format!("canary scale {share}%"),
+                CanaryStep::SetCanaryScale { .. } => "canary scale matches the weight".to_owned(),
             })
             .collect(),
         lab_engine::StrategySpec::InstanceRefresh(refresh) => {
@@ -126,6 +131,22 @@ pub fn rollout_steps(world: &World) -> Vec<StepView> {
             },
         })
         .collect()
+}
+
+/// A canary's "set weight vs actual weight": what the current step asks for and the share of
+/// requests the canary really gets (replica-weighted canaries can only approximate it).
+pub fn canary_weights(world: &World) -> Option<String> {
+    let lab_engine::StrategySpec::Canary(canary) = world.strategy() else { return None };
+    if world.rollout_complete() {
+        return None;
+    }
+    let status = world.rollout_status();
+    let set = if status.aborted { 0 } else { canary.current_weight(status.step_index) };
+    let target = world.target_revision().number;
+    let index = world.revisions().iter().position(|r| r.number == target).unwrap_or(0);
+    let actual = world.traffic_weights().get(index).copied().unwrap_or(0);
+    let how = if canary.traffic_routing { "router" } else { "share of instances in service" };
+    Some(format!("set weight {set}% · actual weight {actual}% ({how})"))
 }
 
 /// The newest fleet-level events, newest first.

@@ -42,6 +42,8 @@ pub struct RolloutPanelProps {
     /// The Progressing condition's reason.
     pub reason: AttrValue,
     pub steps: Rc<Vec<StepView>>,
+    /// A canary's set weight against the weight it really gets.
+    pub canary_weights: Option<AttrValue>,
     pub abort_reason: Option<AttrValue>,
     pub on_command: Callback<Command>,
     /// The strategy in force, for the editor.
@@ -96,6 +98,9 @@ pub fn RolloutPanel(props: &RolloutPanelProps) -> Html {
                         <li key={index} class={step.state} aria-current={(step.state == "current").then_some("step")}>{ step.label.clone() }</li>
                     }) }
                 </ol>
+            }
+            if let Some(weights) = props.canary_weights.clone() {
+                <p class="canary-weights muted" data-testid="canary-weights">{ weights }</p>
             }
             <div class="button-row wrap rollout-controls">
                 { control("Promote", "End a pause (blue-green: switch the traffic to the new revision)", Command::PromoteRollout) }

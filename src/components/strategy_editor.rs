@@ -53,6 +53,15 @@ pub fn strategy_json(strategy: &StrategySpec) -> String {
                         format!("{{\"pause\": {{\"duration_ticks\": {ticks}}}}}")
                     }
                     CanaryStep::Pause { duration_ticks: None } => "{\"pause\": {}}".to_owned(),
+                    CanaryStep::SetCanaryScale { replicas: Some(count), .. } => {
+                        format!("{{\"set_canary_scale\": {{\"replicas\": {count}}}}}")
+                    }
+                    CanaryStep::SetCanaryScale { weight: Some(share), .. } => {
+                        format!("{{\"set_canary_scale\": {{\"weight\": {share}}}}}")
+                    }
+                    CanaryStep::SetCanaryScale { .. } => {
+                        "{\"set_canary_scale\": {\"match_traffic_weight\": true}}".to_owned()
+                    }
                 })
                 .collect();
             let analysis = canary.analysis.map_or(String::new(), |a| {
@@ -61,8 +70,16 @@ pub fn strategy_json(strategy: &StrategySpec) -> String {
                     a.error_rate_max_percent, a.interval_ticks, a.window_ticks, a.failure_limit
                 )
             });
+            let routing = if canary.traffic_routing {
+                format!(
+                    ",\n \"traffic_routing\": true, \"scale_down_delay_ticks\": {}, \"abort_scale_down_delay_ticks\": {}",
+                    canary.scale_down_delay_ticks, canary.abort_scale_down_delay_ticks
+                )
+            } else {
+                String::new()
+            };
             format!(
-                "{{\"type\": \"canary\", \"max_surge\": {}, \"max_unavailable\": {},\n \"steps\": [{}]{analysis}}}",
+                "{{\"type\": \"canary\", \"max_surge\": {}, \"max_unavailable\": {},\n \"steps\": [{}]{analysis}{routing}}}",
                 limit(canary.max_surge),
                 limit(canary.max_unavailable),
                 steps.join(", ")

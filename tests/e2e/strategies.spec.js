@@ -83,6 +83,25 @@ test('a canary steps through its weights, waits for a person, and finishes', asy
   await expectRolledOut(status, before);
 });
 
+test('a traffic-routed canary gets its weight from the router, not from extra instances', async ({ page }) => {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  const { status, before } = await start(page, 'canary-routed');
+  await expect(status).toHaveAttribute('data-phase', 'Paused', { timeout: 30_000 });
+  // One canary instance next to all ten stable ones, yet exactly 10% of the requests.
+  await expect(page.locator('.weight[data-revision="2"]')).toHaveAttribute('data-weight', '10');
+  await expect(page.getByTestId('canary-weights')).toHaveText('set weight 10% · actual weight 10% (router)');
+  await expect(page.getByRole('meter', { name: /revision 1: 10 ready of 10 wanted/ })).toBeVisible();
+  await button(page, 'Pause').click();
+  await page.screenshot({ path: path.join(ARTIFACTS, 'canary-routed.png'), fullPage: true });
+  await page.getByRole('tab', { name: 'Kubernetes' }).click();
+  const manifest = page.getByTestId('export-text');
+  await expect(manifest).toContainText('trafficRouting:');
+  await expect(manifest).toContainText('- setCanaryScale: {weight: 50}');
+  await button(page, 'Play').click();
+  await button(page, 'Promote').click();
+  await expectRolledOut(status, before);
+});
+
 test('a canary of a buggy release is aborted by analysis, and the page says why', async ({ page }) => {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   const { status } = await start(page, 'canary-bad');

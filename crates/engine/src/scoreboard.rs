@@ -52,6 +52,9 @@ pub fn contenders(scenario: &Scenario) -> Vec<StrategySpec> {
             window_ticks: 3,
             failure_limit: 0,
         }),
+        traffic_routing: false,
+        scale_down_delay_ticks: 30,
+        abort_scale_down_delay_ticks: 30,
     };
     let mut all = vec![
         StrategySpec::Rolling(RollingUpdate {

@@ -73,6 +73,15 @@ pub fn kubernetes_manifest(
                     "      analysis:\n        templates:\n          - templateName: lab-error-rate\n",
                 );
             }
+            if canary.traffic_routing {
+                // The router: an Istio VirtualService whose route weights Argo rewrites each step.
+                yaml.push_str(&format!(
+                    "      canaryService: lab-fleet-canary\n      stableService: lab-fleet-stable\n      \
+                     scaleDownDelaySeconds: {}\n      abortScaleDownDelaySeconds: {}\n      trafficRouting:\n        \
+                     istio:\n          virtualService:\n            name: lab-fleet\n            routes:\n              - primary\n",
+                    canary.scale_down_delay_ticks, canary.abort_scale_down_delay_ticks
+                ));
+            }
             if !canary.steps.is_empty() {
                 yaml.push_str("      steps:\n");
                 for step in &canary.steps {
@@ -82,6 +91,15 @@ pub fn kubernetes_manifest(
                             format!("        - pause: {{duration: {ticks}s}}\n")
                         }
                         CanaryStep::Pause { duration_ticks: None } => "        - pause: {}\n".to_owned(),
+                        CanaryStep::SetCanaryScale { replicas: Some(count), .. } => {
+                            format!("        - setCanaryScale: {{replicas: {count}}}\n")
+                        }
+                        CanaryStep::SetCanaryScale { weight: Some(share), .. } => {
+                            format!("        - setCanaryScale: {{weight: {share}}}\n")
+                        }
+                        CanaryStep::SetCanaryScale { .. } => {
+                            "        - setCanaryScale: {matchTrafficWeight: true}\n".to_owned()
+                        }
                     });
                 }
             }

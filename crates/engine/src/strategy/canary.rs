@@ -23,6 +23,19 @@ pub enum CanaryStep {
         #[serde(default)]
         duration_ticks: Option<u64>,
     },
+    /// Traffic-routed only: run this many canary instances whatever the traffic weight (a count,
+    /// a percentage of the fleet, or back to matching the weight).
+    SetCanaryScale {
+        /// A fixed number of canary instances.
+        #[serde(default)]
+        replicas: Option<u32>,
+        /// A percentage of the fleet.
+        #[serde(default)]
+        weight: Option<u32>,
+        /// Back to as many instances as the traffic weight asks for.
+        #[serde(default)]
+        match_traffic_weight: bool,
+    },
 }
 
 /// Canary parameters.
@@ -37,6 +50,13 @@ pub struct Canary {
     pub max_unavailable: IntOrPercent,
     /// Background analysis of the canary's error rate; failing it aborts the rollout.
     pub analysis: Option<CanaryAnalysis>,
+    /// A traffic router (a service mesh or ingress) splits the requests by weight, and the
+    /// canary's instance count follows the weight instead of deciding it (§3.4).
+    pub traffic_routing: bool,
+    /// Traffic-routed: ticks the old stable revision stays after promotion.
+    pub scale_down_delay_ticks: u64,
+    /// Traffic-routed: ticks the canary stays after an abort.
+    pub abort_scale_down_delay_ticks: u64,
 }
 
 /// Background analysis: every `interval_ticks`, the canary's error rate over the last
@@ -77,6 +97,17 @@ struct RawCanary {
     max_unavailable: IntOrPercent,
     #[serde(default)]
     analysis: Option<CanaryAnalysis>,
+    #[serde(default)]
+    traffic_routing: bool,
+    #[serde(default = "thirty")]
+    scale_down_delay_ticks: u64,
+    #[serde(default = "thirty")]
+    abort_scale_down_delay_ticks: u64,
+}
+
+/// Argo's `scaleDownDelaySeconds` and `abortScaleDownDelaySeconds` defaults.
+fn thirty() -> u64 {
+    30
 }
 
 fn quarter() -> IntOrPercent {
@@ -103,6 +134,17 @@ pub enum CanaryError {
     /// Too many steps.
     #[error("steps: a canary has at most {STEPS_MAX} steps")]
     TooManySteps,
+    /// `set_canary_scale` without a traffic router (Argo's validation message).
+    #[error("SetCanaryScale requires TrafficRouting to be set")]
+    CanaryScaleWithoutRouting,
+    /// `set_canary_scale` must say exactly one thing.
+    #[error(
+        "steps[{index}].setCanaryScale: exactly one of replicas, weight or matchTrafficWeight must be set"
+    )]
+    CanaryScaleAmbiguous {
+        /// The step.
+        index: usize,
+    },
 }
 
 impl TryFrom<RawCanary> for Canary {
@@ -116,10 +158,24 @@ impl TryFrom<RawCanary> for Canary {
             return Err(CanaryError::TooManySteps);
         }
         for (index, step) in raw.steps.iter().enumerate() {
-            if let CanaryStep::SetWeight(weight) = step
-                && *weight > 100
-            {
-                return Err(CanaryError::WeightOutOfRange { index, weight: *weight });
+            match *step {
+                CanaryStep::SetWeight(weight) | CanaryStep::SetCanaryScale { weight: Some(weight), .. }
+                    if weight > 100 =>
+                {
+                    return Err(CanaryError::WeightOutOfRange { index, weight });
+                }
+                CanaryStep::SetCanaryScale { replicas, weight, match_traffic_weight } => {
+                    if !raw.traffic_routing {
+                        return Err(CanaryError::CanaryScaleWithoutRouting);
+                    }
+                    let said = usize::from(replicas.is_some())
+                        + usize::from(weight.is_some())
+                        + usize::from(match_traffic_weight);
+                    if said != 1 {
+                        return Err(CanaryError::CanaryScaleAmbiguous { index });
+                    }
+                }
+                _ => {}
             }
         }
         if let Some(analysis) = raw.analysis
@@ -134,6 +190,9 @@ impl TryFrom<RawCanary> for Canary {
             max_surge: raw.max_surge,
             max_unavailable: raw.max_unavailable,
             analysis: raw.analysis,
+            traffic_routing: raw.traffic_routing,
+            scale_down_delay_ticks: raw.scale_down_delay_ticks,
+            abort_scale_down_delay_ticks: raw.abort_scale_down_delay_ticks,
         })
     }
 }
@@ -155,7 +214,7 @@ impl Canary {
             .rev()
             .find_map(|step| match step {
                 CanaryStep::SetWeight(weight) => Some(*weight),
-                CanaryStep::Pause { .. } => None,
+                _ => None,
             })
             .unwrap_or(0)
     }
@@ -180,6 +239,9 @@ impl Strategy for Canary {
         let target_number = fleet.revisions[target].number;
         let stable_index =
             fleet.status.stable.and_then(|n| fleet.revisions.iter().position(|r| r.number == n));
+        if self.traffic_routing {
+            return super::canary_traffic::reconcile(self, fleet, stable_index);
+        }
         let Some(stable) = stable_index.filter(|&index| index != target) else {
             // Nothing to roll out (or just promoted): the target is the fleet, the rest go.
             let mut changed = false;
@@ -262,11 +324,9 @@ impl Strategy for Canary {
                         && old.live == want_stable
                         && older.available == 0
                 }
-                CanaryStep::Pause { duration_ticks } => {
-                    let started = *fleet.status.step_started.get_or_insert(fleet.now);
-                    let promoted = std::mem::take(&mut fleet.status.promote_requested);
-                    promoted || duration_ticks.is_some_and(|duration| fleet.now >= started + duration)
-                }
+                CanaryStep::Pause { duration_ticks } => pause_over(fleet, duration_ticks),
+                // Refused at parse time without traffic routing.
+                CanaryStep::SetCanaryScale { .. } => true,
             };
             if complete {
                 fleet.status.step_index += 1;
@@ -282,6 +342,13 @@ impl Strategy for Canary {
         }
         false
     }
+}
+
+/// Whether a pause step is over: promoted, or its duration has run (TM-6: at start + D).
+pub(super) fn pause_over(fleet: &mut RolloutFleet<'_>, duration_ticks: Option<u64>) -> bool {
+    let started = *fleet.status.step_started.get_or_insert(fleet.now);
+    let promoted = std::mem::take(&mut fleet.status.promote_requested);
+    promoted || duration_ticks.is_some_and(|duration| fleet.now >= started + duration)
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@
 mod blue_green;
 mod canary;
 pub mod canary_math;
+mod canary_traffic;
 mod instance_refresh;
 mod int_or_percent;
 mod recreate;
@@ -68,6 +69,9 @@ pub struct RolloutStatus {
     pub failure: Option<String>,
     /// Instance refresh: when the healthy batch has finished warming up.
     pub warm_at: Option<u64>,
+    /// Traffic-routed canary: the weight the router gives the canary now (it lags the step's
+    /// weight until the canary's instances are ready).
+    pub router_weight: u32,
 }
 
 impl RolloutFleet<'_> {
@@ -221,6 +225,10 @@ impl StrategySpec {
                 },
                 blue_green.scale_down_delay_ticks
             ),
+            // A router splits by weight; surge and unavailable only apply without one.
+            StrategySpec::Canary(canary) if canary.traffic_routing => {
+                format!("canary · {} steps · traffic router sets the weights", canary.steps.len())
+            }
             StrategySpec::Canary(canary) => format!(
                 "canary · {} steps · max surge {} · max unavailable {}",
                 canary.steps.len(),

@@ -258,7 +258,11 @@ impl World {
             Command::Undo { to_revision } => self.undo(to_revision),
             Command::PromoteRollout => {
                 self.rollout_status.promote_requested = true;
-                self.rollout_status.paused_since.get_or_insert(self.now);
+                // Blue-green counts a promotion as the end of its wait for one; other strategies
+                // keep their own pause bookkeeping (a canary would otherwise show "Paused" on).
+                if matches!(self.strategy, crate::StrategySpec::BlueGreen(_)) {
+                    self.rollout_status.paused_since.get_or_insert(self.now);
+                }
                 Ok(())
             }
             Command::SetStrategy(strategy) => {

@@ -67,6 +67,22 @@ impl World {
                     if Some(r.number) == self.rollout_status.stable && r.available > 0 { 100 } else { 0 }
                 }));
             }
+            StrategySpec::Canary(canary) if canary.traffic_routing => {
+                // The router: the canary gets its weight, stable the rest, older revisions nothing.
+                let target = self.revisions[self.target].number;
+                let promoted = self.rollout_status.stable == Some(target);
+                let canary_weight = if promoted { 100 } else { self.rollout_status.router_weight };
+                weights.clear();
+                weights.extend(self.revisions.iter().map(|r| {
+                    if r.number == target {
+                        canary_weight
+                    } else if Some(r.number) == self.rollout_status.stable {
+                        100 - canary_weight
+                    } else {
+                        0
+                    }
+                }));
+            }
             _ => {
                 let counts: Vec<u32> = self.revisions.iter().map(|r| r.available).collect();
                 percentages(&counts, weights);

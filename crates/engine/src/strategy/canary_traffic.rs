@@ -1,0 +1,108 @@
+//! Argo Rollouts canary with a traffic router (§3.4 of the semantics file): the router splits
+//! requests by the step's weight, so the canary needs only `ceil(w·N/100)` instances (or what a
+//! `set_canary_scale` step says) while the stable revision keeps the whole fleet. The router's
+//! weight lags the step until the canary's instances are ready; an abort sends every request back
+//! to stable at once and removes the canary after `abort_scale_down_delay_ticks`; after promotion
+//! the old stable revision stays for `scale_down_delay_ticks`.
+
+use super::RolloutFleet;
+use super::canary::{Canary, CanaryStep, pause_over};
+
+/// `trafficWeightToReplicas`: instances for a share of the fleet, rounded up.
+pub fn weight_to_replicas(weight: u32, replicas: u32) -> u32 {
+    (u64::from(weight) * u64::from(replicas)).div_ceil(100) as u32
+}
+
+/// Sets a revision's desired count; returns whether it changed.
+fn set_desired(fleet: &mut RolloutFleet<'_>, index: usize, desired: u32) -> bool {
+    let changed = fleet.revisions[index].desired != desired;
+    fleet.revisions[index].desired = desired;
+    changed
+}
+
+/// The canary instance count a `set_canary_scale` step in force asks for, if any: the latest one
+/// at or before the current step (`UseSetCanaryScale`).
+fn canary_scale(canary: &Canary, step_index: u32, weight: u32, replicas: u32) -> Option<u32> {
+    let last = (step_index as usize).min(canary.steps.len().saturating_sub(1));
+    canary.steps.get(..=last)?.iter().rev().find_map(|step| match *step {
+        CanaryStep::SetCanaryScale { match_traffic_weight: true, .. } => {
+            Some(weight_to_replicas(weight, replicas))
+        }
+        CanaryStep::SetCanaryScale { replicas: Some(count), .. } => Some(count.min(replicas)),
+        CanaryStep::SetCanaryScale { weight: Some(share), .. } => Some(weight_to_replicas(share, replicas)),
+        _ => None,
+    })
+}
+
+/// One controller pass for a traffic-routed canary.
+pub(super) fn reconcile(canary: &Canary, fleet: &mut RolloutFleet<'_>, stable: Option<usize>) -> bool {
+    let (replicas, target, now) = (fleet.replicas, fleet.target, fleet.now);
+    let Some(stable) = stable.filter(|&index| index != target) else {
+        // Promoted (or nothing to roll out): the old revisions stay for the scale-down delay.
+        fleet.status.router_weight = 100;
+        let delay_over = fleet.status.scale_down_at.is_none_or(|at| now >= at);
+        let mut changed = set_desired(fleet, target, replicas);
+        for index in (0..fleet.revisions.len()).filter(|&i| i != target) {
+            if delay_over {
+                changed |= set_desired(fleet, index, 0);
+            }
+        }
+        return changed;
+    };
+    let all_steps_done = fleet.status.promote_full || fleet.status.step_index as usize >= canary.steps.len();
+    let weight = if fleet.status.aborted {
+        0
+    } else if fleet.status.promote_full {
+        100
+    } else {
+        canary.current_weight(fleet.status.step_index)
+    };
+    let canary_count = if fleet.status.aborted {
+        let at = *fleet.status.scale_down_at.get_or_insert(now + canary.abort_scale_down_delay_ticks);
+        if now >= at { 0 } else { fleet.revisions[target].desired }
+    } else if all_steps_done {
+        replicas
+    } else {
+        canary_scale(canary, fleet.status.step_index, weight, replicas)
+            .unwrap_or_else(|| weight_to_replicas(weight, replicas))
+    };
+    // The stable revision keeps the whole fleet; older revisions go.
+    let mut changed = set_desired(fleet, stable, replicas);
+    changed |= set_desired(fleet, target, canary_count);
+    for index in (0..fleet.revisions.len()).filter(|&i| i != target && i != stable) {
+        changed |= set_desired(fleet, index, 0);
+    }
+    // The router follows the step only once the canary is at its size; with nothing ready, 0.
+    let new = &fleet.revisions[target];
+    if fleet.status.aborted || new.available == 0 {
+        fleet.status.router_weight = 0;
+    } else if new.available >= new.desired {
+        fleet.status.router_weight = weight;
+    }
+    if changed || fleet.status.aborted {
+        return changed;
+    }
+    let router_weight = fleet.status.router_weight;
+    let step_index = fleet.status.step_index as usize;
+    if !all_steps_done {
+        let (new, old) = (&fleet.revisions[target], &fleet.revisions[stable]);
+        let at_size = new.available == new.desired && old.available >= replicas;
+        let complete = match canary.steps[step_index] {
+            CanaryStep::SetWeight(step_weight) => at_size && router_weight == step_weight,
+            CanaryStep::SetCanaryScale { .. } => at_size,
+            CanaryStep::Pause { duration_ticks } => pause_over(fleet, duration_ticks),
+        };
+        if complete {
+            fleet.status.step_index += 1;
+            fleet.status.step_started = None;
+        }
+        return complete;
+    }
+    // Every step done: once the canary carries the whole fleet and all the traffic, it is stable.
+    if fleet.revisions[target].available >= replicas && router_weight == 100 {
+        fleet.status.stable = Some(fleet.revisions[target].number);
+        fleet.status.scale_down_at = Some(now + canary.scale_down_delay_ticks);
+        return true;
+    }
+    false
+}

@@ -1,0 +1,114 @@
+//! Argo Rollouts canary with traffic routing, tick by tick: the router's weight and the canary's
+//! size are separate (§3.4), `set_canary_scale` overrides the size, the weight waits for the
+//! canary's instances, promotion keeps the old stable for the scale-down delay, abort sends all
+//! traffic back at once.
+
+use lab_engine::{Command, Playback, Scenario, World};
+
+/// Ten instances on v1, a traffic-routed canary with `steps`, v2 deployed at tick 0; R = 1, G = 0.
+fn routed(steps: &str, extra: &str) -> (World, Playback) {
+    let text = format!(
+        r#"{{
+      "seed": 1, "fleet_size": 10, "pull_ticks": 0, "boot_ticks": 1, "drain_ticks": 0,
+      "image": {{"base": "ubuntu-22.04", "app_version": "1"}},
+      "strategy": {{"type": "canary", "traffic_routing": true, "scale_down_delay_ticks": 3,
+                    "abort_scale_down_delay_ticks": 2, "steps": {steps}{extra}}},
+      "timeline": [
+        {{"tick": 0, "command": {{"build_image": {{"base": "ubuntu-22.04", "app_version": "2"}}}}}},
+        {{"tick": 0, "command": {{"deploy": {{"image": "v2"}}}}}}
+      ]
+    }}"#
+    );
+    let scenario = Scenario::from_json(&text).unwrap_or_else(|error| panic!("{error}"));
+    (World::new(&scenario), Playback::new(&scenario))
+}
+
+/// `tick phase step: desired/available@weight` per revision.
+fn row(world: &World, tick: u64) -> String {
+    let snapshot = world.snapshot();
+    let cells: Vec<String> = snapshot
+        .revisions
+        .iter()
+        .zip(&snapshot.traffic)
+        .map(|(r, t)| format!("r{} {}/{}@{}", r.revision, r.desired, r.available, t.weight))
+        .collect();
+    format!("{tick} {} {}: {}", snapshot.rollout.phase, snapshot.rollout.step.unwrap_or(0), cells.join(" "))
+}
+
+fn run(world: &mut World, playback: &mut Playback, ticks: u64, promote_at: &[u64]) -> Vec<String> {
+    (0..ticks)
+        .map(|_| {
+            if promote_at.contains(&world.now()) {
+                world.apply(Command::PromoteRollout).unwrap();
+            }
+            let tick = playback.step(world);
+            world.check_invariants().unwrap();
+            row(world, tick)
+        })
+        .collect()
+}
+
+#[test]
+fn the_router_splits_by_weight_while_stable_keeps_the_whole_fleet() {
+    let (mut world, mut playback) = routed(
+        r#"[{"set_weight": 20}, {"pause": {}}, {"set_canary_scale": {"replicas": 5}}, {"set_weight": 50},
+            {"pause": {"duration_ticks": 2}}]"#,
+        "",
+    );
+    let rows = run(&mut world, &mut playback, 12, &[3]);
+    assert_eq!(
+        rows,
+        [
+            // ceil(20% of 10) = 2 canary instances; no traffic until they are ready.
+            "0 Progressing 0: r1 10/10@100 r2 2/0@0",
+            // Ready: the router gives them 20%, and the pause begins.
+            "1 Paused 1: r1 10/10@80 r2 2/2@20",
+            "2 Paused 1: r1 10/10@80 r2 2/2@20",
+            // Promoted: set_canary_scale makes it 5 instances, the weight stays 20% meanwhile.
+            "3 Progressing 2: r1 10/10@80 r2 5/2@20",
+            // 5 ready: 50% of the traffic, then a two-tick pause.
+            "4 Paused 4: r1 10/10@50 r2 5/5@50",
+            "5 Paused 4: r1 10/10@50 r2 5/5@50",
+            // Steps done: the canary grows to the whole fleet before it takes all the traffic.
+            "6 Progressing 5: r1 10/10@50 r2 10/5@50",
+            "7 Progressing 5: r1 10/10@0 r2 10/10@100",
+            // The old stable stays for the 3-tick scale-down delay, then goes.
+            "8 Progressing 5: r1 10/10@0 r2 10/10@100",
+            "9 Progressing 5: r1 10/10@0 r2 10/10@100",
+            "10 Healthy 5: r1 0/0@0 r2 10/10@100",
+            "11 Healthy 5: r1 0/0@0 r2 10/10@100",
+        ]
+    );
+}
+
+#[test]
+fn abort_takes_the_traffic_back_at_once_and_the_canary_later() {
+    let (mut world, mut playback) = routed(r#"[{"set_weight": 30}, {"pause": {}}]"#, "");
+    let mut rows = run(&mut world, &mut playback, 3, &[]);
+    world.apply(Command::AbortRollout).unwrap();
+    rows.extend(run(&mut world, &mut playback, 4, &[]));
+    assert_eq!(rows[2], "2 Paused 1: r1 10/10@70 r2 3/3@30");
+    // All requests back to stable at the abort; the canary's 3 instances go 2 ticks later.
+    assert_eq!(rows[3], "3 Degraded 0: r1 10/10@100 r2 3/3@0");
+    assert_eq!(rows[4], "4 Degraded 0: r1 10/10@100 r2 3/3@0");
+    assert_eq!(rows[5], "5 Degraded 0: r1 10/10@100 r2 0/0@0");
+}
+
+#[test]
+fn set_canary_scale_needs_a_router_and_says_one_thing() {
+    let parse = |json: &str| serde_json::from_str::<lab_engine::StrategySpec>(json).unwrap_err().to_string();
+    assert!(
+        parse(r#"{"type": "canary", "steps": [{"set_canary_scale": {"replicas": 2}}]}"#)
+            .contains("SetCanaryScale requires TrafficRouting to be set")
+    );
+    assert!(
+        parse(r#"{"type": "canary", "traffic_routing": true, "steps": [{"set_canary_scale": {"replicas": 2, "weight": 5}}]}"#)
+            .contains("steps[0].setCanaryScale: exactly one of")
+    );
+    assert!(
+        parse(
+            r#"{"type": "canary", "traffic_routing": true, "steps": [{"set_canary_scale": {"weight": 120}}]}"#
+        )
+        .contains("steps[0].setWeight: Invalid value: 120")
+    );
+}
