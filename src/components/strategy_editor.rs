@@ -53,6 +53,7 @@ pub fn strategy_json(strategy: &StrategySpec) -> String {
                         format!("{{\"pause\": {{\"duration_ticks\": {ticks}}}}}")
                     }
                     CanaryStep::Pause { duration_ticks: None } => "{\"pause\": {}}".to_owned(),
+                    CanaryStep::Analysis(a) => format!("{{\"analysis\": {}}}", analysis_json(a)),
                     CanaryStep::SetCanaryScale { replicas: Some(count), .. } => {
                         format!("{{\"set_canary_scale\": {{\"replicas\": {count}}}}}")
                     }
@@ -64,12 +65,8 @@ pub fn strategy_json(strategy: &StrategySpec) -> String {
                     }
                 })
                 .collect();
-            let analysis = canary.analysis.map_or(String::new(), |a| {
-                format!(
-                    ",\n \"analysis\": {{\"error_rate_max_percent\": {}, \"interval_ticks\": {}, \"window_ticks\": {}, \"failure_limit\": {}}}",
-                    a.error_rate_max_percent, a.interval_ticks, a.window_ticks, a.failure_limit
-                )
-            });
+            let analysis =
+                canary.analysis.map_or(String::new(), |a| format!(",\n \"analysis\": {}", analysis_json(&a)));
             let routing = if canary.traffic_routing {
                 format!(
                     ",\n \"traffic_routing\": true, \"scale_down_delay_ticks\": {}, \"abort_scale_down_delay_ticks\": {}",
@@ -102,6 +99,18 @@ pub fn strategy_json(strategy: &StrategySpec) -> String {
             )
         }
     }
+}
+
+/// A canary analysis as JSON.
+fn analysis_json(analysis: &lab_engine::strategy::CanaryAnalysis) -> String {
+    let count = analysis.count.map_or(String::new(), |count| format!(", \"count\": {count}"));
+    format!(
+        "{{\"error_rate_max_percent\": {}, \"interval_ticks\": {}, \"window_ticks\": {}, \"failure_limit\": {}{count}}}",
+        analysis.error_rate_max_percent,
+        analysis.interval_ticks,
+        analysis.window_ticks,
+        analysis.failure_limit
+    )
 }
 
 /// Parses strategy JSON, or says exactly what is wrong with it.

@@ -51,6 +51,7 @@ pub fn contenders(scenario: &Scenario) -> Vec<StrategySpec> {
             interval_ticks: 1,
             window_ticks: 3,
             failure_limit: 0,
+            count: None,
         }),
         traffic_routing: false,
         scale_down_delay_ticks: 30,

@@ -164,3 +164,64 @@ fn traffic_follows_the_instances_and_a_faulty_version_fails_its_share() {
     assert_eq!((requests, failed), (1000, 50));
     assert_eq!(world.snapshot().traffic.iter().map(|t| t.weight).collect::<Vec<_>>(), [50, 50]);
 }
+
+/// Like `canary`, but the new version fails `error_per_mille` of its requests.
+fn canary_of(steps: &str, error_per_mille: u32) -> (World, Playback) {
+    let text = format!(
+        r#"{{
+      "seed": 1, "fleet_size": 10, "pull_ticks": 0, "boot_ticks": 1, "drain_ticks": 0,
+      "image": {{"base": "ubuntu-22.04", "app_version": "1"}},
+      "strategy": {{"type": "canary", "steps": {steps}}},
+      "timeline": [
+        {{"tick": 0, "command": {{"build_image": {{"base": "ubuntu-22.04", "app_version": "2", "error_rate_per_mille": {error_per_mille}}}}}}},
+        {{"tick": 0, "command": {{"deploy": {{"image": "v2"}}}}}}
+      ]
+    }}"#
+    );
+    let scenario = Scenario::from_json(&text).unwrap_or_else(|error| panic!("{error}"));
+    (World::new(&scenario), Playback::new(&scenario))
+}
+
+const STEPS_WITH_ANALYSIS: &str =
+    r#"[{"set_weight": 20}, {"analysis": {"error_rate_max_percent": 5, "count": 3}}, {"set_weight": 50}]"#;
+
+#[test]
+fn an_analysis_step_takes_its_measurements_then_moves_on() {
+    let (mut world, mut playback) = canary_of(STEPS_WITH_ANALYSIS, 0);
+    // Tick 0: the canary starts; tick 1: 20% ready, the analysis step begins.
+    run(&mut world, &mut playback, 2);
+    assert_eq!(state(&world).3, Some(1));
+    // One measurement per tick with traffic: three ticks later the step is done.
+    run(&mut world, &mut playback, 2);
+    assert_eq!(state(&world).3, Some(1), "still measuring");
+    run(&mut world, &mut playback, 1);
+    assert_eq!(state(&world).3, Some(2), "three good measurements: on to 50%");
+    let events = run(&mut world, &mut playback, 20);
+    assert!(events.iter().any(|e| matches!(e, Event::RolloutComplete { revision: 2 })));
+}
+
+#[test]
+fn a_failed_analysis_step_aborts_and_says_why() {
+    let (mut world, mut playback) = canary_of(STEPS_WITH_ANALYSIS, 250);
+    let events = run(&mut world, &mut playback, 6);
+    let reason = events
+        .iter()
+        .find_map(|e| match e {
+            Event::RolloutAborted { reason } => Some(reason.clone()),
+            _ => None,
+        })
+        .expect("aborted");
+    assert!(reason.starts_with("step analysis failed: revision 2 answered"), "{reason}");
+    assert!(reason.contains("above the 5% limit"), "{reason}");
+    assert_eq!(world.snapshot().rollout.phase, "Degraded");
+}
+
+#[test]
+fn an_analysis_step_needs_at_least_one_measurement() {
+    let error = serde_json::from_str::<lab_engine::StrategySpec>(
+        r#"{"type": "canary", "steps": [{"analysis": {"error_rate_max_percent": 5, "count": 0}}]}"#,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(error.contains("count at least 1"), "{error}");
+}

@@ -91,6 +91,10 @@ pub fn kubernetes_manifest(
                             format!("        - pause: {{duration: {ticks}s}}\n")
                         }
                         CanaryStep::Pause { duration_ticks: None } => "        - pause: {}\n".to_owned(),
+                        CanaryStep::Analysis(_) => {
+                            "        - analysis:\n            templates:\n              - templateName: lab-error-rate\n"
+                                .to_owned()
+                        }
                         CanaryStep::SetCanaryScale { replicas: Some(count), .. } => {
                             format!("        - setCanaryScale: {{replicas: {count}}}\n")
                         }
@@ -115,14 +119,24 @@ pub fn kubernetes_manifest(
          containers:\n        - name: app\n          image: registry.example.com/lab-app@{image}\n          readinessProbe:\n            \
          httpGet: {{path: /healthz, port: 8080}}\n"
     );
-    if let StrategySpec::Canary(canary) = strategy
-        && let Some(analysis) = canary.analysis
-    {
+    // One template serves the background analysis and the analysis steps (the first one's
+    // thresholds when there is no background analysis).
+    let template = match strategy {
+        StrategySpec::Canary(canary) => canary.analysis.or_else(|| {
+            canary.steps.iter().find_map(|step| match step {
+                CanaryStep::Analysis(analysis) => Some(*analysis),
+                _ => None,
+            })
+        }),
+        _ => None,
+    };
+    if let Some(analysis) = template {
+        let count_line = analysis.count.map_or(String::new(), |count| format!("      count: {count}\n"));
         manifest.push_str(&format!(
             "---\n# The analysis the canary runs: its error rate, measured every {} s over {} s, must stay\n\
              # at or below {}%; more than {} failed measurements abort the rollout.\n\
              apiVersion: argoproj.io/v1alpha1\nkind: AnalysisTemplate\nmetadata:\n  name: lab-error-rate\nspec:\n  metrics:\n    \
-             - name: error-rate\n      interval: {}s\n      failureLimit: {}\n      successCondition: result[0] <= {}\n      \
+             - name: error-rate\n      interval: {}s\n{}      failureLimit: {}\n      successCondition: result[0] <= {}\n      \
              provider:\n        prometheus:\n          address: http://prometheus.monitoring:9090\n          \
              query: sum(rate(http_requests_total{{app=\"lab-fleet\",code=~\"5..\"}}[{}s])) / sum(rate(http_requests_total{{app=\"lab-fleet\"}}[{}s]))\n",
             analysis.interval_ticks,
@@ -130,6 +144,7 @@ pub fn kubernetes_manifest(
             analysis.error_rate_max_percent,
             analysis.failure_limit,
             analysis.interval_ticks,
+            count_line,
             analysis.failure_limit,
             // The threshold as a fraction, written with integers (no float formatting in the wasm).
             format_args!("{}.{:02}", analysis.error_rate_max_percent / 100, analysis.error_rate_max_percent % 100),

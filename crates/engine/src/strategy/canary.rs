@@ -23,6 +23,9 @@ pub enum CanaryStep {
         #[serde(default)]
         duration_ticks: Option<u64>,
     },
+    /// Measure the canary's error rate `count` times (default 1) and move on if it stays under
+    /// the limit; too many failed measurements abort the rollout (Argo's step analysis).
+    Analysis(CanaryAnalysis),
     /// Traffic-routed only: run this many canary instances whatever the traffic weight (a count,
     /// a percentage of the fleet, or back to matching the weight).
     SetCanaryScale {
@@ -76,6 +79,20 @@ pub struct CanaryAnalysis {
     /// Failed measurements tolerated.
     #[serde(default)]
     pub failure_limit: u32,
+    /// Step analysis: measurements to take before the step completes (Argo's `count`, here
+    /// default 1). Background analysis measures until the rollout ends and ignores it.
+    #[serde(default)]
+    pub count: Option<u32>,
+}
+
+impl CanaryAnalysis {
+    /// Whether the thresholds can be measured: a percentage, and a window the world keeps.
+    fn is_valid(&self) -> bool {
+        self.error_rate_max_percent <= 100
+            && self.window_ticks > 0
+            && self.window_ticks as usize <= crate::world::ANALYSIS_WINDOW_TICKS_MAX
+            && self.count != Some(0)
+    }
 }
 
 fn one() -> u32 {
@@ -129,7 +146,9 @@ pub enum CanaryError {
         weight: u32,
     },
     /// Analysis parameters out of range.
-    #[error("analysis: error_rate_max_percent must be at most 100 and window_ticks between 1 and 64")]
+    #[error(
+        "analysis: error_rate_max_percent must be at most 100, window_ticks between 1 and 64, count at least 1"
+    )]
     BadAnalysis,
     /// Too many steps.
     #[error("steps: a canary has at most {STEPS_MAX} steps")]
@@ -178,11 +197,11 @@ impl TryFrom<RawCanary> for Canary {
                 _ => {}
             }
         }
-        if let Some(analysis) = raw.analysis
-            && (analysis.error_rate_max_percent > 100
-                || analysis.window_ticks == 0
-                || analysis.window_ticks as usize > crate::world::ANALYSIS_WINDOW_TICKS_MAX)
-        {
+        let step_analyses = raw.steps.iter().filter_map(|step| match step {
+            CanaryStep::Analysis(analysis) => Some(analysis),
+            _ => None,
+        });
+        if raw.analysis.iter().chain(step_analyses).any(|analysis| !analysis.is_valid()) {
             return Err(CanaryError::BadAnalysis);
         }
         Ok(Canary {
@@ -325,12 +344,14 @@ impl Strategy for Canary {
                         && older.available == 0
                 }
                 CanaryStep::Pause { duration_ticks } => pause_over(fleet, duration_ticks),
+                CanaryStep::Analysis(analysis) => analysis_done(fleet, analysis),
                 // Refused at parse time without traffic routing.
                 CanaryStep::SetCanaryScale { .. } => true,
             };
             if complete {
                 fleet.status.step_index += 1;
                 fleet.status.step_started = None;
+                fleet.status.step_measurements = 0;
                 return true;
             }
             return false;
@@ -342,6 +363,13 @@ impl Strategy for Canary {
         }
         false
     }
+}
+
+/// Whether an analysis step has taken its measurements (the world takes them, and aborts the
+/// rollout on too many failures before this ever says yes).
+pub(super) fn analysis_done(fleet: &mut RolloutFleet<'_>, analysis: CanaryAnalysis) -> bool {
+    fleet.status.step_started.get_or_insert(fleet.now);
+    fleet.status.step_measurements >= analysis.count.unwrap_or(1)
 }
 
 /// Whether a pause step is over: promoted, or its duration has run (TM-6: at start + D).

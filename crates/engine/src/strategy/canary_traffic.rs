@@ -6,7 +6,7 @@
 //! the old stable revision stays for `scale_down_delay_ticks`.
 
 use super::RolloutFleet;
-use super::canary::{Canary, CanaryStep, pause_over};
+use super::canary::{Canary, CanaryStep, analysis_done, pause_over};
 
 /// `trafficWeightToReplicas`: instances for a share of the fleet, rounded up.
 pub fn weight_to_replicas(weight: u32, replicas: u32) -> u32 {
@@ -91,10 +91,12 @@ pub(super) fn reconcile(canary: &Canary, fleet: &mut RolloutFleet<'_>, stable: O
             CanaryStep::SetWeight(step_weight) => at_size && router_weight == step_weight,
             CanaryStep::SetCanaryScale { .. } => at_size,
             CanaryStep::Pause { duration_ticks } => pause_over(fleet, duration_ticks),
+            CanaryStep::Analysis(analysis) => analysis_done(fleet, analysis),
         };
         if complete {
             fleet.status.step_index += 1;
             fleet.status.step_started = None;
+            fleet.status.step_measurements = 0;
         }
         return complete;
     }

@@ -62,6 +62,8 @@ pub struct RolloutStatus {
     pub promote_full: bool,
     /// Canary analysis: failed measurements so far.
     pub analysis_failures: u32,
+    /// Canary step analysis: measurements taken at the current step.
+    pub step_measurements: u32,
     /// Why the rollout was aborted, for the learner.
     pub abort_reason: Option<String>,
     /// A strategy that failed on its own (an instance refresh whose batch never became healthy)

@@ -158,40 +158,55 @@ impl World {
         })
     }
 
-    /// Background analysis of a canary: every interval, the canary's error rate over the window is
-    /// one measurement; more failed measurements than the limit abort the rollout.
+    /// Canary analysis, in the background and at `analysis` steps: every interval, the canary's
+    /// error rate over the window is one measurement; more failed measurements than the limit
+    /// abort the rollout, saying which revision, the measured rate and the limit.
     fn analyse(&mut self, tick: u64) {
         let StrategySpec::Canary(canary) = &self.strategy else { return };
-        let Some(analysis) = canary.analysis else { return };
+        let status = &self.rollout_status;
+        let step = match canary.steps.get(status.step_index as usize) {
+            Some(crate::strategy::CanaryStep::Analysis(analysis)) if !status.promote_full => Some(*analysis),
+            _ => None,
+        };
+        let background = canary.analysis;
         let target = self.revisions[self.target].number;
-        let in_progress = self.rollout_status.stable.is_some_and(|stable| stable != target);
-        if !in_progress
-            || self.rollout_status.aborted
-            || !tick.is_multiple_of(u64::from(analysis.interval_ticks.max(1)))
+        let in_progress = status.stable.is_some_and(|stable| stable != target);
+        if !in_progress || status.aborted {
+            return;
+        }
+        for (analysis, kind, is_step) in [(background, "analysis", false), (step, "step analysis", true)]
+            .into_iter()
+            .filter_map(|(analysis, kind, is_step)| analysis.map(|analysis| (analysis, kind, is_step)))
         {
-            return;
-        }
-        let (requests, errors) = self.revision_traffic(target, analysis.window_ticks as usize);
-        if requests == 0 {
-            // No traffic, no verdict (inconclusive measurements do not count against the canary).
-            return;
-        }
-        let rate_per_mille = errors * 1000 / requests;
-        if rate_per_mille <= u64::from(analysis.error_rate_max_percent) * 10 {
-            return;
-        }
-        self.rollout_status.analysis_failures += 1;
-        if self.rollout_status.analysis_failures > analysis.failure_limit {
-            let reason = format!(
-                "analysis failed: revision {target} answered {errors} of {requests} requests with errors over the last {} ticks ({}.{}%), above the {}% limit ({} failed measurements, failure limit {})",
-                analysis.window_ticks,
-                rate_per_mille / 10,
-                rate_per_mille % 10,
-                analysis.error_rate_max_percent,
-                self.rollout_status.analysis_failures,
-                analysis.failure_limit
-            );
-            self.abort_rollout(reason);
+            if !tick.is_multiple_of(u64::from(analysis.interval_ticks.max(1))) {
+                continue;
+            }
+            let (requests, errors) = self.revision_traffic(target, analysis.window_ticks as usize);
+            if requests == 0 {
+                // No traffic, no verdict (inconclusive measurements do not count against the canary).
+                continue;
+            }
+            if is_step {
+                self.rollout_status.step_measurements += 1;
+            }
+            let rate_per_mille = errors * 1000 / requests;
+            if rate_per_mille <= u64::from(analysis.error_rate_max_percent) * 10 {
+                continue;
+            }
+            self.rollout_status.analysis_failures += 1;
+            if self.rollout_status.analysis_failures > analysis.failure_limit {
+                let reason = format!(
+                    "{kind} failed: revision {target} answered {errors} of {requests} requests with errors over the last {} ticks ({}.{}%), above the {}% limit ({} failed measurements, failure limit {})",
+                    analysis.window_ticks,
+                    rate_per_mille / 10,
+                    rate_per_mille % 10,
+                    analysis.error_rate_max_percent,
+                    self.rollout_status.analysis_failures,
+                    analysis.failure_limit
+                );
+                self.abort_rollout(reason);
+                return;
+            }
         }
     }
 }
