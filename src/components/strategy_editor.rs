@@ -41,6 +41,12 @@ pub fn strategy_json(strategy: &StrategySpec) -> String {
             if let Some(count) = blue_green.preview_replica_count {
                 fields.push(format!("\"preview_replica_count\": {count}"));
             }
+            if let Some(analysis) = &blue_green.pre_promotion_analysis {
+                fields.push(format!("\n \"pre_promotion_analysis\": {}", analysis_json(analysis)));
+            }
+            if let Some(analysis) = &blue_green.post_promotion_analysis {
+                fields.push(format!("\n \"post_promotion_analysis\": {}", analysis_json(analysis)));
+            }
             format!("{{{}}}", fields.join(", "))
         }
         StrategySpec::Canary(canary) => {
@@ -176,6 +182,19 @@ mod tests {
         let weight = parse_strategy(r#"{"type": "canary", "steps": [{"set_weight": 150}]}"#).unwrap_err();
         assert!(weight.contains("steps[0].setWeight: Invalid value: 150"), "{weight}");
         assert!(parse_strategy(r#"{"type": "recreate"}"#).is_ok());
+    }
+
+    #[test]
+    fn analyses_survive_the_round_trip_through_the_editor() {
+        for text in [
+            r#"{"type": "blue_green", "pre_promotion_analysis": {"error_rate_max_percent": 5, "count": 2},
+                "post_promotion_analysis": {"error_rate_max_percent": 1, "window_ticks": 4}}"#,
+            r#"{"type": "canary", "traffic_routing": true, "steps": [{"set_weight": 10},
+                {"analysis": {"error_rate_max_percent": 2, "count": 3}}, {"set_canary_scale": {"match_traffic_weight": true}}]}"#,
+        ] {
+            let strategy = parse_strategy(text).unwrap();
+            assert_eq!(parse_strategy(&super::strategy_json(&strategy)), Ok(strategy), "{text}");
+        }
     }
 
     #[test]

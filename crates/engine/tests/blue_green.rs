@@ -128,3 +128,72 @@ fn unknown_blue_green_parameters_are_refused() {
     .unwrap_err();
     assert!(error.message.contains("unknown field `max_surge`"), "{error}");
 }
+
+/// Like `blue_green`, but v2 fails `error_per_mille` of its requests.
+fn blue_green_of(params: &str, error_per_mille: u32) -> (World, Playback) {
+    let text = format!(
+        r#"{{
+      "seed": 1, "fleet_size": 4, "pull_ticks": 0, "boot_ticks": 1, "drain_ticks": 0,
+      "image": {{"base": "ubuntu-22.04", "app_version": "1"}},
+      "strategy": {{"type": "blue_green"{params}}},
+      "timeline": [
+        {{"tick": 0, "command": {{"build_image": {{"base": "ubuntu-22.04", "app_version": "2", "error_rate_per_mille": {error_per_mille}}}}}}},
+        {{"tick": 0, "command": {{"deploy": {{"image": "v2"}}}}}}
+      ]
+    }}"#
+    );
+    let scenario = Scenario::from_json(&text).unwrap_or_else(|error| panic!("{error}"));
+    (World::new(&scenario), Playback::new(&scenario))
+}
+
+fn abort_reason(events: &[(u64, Event)]) -> Option<(u64, String)> {
+    events.iter().find_map(|(tick, e)| match e {
+        Event::RolloutAborted { reason } => Some((*tick, reason.clone())),
+        _ => None,
+    })
+}
+
+const PRE: &str = r#", "pre_promotion_analysis": {"error_rate_max_percent": 5, "count": 2}"#;
+const POST: &str =
+    r#", "scale_down_delay_ticks": 5, "post_promotion_analysis": {"error_rate_max_percent": 5, "count": 2}"#;
+
+#[test]
+fn pre_promotion_analysis_waits_for_its_measurements_before_the_switch() {
+    let (mut world, mut playback) = blue_green_of(PRE, 0);
+    let (rows, events) = run(&mut world, &mut playback, 5);
+    // Preview ready at tick 1; smoke tests measured at ticks 1 and 2; promoted at tick 3, not 1.
+    assert_eq!(rows[1], "1: r1 4/4@100 r2 4/4@0");
+    assert_eq!(rows[2], "2: r1 4/4@100 r2 4/4@0");
+    assert_eq!(rows[3], "3: r1 4/4@0 r2 4/4@100");
+    assert!(abort_reason(&events).is_none());
+}
+
+#[test]
+fn pre_promotion_analysis_stops_a_bad_version_before_any_user_sees_it() {
+    let (mut world, mut playback) = blue_green_of(PRE, 250);
+    let (rows, events) = run(&mut world, &mut playback, 4);
+    let (tick, reason) = abort_reason(&events).expect("aborted");
+    assert_eq!(tick, 1);
+    assert!(reason.starts_with("pre-promotion analysis failed: revision 2 answered"), "{reason}");
+    assert!(rows.iter().all(|row| row.contains("r1 4/4@100")), "{rows:?}");
+    // The smoke tests are not users' requests: nobody was failed.
+    assert_eq!(world.service_stats().failed_requests, 0);
+    assert_eq!(world.service_stats().faulty_requests, 0);
+}
+
+#[test]
+fn post_promotion_analysis_switches_the_traffic_back_to_the_old_revision() {
+    let (mut world, mut playback) = blue_green_of(POST, 250);
+    let (rows, events) = run(&mut world, &mut playback, 5);
+    // Tick 1: promoted, users' requests reach revision 2, the first measurement fails and the
+    // traffic goes straight back; the row (taken at the end of the tick) shows it back on r1.
+    assert!(events.iter().any(|(tick, e)| *tick == 1 && matches!(e, Event::RolloutPromoted { revision: 2 })));
+    let (tick, reason) = abort_reason(&events).expect("aborted");
+    assert_eq!(tick, 1);
+    assert!(reason.starts_with("post-promotion analysis failed: revision 2 answered"), "{reason}");
+    assert!(reason.ends_with("traffic goes back to revision 1"), "{reason}");
+    assert_eq!(rows[1], "1: r1 4/4@100 r2 4/4@0");
+    assert_eq!(world.snapshot().rollout.phase, "Degraded");
+    // Unlike a pre-promotion analysis, real users met the bad version for that one tick.
+    assert_eq!(world.service_stats().faulty_requests, 40);
+}

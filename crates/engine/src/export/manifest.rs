@@ -60,6 +60,16 @@ pub fn kubernetes_manifest(
                 "      scaleDownDelaySeconds: {}\n      abortScaleDownDelaySeconds: {}\n",
                 blue_green.scale_down_delay_ticks, blue_green.abort_scale_down_delay_ticks
             ));
+            for (field, analysis) in [
+                ("prePromotionAnalysis", blue_green.pre_promotion_analysis),
+                ("postPromotionAnalysis", blue_green.post_promotion_analysis),
+            ] {
+                if analysis.is_some() {
+                    yaml.push_str(&format!(
+                        "      {field}:\n        templates:\n          - templateName: lab-error-rate\n"
+                    ));
+                }
+            }
             ("argoproj.io/v1alpha1", "Rollout", yaml)
         }
         StrategySpec::Canary(canary) => {
@@ -122,6 +132,9 @@ pub fn kubernetes_manifest(
     // One template serves the background analysis and the analysis steps (the first one's
     // thresholds when there is no background analysis).
     let template = match strategy {
+        StrategySpec::BlueGreen(blue_green) => {
+            blue_green.pre_promotion_analysis.or(blue_green.post_promotion_analysis)
+        }
         StrategySpec::Canary(canary) => canary.analysis.or_else(|| {
             canary.steps.iter().find_map(|step| match step {
                 CanaryStep::Analysis(analysis) => Some(*analysis),

@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{RolloutFleet, Strategy};
+use super::{CanaryAnalysis, RolloutFleet, Strategy};
 
 /// Blue-green parameters (Argo's names, ticks instead of seconds).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -26,6 +26,14 @@ pub struct BlueGreen {
     /// Keep an aborted preview this long (`abortScaleDownDelaySeconds`, default 30).
     #[serde(default = "thirty")]
     pub abort_scale_down_delay_ticks: u64,
+    /// Smoke-test the preview before promotion: its error rate under test requests must pass
+    /// `count` measurements, or the rollout aborts (`prePromotionAnalysis`).
+    #[serde(default)]
+    pub pre_promotion_analysis: Option<CanaryAnalysis>,
+    /// Measure the new active revision after the switch, while the old one is still kept; a
+    /// failure sends the traffic back to it (`postPromotionAnalysis`).
+    #[serde(default)]
+    pub post_promotion_analysis: Option<CanaryAnalysis>,
 }
 
 fn yes() -> bool {
@@ -44,6 +52,8 @@ impl Default for BlueGreen {
             auto_promotion_ticks: None,
             scale_down_delay_ticks: 30,
             abort_scale_down_delay_ticks: 30,
+            pre_promotion_analysis: None,
+            post_promotion_analysis: None,
         }
     }
 }
@@ -122,7 +132,9 @@ impl Strategy for BlueGreen {
             set(fleet, target, preview_size);
             return changed;
         }
-        if !preview_ready || !self.may_promote(fleet) {
+        // A pre-promotion analysis must pass before promotion is even considered.
+        let analysed = self.pre_promotion_analysis.is_none() || fleet.status.analysis_passed;
+        if !preview_ready || !analysed || !self.may_promote(fleet) {
             return changed;
         }
         // Promotion: the new revision first grows to the full fleet, then takes the active service.
@@ -133,7 +145,11 @@ impl Strategy for BlueGreen {
         if fleet.revisions[target].available < replicas {
             return changed;
         }
+        fleet.status.previous_stable = Some(stable_number);
         fleet.status.stable = Some(new_number);
+        // The post-promotion analysis starts from nothing.
+        fleet.status.analysis_passed = false;
+        fleet.status.step_measurements = 0;
         fleet.status.paused_since = None;
         fleet.status.promote_requested = false;
         fleet.status.scale_down_at = Some(fleet.now + self.scale_down_delay_ticks);

@@ -62,8 +62,13 @@ pub struct RolloutStatus {
     pub promote_full: bool,
     /// Canary analysis: failed measurements so far.
     pub analysis_failures: u32,
-    /// Canary step analysis: measurements taken at the current step.
+    /// Canary step analysis and blue-green pre/post-promotion analysis: measurements taken.
     pub step_measurements: u32,
+    /// Blue-green: the current pre- or post-promotion analysis has passed.
+    pub analysis_passed: bool,
+    /// Blue-green: the revision that was stable before the last promotion, which a failed
+    /// post-promotion analysis switches the traffic back to.
+    pub previous_stable: Option<u32>,
     /// Why the rollout was aborted, for the learner.
     pub abort_reason: Option<String>,
     /// A strategy that failed on its own (an instance refresh whose batch never became healthy)

@@ -7,6 +7,7 @@ use std::collections::VecDeque;
 
 use super::World;
 use crate::StrategySpec;
+use crate::strategy::CanaryAnalysis;
 
 /// Requests each wanted instance's share of the load amounts to, per tick.
 const REQUESTS_PER_INSTANCE_TICK: u64 = 10;
@@ -99,14 +100,23 @@ impl World {
 
         let mut weights = std::mem::take(&mut self.scratch_weights);
         self.fill_traffic_weights(&mut weights);
+        // A blue-green preview gets smoke-test requests (not users'), which its analysis reads.
+        let preview = match &self.strategy {
+            StrategySpec::BlueGreen(_) => self.rollout_status.preview,
+            _ => None,
+        };
         let mut handed_out = 0;
         for (index, weight) in weights.iter().enumerate() {
             let revision = &self.revisions[index];
             // The last revision with weight takes the rounding remainder.
             let last = weights[index + 1..].iter().all(|w| *w == 0);
-            let requests =
+            let mut requests =
                 if last && *weight > 0 { served - handed_out } else { served * u64::from(*weight) / 100 };
             handed_out += requests;
+            let test_only = *weight == 0 && preview == Some(revision.number);
+            if test_only {
+                requests = u64::from(revision.available) * REQUESTS_PER_INSTANCE_TICK;
+            }
             let error_rate =
                 self.registry.image(revision.image).map_or(0, |i| u64::from(i.spec.error_rate_per_mille));
             let number = revision.number;
@@ -124,9 +134,11 @@ impl World {
                 stats.window.pop_front();
             }
             stats.window.push_back((requests, errors));
-            failed += errors;
-            if error_rate > 0 {
-                self.service.faulty_requests += requests;
+            if !test_only {
+                failed += errors;
+                if error_rate > 0 {
+                    self.service.faulty_requests += requests;
+                }
             }
         }
         self.scratch_weights = weights;
@@ -162,6 +174,11 @@ impl World {
     /// error rate over the window is one measurement; more failed measurements than the limit
     /// abort the rollout, saying which revision, the measured rate and the limit.
     fn analyse(&mut self, tick: u64) {
+        if let StrategySpec::BlueGreen(blue_green) = &self.strategy {
+            let blue_green = *blue_green;
+            self.analyse_blue_green(tick, blue_green);
+            return;
+        }
         let StrategySpec::Canary(canary) = &self.strategy else { return };
         let status = &self.rollout_status;
         let step = match canary.steps.get(status.step_index as usize) {
@@ -208,6 +225,72 @@ impl World {
                 return;
             }
         }
+    }
+}
+
+impl World {
+    /// One measurement of `revision`'s error rate if one is due: `Some((passed, requests, errors,
+    /// rate in thousandths))`. No traffic gives no verdict.
+    fn measure(&self, tick: u64, revision: u32, analysis: &CanaryAnalysis) -> Option<(bool, u64, u64, u64)> {
+        if !tick.is_multiple_of(u64::from(analysis.interval_ticks.max(1))) {
+            return None;
+        }
+        let (requests, errors) = self.revision_traffic(revision, analysis.window_ticks as usize);
+        if requests == 0 {
+            return None;
+        }
+        let rate_per_mille = errors * 1000 / requests;
+        Some((
+            rate_per_mille <= u64::from(analysis.error_rate_max_percent) * 10,
+            requests,
+            errors,
+            rate_per_mille,
+        ))
+    }
+
+    /// Blue-green analysis: before promotion against the preview's smoke-test requests, after it
+    /// against the new active revision while the old one is still there to take the traffic back.
+    fn analyse_blue_green(&mut self, tick: u64, blue_green: crate::strategy::BlueGreen) {
+        let status = &self.rollout_status;
+        let target = self.revisions[self.target].number;
+        let promoted = status.stable == Some(target);
+        let (analysis, kind) =
+            match (promoted, blue_green.pre_promotion_analysis, blue_green.post_promotion_analysis) {
+                (false, Some(analysis), _) => (analysis, "pre-promotion analysis"),
+                (true, _, Some(analysis))
+                    if status.previous_stable.is_some() && status.scale_down_at.is_some() =>
+                {
+                    (analysis, "post-promotion analysis")
+                }
+                _ => return,
+            };
+        if status.aborted || status.analysis_passed {
+            return;
+        }
+        let Some((passed, requests, errors, rate)) = self.measure(tick, target, &analysis) else { return };
+        self.rollout_status.step_measurements += 1;
+        if passed {
+            if self.rollout_status.step_measurements >= analysis.count.unwrap_or(1) {
+                self.rollout_status.analysis_passed = true;
+            }
+            return;
+        }
+        self.rollout_status.analysis_failures += 1;
+        if self.rollout_status.analysis_failures <= analysis.failure_limit {
+            return;
+        }
+        let mut reason = format!(
+            "{kind} failed: revision {target} answered {errors} of {requests} requests with errors ({}.{}%), above the {}% limit",
+            rate / 10,
+            rate % 10,
+            analysis.error_rate_max_percent
+        );
+        if promoted && let Some(previous) = self.rollout_status.previous_stable {
+            // "Switches traffic back to the previous stable ReplicaSet."
+            self.rollout_status.stable = Some(previous);
+            reason.push_str(&format!("; traffic goes back to revision {previous}"));
+        }
+        self.abort_rollout(reason);
     }
 }
 
