@@ -10,6 +10,7 @@ const BUILT_IN: &[(&str, &str)] = &[
     ("seed-004", include_str!("../scenarios/seed-004.json")),
     ("recreate", include_str!("../scenarios/recreate.json")),
     ("blue-green", include_str!("../scenarios/blue-green.json")),
+    ("blue-green-bad", include_str!("../scenarios/blue-green-bad.json")),
     ("canary", include_str!("../scenarios/canary.json")),
     ("canary-bad", include_str!("../scenarios/canary-bad.json")),
     ("canary-routed", include_str!("../scenarios/canary-routed.json")),
@@ -26,11 +27,12 @@ pub fn by_name(name: &str) -> Option<&'static str> {
 }
 
 /// The scenarios the lab's picker offers, with a short label each.
-pub const PICKER: [(&str, &str); 11] = [
+pub const PICKER: [(&str, &str); 12] = [
     ("sandbox", "Sandbox: build, pipeline, deploy"),
     ("demo", "Rolling update"),
     ("recreate", "Recreate"),
     ("blue-green", "Blue-green"),
+    ("blue-green-bad", "Blue-green: smoke tests stop a bad preview"),
     ("canary", "Canary with analysis"),
     ("canary-bad", "Canary of a buggy release"),
     ("canary-routed", "Canary behind a traffic router"),

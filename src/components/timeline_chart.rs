@@ -62,7 +62,8 @@ pub fn TimelineChart(props: &TimelineChartProps) -> Html {
             .join(" ")
     };
     // The failure rate is scaled so its peak fills the lower half (the legend gives the peak).
-    let failed_peak = samples.iter().map(failed_percent).max().unwrap_or(0).max(1);
+    let failed_peak_raw = samples.iter().map(failed_percent).max().unwrap_or(0);
+    let failed_peak = failed_peak_raw.max(1);
     let error_area = {
         let mut points: Vec<String> = samples
             .iter()
@@ -137,7 +138,7 @@ pub fn TimelineChart(props: &TimelineChartProps) -> Html {
                         { format!("rev {revision} ready") }
                     </span>
                 }) }
-                <span class="series"><svg width="14" height="10" aria-hidden="true"><rect width="14" height="10" fill={FAILED} opacity="0.35" /></svg>{ format!("failed requests (peak {failed_peak}%)") }</span>
+                <span class="series"><svg width="14" height="10" aria-hidden="true"><rect width="14" height="10" fill={FAILED} opacity="0.35" /></svg>{ if failed_peak_raw == 0 { "failed requests (none)".to_owned() } else { format!("failed requests (peak {failed_peak_raw}%)") } }</span>
             </p>
             <svg class="timeline-chart" viewBox={format!("0 0 {} {}", whole(WIDTH), whole(CHART_HEIGHT))} role="img" aria-label={summary.clone()}>
                 <polygon points={error_area} fill={FAILED} opacity="0.35" />

@@ -64,6 +64,19 @@ test('blue-green waits with a full preview, then switches all traffic at once', 
   await expectRolledOut(status, before);
 });
 
+test('a blue-green preview that fails its smoke tests is never switched to', async ({ page }) => {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  const { status, before } = await start(page, 'blue-green-bad');
+  await expect(status).toHaveAttribute('data-phase', 'Degraded', { timeout: 30_000 });
+  await expect(page.getByTestId('abort-reason')).toContainText('pre-promotion analysis failed: revision 2');
+  // The users stayed on the old version the whole time.
+  await expect(page.locator('.weight[data-revision="1"]')).toHaveAttribute('data-weight', '100');
+  await expect(status).toHaveAttribute('data-fleet-images', before, { timeout: 30_000 });
+  await expect(page.getByTestId('timeline')).toHaveAttribute('data-failed-window', '0');
+  await button(page, 'Pause').click();
+  await page.screenshot({ path: path.join(ARTIFACTS, 'blue-green-smoke-test.png'), fullPage: true });
+});
+
 test('a canary steps through its weights, waits for a person, and finishes', async ({ page }) => {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   const { status, before } = await start(page, 'canary');
