@@ -132,6 +132,9 @@ pub fn describe(event: &Event, world: &World) -> String {
             }
             _ => format!("Rollout aborted: {reason}. Traffic stays on the stable revision"),
         },
+        Event::HealthChecksFailed { instances } => format!(
+            "{instances} instances fail their health checks: out of service, replaced 10% of the fleet at a time"
+        ),
         Event::CommandRejected { reason } => format!("Refused: {reason}"),
     }
 }

@@ -110,6 +110,7 @@ mod tests {
             stop_tick,
             observed: None,
             tainted: false,
+            unhealthy: false,
             compromised: false,
         }
     }

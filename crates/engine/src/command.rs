@@ -121,6 +121,13 @@ pub enum Command {
         /// The new fleet size.
         replicas: u32,
     },
+    /// The first `count` instances in service start failing their health checks (a bad host, a
+    /// full disk): the load balancer stops sending them requests, and Auto Scaling replaces
+    /// unhealthy instances up to 10% of the fleet at a time.
+    FailHealthChecks {
+        /// How many.
+        count: u32,
+    },
 }
 
 /// How a command names an image.
@@ -352,5 +359,13 @@ pub enum CommandError {
         requested: u32,
         /// The largest fleet the lab runs.
         max: u32,
+    },
+    /// More instances asked to fail than are in service.
+    #[error("only {in_service} instances are in service; cannot fail the health checks of {requested}")]
+    NotEnoughInService {
+        /// What the command asked for.
+        requested: u32,
+        /// Instances in service now.
+        in_service: u32,
     },
 }

@@ -240,6 +240,11 @@ pub enum Event {
         /// True when paused.
         paused: bool,
     },
+    /// Instances started failing their health checks and left service.
+    HealthChecksFailed {
+        /// How many.
+        instances: u32,
+    },
     /// A command was refused; the world is unchanged.
     CommandRejected {
         /// The reason, naming the problem.

@@ -97,6 +97,8 @@ pub struct Instance {
     pub tainted: bool,
     /// An attacker has persistence on it.
     pub compromised: bool,
+    /// It fails its health checks: out of service, waiting to be replaced.
+    pub unhealthy: bool,
 }
 
 impl Instance {

@@ -249,13 +249,15 @@ impl World {
 
     fn replace_tainted_instances(&mut self, tick: u64) {
         self.tainted_pending = false;
-        let starting = self
-            .instances
-            .iter()
-            .any(|i| matches!(i.state, crate::Lifecycle::Pending | crate::Lifecycle::Booting));
-        // Recycle old instances a few at a time, and only while nothing else is starting, so that
-        // a maximum age never takes much capacity away at once.
+        let starting = self.instances.iter().any(|i| {
+            matches!(i.state, crate::Lifecycle::Pending | crate::Lifecycle::Booting) && !i.unhealthy
+        });
+        // Recycle old and unhealthy instances a few at a time, and only while nothing else is
+        // starting: AWS replaces unhealthy instances up to 10% of desired capacity at a time (one
+        // if that is less than one), each batch waiting for health checks; a maximum age follows
+        // the same rule so that it never takes much capacity away at once.
         let mut recycle_budget = if starting { 0 } else { (self.replicas / 10).max(1) };
+        let mut unhealthy_left = false;
         for index in 0..self.instances.len() {
             let instance = &self.instances[index];
             if !instance.state.is_live() {
@@ -265,14 +267,43 @@ impl World {
                 instance.state == crate::Lifecycle::InService
                     && tick.saturating_sub(instance.launch_tick) >= max
             });
-            if too_old && recycle_budget > 0 {
+            let unhealthy = instance.unhealthy;
+            if (too_old || unhealthy) && recycle_budget > 0 {
                 recycle_budget -= 1;
                 self.instances[index].tainted = true;
+            } else if unhealthy {
+                unhealthy_left = true;
             }
             if self.instances[index].tainted {
                 self.stop_instance(index, tick);
             }
         }
+        // Come back next tick for the unhealthy instances this batch had no room for.
+        self.tainted_pending |= unhealthy_left;
+    }
+
+    /// The first `count` instances in service fail their health checks: they leave service (no
+    /// more requests) and wait for replacement.
+    pub(super) fn fail_health_checks(&mut self, count: u32) -> Result<(), crate::CommandError> {
+        let in_service =
+            self.instances.iter().filter(|i| i.state == crate::Lifecycle::InService).count() as u32;
+        if count > in_service {
+            return Err(crate::CommandError::NotEnoughInService { requested: count, in_service });
+        }
+        let World { instances, revisions, .. } = self;
+        for instance in
+            instances.iter_mut().filter(|i| i.state == crate::Lifecycle::InService).take(count as usize)
+        {
+            instance.state = crate::Lifecycle::Booting;
+            instance.ready_tick = u64::MAX;
+            instance.unhealthy = true;
+            if let Some(revision) = revisions.iter_mut().find(|r| r.number == instance.revision) {
+                revision.available -= 1;
+            }
+        }
+        self.tainted_pending = true;
+        self.emit(crate::Event::HealthChecksFailed { instances: count });
+        Ok(())
     }
 
     /// Counts replacements already serving a patched image, and closes the patch once its

@@ -98,6 +98,7 @@ impl World {
             stop_tick: None,
             observed: None,
             tainted: false,
+            unhealthy: false,
             compromised: false,
         };
         let revision_number = revision.number;

@@ -295,6 +295,7 @@ impl World {
                 self.emit(Event::RolloutPaused { paused: true });
                 Ok(())
             }
+            Command::FailHealthChecks { count } => self.fail_health_checks(count),
             Command::Resume => {
                 if self.paused {
                     self.paused = false;
