@@ -108,6 +108,7 @@ pub fn RolloutPanel(props: &RolloutPanelProps) -> Html {
                 { control("Abort", "Send all traffic back to the stable revision", Command::AbortRollout) }
                 { control("Retry", "Leave the aborted state and try the new revision again", Command::RetryRollout) }
                 { control("Undo", "kubectl rollout undo: back to the previous revision", Command::Undo { to_revision: None }) }
+                { control("Fail 3 health checks", "Three instances in service start failing their health checks; they are replaced 10% of the fleet at a time", Command::FailHealthChecks { count: 3 }) }
             </div>
             <crate::components::StrategyEditor current={props.strategy_spec.clone()}
                 on_apply={props.on_command.reform(Command::SetStrategy)} />

@@ -167,6 +167,25 @@ test('an instance refresh of an image that never gets healthy fails and rolls ba
   await page.screenshot({ path: path.join(ARTIFACTS, 'instance-refresh-rolled-back.png'), fullPage: true });
 });
 
+test('instances failing their health checks leave service and are replaced a batch at a time', async ({ page }) => {
+  // The sandbox: twelve instances and nothing else going on.
+  await page.goto('/?scenario=sandbox');
+  await expect(page.locator('main#lab')).toHaveAttribute('data-ready', 'true');
+  const status = page.getByTestId('status');
+  await expect(status).toHaveAttribute('data-in-service', '12');
+  await button(page, 'Fail 3 health checks').click();
+  await expect(status).toHaveAttribute('data-in-service', '9');
+  await expect(page.locator('section.card.log')).toContainText('3 instances fail their health checks');
+  // Step by step: 10% of 12 is one instance per batch, so the fleet comes back one at a time.
+  const seen = new Set();
+  for (let i = 0; i < 40 && (await status.getAttribute('data-in-service')) !== '12'; i++) {
+    await button(page, 'Step one tick').click();
+    seen.add(await status.getAttribute('data-in-service'));
+  }
+  await expect(status).toHaveAttribute('data-in-service', '12');
+  expect(seen.has('10') && seen.has('11')).toBe(true);
+});
+
 test('the strategy editor checks parameters as you type with the real messages', async ({ page }) => {
   await page.goto('/?scenario=demo');
   await expect(page.locator('main#lab')).toHaveAttribute('data-ready', 'true');
