@@ -200,7 +200,8 @@ pub fn table_rows(world: &World) -> Vec<TableRow> {
             glyph: palette::look(look_of(world, i.image)).glyph_name,
             revision: i.revision,
             state_code: state_code(i.state),
-            state_label: i.state.label(),
+            // Out of service for failing health checks looks like booting on the canvas; say so here.
+            state_label: if i.unhealthy { "failing health checks" } else { i.state.label() },
             address: i.address_text().into(),
             launch_tick: i.launch_tick,
             advisories: vulnerable
@@ -282,5 +283,14 @@ mod tests {
         let table = table_rows(world);
         assert_eq!(table.len(), world.replicas() as usize);
         assert!(table.iter().all(|row| row.advisories.contains("CVE-2023-5363")));
+    }
+
+    #[test]
+    fn the_table_says_which_instances_fail_their_health_checks() {
+        let mut lab = Lab::from_query(&PageQuery::default());
+        lab.reduce(crate::state::Action::Command(lab_engine::Command::FailHealthChecks { count: 2 }));
+        let failing =
+            table_rows(&lab.world).iter().filter(|row| row.state_label == "failing health checks").count();
+        assert_eq!(failing, 2);
     }
 }
