@@ -87,31 +87,44 @@ pub fn TimelineChart(props: &TimelineChartProps) -> Html {
 
     let stream_start = samples.len().saturating_sub(STREAM_TICKS);
     let cell = WIDTH / STREAM_TICKS as f64;
-    let columns = samples.iter().skip(stream_start).enumerate().map(|(column, sample)| {
+    // One path per colour (and one for the crosses) rather than an element per cell: the stream
+    // changes every tick, and a handful of `d` attributes are far cheaper to update than hundreds
+    // of rectangles.
+    let mut fills: Vec<(&'static str, String)> = Vec::new();
+    let mut crosses = String::new();
+    for (column, sample) in samples.iter().skip(stream_start).enumerate() {
         let total = sample.requests().max(1) as f64;
+        let left = column as f64 * cell;
         let mut offset = 0.0_f64;
-        let mut segments = Vec::new();
         let served = sample.revisions.iter().map(|r| (palette::look(r.look).colour, r.requests - r.errors));
         for (fill, count) in served.chain([(FAILED, sample.failed())]).filter(|(_, count)| *count > 0) {
             // Failures get room for their cross even when they are few.
             let height = (count as f64 / total * STREAM_HEIGHT).max(if fill == FAILED { 8.0 } else { 1.0 });
             let top = if fill == FAILED { offset.min(STREAM_HEIGHT - height) } else { offset };
-            segments.push(html! {
-                <rect x={whole(column as f64 * cell).to_string()} y={whole(top).to_string()}
-                    width={whole(cell - 1.0).to_string()} height={whole(height).to_string()} fill={fill} />
-            });
+            let path = match fills.iter_mut().find(|(known, _)| *known == fill) {
+                Some((_, path)) => path,
+                None => {
+                    fills.push((fill, String::new()));
+                    &mut fills.last_mut().expect("just pushed").1
+                }
+            };
+            path.push_str(&format!(
+                "M{} {}h{}v{}h-{}z",
+                whole(left),
+                whole(top),
+                whole(cell - 1.0),
+                whole(height),
+                whole(cell - 1.0)
+            ));
             offset += height;
         }
         if sample.failed() > 0 {
             // A cross marks failures, so they do not rely on red alone.
-            let (left, right) = (whole(column as f64 * cell + 1.0), whole(column as f64 * cell + cell - 2.0));
+            let (x1, x2) = (whole(left + 1.0), whole(left + cell - 2.0));
             let (top, bottom) = (whole(STREAM_HEIGHT - 8.0), whole(STREAM_HEIGHT - 1.0));
-            segments.push(html! {
-                <path d={format!("M{left} {top}L{right} {bottom}M{right} {top}L{left} {bottom}")} class="fail-cross" />
-            });
+            crosses.push_str(&format!("M{x1} {top}L{x2} {bottom}M{x2} {top}L{x1} {bottom}"));
         }
-        html! { <g key={sample.tick}>{ for segments }</g> }
-    });
+    }
 
     let last = samples.back();
     let summary = last.map_or_else(
@@ -150,7 +163,10 @@ pub fn TimelineChart(props: &TimelineChartProps) -> Html {
             <h3 class="subhead">{"Request stream"}<span class="muted">{" · each column one tick, coloured by the revision that answered; red ✕ failed"}</span></h3>
             <svg class="request-stream" viewBox={format!("0 0 {} {}", whole(WIDTH), whole(STREAM_HEIGHT))} role="img"
                 aria-label={format!("Requests per tick by revision over the last {STREAM_TICKS} ticks; {failed_in_window} failed")}>
-                { for columns }
+                { for fills.iter().map(|(fill, path)| html! { <path key={*fill} d={path.clone()} fill={*fill} /> }) }
+                if !crosses.is_empty() {
+                    <path class="fail-cross" fill="none" d={crosses.clone()} />
+                }
             </svg>
         </section>
     }
