@@ -1,22 +1,12 @@
 //! Argo Rollouts blue-green, tick by tick: preview, promotion, the scale-down delay, abort.
 
+mod common;
+
 use lab_engine::{Command, Event, Playback, Scenario, World};
 
 /// Four instances on v1, blue-green with `params`, v2 deployed at tick 0; R = 1, G = 0.
 fn blue_green(params: &str) -> (World, Playback) {
-    let text = format!(
-        r#"{{
-      "seed": 1, "fleet_size": 4, "pull_ticks": 0, "boot_ticks": 1, "drain_ticks": 0,
-      "image": {{"base": "ubuntu-22.04", "app_version": "1"}},
-      "strategy": {{"type": "blue_green"{params}}},
-      "timeline": [
-        {{"tick": 0, "command": {{"build_image": {{"base": "ubuntu-22.04", "app_version": "2"}}}}}},
-        {{"tick": 0, "command": {{"deploy": {{"image": "v2"}}}}}}
-      ]
-    }}"#
-    );
-    let scenario = Scenario::from_json(&text).unwrap_or_else(|error| panic!("{error}"));
-    (World::new(&scenario), Playback::new(&scenario))
+    blue_green_of(params, 0)
 }
 
 /// `tick: desired/available@weight` per revision.
@@ -131,19 +121,8 @@ fn unknown_blue_green_parameters_are_refused() {
 
 /// Like `blue_green`, but v2 fails `error_per_mille` of its requests.
 fn blue_green_of(params: &str, error_per_mille: u32) -> (World, Playback) {
-    let text = format!(
-        r#"{{
-      "seed": 1, "fleet_size": 4, "pull_ticks": 0, "boot_ticks": 1, "drain_ticks": 0,
-      "image": {{"base": "ubuntu-22.04", "app_version": "1"}},
-      "strategy": {{"type": "blue_green"{params}}},
-      "timeline": [
-        {{"tick": 0, "command": {{"build_image": {{"base": "ubuntu-22.04", "app_version": "2", "error_rate_per_mille": {error_per_mille}}}}}}},
-        {{"tick": 0, "command": {{"deploy": {{"image": "v2"}}}}}}
-      ]
-    }}"#
-    );
-    let scenario = Scenario::from_json(&text).unwrap_or_else(|error| panic!("{error}"));
-    (World::new(&scenario), Playback::new(&scenario))
+    let strategy = format!(r#"{{"type": "blue_green"{params}}}"#);
+    common::rollout(4, &strategy, &format!(r#", "error_rate_per_mille": {error_per_mille}"#))
 }
 
 fn abort_reason(events: &[(u64, Event)]) -> Option<(u64, String)> {

@@ -1,21 +1,11 @@
 //! Argo Rollouts canary (replica-weighted), tick by tick: steps, pauses, promotion, abort.
 
-use lab_engine::{Command, Event, Playback, Scenario, World};
+mod common;
+
+use lab_engine::{Command, Event, Playback, World};
 
 fn canary(steps: &str) -> (World, Playback) {
-    let text = format!(
-        r#"{{
-      "seed": 1, "fleet_size": 10, "pull_ticks": 0, "boot_ticks": 1, "drain_ticks": 0,
-      "image": {{"base": "ubuntu-22.04", "app_version": "1"}},
-      "strategy": {{"type": "canary", "steps": {steps}}},
-      "timeline": [
-        {{"tick": 0, "command": {{"build_image": {{"base": "ubuntu-22.04", "app_version": "2"}}}}}},
-        {{"tick": 0, "command": {{"deploy": {{"image": "v2"}}}}}}
-      ]
-    }}"#
-    );
-    let scenario = Scenario::from_json(&text).unwrap_or_else(|error| panic!("{error}"));
-    (World::new(&scenario), Playback::new(&scenario))
+    common::rollout(10, &format!(r#"{{"type": "canary", "steps": {steps}}}"#), "")
 }
 
 /// (stable desired/available, canary desired/available, canary traffic weight, step).
@@ -99,19 +89,7 @@ fn a_canary_without_steps_rolls_like_a_rolling_update() {
 }
 
 fn canary_with(strategy: &str, v2_extra: &str) -> (World, Playback) {
-    let text = format!(
-        r#"{{
-      "seed": 1, "fleet_size": 10, "pull_ticks": 0, "boot_ticks": 1, "drain_ticks": 0,
-      "image": {{"base": "ubuntu-22.04", "app_version": "1"}},
-      "strategy": {strategy},
-      "timeline": [
-        {{"tick": 0, "command": {{"build_image": {{"base": "ubuntu-22.04", "app_version": "2"{v2_extra}}}}}}},
-        {{"tick": 0, "command": {{"deploy": {{"image": "v2"}}}}}}
-      ]
-    }}"#
-    );
-    let scenario = Scenario::from_json(&text).unwrap_or_else(|error| panic!("{error}"));
-    (World::new(&scenario), Playback::new(&scenario))
+    common::rollout(10, strategy, v2_extra)
 }
 
 const ANALYSED: &str = r#"{"type": "canary", "steps": [{"set_weight": 20}, {"pause": {"duration_ticks": 10}}],
@@ -167,19 +145,8 @@ fn traffic_follows_the_instances_and_a_faulty_version_fails_its_share() {
 
 /// Like `canary`, but the new version fails `error_per_mille` of its requests.
 fn canary_of(steps: &str, error_per_mille: u32) -> (World, Playback) {
-    let text = format!(
-        r#"{{
-      "seed": 1, "fleet_size": 10, "pull_ticks": 0, "boot_ticks": 1, "drain_ticks": 0,
-      "image": {{"base": "ubuntu-22.04", "app_version": "1"}},
-      "strategy": {{"type": "canary", "steps": {steps}}},
-      "timeline": [
-        {{"tick": 0, "command": {{"build_image": {{"base": "ubuntu-22.04", "app_version": "2", "error_rate_per_mille": {error_per_mille}}}}}}},
-        {{"tick": 0, "command": {{"deploy": {{"image": "v2"}}}}}}
-      ]
-    }}"#
-    );
-    let scenario = Scenario::from_json(&text).unwrap_or_else(|error| panic!("{error}"));
-    (World::new(&scenario), Playback::new(&scenario))
+    let strategy = format!(r#"{{"type": "canary", "steps": {steps}}}"#);
+    common::rollout(10, &strategy, &format!(r#", "error_rate_per_mille": {error_per_mille}"#))
 }
 
 const STEPS_WITH_ANALYSIS: &str =

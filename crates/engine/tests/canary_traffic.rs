@@ -3,24 +3,17 @@
 //! canary's instances, promotion keeps the old stable for the scale-down delay, abort sends all
 //! traffic back at once.
 
-use lab_engine::{Command, Playback, Scenario, World};
+mod common;
+
+use lab_engine::{Command, Playback, World};
 
 /// Ten instances on v1, a traffic-routed canary with `steps`, v2 deployed at tick 0; R = 1, G = 0.
 fn routed(steps: &str, extra: &str) -> (World, Playback) {
-    let text = format!(
-        r#"{{
-      "seed": 1, "fleet_size": 10, "pull_ticks": 0, "boot_ticks": 1, "drain_ticks": 0,
-      "image": {{"base": "ubuntu-22.04", "app_version": "1"}},
-      "strategy": {{"type": "canary", "traffic_routing": true, "scale_down_delay_ticks": 3,
-                    "abort_scale_down_delay_ticks": 2, "steps": {steps}{extra}}},
-      "timeline": [
-        {{"tick": 0, "command": {{"build_image": {{"base": "ubuntu-22.04", "app_version": "2"}}}}}},
-        {{"tick": 0, "command": {{"deploy": {{"image": "v2"}}}}}}
-      ]
-    }}"#
+    let strategy = format!(
+        r#"{{"type": "canary", "traffic_routing": true, "scale_down_delay_ticks": 3,
+             "abort_scale_down_delay_ticks": 2, "steps": {steps}{extra}}}"#
     );
-    let scenario = Scenario::from_json(&text).unwrap_or_else(|error| panic!("{error}"));
-    (World::new(&scenario), Playback::new(&scenario))
+    common::rollout(10, &strategy, "")
 }
 
 /// `tick phase step: desired/available@weight` per revision.

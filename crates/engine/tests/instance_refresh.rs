@@ -2,23 +2,14 @@
 //! their delay, launch-before-terminate, warm-up, failure after the health-check timeout and
 //! auto-rollback, and the API's validation messages.
 
-use lab_engine::{Event, Playback, Scenario, World};
+mod common;
+
+use lab_engine::{Event, Playback, World};
 
 /// Ten instances on v1, an instance refresh with `params`, v2 deployed at tick 0; R = 1, G = 0.
 fn refresh(params: &str, broken: bool) -> (World, Playback) {
-    let text = format!(
-        r#"{{
-      "seed": 1, "fleet_size": 10, "pull_ticks": 0, "boot_ticks": 1, "drain_ticks": 0,
-      "image": {{"base": "ubuntu-22.04", "app_version": "1"}},
-      "strategy": {{"type": "instance_refresh"{params}}},
-      "timeline": [
-        {{"tick": 0, "command": {{"build_image": {{"base": "ubuntu-22.04", "app_version": "2", "broken": {broken}}}}}}},
-        {{"tick": 0, "command": {{"deploy": {{"image": "v2"}}}}}}
-      ]
-    }}"#
-    );
-    let scenario = Scenario::from_json(&text).unwrap_or_else(|error| panic!("{error}"));
-    (World::new(&scenario), Playback::new(&scenario))
+    let strategy = format!(r#"{{"type": "instance_refresh"{params}}}"#);
+    common::rollout(10, &strategy, &format!(r#", "broken": {broken}"#))
 }
 
 /// `tick phase: desired/available` per revision.
