@@ -4,16 +4,9 @@ const { test, expect } = require('@playwright/test');
 const fs = require('node:fs');
 const path = require('node:path');
 
-const ARTIFACTS = path.join(__dirname, 'test-results', 'artifacts');
-const button = (page, name) => page.getByRole('button', { name, exact: true });
+const { ARTIFACTS, button, failOnPageErrors } = require('./harness');
 
-let problems;
-test.beforeEach(({ page }) => {
-  problems = [];
-  page.on('console', (msg) => msg.type() === 'error' && problems.push(`console: ${msg.text()}`));
-  page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
-});
-test.afterEach(() => expect(problems, 'console errors / page errors').toEqual([]));
+failOnPageErrors();
 
 async function start(page, scenario, speed = '32') {
   await page.goto(`/?scenario=${scenario}`);
