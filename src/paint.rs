@@ -24,6 +24,8 @@ struct Tile {
     vulnerable: bool,
     /// Changed by hand since launch: a snowflake.
     drifted: bool,
+    /// Failing its health checks: out of service, waiting to be replaced.
+    unhealthy: bool,
 }
 
 /// Keeps what the canvas needs between frames: slots, the last size, and a reused tile buffer.
@@ -102,6 +104,7 @@ impl FleetPainter {
                     Some(_) => world.is_vulnerable(instance),
                 },
                 drifted: instance.observed.is_some(),
+                unhealthy: instance.unhealthy,
             });
         }
         // Group by colour, then by state, so each group sets its style once.
@@ -190,6 +193,7 @@ fn draw_tiles(
         start = end;
     }
     drift_marks(context, grid, tiles);
+    health_marks(context, grid, tiles);
     warning_badges(context, grid, tiles);
 }
 
@@ -208,6 +212,23 @@ fn drift_marks(context: &CanvasRenderingContext2d, grid: &Grid, tiles: &[Tile]) 
     }
     context.set_fill_style_str(palette::DRIFT);
     context.fill();
+}
+
+/// A red cross over every tile failing its health checks, so it does not read as booting.
+fn health_marks(context: &CanvasRenderingContext2d, grid: &Grid, tiles: &[Tile]) {
+    let inset = grid.tile * 0.22;
+    context.begin_path();
+    for tile in tiles.iter().filter(|t| t.unhealthy && t.state.is_live()) {
+        let (x, y) = grid.origin(tile.slot);
+        let (near, far) = (inset, grid.tile - inset);
+        context.move_to(x + near, y + near);
+        context.line_to(x + far, y + far);
+        context.move_to(x + far, y + near);
+        context.line_to(x + near, y + far);
+    }
+    context.set_stroke_style_str(palette::FAILING);
+    context.set_line_width((grid.tile * 0.12).max(1.5));
+    context.stroke();
 }
 
 /// Tiles at least this big get a triangle badge; smaller ones a band.

@@ -58,6 +58,8 @@ pub const DRIFT: &str = "#1F2933";
 pub const WARNING: &str = "#F0B000";
 /// Drawn over a glyph on a solid tile.
 pub const ON_COLOUR: &str = "#FFFFFF";
+/// The cross over an instance failing its health checks (the timeline's failed-request red).
+pub const FAILING: &str = "#C0392B";
 
 /// An SVG path (in a 20×20 box centred on 10,10) for a glyph, used by legends and the table.
 pub fn glyph_svg_path(glyph: Glyph) -> &'static str {

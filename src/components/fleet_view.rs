@@ -48,6 +48,7 @@ pub fn FleetView(props: &FleetViewProps) -> Html {
                 <li><span class="key ghost" />{"terminated"}</li>
                 <li><span class="key warning" aria-hidden="true">{"!"}</span>{"known advisory"}</li>
                 <li><span class="key drifted" aria-hidden="true" />{"changed by hand (drift)"}</li>
+                <li><span class="key failing" aria-hidden="true">{"✕"}</span>{"failing health checks"}</li>
             </ul>
         </section>
     }
