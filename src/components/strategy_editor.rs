@@ -16,16 +16,11 @@ pub struct StrategyEditorProps {
 /// The strategy as the JSON the editor starts from. Written by hand: serde's serializer for these
 /// types would add kilobytes to the download for one text box.
 pub fn strategy_json(strategy: &StrategySpec) -> String {
-    use lab_engine::strategy::{CanaryStep, IntOrPercent};
-    let limit = |value: IntOrPercent| match value {
-        IntOrPercent::Int(count) => count.to_string(),
-        IntOrPercent::Percent(percent) => format!("\"{percent}%\""),
-    };
+    use lab_engine::strategy::CanaryStep;
     match strategy {
         StrategySpec::Rolling(rolling) => format!(
             "{{\"type\": \"rolling\", \"max_surge\": {}, \"max_unavailable\": {}}}",
-            limit(rolling.max_surge),
-            limit(rolling.max_unavailable)
+            rolling.max_surge, rolling.max_unavailable
         ),
         StrategySpec::Recreate(_) => "{\"type\": \"recreate\"}".to_owned(),
         StrategySpec::BlueGreen(blue_green) => {
@@ -83,8 +78,8 @@ pub fn strategy_json(strategy: &StrategySpec) -> String {
             };
             format!(
                 "{{\"type\": \"canary\", \"max_surge\": {}, \"max_unavailable\": {},\n \"steps\": [{}]{analysis}{routing}}}",
-                limit(canary.max_surge),
-                limit(canary.max_unavailable),
+                canary.max_surge,
+                canary.max_unavailable,
                 steps.join(", ")
             )
         }

@@ -2,15 +2,8 @@
 //! Argo Rollouts `Rollout` for blue-green and canary, with the lab's settings under their real
 //! names. Ticks become seconds one for one, the way the lab's tick model maps them.
 
-use crate::strategy::{CanaryStep, IntOrPercent};
+use crate::strategy::CanaryStep;
 use crate::{Digest, StrategySpec};
-
-fn limit(value: IntOrPercent) -> String {
-    match value {
-        IntOrPercent::Int(count) => count.to_string(),
-        IntOrPercent::Percent(percent) => format!("\"{percent}%\""),
-    }
-}
 
 /// The manifest for a fleet of `replicas` running `image` (pinned by digest) under `strategy`.
 pub fn kubernetes_manifest(
@@ -25,8 +18,7 @@ pub fn kubernetes_manifest(
             "Deployment",
             format!(
                 "  strategy:\n    type: RollingUpdate\n    rollingUpdate:\n      maxSurge: {}\n      maxUnavailable: {}\n",
-                limit(rolling.max_surge),
-                limit(rolling.max_unavailable)
+                rolling.max_surge, rolling.max_unavailable
             ),
         ),
         StrategySpec::InstanceRefresh(refresh) => (
@@ -75,8 +67,7 @@ pub fn kubernetes_manifest(
         StrategySpec::Canary(canary) => {
             let mut yaml = format!(
                 "  strategy:\n    canary:\n      maxSurge: {}\n      maxUnavailable: {}\n",
-                limit(canary.max_surge),
-                limit(canary.max_unavailable)
+                canary.max_surge, canary.max_unavailable
             );
             if canary.analysis.is_some() {
                 yaml.push_str(

@@ -24,6 +24,20 @@ pub struct AuditEntry {
     pub refused: bool,
 }
 
+/// How fleet-wide patches went.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct PatchStats {
+    /// Instance patches attempted.
+    pub attempted: u32,
+    /// Instance patches that took (in place, or by a replacement running the patched image).
+    pub succeeded: u32,
+    /// Replacements already serving the patched image while its rollout is still going.
+    pub in_progress: u32,
+    /// The patched image an immutable fleet is still rolling out.
+    #[serde(skip)]
+    pending_image: Option<Digest>,
+}
+
 impl World {
     pub(super) fn ssh(
         &mut self,

@@ -16,6 +16,30 @@ const CAPACITY_PER_INSTANCE_TICK: u64 = 12;
 /// Ticks of per-revision request history kept for analysis.
 pub(super) const WINDOW_TICKS_MAX: usize = 64;
 
+/// How the service fared: requests it could not serve and time spent below the wanted capacity.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ServiceStats {
+    /// Requests offered, in total.
+    pub requests: u64,
+    /// Requests that failed: no capacity, or an error from a faulty version.
+    pub failed_requests: u64,
+    /// Requests served by a version that errors (the blast radius of a bad release).
+    pub faulty_requests: u64,
+    /// Ticks with fewer instances in service than wanted.
+    pub degraded_ticks: u64,
+    /// Times the fleet dropped below the wanted capacity.
+    pub incidents: u32,
+    #[serde(skip)]
+    degraded: bool,
+}
+
+impl ServiceStats {
+    /// Mean ticks to get back to full capacity (0 when it never dropped).
+    pub fn mttr_ticks(&self) -> u64 {
+        self.degraded_ticks.checked_div(u64::from(self.incidents)).unwrap_or(0)
+    }
+}
+
 /// Requests and errors of one revision over recent ticks, for analysis.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(super) struct RevisionTraffic {
@@ -195,19 +219,16 @@ impl World {
             .into_iter()
             .filter_map(|(analysis, kind, is_step)| analysis.map(|analysis| (analysis, kind, is_step)))
         {
-            if !tick.is_multiple_of(u64::from(analysis.interval_ticks.max(1))) {
+            // No measurement due, or no traffic: no verdict (inconclusive measurements do not
+            // count against the canary).
+            let Some((passed, requests, errors, rate_per_mille)) = self.measure(tick, target, &analysis)
+            else {
                 continue;
-            }
-            let (requests, errors) = self.revision_traffic(target, analysis.window_ticks as usize);
-            if requests == 0 {
-                // No traffic, no verdict (inconclusive measurements do not count against the canary).
-                continue;
-            }
+            };
             if is_step {
                 self.rollout_status.step_measurements += 1;
             }
-            let rate_per_mille = errors * 1000 / requests;
-            if rate_per_mille <= u64::from(analysis.error_rate_max_percent) * 10 {
+            if passed {
                 continue;
             }
             self.rollout_status.analysis_failures += 1;
