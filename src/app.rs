@@ -120,6 +120,7 @@ pub fn App() -> Html {
                         reason={AttrValue::from(snapshot.rollout.conditions.reason)} steps={Rc::new(view::rollout_steps(world))}
                         canary_weights={view::canary_weights(world).map(AttrValue::from)}
                         abort_reason={world.rollout_status().abort_reason.clone().map(AttrValue::from)}
+                        pause_reason={world.rollout_status().inconclusive_pause.clone().map(AttrValue::from)}
                         on_command={on_action.reform(Action::Command)} strategy_spec={Rc::new(world.strategy().clone())} />
                     <TimelineChart timeline={lab.timeline.clone()} replicas={snapshot.replicas} />
                     <ScoreboardCard scores={lab.scores.clone()} on_run={on_action.reform(|_| Action::RunScoreboard)} />

@@ -132,6 +132,7 @@ pub fn describe(event: &Event, world: &World) -> String {
             }
             _ => format!("Rollout aborted: {reason}. Traffic stays on the stable revision"),
         },
+        Event::AnalysisInconclusive { reason } => format!("Rollout paused: {reason}"),
         Event::HealthChecksFailed { instances } => format!(
             "{instances} instances fail their health checks: out of service, replaced 10% of the fleet at a time"
         ),

@@ -13,6 +13,7 @@ const BUILT_IN: &[(&str, &str)] = &[
     ("blue-green-bad", include_str!("../scenarios/blue-green-bad.json")),
     ("canary", include_str!("../scenarios/canary.json")),
     ("canary-bad", include_str!("../scenarios/canary-bad.json")),
+    ("canary-slow", include_str!("../scenarios/canary-slow.json")),
     ("canary-routed", include_str!("../scenarios/canary-routed.json")),
     ("instance-refresh", include_str!("../scenarios/instance-refresh.json")),
     ("instance-refresh-bad", include_str!("../scenarios/instance-refresh-bad.json")),
@@ -27,7 +28,7 @@ pub fn by_name(name: &str) -> Option<&'static str> {
 }
 
 /// The scenarios the lab's picker offers, with a short label each.
-pub const PICKER: [(&str, &str); 12] = [
+pub const PICKER: [(&str, &str); 13] = [
     ("sandbox", "Sandbox: build, pipeline, deploy"),
     ("demo", "Rolling update"),
     ("recreate", "Recreate"),
@@ -35,6 +36,7 @@ pub const PICKER: [(&str, &str); 12] = [
     ("blue-green-bad", "Blue-green: smoke tests stop a bad preview"),
     ("canary", "Canary with analysis"),
     ("canary-bad", "Canary of a buggy release"),
+    ("canary-slow", "Canary of a slow release: inconclusive"),
     ("canary-routed", "Canary behind a traffic router"),
     ("instance-refresh", "Instance refresh with a checkpoint"),
     ("instance-refresh-bad", "Instance refresh that rolls back"),

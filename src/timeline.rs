@@ -56,7 +56,7 @@ impl Timeline {
             .revisions()
             .iter()
             .map(|r| {
-                let (requests, errors) = world.revision_traffic(r.number, 1);
+                let (requests, errors, _) = world.revision_traffic(r.number, 1);
                 RevisionSample {
                     revision: r.number,
                     look: crate::view::look_of(world, r.image),

@@ -93,11 +93,9 @@ pub fn rollout_steps(world: &World) -> Vec<StepView> {
                 CanaryStep::SetWeight(weight) => format!("set weight {weight}%"),
                 CanaryStep::Pause { duration_ticks: Some(ticks) } => format!("pause {ticks} ticks"),
                 CanaryStep::Pause { duration_ticks: None } => "pause until promoted".to_owned(),
-                CanaryStep::Analysis(analysis) => format!(
-                    "analysis: errors ≤ {}%, {} measurements",
-                    analysis.error_rate_max_percent,
-                    analysis.count.unwrap_or(1)
-                ),
+                CanaryStep::Analysis(analysis) => {
+                    format!("analysis: {}, {} measurements", analysis.summary(), analysis.count.unwrap_or(1))
+                }
                 CanaryStep::SetCanaryScale { replicas: Some(count), .. } => {
                     format!("canary scale {count} instances")
                 }

@@ -45,6 +45,8 @@ pub struct RolloutPanelProps {
     /// A canary's set weight against the weight it really gets.
     pub canary_weights: Option<AttrValue>,
     pub abort_reason: Option<AttrValue>,
+    /// Why analysis paused the rollout (inconclusive), waiting for promote or abort.
+    pub pause_reason: Option<AttrValue>,
     pub on_command: Callback<Command>,
     /// The strategy in force, for the editor.
     pub strategy_spec: Rc<lab_engine::StrategySpec>,
@@ -75,6 +77,9 @@ pub fn RolloutPanel(props: &RolloutPanelProps) -> Html {
             </div>
             if let Some(reason) = props.abort_reason.clone() {
                 <p class="abort-reason" role="alert" data-testid="abort-reason">{ reason }</p>
+            }
+            if let Some(reason) = props.pause_reason.clone() {
+                <p class="pause-reason" role="status" data-testid="pause-reason">{ reason }</p>
             }
             <ul class="revision-bars">
                 { for props.bars.iter().filter(|bar| bar.live > 0 || bar.desired > 0 || bar.target).map(|bar| html! {

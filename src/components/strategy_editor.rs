@@ -102,16 +102,10 @@ pub fn strategy_json(strategy: &StrategySpec) -> String {
     }
 }
 
-/// A canary analysis as JSON.
+/// A canary analysis as JSON (the thresholds set, plus the cadence and limits), spaced like the
+/// rest of the editor's text. Its values are all numbers, so the spacing cannot touch a string.
 fn analysis_json(analysis: &lab_engine::strategy::CanaryAnalysis) -> String {
-    let count = analysis.count.map_or(String::new(), |count| format!(", \"count\": {count}"));
-    format!(
-        "{{\"error_rate_max_percent\": {}, \"interval_ticks\": {}, \"window_ticks\": {}, \"failure_limit\": {}{count}}}",
-        analysis.error_rate_max_percent,
-        analysis.interval_ticks,
-        analysis.window_ticks,
-        analysis.failure_limit
-    )
+    serde_json::to_string(analysis).unwrap_or_default().replace(",\"", ", \"").replace("\":", "\": ")
 }
 
 /// Parses strategy JSON, or says exactly what is wrong with it.

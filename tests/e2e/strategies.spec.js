@@ -134,6 +134,22 @@ test('a canary of a buggy release is aborted by analysis, and the page says why'
   await page.getByTestId('scoreboard').screenshot({ path: path.join(ARTIFACTS, 'scoreboard.png') });
 });
 
+test('a slow canary leaves the analysis undecided: the rollout pauses, says why, and Promote carries on', async ({ page }) => {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  const { status, before } = await start(page, 'canary-slow');
+  const reason = page.getByTestId('pause-reason');
+  await expect(reason).toContainText('inconclusive', { timeout: 30_000 });
+  await expect(reason).toContainText('mean latency 220 ms is above the 100 ms target but within the 400 ms limit');
+  await expect(status).toHaveAttribute('data-phase', 'Paused');
+  // Held at the 20% step while the rollout waits for a person.
+  await expect(page.locator('.weight[data-revision="2"]')).toHaveAttribute('data-weight', '20');
+  await expect(page.locator('.canary-steps li.current')).toContainText('latency ≤ 100 ms');
+  await page.getByTestId('rollout').screenshot({ path: path.join(ARTIFACTS, 'canary-inconclusive.png') });
+  await button(page, 'Promote').click();
+  await expect(reason).toHaveCount(0);
+  await expectRolledOut(status, before);
+});
+
 test('an instance refresh replaces in batches, waits at its checkpoint, and finishes', async ({ page }) => {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   // 8x: the 12-tick checkpoint wait lasts long enough on screen to be seen (and checked).

@@ -230,6 +230,12 @@ pub enum Event {
         /// Why.
         reason: String,
     },
+    /// Analysis could not decide (a metric missed its target but stayed within its limit too
+    /// often): the rollout pauses until promoted or aborted (Argo's `InconclusiveAnalysis`).
+    AnalysisInconclusive {
+        /// Which metric, its value and the thresholds.
+        reason: String,
+    },
     /// The deployment strategy was changed.
     StrategyChanged {
         /// The new strategy in words.

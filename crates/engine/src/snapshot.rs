@@ -187,6 +187,7 @@ impl Snapshot {
         let (phase, progressing) = match conditions.progressing {
             _ if status.aborted => ("Degraded", "False"),
             _ if world.paused() => ("Paused", "Unknown"),
+            _ if status.inconclusive_pause.is_some() => ("Paused", "True"),
             crate::Progressing::True if status.paused_since.is_some() => ("Paused", "True"),
             crate::Progressing::True if canary_pausing(world) => ("Paused", "True"),
             crate::Progressing::Complete => ("Healthy", "Complete"),

@@ -215,6 +215,10 @@ fn encode_event(row: &mut Vec<u8>, event: &Event) {
             row.extend_from_slice(&[32]);
             text(row, reason);
         }
+        Event::AnalysisInconclusive { reason } => {
+            row.extend_from_slice(&[35]);
+            text(row, reason);
+        }
         Event::HealthChecksFailed { instances } => {
             row.extend_from_slice(&[34]);
             row.extend_from_slice(&instances.to_le_bytes());

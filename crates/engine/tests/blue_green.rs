@@ -153,7 +153,7 @@ fn pre_promotion_analysis_stops_a_bad_version_before_any_user_sees_it() {
     let (rows, events) = run(&mut world, &mut playback, 4);
     let (tick, reason) = abort_reason(&events).expect("aborted");
     assert_eq!(tick, 1);
-    assert!(reason.starts_with("pre-promotion analysis failed: revision 2 answered"), "{reason}");
+    assert!(reason.starts_with("pre-promotion analysis failed: revision 2, over the last"), "{reason}");
     assert!(rows.iter().all(|row| row.contains("r1 4/4@100")), "{rows:?}");
     // The smoke tests are not users' requests: nobody was failed.
     assert_eq!(world.service_stats().failed_requests, 0);
@@ -169,7 +169,7 @@ fn post_promotion_analysis_switches_the_traffic_back_to_the_old_revision() {
     assert!(events.iter().any(|(tick, e)| *tick == 1 && matches!(e, Event::RolloutPromoted { revision: 2 })));
     let (tick, reason) = abort_reason(&events).expect("aborted");
     assert_eq!(tick, 1);
-    assert!(reason.starts_with("post-promotion analysis failed: revision 2 answered"), "{reason}");
+    assert!(reason.starts_with("post-promotion analysis failed: revision 2, over the last"), "{reason}");
     assert!(reason.ends_with("traffic goes back to revision 1"), "{reason}");
     assert_eq!(rows[1], "1: r1 4/4@100 r2 4/4@0");
     assert_eq!(world.snapshot().rollout.phase, "Degraded");

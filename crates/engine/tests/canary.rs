@@ -104,7 +104,9 @@ fn analysis_aborts_a_canary_that_errors_and_says_which_metric_value_and_threshol
         .find_map(|e| if let Event::RolloutAborted { reason } = e { Some(reason.clone()) } else { None })
         .expect("the analysis aborted the rollout");
     assert!(
-        reason.contains("revision 2") && reason.contains("(30.0%)") && reason.contains("above the 5% limit"),
+        reason.contains("revision 2")
+            && reason.contains("error rate 30.0%")
+            && reason.contains("above the 5% limit"),
         "{reason}"
     );
     assert_eq!(state(&world), ("10/10".into(), "0/0".into(), 0, Some(0)), "everything back on stable");
@@ -178,7 +180,7 @@ fn a_failed_analysis_step_aborts_and_says_why() {
             _ => None,
         })
         .expect("aborted");
-    assert!(reason.starts_with("step analysis failed: revision 2 answered"), "{reason}");
+    assert!(reason.starts_with("step analysis failed: revision 2, over the last"), "{reason}");
     assert!(reason.contains("above the 5% limit"), "{reason}");
     assert_eq!(world.snapshot().rollout.phase, "Degraded");
 }
@@ -190,5 +192,5 @@ fn an_analysis_step_needs_at_least_one_measurement() {
     )
     .unwrap_err()
     .to_string();
-    assert!(error.contains("count at least 1"), "{error}");
+    assert!(error.contains("analysis.count: Invalid value: 0: must be at least 1"), "{error}");
 }

@@ -135,26 +135,7 @@ pub fn kubernetes_manifest(
         _ => None,
     };
     if let Some(analysis) = template {
-        let count_line = analysis.count.map_or(String::new(), |count| format!("      count: {count}\n"));
-        manifest.push_str(&format!(
-            "---\n# The analysis the canary runs: its error rate, measured every {} s over {} s, must stay\n\
-             # at or below {}%; more than {} failed measurements abort the rollout.\n\
-             apiVersion: argoproj.io/v1alpha1\nkind: AnalysisTemplate\nmetadata:\n  name: lab-error-rate\nspec:\n  metrics:\n    \
-             - name: error-rate\n      interval: {}s\n{}      failureLimit: {}\n      successCondition: result[0] <= {}\n      \
-             provider:\n        prometheus:\n          address: http://prometheus.monitoring:9090\n          \
-             query: sum(rate(http_requests_total{{app=\"lab-fleet\",code=~\"5..\"}}[{}s])) / sum(rate(http_requests_total{{app=\"lab-fleet\"}}[{}s]))\n",
-            analysis.interval_ticks,
-            analysis.window_ticks,
-            analysis.error_rate_max_percent,
-            analysis.failure_limit,
-            analysis.interval_ticks,
-            count_line,
-            analysis.failure_limit,
-            // The threshold as a fraction, written with integers (no float formatting in the wasm).
-            format_args!("{}.{:02}", analysis.error_rate_max_percent / 100, analysis.error_rate_max_percent % 100),
-            analysis.window_ticks,
-            analysis.window_ticks,
-        ));
+        manifest.push_str(&super::analysis_template::analysis_template(&analysis));
     }
     manifest
 }
@@ -205,6 +186,6 @@ mod tests {
                 && canary.contains("- pause: {}")
                 && canary.contains("- pause: {duration: 30s}")
         );
-        assert!(canary.contains("kind: AnalysisTemplate") && canary.contains("result[0] <= 0.05"));
+        assert!(canary.contains("kind: AnalysisTemplate") && canary.contains("result[0] > 0.05"));
     }
 }

@@ -21,6 +21,7 @@
 //! and versions of such a spec need no quoting, but every value is still quoted for its format, and
 //! config values, which may hold spaces, quotes and `$`, are escaped for each one.
 
+mod analysis_template;
 mod dockerfile;
 mod manifest;
 mod packer;

@@ -49,6 +49,9 @@ pub struct ImageSpec {
     /// A buggy build for exercises: this many requests in a thousand fail.
     #[serde(default, skip_serializing_if = "is_zero", deserialize_with = "validate::per_mille")]
     pub error_rate_per_mille: u32,
+    /// A slow build for exercises: every request it serves takes this much longer (ms).
+    #[serde(default, skip_serializing_if = "is_zero", deserialize_with = "validate::latency_ms")]
+    pub added_latency_ms: u32,
 }
 
 /// A language runtime and its version.
@@ -75,6 +78,7 @@ impl ImageSpec {
             config: BTreeMap::new(),
             broken: false,
             error_rate_per_mille: 0,
+            added_latency_ms: 0,
         }
     }
 

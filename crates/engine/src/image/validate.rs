@@ -147,6 +147,19 @@ pub(super) fn per_mille<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u3
     Ok(value)
 }
 
+/// The slowest a build may be made: a minute per request.
+const ADDED_LATENCY_MS_MAX: u32 = 60_000;
+
+pub(super) fn latency_ms<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u32, D::Error> {
+    let value = u32::deserialize(deserializer)?;
+    if value > ADDED_LATENCY_MS_MAX {
+        return Err(de::Error::custom(format!(
+            "added_latency_ms is at most {ADDED_LATENCY_MS_MAX} (a minute), got {value}"
+        )));
+    }
+    Ok(value)
+}
+
 pub(super) fn runtime<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Runtime>, D::Error> {
     let runtime = Runtime::deserialize(deserializer)?;
     check_name("runtime.name", &runtime.name).map_err(de::Error::custom)?;

@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::canary_math::{CanaryInput, Counts, approximate_counts, basic_canary_counts};
-use super::{IntOrPercent, RollingUpdate, RolloutFleet, Strategy};
+use super::{CanaryAnalysis, IntOrPercent, RollingUpdate, RolloutFleet, Strategy};
 
 /// Most steps one canary may have.
 const STEPS_MAX: usize = 64;
@@ -23,8 +23,9 @@ pub enum CanaryStep {
         #[serde(default)]
         duration_ticks: Option<u64>,
     },
-    /// Measure the canary's error rate `count` times (default 1) and move on if it stays under
-    /// the limit; too many failed measurements abort the rollout (Argo's step analysis).
+    /// Measure the canary `count` times (default 1) and move on if it meets the thresholds; too
+    /// many failed measurements abort the rollout, too many inconclusive ones pause it (Argo's
+    /// step analysis).
     Analysis(CanaryAnalysis),
     /// Traffic-routed only: run this many canary instances whatever the traffic weight (a count,
     /// a percentage of the fleet, or back to matching the weight).
@@ -60,47 +61,6 @@ pub struct Canary {
     pub scale_down_delay_ticks: u64,
     /// Traffic-routed: ticks the canary stays after an abort.
     pub abort_scale_down_delay_ticks: u64,
-}
-
-/// Background analysis: every `interval_ticks`, the canary's error rate over the last
-/// `window_ticks` is one measurement; a measurement fails above `error_rate_max_percent`, and more
-/// failed measurements than `failure_limit` abort the rollout (Argo's default limit is 0).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CanaryAnalysis {
-    /// The highest acceptable error rate, in percent.
-    pub error_rate_max_percent: u32,
-    /// Ticks between measurements.
-    #[serde(default = "one")]
-    pub interval_ticks: u32,
-    /// Ticks of traffic each measurement looks at.
-    #[serde(default = "three")]
-    pub window_ticks: u32,
-    /// Failed measurements tolerated.
-    #[serde(default)]
-    pub failure_limit: u32,
-    /// Step analysis: measurements to take before the step completes (Argo's `count`, here
-    /// default 1). Background analysis measures until the rollout ends and ignores it.
-    #[serde(default)]
-    pub count: Option<u32>,
-}
-
-impl CanaryAnalysis {
-    /// Whether the thresholds can be measured: a percentage, and a window the world keeps.
-    fn is_valid(&self) -> bool {
-        self.error_rate_max_percent <= 100
-            && self.window_ticks > 0
-            && self.window_ticks as usize <= crate::world::ANALYSIS_WINDOW_TICKS_MAX
-            && self.count != Some(0)
-    }
-}
-
-fn one() -> u32 {
-    1
-}
-
-fn three() -> u32 {
-    3
 }
 
 #[derive(Deserialize)]
@@ -145,11 +105,6 @@ pub enum CanaryError {
         /// Its weight.
         weight: u32,
     },
-    /// Analysis parameters out of range.
-    #[error(
-        "analysis: error_rate_max_percent must be at most 100, window_ticks between 1 and 64, count at least 1"
-    )]
-    BadAnalysis,
     /// Too many steps.
     #[error("steps: a canary has at most {STEPS_MAX} steps")]
     TooManySteps,
@@ -196,13 +151,6 @@ impl TryFrom<RawCanary> for Canary {
                 }
                 _ => {}
             }
-        }
-        let step_analyses = raw.steps.iter().filter_map(|step| match step {
-            CanaryStep::Analysis(analysis) => Some(analysis),
-            _ => None,
-        });
-        if raw.analysis.iter().chain(step_analyses).any(|analysis| !analysis.is_valid()) {
-            return Err(CanaryError::BadAnalysis);
         }
         Ok(Canary {
             steps: raw.steps,

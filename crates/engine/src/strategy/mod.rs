@@ -5,6 +5,7 @@
 //! creates or deletes instances to match and runs the strategy again, until a pass changes nothing
 //! (the fixed point of the tick model, TM-3 in `shared/semantics/strategies.md`).
 
+pub mod analysis;
 mod blue_green;
 mod canary;
 pub mod canary_math;
@@ -14,8 +15,9 @@ mod int_or_percent;
 mod recreate;
 mod rolling;
 
+pub use analysis::{AnalysisError, CanaryAnalysis, Measurement, Verdict};
 pub use blue_green::BlueGreen;
-pub use canary::{Canary, CanaryAnalysis, CanaryError, CanaryStep};
+pub use canary::{Canary, CanaryError, CanaryStep};
 pub use instance_refresh::{InstanceRefresh, InstanceRefreshError};
 pub use int_or_percent::IntOrPercent;
 pub use recreate::Recreate;
@@ -62,6 +64,11 @@ pub struct RolloutStatus {
     pub promote_full: bool,
     /// Canary analysis: failed measurements so far.
     pub analysis_failures: u32,
+    /// Analysis: inconclusive measurements so far.
+    pub analysis_inconclusive: u32,
+    /// Argo's `InconclusiveAnalysis` pause: analysis could not decide, so the rollout waits for a
+    /// person to promote (carry on) or abort. Holds the reason shown to the learner.
+    pub inconclusive_pause: Option<String>,
     /// Canary step analysis and blue-green pre/post-promotion analysis: measurements taken.
     pub step_measurements: u32,
     /// Blue-green: the current pre- or post-promotion analysis has passed.

@@ -76,8 +76,8 @@ impl World {
         let max_unavailable = self.strategy.strategy().max_unavailable(self.replicas);
         self.conditions.available = available >= self.replicas.saturating_sub(max_unavailable);
 
-        if self.paused {
-            // While paused the deadline clock is suspended.
+        if self.paused || self.rollout_status.inconclusive_pause.is_some() {
+            // While paused (by hand or by an inconclusive analysis) the deadline clock is suspended.
             self.conditions.last_update_tick = tick;
             return;
         }

@@ -19,9 +19,6 @@ use crate::{
     Revision, Scenario, Snapshot, StrategySpec,
 };
 
-/// Ticks of per-revision request history analysis may look at.
-pub const ANALYSIS_WINDOW_TICKS_MAX: usize = traffic::WINDOW_TICKS_MAX;
-
 /// The bounds on everything the world holds, so that no input can make it grow without limit.
 pub struct Limits;
 
@@ -220,6 +217,12 @@ impl World {
             Command::Scale { replicas } => self.scale(replicas),
             Command::Undo { to_revision } => self.undo(to_revision),
             Command::PromoteRollout => {
+                if self.rollout_status.inconclusive_pause.take().is_some() {
+                    // Promoting past an inconclusive analysis accepts it: a step analysis is done,
+                    // a blue-green analysis has passed, a background one carries on measuring.
+                    self.accept_inconclusive_analysis();
+                    return Ok(());
+                }
                 self.rollout_status.promote_requested = true;
                 // Blue-green counts a promotion as the end of its wait for one; other strategies
                 // keep their own pause bookkeeping (a canary would otherwise show "Paused" on).
@@ -247,6 +250,7 @@ impl World {
                     self.rollout_status.aborted = false;
                     self.rollout_status.abort_reason = None;
                     self.rollout_status.analysis_failures = 0;
+                    self.rollout_status.analysis_inconclusive = 0;
                     self.rollout_status.scale_down_at = None;
                     self.note_new_revision();
                 }

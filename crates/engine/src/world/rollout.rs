@@ -58,12 +58,30 @@ impl World {
         }
         self.rollout_status.aborted = true;
         self.rollout_status.scale_down_at = None;
+        self.rollout_status.inconclusive_pause = None;
         // Argo resets the canary to its first step on abort.
         self.rollout_status.step_index = 0;
         self.rollout_status.step_started = None;
         self.conditions.reason = "RolloutAborted";
         self.rollout_status.abort_reason = Some(reason.clone());
         self.emit(Event::RolloutAborted { reason });
+    }
+
+    /// A person promoted past an inconclusive analysis: it counts as passed.
+    pub(super) fn accept_inconclusive_analysis(&mut self) {
+        let status = &mut self.rollout_status;
+        status.analysis_inconclusive = 0;
+        match &self.strategy {
+            crate::StrategySpec::Canary(canary) => {
+                if let Some(crate::strategy::CanaryStep::Analysis(analysis)) =
+                    canary.steps.get(status.step_index as usize)
+                {
+                    status.step_measurements = status.step_measurements.max(analysis.count.unwrap_or(1));
+                }
+            }
+            crate::StrategySpec::BlueGreen(_) => status.analysis_passed = true,
+            _ => {}
+        }
     }
 
     /// `kubectl rollout undo`: the chosen revision's template becomes the target again.
@@ -125,6 +143,8 @@ impl World {
         let strategy = self.strategy.clone();
         for _ in 0..Limits::RECONCILE_PASSES_MAX {
             let stable_before = self.rollout_status.stable;
+            // An inconclusive analysis halts the rollout like a pause (Argo's `haltProgress`).
+            let halted = self.paused || self.rollout_status.inconclusive_pause.is_some();
             self.scratch_desired.clear();
             self.scratch_desired.extend(self.revisions.iter().map(|r| r.desired));
             let mut fleet = RolloutFleet {
@@ -134,7 +154,7 @@ impl World {
                 now: tick,
                 status: &mut self.rollout_status,
             };
-            let rescaled = if self.paused {
+            let rescaled = if halted {
                 // Paused: no rollout, but a resize is still shared out (`sync` in syncDeployment).
                 crate::strategy::is_scaling_event(&fleet)
                     && crate::strategy::scale_proportionally(

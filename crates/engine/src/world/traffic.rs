@@ -6,15 +6,19 @@
 use std::collections::VecDeque;
 
 use super::World;
+use crate::Event;
 use crate::StrategySpec;
-use crate::strategy::CanaryAnalysis;
+use crate::strategy::{CanaryAnalysis, Measurement, Verdict};
 
 /// Requests each wanted instance's share of the load amounts to, per tick.
 const REQUESTS_PER_INSTANCE_TICK: u64 = 10;
 /// Requests one instance in service can serve per tick (20% headroom over its share).
 const CAPACITY_PER_INSTANCE_TICK: u64 = 12;
+/// How long a healthy instance takes to answer a request, in milliseconds; a slow build adds its
+/// `added_latency_ms`.
+pub const BASE_LATENCY_MS: u64 = 40;
 /// Ticks of per-revision request history kept for analysis.
-pub(super) const WINDOW_TICKS_MAX: usize = 64;
+const WINDOW_TICKS_MAX: usize = crate::strategy::analysis::WINDOW_TICKS_MAX as usize;
 
 /// How the service fared: requests it could not serve and time spent below the wanted capacity.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
@@ -45,8 +49,8 @@ impl ServiceStats {
 pub(super) struct RevisionTraffic {
     /// The revision.
     pub(super) revision: u32,
-    /// (requests, errors) per tick, newest last.
-    pub(super) window: VecDeque<(u64, u64)>,
+    /// (requests, errors, summed latency in ms) per tick, newest last.
+    pub(super) window: VecDeque<(u64, u64, u64)>,
     /// Thousandths of an error carried to the next tick, so a 0.5% error rate still shows.
     carry: u64,
 }
@@ -141,8 +145,13 @@ impl World {
             if test_only {
                 requests = u64::from(revision.available) * REQUESTS_PER_INSTANCE_TICK;
             }
-            let error_rate =
-                self.registry.image(revision.image).map_or(0, |i| u64::from(i.spec.error_rate_per_mille));
+            let (error_rate, latency_ms) =
+                self.registry.image(revision.image).map_or((0, BASE_LATENCY_MS), |i| {
+                    (
+                        u64::from(i.spec.error_rate_per_mille),
+                        BASE_LATENCY_MS + u64::from(i.spec.added_latency_ms),
+                    )
+                });
             let number = revision.number;
             let stats = match self.traffic.iter_mut().position(|t| t.revision == number) {
                 Some(position) => &mut self.traffic[position],
@@ -157,7 +166,7 @@ impl World {
             if stats.window.len() == WINDOW_TICKS_MAX {
                 stats.window.pop_front();
             }
-            stats.window.push_back((requests, errors));
+            stats.window.push_back((requests, errors, requests * latency_ms));
             if !test_only {
                 failed += errors;
                 if error_rate > 0 {
@@ -183,21 +192,24 @@ impl World {
         self.analyse(tick);
     }
 
-    /// Requests and errors a revision received over the last `ticks` ticks.
-    pub fn revision_traffic(&self, revision: u32, ticks: usize) -> (u64, u64) {
-        self.traffic.iter().find(|t| t.revision == revision).map_or((0, 0), |t| {
-            t.window
-                .iter()
-                .rev()
-                .take(ticks)
-                .fold((0, 0), |(r, e), (requests, errors)| (r + requests, e + errors))
+    /// Requests, errors and summed latency (ms) a revision had over the last `ticks` ticks.
+    pub fn revision_traffic(&self, revision: u32, ticks: usize) -> (u64, u64, u64) {
+        self.traffic.iter().find(|t| t.revision == revision).map_or((0, 0, 0), |t| {
+            t.window.iter().rev().take(ticks).fold((0, 0, 0), |(r, e, l), (requests, errors, latency)| {
+                (r + requests, e + errors, l + latency)
+            })
         })
     }
 
-    /// Canary analysis, in the background and at `analysis` steps: every interval, the canary's
-    /// error rate over the window is one measurement; more failed measurements than the limit
-    /// abort the rollout, saying which revision, the measured rate and the limit.
+    /// Canary analysis, in the background and at `analysis` steps: every interval one
+    /// measurement of the canary. More failed measurements than the limit abort the rollout, more
+    /// inconclusive ones than theirs pause it; either way the reason names the metric, its value
+    /// and the threshold.
     fn analyse(&mut self, tick: u64) {
+        if self.rollout_status.inconclusive_pause.is_some() {
+            // Waiting for a person: nothing is measured until they decide.
+            return;
+        }
         if let StrategySpec::BlueGreen(blue_green) = &self.strategy {
             let blue_green = *blue_green;
             self.analyse_blue_green(tick, blue_green);
@@ -219,54 +231,76 @@ impl World {
             .into_iter()
             .filter_map(|(analysis, kind, is_step)| analysis.map(|analysis| (analysis, kind, is_step)))
         {
-            // No measurement due, or no traffic: no verdict (inconclusive measurements do not
-            // count against the canary).
-            let Some((passed, requests, errors, rate_per_mille)) = self.measure(tick, target, &analysis)
-            else {
-                continue;
-            };
+            let Some(measurement) = self.measure(tick, target, &analysis) else { continue };
             if is_step {
                 self.rollout_status.step_measurements += 1;
             }
-            if passed {
-                continue;
-            }
-            self.rollout_status.analysis_failures += 1;
-            if self.rollout_status.analysis_failures > analysis.failure_limit {
-                let reason = format!(
-                    "{kind} failed: revision {target} answered {errors} of {requests} requests with errors over the last {} ticks ({}.{}%), above the {}% limit ({} failed measurements, failure limit {})",
-                    analysis.window_ticks,
-                    rate_per_mille / 10,
-                    rate_per_mille % 10,
-                    analysis.error_rate_max_percent,
-                    self.rollout_status.analysis_failures,
-                    analysis.failure_limit
-                );
-                self.abort_rollout(reason);
+            if let Some((verdict, reason)) = self.judge(&analysis, &measurement, kind, target) {
+                self.act_on_analysis(verdict, reason);
                 return;
             }
+        }
+    }
+
+    /// Counts a measurement against its analysis' limits; past one, returns the verdict and the
+    /// reason in words (which metric, its value, the threshold).
+    fn judge(
+        &mut self,
+        analysis: &CanaryAnalysis,
+        measurement: &Measurement,
+        kind: &str,
+        revision: u32,
+    ) -> Option<(Verdict, String)> {
+        let status = &mut self.rollout_status;
+        let (count, limit, outcome, limit_name) = match measurement.verdict {
+            Verdict::Successful => return None,
+            Verdict::Failed => {
+                status.analysis_failures += 1;
+                (status.analysis_failures, analysis.failure_limit, "failed", "failure limit")
+            }
+            Verdict::Inconclusive => {
+                status.analysis_inconclusive += 1;
+                (
+                    status.analysis_inconclusive,
+                    analysis.inconclusive_limit,
+                    "inconclusive",
+                    "inconclusive limit",
+                )
+            }
+        };
+        (count > limit).then(|| {
+            let plural = if count == 1 { "" } else { "s" };
+            let reason = format!(
+                "{kind} {outcome}: revision {revision}, over the last {} ticks: {} ({count} {outcome} measurement{plural}, {limit_name} {limit})",
+                analysis.window_ticks,
+                analysis.explain(measurement),
+            );
+            (measurement.verdict, reason)
+        })
+    }
+
+    /// A failed analysis aborts the rollout; an inconclusive one pauses it for a person.
+    fn act_on_analysis(&mut self, verdict: Verdict, reason: String) {
+        if verdict == Verdict::Inconclusive {
+            let reason = format!("{reason}; promote to carry on or abort to go back");
+            self.rollout_status.analysis_inconclusive = 0;
+            self.rollout_status.inconclusive_pause = Some(reason.clone());
+            self.emit(Event::AnalysisInconclusive { reason });
+        } else {
+            self.abort_rollout(reason);
         }
     }
 }
 
 impl World {
-    /// One measurement of `revision`'s error rate if one is due: `Some((passed, requests, errors,
-    /// rate in thousandths))`. No traffic gives no verdict.
-    fn measure(&self, tick: u64, revision: u32, analysis: &CanaryAnalysis) -> Option<(bool, u64, u64, u64)> {
+    /// One measurement of `revision` if one is due; no traffic gives no verdict.
+    fn measure(&self, tick: u64, revision: u32, analysis: &CanaryAnalysis) -> Option<Measurement> {
         if !tick.is_multiple_of(u64::from(analysis.interval_ticks.max(1))) {
             return None;
         }
-        let (requests, errors) = self.revision_traffic(revision, analysis.window_ticks as usize);
-        if requests == 0 {
-            return None;
-        }
-        let rate_per_mille = errors * 1000 / requests;
-        Some((
-            rate_per_mille <= u64::from(analysis.error_rate_max_percent) * 10,
-            requests,
-            errors,
-            rate_per_mille,
-        ))
+        let (requests, errors, latency_total_ms) =
+            self.revision_traffic(revision, analysis.window_ticks as usize);
+        analysis.judge(requests, errors, latency_total_ms)
     }
 
     /// Blue-green analysis: before promotion against the preview's smoke-test requests, after it
@@ -288,30 +322,23 @@ impl World {
         if status.aborted || status.analysis_passed {
             return;
         }
-        let Some((passed, requests, errors, rate)) = self.measure(tick, target, &analysis) else { return };
+        let Some(measurement) = self.measure(tick, target, &analysis) else { return };
         self.rollout_status.step_measurements += 1;
-        if passed {
+        let Some((verdict, mut reason)) = self.judge(&analysis, &measurement, kind, target) else {
             if self.rollout_status.step_measurements >= analysis.count.unwrap_or(1) {
                 self.rollout_status.analysis_passed = true;
             }
             return;
-        }
-        self.rollout_status.analysis_failures += 1;
-        if self.rollout_status.analysis_failures <= analysis.failure_limit {
-            return;
-        }
-        let mut reason = format!(
-            "{kind} failed: revision {target} answered {errors} of {requests} requests with errors ({}.{}%), above the {}% limit",
-            rate / 10,
-            rate % 10,
-            analysis.error_rate_max_percent
-        );
-        if promoted && let Some(previous) = self.rollout_status.previous_stable {
+        };
+        if verdict == Verdict::Failed
+            && promoted
+            && let Some(previous) = self.rollout_status.previous_stable
+        {
             // "Switches traffic back to the previous stable ReplicaSet."
             self.rollout_status.stable = Some(previous);
             reason.push_str(&format!("; traffic goes back to revision {previous}"));
         }
-        self.abort_rollout(reason);
+        self.act_on_analysis(verdict, reason);
     }
 }
 
