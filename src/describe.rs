@@ -132,6 +132,11 @@ pub fn describe(event: &Event, world: &World) -> String {
             }
             _ => format!("Rollout aborted: {reason}. Traffic stays on the stable revision"),
         },
+        Event::InstanceCrashed { instance } => {
+            format!(
+                "{instance} crashed: out of service, replaced like any instance failing its health checks"
+            )
+        }
         Event::AnalysisInconclusive { reason } => format!("Rollout paused: {reason}"),
         Event::HealthChecksFailed { instances } => format!(
             "{instances} instances fail their health checks: out of service, replaced 10% of the fleet at a time"

@@ -106,6 +106,7 @@ mod tests {
             launch_tick: 0,
             boot_tick: 0,
             ready_tick: 0,
+            crash_tick: u64::MAX,
             state_since_tick: 0,
             stop_tick,
             observed: None,

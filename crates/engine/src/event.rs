@@ -230,6 +230,11 @@ pub enum Event {
         /// Why.
         reason: String,
     },
+    /// An instance of a crashing build fell over: out of service, to be replaced.
+    InstanceCrashed {
+        /// Which.
+        instance: InstanceId,
+    },
     /// Analysis could not decide (a metric missed its target but stayed within its limit too
     /// often): the rollout pauses until promoted or aborted (Argo's `InconclusiveAnalysis`).
     AnalysisInconclusive {

@@ -86,6 +86,8 @@ pub struct Instance {
     pub boot_tick: u64,
     /// The tick it becomes ready and goes into service.
     pub ready_tick: u64,
+    /// The tick a crashing build falls over (`u64::MAX`: never).
+    pub crash_tick: u64,
     /// The tick its state last changed.
     pub state_since_tick: u64,
     /// The tick it stops (set once it is told to drain).

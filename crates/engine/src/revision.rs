@@ -34,6 +34,8 @@ pub struct Revision {
     pub annotated_max_replicas: u32,
     /// The tick the revision was created; old revisions are scaled down oldest first.
     pub created_tick: u64,
+    /// Instances that crashed this tick; their requests in flight count as this revision's errors.
+    pub crashed: u32,
 }
 
 impl Revision {
@@ -50,6 +52,7 @@ impl Revision {
             annotated_replicas: 0,
             annotated_max_replicas: 0,
             created_tick,
+            crashed: 0,
         }
     }
 

@@ -215,6 +215,10 @@ fn encode_event(row: &mut Vec<u8>, event: &Event) {
             row.extend_from_slice(&[32]);
             text(row, reason);
         }
+        Event::InstanceCrashed { instance } => {
+            row.extend_from_slice(&[36]);
+            row.extend_from_slice(&instance.0.to_le_bytes());
+        }
         Event::AnalysisInconclusive { reason } => {
             row.extend_from_slice(&[35]);
             text(row, reason);

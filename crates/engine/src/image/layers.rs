@@ -146,6 +146,10 @@ pub(super) fn build(spec: &ImageSpec) -> [Layer; LAYER_COUNT] {
                 h.update(b"errors");
                 h.update(spec.error_rate_per_mille.to_le_bytes());
             }
+            if spec.crash_after_ticks > 0 {
+                h.update(b"crash");
+                h.update(spec.crash_after_ticks.to_le_bytes());
+            }
             if spec.added_latency_ms > 0 {
                 h.update(b"latency");
                 h.update(spec.added_latency_ms.to_le_bytes());

@@ -52,6 +52,10 @@ pub struct ImageSpec {
     /// A slow build for exercises: every request it serves takes this much longer (ms).
     #[serde(default, skip_serializing_if = "is_zero", deserialize_with = "validate::latency_ms")]
     pub added_latency_ms: u32,
+    /// A build that crashes: each instance falls over this many ticks after it went into service
+    /// (0: never). It passed its readiness check, so only what happens next gives it away.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub crash_after_ticks: u32,
 }
 
 /// A language runtime and its version.
@@ -79,6 +83,7 @@ impl ImageSpec {
             broken: false,
             error_rate_per_mille: 0,
             added_latency_ms: 0,
+            crash_after_ticks: 0,
         }
     }
 

@@ -8,8 +8,24 @@ use crate::{Event, Instance, InstanceId, Lifecycle, Revision};
 
 impl World {
     pub(super) fn advance_lifecycles(&mut self, tick: u64) {
-        let World { instances, revisions, events, history, .. } = self;
+        let World { instances, revisions, events, history, tainted_pending, .. } = self;
         for instance in instances.iter_mut() {
+            if instance.state == Lifecycle::InService && tick >= instance.crash_tick {
+                // It falls over: out of service at once, its requests in flight lost, and the
+                // health checks see it, so it is replaced like any unhealthy instance.
+                instance.state = Lifecycle::Booting;
+                instance.state_since_tick = tick;
+                instance.ready_tick = u64::MAX;
+                instance.crash_tick = u64::MAX;
+                instance.unhealthy = true;
+                *tainted_pending = true;
+                if let Some(revision) = revisions.iter_mut().find(|r| r.number == instance.revision) {
+                    revision.available -= 1;
+                    revision.crashed += 1;
+                }
+                push_event(events, history, tick, Event::InstanceCrashed { instance: instance.id });
+                continue;
+            }
             let event = match instance.state {
                 Lifecycle::Pending if tick >= instance.boot_tick => {
                     instance.state = Lifecycle::Booting;
@@ -80,9 +96,14 @@ impl World {
             size_kb.div_ceil(self.timing.pull_mb_per_tick.max(1) * 1_000)
         });
         let boot_tick = tick + u64::from(pull_ticks);
-        let broken = self.registry.image(image).is_some_and(|i| i.spec.broken);
+        let (broken, crash_after_ticks) =
+            self.registry.image(image).map_or((false, 0), |i| (i.spec.broken, i.spec.crash_after_ticks));
         // A broken build boots forever: it never passes its readiness check.
         let ready_tick = if broken { u64::MAX } else { boot_tick + u64::from(self.timing.boot_ticks) };
+        let crash_tick = match crash_after_ticks {
+            0 => u64::MAX,
+            after => ready_tick.saturating_add(u64::from(after)),
+        };
         let random = self.rng.next_u32().to_le_bytes();
         let instance = Instance {
             id,
@@ -94,6 +115,7 @@ impl World {
             launch_tick: tick,
             boot_tick,
             ready_tick,
+            crash_tick,
             state_since_tick: tick,
             stop_tick: None,
             observed: None,

@@ -134,6 +134,7 @@ impl World {
             _ => None,
         };
         let mut handed_out = 0;
+        let mut dropped_total = 0;
         for (index, weight) in weights.iter().enumerate() {
             let revision = &self.revisions[index];
             // The last revision with weight takes the rounding remainder.
@@ -145,11 +146,12 @@ impl World {
             if test_only {
                 requests = u64::from(revision.available) * REQUESTS_PER_INSTANCE_TICK;
             }
-            let (error_rate, latency_ms) =
-                self.registry.image(revision.image).map_or((0, BASE_LATENCY_MS), |i| {
+            let (error_rate, latency_ms, crashes) =
+                self.registry.image(revision.image).map_or((0, BASE_LATENCY_MS, false), |i| {
                     (
                         u64::from(i.spec.error_rate_per_mille),
                         BASE_LATENCY_MS + u64::from(i.spec.added_latency_ms),
+                        i.spec.crash_after_ticks > 0,
                     )
                 });
             let number = revision.number;
@@ -161,7 +163,12 @@ impl World {
                 }
             };
             let thousandths = requests * error_rate + stats.carry;
-            let errors = thousandths / 1000;
+            // An instance that crashed this tick drops the requests it was serving.
+            let dropped =
+                u64::from(std::mem::take(&mut self.revisions[index].crashed)) * REQUESTS_PER_INSTANCE_TICK;
+            let requests = requests + dropped;
+            dropped_total += dropped;
+            let errors = thousandths / 1000 + dropped;
             stats.carry = thousandths % 1000;
             if stats.window.len() == WINDOW_TICKS_MAX {
                 stats.window.pop_front();
@@ -169,7 +176,7 @@ impl World {
             stats.window.push_back((requests, errors, requests * latency_ms));
             if !test_only {
                 failed += errors;
-                if error_rate > 0 {
+                if error_rate > 0 || crashes {
                     self.service.faulty_requests += requests;
                 }
             }
@@ -179,7 +186,7 @@ impl World {
         let revisions = &self.revisions;
         self.traffic.retain(|t| revisions.iter().any(|r| r.number == t.revision));
 
-        self.service.requests += load;
+        self.service.requests += load + dropped_total;
         self.service.failed_requests += failed;
         let degraded = in_service < u64::from(self.replicas);
         if degraded {
