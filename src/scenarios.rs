@@ -1,30 +1,12 @@
-//! Scenarios built into the page, by name.
-
-/// `(name, JSON)` for every built-in scenario. The files live in `scenarios/` so that the CLI runs
-/// exactly the same text.
-const BUILT_IN: &[(&str, &str)] = &[
-    ("sandbox", include_str!("../scenarios/sandbox.json")),
-    ("demo", include_str!("../scenarios/demo.json")),
-    ("latest-trap", include_str!("../scenarios/latest-trap.json")),
-    ("latest-pinned", include_str!("../scenarios/latest-pinned.json")),
-    ("seed-004", include_str!("../scenarios/seed-004.json")),
-    ("recreate", include_str!("../scenarios/recreate.json")),
-    ("blue-green", include_str!("../scenarios/blue-green.json")),
-    ("blue-green-bad", include_str!("../scenarios/blue-green-bad.json")),
-    ("canary", include_str!("../scenarios/canary.json")),
-    ("canary-bad", include_str!("../scenarios/canary-bad.json")),
-    ("canary-slow", include_str!("../scenarios/canary-slow.json")),
-    ("canary-routed", include_str!("../scenarios/canary-routed.json")),
-    ("instance-refresh", include_str!("../scenarios/instance-refresh.json")),
-    ("instance-refresh-bad", include_str!("../scenarios/instance-refresh-bad.json")),
-];
+//! Scenarios built into the page, by name (the texts live in the engine's `builtin`), and the
+//! picker's choice of them.
 
 /// The scenario a page opens with when the URL names none.
 pub const DEFAULT_NAME: &str = "sandbox";
 
 /// The JSON of a built-in scenario.
 pub fn by_name(name: &str) -> Option<&'static str> {
-    BUILT_IN.iter().find(|(known, _)| *known == name).map(|(_, text)| *text)
+    lab_engine::builtin::scenario(name)
 }
 
 /// The scenarios the lab's picker offers, with a short label each.
@@ -46,7 +28,7 @@ pub const PICKER: [(&str, &str); 13] = [
 
 /// Names of every built-in scenario.
 pub fn names() -> impl Iterator<Item = &'static str> {
-    BUILT_IN.iter().map(|(name, _)| *name)
+    lab_engine::builtin::scenario_names().into_iter()
 }
 
 #[cfg(test)]

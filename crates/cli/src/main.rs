@@ -4,6 +4,7 @@
 mod args;
 mod bench;
 mod compare;
+mod grade;
 mod image;
 mod run;
 mod scoreboard;
@@ -16,7 +17,9 @@ usage:
   lab bench [--instances N] [--ticks T]   time the standard busy fleet, in ns per instance-tick
   lab image digest <spec.json>            an image spec's digest, size and layer digests
   lab compare <scenario.json> [--ticks N] the scenario as a mutable and an immutable fleet, side by side
-  lab scoreboard <scenario.json>          the scenario once per deployment strategy, side by side";
+  lab scoreboard <scenario.json>          the scenario once per deployment strategy, side by side
+  lab grade <lesson.json> <submission.json>
+                                          replay a learner's actions; exit 0 if the goal is met, 1 if not";
 
 /// Exit code for bad input (a malformed file, an unknown flag): the user can fix it.
 const EXIT_BAD_INPUT: u8 = 2;
@@ -29,6 +32,11 @@ fn main() -> ExitCode {
         Some("image") => image::main(&arguments[1..]),
         Some("compare") => compare::main(&arguments[1..]),
         Some("scoreboard") => scoreboard::main(&arguments[1..]),
+        Some("grade") => match grade::main(&arguments[1..]) {
+            Ok(true) => Ok(()),
+            Ok(false) => return ExitCode::from(grade::EXIT_NOT_PASSED),
+            Err(message) => Err(message),
+        },
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             Ok(())

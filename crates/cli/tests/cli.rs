@@ -212,3 +212,42 @@ fn scoreboard_lists_every_strategy() {
         assert!(text.lines().any(|l| l.starts_with(name)), "{name} missing:\n{text}");
     }
 }
+
+#[test]
+fn grade_accepts_a_passing_submission_and_rejects_a_failing_one_with_the_unmet_assertions() {
+    let lesson_path =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../lessons/01-thirty-snowflakes.json");
+    let lesson_text = std::fs::read_to_string(&lesson_path).unwrap();
+    let lesson: serde_json::Value = serde_json::from_str(&lesson_text).unwrap();
+    let lesson_path = lesson_path.to_string_lossy().into_owned();
+    let submission = |actions: &serde_json::Value| {
+        serde_json::json!({"lesson": "thirty-snowflakes", "seed": 4004, "actions": actions}).to_string()
+    };
+    let passing = scratch_file("grade-pass.json", &submission(&lesson["solution"]));
+    let output = lab(&["grade", &lesson_path, &passing]);
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{text}");
+    assert!(text.contains("PASSED at tick") && text.contains("completion code"), "{text}");
+
+    // Rebuilding from the old image makes the servers identical but leaves them vulnerable.
+    let failing = scratch_file(
+        "grade-fail.json",
+        &submission(&serde_json::json!([{"tick": 10, "command": "rebuild_all"}])),
+    );
+    let output = lab(&["grade", &lesson_path, &failing]);
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("NOT PASSED") && text.contains("NOT MET No server runs a vulnerable OpenSSL"),
+        "{text}"
+    );
+
+    // A submission that is not a session of this lesson is bad input, not a failed attempt.
+    let foreign = scratch_file(
+        "grade-foreign.json",
+        &serde_json::json!({"lesson": "thirty-snowflakes", "seed": 1, "actions": []}).to_string(),
+    );
+    let output = lab(&["grade", &lesson_path, &foreign]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("ran with seed 1"));
+}

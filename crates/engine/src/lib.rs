@@ -12,6 +12,7 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+pub mod builtin;
 mod command;
 pub mod compare;
 mod digest;
@@ -20,7 +21,9 @@ mod event;
 pub mod export;
 mod history;
 mod image;
+mod input;
 mod instance;
+pub mod lesson;
 pub mod pipeline;
 mod playback;
 pub mod registry;
@@ -39,11 +42,12 @@ pub use digest::{Digest, DigestParseError};
 pub use event::{Event, EventRecord};
 pub use history::EventHistory;
 pub use image::{Image, ImageSpec, LAYER_COUNT, Layer, LayerKind, Runtime, SpecError};
+pub use input::InputError;
 pub use instance::{Instance, InstanceId, Lifecycle};
 pub use playback::Playback;
 pub use registry::{BuildPlan, Registry};
 pub use revision::Revision;
-pub use scenario::{FleetMode, PipelineSettings, RegistrySettings, Scenario, ScenarioError, TimedCommand};
+pub use scenario::{FleetMode, PipelineSettings, RegistrySettings, Scenario, TimedCommand};
 pub use snapshot::{ConditionsView, RevisionView, RolloutView, Snapshot, StateCounts, TrafficShare};
 pub use strategy::StrategySpec;
 pub use workload::BusyFleet;

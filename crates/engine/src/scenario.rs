@@ -1,9 +1,8 @@
 //! Scenarios: a seed, a starting fleet and a timeline of commands, read from JSON.
 
-use std::fmt;
-
 use serde::{Deserialize, Deserializer, Serialize};
 
+use crate::input::InputError;
 use crate::scan::Severity;
 use crate::{Command, ImageSpec, Limits, StrategySpec};
 
@@ -203,27 +202,6 @@ fn timeline<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<TimedComma
     Ok(timeline)
 }
 
-/// Why a scenario file was refused: where, which field, and what is wrong.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ScenarioError {
-    /// 1-based line of the problem (0 when it concerns the whole file).
-    pub line: usize,
-    /// 1-based column.
-    pub column: usize,
-    /// Path to the field, e.g. `timeline[2].command.deploy.image`; `.` for the whole document.
-    pub field: String,
-    /// What is wrong.
-    pub message: String,
-}
-
-impl fmt::Display for ScenarioError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "line {}, column {}, field `{}`: {}", self.line, self.column, self.field, self.message)
-    }
-}
-
-impl std::error::Error for ScenarioError {}
-
 impl Scenario {
     /// A scenario with every optional field at its default and an empty timeline.
     pub fn new(seed: u64, fleet_size: u32, image: ImageSpec) -> Self {
@@ -250,26 +228,10 @@ impl Scenario {
     }
 
     /// Reads a scenario from JSON text, naming the line, column and field of the first problem.
-    pub fn from_json(text: &str) -> Result<Self, ScenarioError> {
-        let mut deserializer = serde_json::Deserializer::from_str(text);
-        let scenario: Scenario = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
-            let field = error.path().to_string();
-            let inner = error.into_inner();
-            ScenarioError {
-                line: inner.line(),
-                column: inner.column(),
-                field,
-                message: strip_position(&inner.to_string()),
-            }
-        })?;
-        deserializer.end().map_err(|error| ScenarioError {
-            line: error.line(),
-            column: error.column(),
-            field: ".".into(),
-            message: strip_position(&error.to_string()),
-        })?;
+    pub fn from_json(text: &str) -> Result<Self, InputError> {
+        let scenario: Scenario = crate::input::parse(text)?;
         if scenario.pull_ticks == Some(0) && scenario.boot_ticks == 0 {
-            return Err(ScenarioError {
+            return Err(InputError {
                 line: 0,
                 column: 0,
                 field: "boot_ticks".into(),
@@ -282,14 +244,6 @@ impl Scenario {
     /// The tick of the last scheduled command (0 when there are none).
     pub fn last_command_tick(&self) -> u64 {
         self.timeline.iter().map(|c| c.tick).max().unwrap_or(0)
-    }
-}
-
-/// serde_json appends " at line L column C"; the error fields already say where.
-fn strip_position(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(index) => message[..index].to_owned(),
-        None => message.to_owned(),
     }
 }
 
@@ -311,7 +265,7 @@ mod tests {
         assert!(scenario.timeline.is_empty());
     }
 
-    fn error_of(text: &str) -> ScenarioError {
+    fn error_of(text: &str) -> InputError {
         Scenario::from_json(text).unwrap_err()
     }
 

@@ -101,6 +101,28 @@ pub struct ConditionsView {
 }
 
 /// Whether a canary is waiting at a pause step.
+/// Argo's rollout phase and the Progressing condition's status, as the trace shows them.
+fn phase_and_progressing(world: &World) -> (&'static str, &'static str) {
+    let status = world.rollout_status();
+    match world.conditions().progressing {
+        _ if status.aborted => ("Degraded", "False"),
+        _ if world.paused() => ("Paused", "Unknown"),
+        _ if status.inconclusive_pause.is_some() => ("Paused", "True"),
+        crate::Progressing::True if status.paused_since.is_some() => ("Paused", "True"),
+        crate::Progressing::True if canary_pausing(world) => ("Paused", "True"),
+        crate::Progressing::Complete => ("Healthy", "Complete"),
+        crate::Progressing::True => ("Progressing", "True"),
+        crate::Progressing::False => ("Degraded", "False"),
+    }
+}
+
+impl World {
+    /// The rollout's phase: `Healthy`, `Progressing`, `Paused` or `Degraded`.
+    pub fn rollout_phase(&self) -> &'static str {
+        phase_and_progressing(self).0
+    }
+}
+
 fn canary_pausing(world: &World) -> bool {
     let status = world.rollout_status();
     match world.strategy() {
@@ -184,16 +206,7 @@ impl Snapshot {
             .map(|(r, weight)| TrafficShare { revision: r.revision, weight })
             .collect();
         let conditions = world.conditions();
-        let (phase, progressing) = match conditions.progressing {
-            _ if status.aborted => ("Degraded", "False"),
-            _ if world.paused() => ("Paused", "Unknown"),
-            _ if status.inconclusive_pause.is_some() => ("Paused", "True"),
-            crate::Progressing::True if status.paused_since.is_some() => ("Paused", "True"),
-            crate::Progressing::True if canary_pausing(world) => ("Paused", "True"),
-            crate::Progressing::Complete => ("Healthy", "Complete"),
-            crate::Progressing::True => ("Progressing", "True"),
-            crate::Progressing::False => ("Degraded", "False"),
-        };
+        let (phase, progressing) = phase_and_progressing(world);
         let rollout = RolloutView {
             strategy: world.strategy().strategy().name(),
             phase,

@@ -1,0 +1,278 @@
+//! Lessons: data-only exercises (JSON, documented in `docs/lessons.md`). A lesson names a start
+//! scenario, the controls the learner may use, a goal of assertions over the world, hints, and a
+//! reference solution with its par. Checking replays commands on the deterministic engine, so the
+//! browser, the CLI's grader and the tests all judge a session the same way.
+
+mod controls;
+pub mod goal;
+mod replay;
+
+use serde::{Deserialize, Serialize};
+
+pub use controls::Control;
+pub use goal::{Assertion, Check, GoalHistory, Metric, Value};
+pub use replay::{Replay, ReplayError, Report, Submission, completion_code};
+
+use crate::input::{InputError, parse};
+use crate::{Scenario, TimedCommand};
+
+/// Bounds on a lesson file, so a teacher's file cannot make the page unusable.
+pub struct LessonLimits;
+
+impl LessonLimits {
+    /// Characters in a title.
+    pub const TITLE_CHARS_MAX: usize = 100;
+    /// Characters in a module name.
+    pub const MODULE_CHARS_MAX: usize = 60;
+    /// Characters in the summary.
+    pub const SUMMARY_CHARS_MAX: usize = 300;
+    /// Paragraphs of introduction.
+    pub const INTRO_PARAGRAPHS_MAX: usize = 12;
+    /// Characters in one paragraph, hint or assertion sentence.
+    pub const PARAGRAPH_CHARS_MAX: usize = 1_200;
+    /// Assertions in a goal.
+    pub const GOAL_MAX: usize = 12;
+    /// Hints.
+    pub const HINTS_MAX: usize = 10;
+    /// Commands in a reference solution.
+    pub const SOLUTION_MAX: usize = 100;
+    /// The most ticks a lesson may take to reach its goal.
+    pub const TICKS_MAX: u64 = 5_000;
+    /// Lessons in one pack.
+    pub const PACK_MAX: usize = 200;
+}
+
+/// Where a lesson's world comes from.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum ScenarioSource {
+    /// A built-in scenario, by name (`seed-004`).
+    Named(String),
+    /// A scenario written into the lesson.
+    Inline(Box<Scenario>),
+}
+
+/// One lesson.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Lesson {
+    /// A short slug, unique in its pack (`replace-dont-repair`).
+    pub id: String,
+    /// The title.
+    pub title: String,
+    /// The module it belongs to (`Drift and snowflakes`).
+    pub module: String,
+    /// One sentence: what the learner will do.
+    pub summary: String,
+    /// The introduction, one paragraph per entry (a Markdown subset: `**bold**`, `` `code` ``,
+    /// `[term]` glossary links; no HTML).
+    #[serde(default)]
+    pub intro: Vec<String>,
+    /// The start scenario.
+    pub scenario: ScenarioSource,
+    /// The control groups on offer (empty: all).
+    #[serde(default)]
+    pub controls: Vec<Control>,
+    /// The win condition: every assertion must hold at the end of a tick.
+    pub goal: Vec<Assertion>,
+    /// Hints, revealed one at a time.
+    #[serde(default)]
+    pub hints: Vec<String>,
+    /// The reference solution: commands at ticks (counted from the lesson's start).
+    pub solution: Vec<TimedCommand>,
+    /// The fewest actions that solve it.
+    pub par: u32,
+    /// How many ticks the goal may take to reach (the check stops looking after this).
+    #[serde(default = "default_ticks_max")]
+    pub ticks_max: u64,
+    /// Glossary terms the lesson teaches.
+    #[serde(default)]
+    pub glossary: Vec<String>,
+    /// Plausible wrong approaches and the assertions they leave unmet: feedback for learners and
+    /// a check that the goal really tells right from wrong.
+    #[serde(default)]
+    pub mistakes: Vec<Mistake>,
+}
+
+/// A plausible wrong approach to a lesson.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Mistake {
+    /// What the learner tried, in words ("patch the servers in place").
+    pub label: String,
+    /// The commands, as in a solution.
+    pub actions: Vec<TimedCommand>,
+    /// Ids of the assertions it leaves unmet.
+    pub unmet: Vec<String>,
+}
+
+fn default_ticks_max() -> u64 {
+    400
+}
+
+impl Lesson {
+    /// Reads one lesson, naming the line, column and field of the first problem. A named
+    /// scenario must be a built-in one.
+    pub fn from_json(text: &str) -> Result<Lesson, InputError> {
+        let lesson: Lesson = parse(text)?;
+        lesson.validate()?;
+        Ok(lesson)
+    }
+
+    /// Checks what serde cannot: lengths, counts, names and that each assertion makes sense.
+    pub fn validate(&self) -> Result<(), InputError> {
+        let too_long = |field: &str, text: &str, max: usize| {
+            let chars = text.chars().count();
+            (chars > max)
+                .then(|| InputError::field(field, format!("is {chars} characters long; at most {max}")))
+        };
+        if self.id.is_empty()
+            || self.id.len() > 64
+            || !self.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        {
+            return Err(InputError::field("id", "use 1 to 64 lowercase letters, digits and dashes"));
+        }
+        let checks = [
+            too_long("title", &self.title, LessonLimits::TITLE_CHARS_MAX),
+            too_long("module", &self.module, LessonLimits::MODULE_CHARS_MAX),
+            too_long("summary", &self.summary, LessonLimits::SUMMARY_CHARS_MAX),
+        ];
+        if let Some(error) = checks.into_iter().flatten().next() {
+            return Err(error);
+        }
+        if self.title.trim().is_empty() {
+            return Err(InputError::field("title", "is empty"));
+        }
+        let lists = [
+            ("intro", self.intro.len(), LessonLimits::INTRO_PARAGRAPHS_MAX),
+            ("goal", self.goal.len(), LessonLimits::GOAL_MAX),
+            ("hints", self.hints.len(), LessonLimits::HINTS_MAX),
+            ("solution", self.solution.len(), LessonLimits::SOLUTION_MAX),
+        ];
+        for (field, count, max) in lists {
+            if count > max {
+                return Err(InputError::field(field, format!("has {count} entries; at most {max}")));
+            }
+        }
+        if self.goal.is_empty() {
+            return Err(InputError::field("goal", "needs at least one assertion"));
+        }
+        for (index, text) in self.intro.iter().enumerate() {
+            if let Some(error) = too_long(&format!("intro[{index}]"), text, LessonLimits::PARAGRAPH_CHARS_MAX)
+            {
+                return Err(error);
+            }
+        }
+        for (index, text) in self.hints.iter().enumerate() {
+            if let Some(error) = too_long(&format!("hints[{index}]"), text, LessonLimits::PARAGRAPH_CHARS_MAX)
+            {
+                return Err(error);
+            }
+        }
+        for (index, assertion) in self.goal.iter().enumerate() {
+            let field = format!("goal[{index}]");
+            if let Some(error) =
+                too_long(&format!("{field}.text"), &assertion.text, LessonLimits::PARAGRAPH_CHARS_MAX)
+            {
+                return Err(error);
+            }
+            assertion.validate().map_err(|message| InputError::field(&field, message))?;
+        }
+        if self.ticks_max == 0 || self.ticks_max > LessonLimits::TICKS_MAX {
+            return Err(InputError::field(
+                "ticks_max",
+                format!("must be between 1 and {}, got {}", LessonLimits::TICKS_MAX, self.ticks_max),
+            ));
+        }
+        if let Some((index, entry)) = self.solution.iter().enumerate().find(|(_, e)| !self.allows(&e.command))
+        {
+            return Err(InputError::field(
+                &format!("solution[{index}]"),
+                format!(
+                    "uses the `{}` controls, which the lesson does not offer",
+                    Control::of(&entry.command).name()
+                ),
+            ));
+        }
+        for (index, mistake) in self.mistakes.iter().enumerate() {
+            if let Some(id) = mistake.unmet.iter().find(|id| !self.goal.iter().any(|a| &a.id == *id)) {
+                return Err(InputError::field(
+                    &format!("mistakes[{index}].unmet"),
+                    format!("no assertion of the goal has the id `{id}`"),
+                ));
+            }
+        }
+        if let ScenarioSource::Named(name) = &self.scenario
+            && crate::builtin::scenario(name).is_none()
+        {
+            return Err(InputError::field(
+                "scenario",
+                format!(
+                    "no built-in scenario is called `{name}` (known: {})",
+                    crate::builtin::scenario_names().join(", ")
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Whether the lesson offers the controls a command needs.
+    pub fn allows(&self, command: &crate::Command) -> bool {
+        self.controls.is_empty() || self.controls.contains(&Control::of(command))
+    }
+
+    /// The lesson's start scenario.
+    pub fn start(&self) -> Scenario {
+        match &self.scenario {
+            ScenarioSource::Inline(scenario) => (**scenario).clone(),
+            ScenarioSource::Named(name) => crate::builtin::scenario(name)
+                .and_then(|text| Scenario::from_json(text).ok())
+                // Validation refused unknown names; built-in scenarios parse (a test checks).
+                .unwrap_or_else(|| Scenario::new(1, 1, crate::ImageSpec::new("ubuntu-22.04", "1.0.0"))),
+        }
+    }
+}
+
+/// Reads a lesson pack: one lesson, or `{"lessons": [...]}`, or a JSON array of lessons. Ids must
+/// be unique within the pack. A single lesson's errors keep their line and column.
+pub fn pack_from_json(text: &str) -> Result<Vec<Lesson>, InputError> {
+    let document: serde_json::Value = parse(text)?;
+    let values = match document {
+        serde_json::Value::Array(values) => values,
+        serde_json::Value::Object(mut object) if object.contains_key("lessons") => {
+            match object.remove("lessons") {
+                Some(serde_json::Value::Array(values)) if object.is_empty() => values,
+                _ => {
+                    return Err(InputError::field(
+                        "lessons",
+                        "a pack is {\"lessons\": [lesson, …]} and nothing else",
+                    ));
+                }
+            }
+        }
+        _ => return Lesson::from_json(text).map(|lesson| vec![lesson]),
+    };
+    if values.len() > LessonLimits::PACK_MAX {
+        return Err(InputError::field(
+            "lessons",
+            format!("a pack holds at most {} lessons", LessonLimits::PACK_MAX),
+        ));
+    }
+    let mut lessons: Vec<Lesson> = Vec::with_capacity(values.len());
+    for (index, value) in values.into_iter().enumerate() {
+        let lesson = Lesson::from_json(&value.to_string()).map_err(|error| {
+            InputError::field(
+                &format!("lessons[{index}].{}", error.field.trim_start_matches('.')),
+                error.message,
+            )
+        })?;
+        if lessons.iter().any(|l| l.id == lesson.id) {
+            return Err(InputError::field(
+                &format!("lessons[{index}].id"),
+                format!("`{}` is used twice", lesson.id),
+            ));
+        }
+        lessons.push(lesson);
+    }
+    Ok(lessons)
+}

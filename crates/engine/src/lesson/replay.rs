@@ -1,0 +1,243 @@
+//! Playing a lesson: the start scenario's own timeline plus the learner's actions, tick by tick,
+//! with the goal checked after every tick. The same replay serves the page, share links and
+//! `lab grade`, so a session passes everywhere or nowhere.
+
+use serde::{Deserialize, Serialize};
+
+use super::goal::{Check, GoalHistory, check};
+use super::{Lesson, LessonLimits};
+use crate::{Digest, Event, Playback, TimedCommand, World};
+
+/// Most actions one submission may hold.
+const ACTIONS_MAX: usize = 2_000;
+
+/// A learner's session, as exported for grading or encoded in a share link.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Submission {
+    /// The lesson's id.
+    pub lesson: String,
+    /// The seed the session ran with.
+    pub seed: u64,
+    /// What the learner did: commands at the ticks they were given (before that tick ran).
+    pub actions: Vec<TimedCommand>,
+}
+
+/// Why a submission could not be replayed.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ReplayError {
+    /// Made for another lesson.
+    #[error("the submission is for lesson `{submitted}`, not `{lesson}`")]
+    WrongLesson {
+        /// The lesson graded.
+        lesson: String,
+        /// The lesson named in the submission.
+        submitted: String,
+    },
+    /// Made with another seed.
+    #[error("the submission ran with seed {submitted}; lesson `{lesson}` uses seed {expected}")]
+    WrongSeed {
+        /// The lesson.
+        lesson: String,
+        /// Its seed.
+        expected: u64,
+        /// The submission's.
+        submitted: u64,
+    },
+    /// Too many actions.
+    #[error("the submission holds {0} actions; at most {ACTIONS_MAX}")]
+    TooManyActions(usize),
+    /// An action after the lesson's last tick.
+    #[error("actions[{index}] is at tick {tick}, after the lesson's last tick ({ticks_max})")]
+    TooLate {
+        /// The action.
+        index: usize,
+        /// Its tick.
+        tick: u64,
+        /// The lesson's limit.
+        ticks_max: u64,
+    },
+    /// Actions out of order.
+    #[error("actions[{index}] is at tick {tick}, before the action preceding it")]
+    OutOfOrder {
+        /// The action.
+        index: usize,
+        /// Its tick.
+        tick: u64,
+    },
+    /// A control the lesson does not offer.
+    #[error("actions[{index}] uses the `{control}` controls, which this lesson does not offer")]
+    ControlNotOffered {
+        /// The action.
+        index: usize,
+        /// The control group.
+        control: &'static str,
+    },
+}
+
+/// A lesson in play: the world, the scenario's timeline, the goal's memory, and the learner's
+/// actions so far.
+pub struct Replay {
+    /// The world.
+    pub world: World,
+    playback: Playback,
+    /// What the goal remembers.
+    pub history: GoalHistory,
+    /// The learner's actions, in order.
+    pub actions: Vec<TimedCommand>,
+    /// The tick the goal was first met, if it was.
+    pub passed_at_tick: Option<u64>,
+}
+
+impl Replay {
+    /// The lesson's start.
+    pub fn start(lesson: &Lesson) -> Self {
+        let scenario = lesson.start();
+        let world = World::new(&scenario);
+        let history = GoalHistory::starting(&world);
+        Replay {
+            playback: Playback::new(&scenario),
+            world,
+            history,
+            actions: Vec::new(),
+            passed_at_tick: None,
+        }
+    }
+
+    /// Applies a learner's action now (before the next tick runs) and records it. A refused
+    /// command is still an action taken (the world records the refusal as an event).
+    pub fn act(&mut self, command: crate::Command) -> Result<(), crate::CommandError> {
+        self.actions.push(TimedCommand { tick: self.world.now(), command: command.clone() });
+        self.world.apply(command)
+    }
+
+    /// Runs one tick and checks the goal; returns the tick's events.
+    pub fn step(&mut self, lesson: &Lesson) -> Vec<Event> {
+        self.playback.step(&mut self.world);
+        let events: Vec<Event> = self.world.drain_events().collect();
+        self.observe(lesson, &events);
+        events
+    }
+
+    /// Records a tick the caller ran itself (the page steps the world and drains its events).
+    pub fn observe(&mut self, lesson: &Lesson, events: &[Event]) {
+        self.history.observe(&self.world, events);
+        if self.passed_at_tick.is_none() && self.checks(lesson).iter().all(|c| c.met) {
+            self.passed_at_tick = Some(self.world.now());
+        }
+    }
+
+    /// The playback, for a page that steps the world itself.
+    pub fn playback_mut(&mut self) -> (&mut World, &mut Playback) {
+        (&mut self.world, &mut self.playback)
+    }
+
+    /// Every assertion's state now.
+    pub fn checks(&self, lesson: &Lesson) -> Vec<Check> {
+        check(&lesson.goal, &self.world, &self.history)
+    }
+
+    /// Replays `submission` (checking it first) until the goal is met or the lesson's last tick.
+    pub fn run(lesson: &Lesson, submission: &Submission) -> Result<Report, ReplayError> {
+        let seed = lesson.start().seed;
+        if submission.lesson != lesson.id {
+            return Err(ReplayError::WrongLesson {
+                lesson: lesson.id.clone(),
+                submitted: submission.lesson.clone(),
+            });
+        }
+        if submission.seed != seed {
+            return Err(ReplayError::WrongSeed {
+                lesson: lesson.id.clone(),
+                expected: seed,
+                submitted: submission.seed,
+            });
+        }
+        validate_actions(lesson, &submission.actions)?;
+        let mut replay = Replay::start(lesson);
+        let mut next = 0;
+        while replay.world.now() <= lesson.ticks_max.min(LessonLimits::TICKS_MAX)
+            && replay.passed_at_tick.is_none()
+        {
+            while let Some(action) = submission.actions.get(next).filter(|a| a.tick == replay.world.now()) {
+                // Refusals are part of the session: they replay as refusals.
+                let _ = replay.act(action.command.clone());
+                next += 1;
+            }
+            replay.step(lesson);
+        }
+        Ok(replay.report(lesson))
+    }
+
+    /// The verdict so far.
+    pub fn report(&self, lesson: &Lesson) -> Report {
+        let checks = self.checks(lesson);
+        let seed = self.world.seed();
+        Report {
+            lesson: lesson.id.clone(),
+            passed: self.passed_at_tick.is_some(),
+            passed_at_tick: self.passed_at_tick,
+            actions: self.actions.len() as u32,
+            par: lesson.par,
+            completion_code: self.passed_at_tick.map(|_| completion_code(&lesson.id, seed, &self.actions)),
+            checks,
+        }
+    }
+}
+
+/// Refuses action logs that cannot come from a session of this lesson.
+fn validate_actions(lesson: &Lesson, actions: &[TimedCommand]) -> Result<(), ReplayError> {
+    if actions.len() > ACTIONS_MAX {
+        return Err(ReplayError::TooManyActions(actions.len()));
+    }
+    let mut previous = 0;
+    for (index, action) in actions.iter().enumerate() {
+        if action.tick < previous {
+            return Err(ReplayError::OutOfOrder { index, tick: action.tick });
+        }
+        previous = action.tick;
+        if action.tick > lesson.ticks_max {
+            return Err(ReplayError::TooLate { index, tick: action.tick, ticks_max: lesson.ticks_max });
+        }
+        if !lesson.allows(&action.command) {
+            return Err(ReplayError::ControlNotOffered {
+                index,
+                control: super::Control::of(&action.command).name(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The outcome of a session.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Report {
+    /// The lesson.
+    pub lesson: String,
+    /// Whether the goal was met.
+    pub passed: bool,
+    /// When.
+    pub passed_at_tick: Option<u64>,
+    /// Actions taken.
+    pub actions: u32,
+    /// The lesson's par.
+    pub par: u32,
+    /// A code the teacher can check with `lab grade` (only when passed).
+    pub completion_code: Option<String>,
+    /// Every assertion at the end.
+    pub checks: Vec<Check>,
+}
+
+/// A short code for a passed session: a digest of the lesson, the seed and the exact actions.
+/// Two different sessions get different codes, and `lab grade` recomputes it from the replayed
+/// submission, so a teacher can match a code a learner hands in with the session behind it.
+pub fn completion_code(lesson: &str, seed: u64, actions: &[TimedCommand]) -> String {
+    let mut bytes = Vec::new();
+    bytes.extend_from_slice(b"lab-completion-v1\0");
+    bytes.extend_from_slice(lesson.as_bytes());
+    bytes.push(0);
+    bytes.extend_from_slice(&seed.to_le_bytes());
+    bytes.extend_from_slice(serde_json::to_string(actions).unwrap_or_default().as_bytes());
+    let hex = Digest::of(&bytes).hex();
+    format!("{}-{}-{}", &hex[..4], &hex[4..8], &hex[8..12]).to_uppercase()
+}

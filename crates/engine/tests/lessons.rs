@@ -1,0 +1,157 @@
+//! Every built-in lesson is checked three ways: its reference solution passes, the untouched
+//! start does not, and each recorded mistake fails with exactly the assertions it names.
+
+use lab_engine::lesson::{Lesson, Replay, Submission};
+
+fn lessons() -> Vec<Lesson> {
+    lab_engine::builtin::lesson_texts()
+        .iter()
+        .enumerate()
+        .map(|(index, text)| {
+            Lesson::from_json(text).unwrap_or_else(|error| panic!("lesson {index}: {error}"))
+        })
+        .collect()
+}
+
+fn submit(lesson: &Lesson, actions: &[lab_engine::TimedCommand]) -> lab_engine::lesson::Report {
+    let submission =
+        Submission { lesson: lesson.id.clone(), seed: lesson.start().seed, actions: actions.to_vec() };
+    Replay::run(lesson, &submission).unwrap_or_else(|error| panic!("{}: {error}", lesson.id))
+}
+
+fn unmet(report: &lab_engine::lesson::Report) -> Vec<String> {
+    report.checks.iter().filter(|c| !c.met).map(|c| c.id.clone()).collect()
+}
+
+#[test]
+fn every_reference_solution_passes_within_par() {
+    for lesson in lessons() {
+        let report = submit(&lesson, &lesson.solution);
+        assert!(
+            report.passed,
+            "{}: the reference solution leaves {:?} unmet: {:#?}",
+            lesson.id,
+            unmet(&report),
+            report.checks
+        );
+        assert!(
+            report.actions <= lesson.par,
+            "{}: the solution takes {} actions, par is {}",
+            lesson.id,
+            report.actions,
+            lesson.par
+        );
+        assert!(report.completion_code.is_some());
+    }
+}
+
+#[test]
+fn no_lesson_passes_untouched() {
+    for lesson in lessons() {
+        let report = submit(&lesson, &[]);
+        assert!(
+            !report.passed,
+            "{}: passes without doing anything (at tick {:?})",
+            lesson.id, report.passed_at_tick
+        );
+    }
+}
+
+#[test]
+fn each_mistake_fails_with_the_assertions_it_names() {
+    for lesson in lessons() {
+        for mistake in &lesson.mistakes {
+            let report = submit(&lesson, &mistake.actions);
+            assert!(!report.passed, "{}: the mistake `{}` passes", lesson.id, mistake.label);
+            let mut expected = mistake.unmet.clone();
+            expected.sort();
+            let mut got = unmet(&report);
+            got.sort();
+            assert_eq!(got, expected, "{}: `{}`: {:#?}", lesson.id, mistake.label, report.checks);
+        }
+    }
+}
+
+#[test]
+fn the_curriculum_is_well_formed() {
+    let lessons = lessons();
+    let mut ids: Vec<&str> = lessons.iter().map(|l| l.id.as_str()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), lessons.len(), "lesson ids are unique");
+    for lesson in &lessons {
+        assert!(!lesson.hints.is_empty(), "{}: has hints", lesson.id);
+        assert!(lesson.goal.iter().all(|a| !a.id.is_empty()), "{}: every assertion has an id", lesson.id);
+    }
+}
+
+/// A change to a lesson's JSON.
+type Edit = dyn Fn(&mut serde_json::Value);
+
+#[test]
+fn bad_lessons_are_refused_with_the_field_named() {
+    let good = lab_engine::builtin::lesson_texts()[0];
+    let edit = |change: &dyn Fn(&mut serde_json::Value)| {
+        let mut value: serde_json::Value = serde_json::from_str(good).unwrap();
+        change(&mut value);
+        Lesson::from_json(&value.to_string()).unwrap_err().to_string()
+    };
+    let cases: [(&str, &Edit); 7] = [
+        ("field `colour`: unknown field `colour`", &|v| v["colour"] = "red".into()),
+        ("field `scenario`: no built-in scenario is called `nowhere`", &|v| v["scenario"] = "nowhere".into()),
+        ("field `goal[0].metric`: unknown variant `happiness`", &|v| {
+            v["goal"][0]["metric"] = "happiness".into()
+        }),
+        ("field `intro[1]`: is 1300 characters long; at most 1200", &|v| {
+            v["intro"][1] = "a".repeat(1300).into()
+        }),
+        ("field `mistakes[0].unmet`: no assertion of the goal has the id `nothing`", &|v| {
+            v["mistakes"][0]["unmet"] = serde_json::json!(["nothing"])
+        }),
+        ("field `goal[0]`: set one of at_most, at_least or equals", &|v| {
+            v["goal"][0].as_object_mut().unwrap().remove("at_most");
+        }),
+        ("field `solution[0]`: uses the `build` controls, which the lesson does not offer", &|v| {
+            v["controls"] = serde_json::json!(["deploy"])
+        }),
+    ];
+    for (expected, change) in cases {
+        let error = edit(change);
+        assert!(error.contains(expected), "wanted `{expected}`, got `{error}`");
+    }
+    assert!(
+        Lesson::from_json(&good.replace("\"scenario\"", "\"scenery\""))
+            .unwrap_err()
+            .to_string()
+            .contains("unknown field `scenery`")
+    );
+}
+
+#[test]
+fn a_submission_for_another_lesson_seed_or_control_is_refused() {
+    let lesson = &lessons()[0];
+    let mut submission =
+        Submission { lesson: "other".into(), seed: lesson.start().seed, actions: Vec::new() };
+    assert!(Replay::run(lesson, &submission).unwrap_err().to_string().contains("is for lesson `other`"));
+    submission.lesson = lesson.id.clone();
+    submission.seed += 1;
+    assert!(Replay::run(lesson, &submission).unwrap_err().to_string().contains("ran with seed"));
+    submission.seed -= 1;
+    submission.actions = vec![lab_engine::TimedCommand { tick: 2, command: lab_engine::Command::Pause }];
+    assert!(Replay::run(lesson, &submission).unwrap_err().to_string().contains("`rollout` controls"));
+}
+
+#[test]
+fn the_completion_code_depends_on_the_whole_session() {
+    let lesson = &lessons()[0];
+    let code = |actions: &[lab_engine::TimedCommand]| submit(lesson, actions).completion_code;
+    let solution = lesson.solution.clone();
+    let mut later = solution.clone();
+    for action in &mut later {
+        action.tick += 1;
+    }
+    let (first, second) = (code(&solution), code(&later));
+    assert!(first.is_some() && second.is_some());
+    assert_ne!(first, second, "a different session gives a different code");
+    assert_eq!(first, code(&solution), "the same session gives the same code");
+}
