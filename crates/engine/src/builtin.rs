@@ -31,7 +31,16 @@ pub fn scenario_names() -> Vec<&'static str> {
 }
 
 /// The built-in curriculum, one JSON file per lesson, in teaching order.
-const LESSONS: &[&str] = &[include_str!("../../../lessons/01-thirty-snowflakes.json")];
+const LESSONS: &[&str] = &[
+    include_str!("../../../lessons/01-thirty-snowflakes.json"),
+    include_str!("../../../lessons/02-convergence-is-not-identity.json"),
+    include_str!("../../../lessons/03-cattle-not-pets.json"),
+    include_str!("../../../lessons/04-bake-dont-configure.json"),
+    include_str!("../../../lessons/05-the-image-is-the-truth.json"),
+    include_str!("../../../lessons/06-same-spec-same-digest.json"),
+    include_str!("../../../lessons/07-stateless-servers.json"),
+    include_str!("../../../lessons/08-slim-images.json"),
+];
 
 /// The built-in lessons' JSON, in teaching order.
 pub fn lesson_texts() -> &'static [&'static str] {

@@ -23,6 +23,9 @@ pub enum Metric {
     ImagesInService,
     /// The application version every server in service runs ("" when mixed or none).
     InServiceVersion,
+    /// The image every server in service runs, as `sha256:` and the digest's first 12 hex
+    /// characters ("" when mixed or none): the content address, which tags cannot fake.
+    InServiceImage,
     /// Requests that failed, in total.
     FailedRequests,
     /// Requests a faulty release served (the blast radius).
@@ -66,7 +69,10 @@ impl Metric {
     /// What kind of value the metric has.
     pub fn kind(self) -> Kind {
         match self {
-            Metric::InServiceVersion | Metric::RolloutPhase | Metric::ProductionVersion => Kind::Text,
+            Metric::InServiceVersion
+            | Metric::InServiceImage
+            | Metric::RolloutPhase
+            | Metric::ProductionVersion => Kind::Text,
             Metric::RolloutComplete | Metric::AbortedByAnalysis => Kind::Flag,
             _ => Kind::Number,
         }
@@ -94,6 +100,15 @@ impl Metric {
                 let first = versions.next();
                 let same = first.is_some_and(|first| versions.all(|v| v == first));
                 Value::Text(if same { first.cloned().unwrap_or_default() } else { String::new() })
+            }
+            Metric::InServiceImage => {
+                let mut images = in_service().map(|i| i.image);
+                let first = images.next();
+                let same = first.is_some_and(|first| images.all(|digest| digest == first));
+                Value::Text(match first {
+                    Some(digest) if same => format!("sha256:{}", digest.short()),
+                    _ => String::new(),
+                })
             }
             Metric::FailedRequests => number(world.service_stats().failed_requests),
             Metric::FaultyRequests => number(world.service_stats().faulty_requests),
