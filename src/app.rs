@@ -43,6 +43,32 @@ pub fn App() -> Html {
         move |_| vec![canvas]
     });
     use_render_loop(lab.clone(), canvases, redraw);
+    let saved = use_mut_ref(crate::storage::load);
+    // Saves a lesson the moment it is passed (once per session; a shown solution earns nothing).
+    {
+        let (lab, saved) = (lab.clone(), saved.clone());
+        use_effect(move || {
+            let lab = lab.borrow();
+            if let Some(session) = lab.lesson.as_ref().filter(|s| s.earned_pass()) {
+                let report = session.progress.report(&session.lesson, &lab.world);
+                if let (Some(tick), Some(code)) = (report.passed_at_tick, report.completion_code) {
+                    let record = crate::progress::LessonRecord {
+                        passed_at_tick: tick,
+                        actions: report.actions,
+                        par: report.par,
+                        completion_code: code,
+                        seed: lab.world.seed(),
+                        log: session.progress.actions.clone(),
+                    };
+                    let mut saved = saved.borrow_mut();
+                    if saved.0.lessons.get(&session.lesson.id) != Some(&record) {
+                        saved.0.record(&session.lesson.id, record);
+                        crate::storage::save(&saved.0);
+                    }
+                }
+            }
+        });
+    }
 
     let on_action = dispatcher(&lab, &force_update);
     let command = |make: fn(bool) -> Command| on_action.reform(move |on: bool| Action::Command(make(on)));
@@ -89,29 +115,75 @@ pub fn App() -> Html {
         .map(|i| i.spec.clone())
         .unwrap_or_else(|| world.images()[0].spec.clone());
 
+    let lesson_panel = lab.lesson.as_ref().map(|session| {
+        let lesson = session.lesson.clone();
+        let checks = Rc::new(session.progress.checks(&lesson, world));
+        let report = session.progress.report(&lesson, world);
+        let passed = report.passed_at_tick.map(|tick| PassSummary {
+            tick,
+            actions: report.actions,
+            completion_code: if session.showing_solution { None } else { report.completion_code.clone() },
+        });
+        let share_url = crate::share::link(
+            &lesson.id,
+            &crate::share::SharedSession { seed: world.seed(), actions: session.progress.actions.clone(), tick: world.now() },
+        );
+        let next = crate::lessons::next_after(&lesson.id).map(|next| (AttrValue::from(next.id), AttrValue::from(next.title)));
+        html! {
+            <LessonPanel lesson={lesson.clone()} {checks} goal_preview={goal_preview(&lesson)}
+                hints_shown={session.hints_shown} why_open={session.why_open} showing_solution={session.showing_solution}
+                {passed} actions={report.actions} {next} share_url={AttrValue::from(share_url)} on_action={on_action.clone()} />
+        }
+    });
+    let storage_notice = saved.borrow().1.clone();
+    let offers = |group| lab.offers(group);
+    use lab_engine::lesson::Control;
+
     html! {
-        <main id="lab" data-ready="true">
+        <main id="lab" data-ready="true" data-lesson={lab.lesson.as_ref().map(|s| s.lesson.id.clone())}>
             <header class="masthead">
                 <h1><span class="logo" aria-hidden="true">{"▦"}</span>{"Immutable Infrastructure Lab"}</h1>
                 <p class="tagline">{"Servers are never changed in place: a change is a new image, and instances built from it replace the old ones."}</p>
-                <label class="field inline scenario-picker">
-                    <span>{"Scenario"}</span>
-                    <select onchange={on_scenario}>
-                        { for crate::scenarios::PICKER.iter().map(|(name, label)| html! {
-                            <option key={*name} value={*name} selected={*name == lab.scenario_name}>{ *label }</option>
-                        }) }
-                    </select>
-                </label>
-                <a class="nav-link" href="?compare=seed-004">{"Compare mutable vs immutable"}</a>
+                if lab.lesson.is_none() {
+                    <label class="field inline scenario-picker">
+                        <span>{"Scenario"}</span>
+                        <select onchange={on_scenario}>
+                            { for crate::scenarios::PICKER.iter().map(|(name, label)| html! {
+                                <option key={*name} value={*name} selected={*name == lab.scenario_name}>{ *label }</option>
+                            }) }
+                        </select>
+                    </label>
+                }
+                <nav class="nav-links" aria-label="Pages">
+                    <a class="nav-link" href="?lessons">{"Lessons"}</a>
+                    <a class="nav-link" href="?compare=seed-004">{"Compare mutable vs immutable"}</a>
+                    if lab.lesson.is_some() {
+                        <a class="nav-link" href="?scenario=sandbox">{"Sandbox"}</a>
+                    }
+                </nav>
             </header>
             <StatusBar tick={snapshot.tick} counts={snapshot.instances} trace_digest={AttrValue::from(snapshot.trace_digest.to_string())}
                 rollout_complete={snapshot.rollout_complete} fleet_images={AttrValue::from(fleet_images)}
                 scenario_title={AttrValue::from(lab.title().to_owned())} phase={AttrValue::from(snapshot.rollout.phase)} />
             <div class="columns">
                 <aside class="left">
+                    { lesson_panel.unwrap_or_default() }
                     <Controls playing={lab.playing} speed={lab.speed} on_action={on_action.clone()} />
-                    <ImageBuilder current={Rc::new(current_spec)} registry={Rc::new(registry_versions)} {plan}
-                        last_built={lab.last_built} notice={lab.notice.clone().map(AttrValue::from)} {on_build} {on_pipeline} />
+                    if let Some(notice) = storage_notice {
+                        <p class="problem" role="alert" data-testid="storage-notice">{ notice }</p>
+                    }
+                    if offers(Control::Build) || offers(Control::Pipeline) {
+                        <ImageBuilder current={Rc::new(current_spec)} registry={Rc::new(registry_versions)} {plan}
+                            last_built={lab.last_built} notice={lab.notice.clone().map(AttrValue::from)} {on_build} {on_pipeline} />
+                    } else if let Some(notice) = lab.notice.clone() {
+                        <p class="problem" role="alert">{ notice }</p>
+                    }
+                    if lab.lesson.is_some() && (offers_explicitly(&lab, Control::Ssh) || offers_explicitly(&lab, Control::FleetOps)) {
+                        <DriftPalette fleet_size={world.replicas()} notice={None::<AttrValue>}
+                            blurb={AttrValue::from("Log into a server and change it by hand, or run an operation across the fleet.")}
+                            inject_label={AttrValue::from("Apply to the server")}
+                            on_command={on_action.reform(Action::Command)} />
+                    }
                 </aside>
                 <div class="centre">
                     <FleetView canvas={canvas} summary={AttrValue::from(summary)} legend={Rc::new(legend)} />
@@ -121,10 +193,14 @@ pub fn App() -> Html {
                         canary_weights={view::canary_weights(world).map(AttrValue::from)}
                         abort_reason={world.rollout_status().abort_reason.clone().map(AttrValue::from)}
                         pause_reason={world.rollout_status().inconclusive_pause.clone().map(AttrValue::from)}
-                        on_command={on_action.reform(Action::Command)} strategy_spec={Rc::new(world.strategy().clone())} />
+                        on_command={on_action.reform(Action::Command)} strategy_spec={Rc::new(world.strategy().clone())}
+                        rollout_controls={offers(Control::Rollout)} health_controls={offers(Control::Health)}
+                        strategy_controls={offers(Control::Strategy)} />
                     <TimelineChart timeline={lab.timeline.clone()} replicas={snapshot.replicas} />
                     <ScoreboardCard scores={lab.scores.clone()} on_run={on_action.reform(|_| Action::RunScoreboard)} />
-                    <PipelineView runs={Rc::new(world.pipelines().to_vec())} now={world.now()} {on_approve} />
+                    if offers(Control::Pipeline) {
+                        <PipelineView runs={Rc::new(world.pipelines().to_vec())} now={world.now()} {on_approve} />
+                    }
                     <Exports images={Rc::new(world.images().iter().map(|i| (i.digest, i.spec.clone())).collect::<Vec<_>>())}
                         strategy={Rc::new(world.strategy().clone())} replicas={world.replicas()}
                         progress_deadline_ticks={world.progress_deadline_ticks()} />
@@ -145,15 +221,51 @@ pub fn App() -> Html {
                     </section>
                 </div>
                 <aside class="right">
-                    <Registry rows={Rc::new(view::registry_rows(world, &snapshot.images))} immutable_tags={world.registry().immutable_tags()}
-                        {on_deploy} {on_immutable} {on_collect} />
-                    <Security advisories={world.advisories().len() as u32} vulnerable_instances={snapshot.vulnerable_instances}
-                        nightly_refresh={world.nightly_refresh()} {on_publish} {on_nightly} />
+                    if offers(Control::Deploy) || offers(Control::Registry) {
+                        <Registry rows={Rc::new(view::registry_rows(world, &snapshot.images))} immutable_tags={world.registry().immutable_tags()}
+                            {on_deploy} {on_immutable} {on_collect} />
+                    }
+                    if offers(Control::Advisory) || offers(Control::Pipeline) {
+                        <Security advisories={world.advisories().len() as u32} vulnerable_instances={snapshot.vulnerable_instances}
+                            nightly_refresh={world.nightly_refresh()} {on_publish} {on_nightly} />
+                    }
                     <EventLog entries={Rc::new(view::log_entries(world))} />
                 </aside>
             </div>
         </main>
     }
+}
+
+/// Whether the lesson in play names `group` among its controls (an empty list offers everything,
+/// but the drift palette only appears where a lesson asks for it).
+fn offers_explicitly(lab: &Lab, group: lab_engine::lesson::Control) -> bool {
+    lab.lesson.as_ref().is_some_and(|s| s.lesson.controls.contains(&group))
+}
+
+/// Each goal assertion's value where the reference solution ends, computed once per lesson.
+fn goal_preview(lesson: &lab_engine::lesson::Lesson) -> Rc<Vec<lab_engine::lesson::Check>> {
+    thread_local! {
+        static CACHE: RefCell<Option<(String, Rc<Vec<lab_engine::lesson::Check>>)>> = const { RefCell::new(None) };
+    }
+    CACHE.with(|cache| {
+        if let Some((id, checks)) = cache.borrow().as_ref()
+            && *id == lesson.id
+        {
+            return checks.clone();
+        }
+        let submission = lab_engine::lesson::Submission {
+            lesson: lesson.id.clone(),
+            seed: lesson.start().seed,
+            actions: lesson.solution.clone(),
+        };
+        let checks = Rc::new(
+            lab_engine::lesson::Replay::run(lesson, &submission)
+                .map(|report| report.checks)
+                .unwrap_or_default(),
+        );
+        *cache.borrow_mut() = Some((lesson.id.clone(), checks.clone()));
+        checks
+    })
 }
 
 /// The reducer's entry point for the page: apply, then re-render.

@@ -13,6 +13,16 @@ pub struct PageQuery {
     pub fleet: Option<u32>,
     /// Open the mutable-versus-immutable comparison of this built-in scenario.
     pub compare: Option<String>,
+    /// Open a built-in lesson by id.
+    pub lesson: Option<String>,
+    /// Show the list of lessons.
+    pub lessons_index: bool,
+    /// Share links: the session's seed, tick reached and action log (raw; `share` reads them).
+    pub share_seed: Option<String>,
+    /// See `share_seed`.
+    pub share_at: Option<String>,
+    /// See `share_seed`.
+    pub share_log: Option<String>,
     /// One sentence per parameter that could not be used.
     pub problems: Vec<String>,
 }
@@ -29,6 +39,11 @@ impl PageQuery {
             match key {
                 "scenario" => query.scenario = Some(value.to_owned()),
                 "compare" => query.compare = Some(value.to_owned()),
+                "lesson" => query.lesson = Some(value.to_owned()),
+                "lessons" => query.lessons_index = true,
+                "seed" => query.share_seed = Some(value.to_owned()),
+                "at" => query.share_at = Some(value.to_owned()),
+                "log" => query.share_log = Some(value.to_owned()),
                 "ticks" => match value.parse::<u64>() {
                     Ok(ticks) if ticks <= TICKS_MAX => query.ticks = Some(ticks),
                     _ => query

@@ -1,4 +1,5 @@
-//! Chooses the page the URL asks for: the lab, or the mutable-versus-immutable comparison.
+//! Chooses the page the URL asks for: the lab (a scenario or a lesson), the lessons, or the
+//! mutable-versus-immutable comparison.
 
 use yew::prelude::*;
 
@@ -12,6 +13,9 @@ pub fn Root() -> Html {
         let search = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
         PageQuery::parse(&search)
     });
+    if query.lessons_index {
+        return html! { <crate::lessons_page::LessonsPage /> };
+    }
     match &query.compare {
         Some(name) => html! { <CompareApp scenario={AttrValue::from(name.clone())} /> },
         None => html! { <App /> },

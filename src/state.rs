@@ -1,7 +1,11 @@
 //! The lab's state and the actions that change it. Pure: no browser calls, so it is tested natively.
 //! The world changes every tick, so the state is mutated in place rather than cloned per action.
 
-use lab_engine::{Command, Digest, ImageRef, ImageSpec, Playback, Scenario, World};
+use std::collections::VecDeque;
+use std::rc::Rc;
+
+use lab_engine::lesson::{Control, Lesson, Progress};
+use lab_engine::{Command, Digest, Event, ImageRef, ImageSpec, Playback, Scenario, TimedCommand, World};
 
 use crate::query::PageQuery;
 use crate::scenarios;
@@ -33,6 +37,44 @@ pub struct Lab {
     pub timeline: std::rc::Rc<crate::timeline::Timeline>,
     /// The scenario run once per strategy, when the learner asked for it.
     pub scores: Option<std::rc::Rc<Vec<lab_engine::scoreboard::Score>>>,
+    /// The lesson being played, if the page opened one.
+    pub lesson: Option<LessonSession>,
+    /// The events of the tick that just ran (reused, so a tick allocates nothing once warm).
+    scratch_events: Vec<Event>,
+}
+
+/// A lesson in play: the lesson, the session's progress, and what the learner has asked to see.
+pub struct LessonSession {
+    /// The lesson.
+    pub lesson: Rc<Lesson>,
+    /// Actions, goal memory, and when the goal was met.
+    pub progress: Progress,
+    /// Hints revealed so far.
+    pub hints_shown: usize,
+    /// The "why not yet" list is open.
+    pub why_open: bool,
+    /// The reference solution is being played: the session earns no credit.
+    pub showing_solution: bool,
+    /// Solution commands still to be given, in order.
+    solution_queue: VecDeque<TimedCommand>,
+}
+
+impl LessonSession {
+    fn new(lesson: Rc<Lesson>, world: &World) -> Self {
+        LessonSession {
+            lesson,
+            progress: Progress::starting(world),
+            hints_shown: 0,
+            why_open: false,
+            showing_solution: false,
+            solution_queue: VecDeque::new(),
+        }
+    }
+
+    /// Whether the session passed on its own (not by showing the solution).
+    pub fn earned_pass(&self) -> bool {
+        self.progress.passed_at_tick.is_some() && !self.showing_solution
+    }
 }
 
 /// What the learner (or the render loop) can do.
@@ -56,12 +98,51 @@ pub enum Action {
     Advance(u32),
     /// Run the scenario once per strategy for the scoreboard.
     RunScoreboard,
+    /// Lessons: reveal the next hint.
+    ShowHint,
+    /// Lessons: open or close the list of unmet assertions.
+    ToggleWhyNotYet,
+    /// Lessons: start again and play the reference solution, visibly.
+    ShowSolution,
 }
 
 impl Lab {
     /// The lab a URL asks for; problems in the URL become a notice, never a failure.
     pub fn from_query(query: &PageQuery) -> Self {
         let mut problems = query.problems.clone();
+        if let Some(id) = &query.lesson {
+            match crate::lessons::find(id) {
+                Some(lesson) => {
+                    let lesson = Rc::new(lesson);
+                    let shared = crate::share::parse(
+                        query.share_seed.as_deref(),
+                        query.share_at.as_deref(),
+                        query.share_log.as_deref(),
+                    )
+                    .and_then(|shared| match shared {
+                        Some(session) if session.seed != lesson.start().seed => Err(format!(
+                            "the share link was made with seed {}, but this lesson uses seed {}",
+                            session.seed,
+                            lesson.start().seed
+                        )),
+                        other => Ok(other),
+                    });
+                    let mut lab = match shared {
+                        Ok(Some(session)) => Lab::replay_lesson(lesson, &session.actions, session.tick),
+                        Ok(None) => Lab::for_lesson(lesson),
+                        Err(problem) => {
+                            problems.push(format!("{problem}; the lesson opened at its start"));
+                            Lab::for_lesson(lesson)
+                        }
+                    };
+                    if !problems.is_empty() {
+                        lab.notice = Some(format!("The link had problems: {}.", problems.join("; ")));
+                    }
+                    return lab;
+                }
+                None => problems.push(format!("there is no lesson `{id}`; opened the sandbox")),
+            }
+        }
         let requested = query.scenario.as_deref().unwrap_or(scenarios::DEFAULT_NAME);
         let (name, text) = match scenarios::by_name(requested) {
             Some(text) => (requested, text),
@@ -89,6 +170,39 @@ impl Lab {
         lab
     }
 
+    /// A lab at the start of a lesson.
+    pub fn for_lesson(lesson: Rc<Lesson>) -> Self {
+        let mut lab = Lab::new(&lesson.id, lesson.start());
+        lab.lesson = Some(LessonSession::new(lesson, &lab.world));
+        lab
+    }
+
+    /// Replays a learner's actions on a fresh start of the lesson (a share link), up to `ticks`.
+    pub fn replay_lesson(lesson: Rc<Lesson>, actions: &[TimedCommand], ticks: u64) -> Self {
+        let mut lab = Lab::for_lesson(lesson);
+        let mut next = 0;
+        while lab.world.now() < ticks {
+            while let Some(action) = actions.get(next).filter(|a| a.tick == lab.world.now()) {
+                lab.command(action.command.clone());
+                next += 1;
+            }
+            lab.run_ticks(1);
+        }
+        // Actions at the very last tick were given after it ran.
+        for action in &actions[next..] {
+            lab.command(action.command.clone());
+        }
+        lab.notice = None;
+        lab
+    }
+
+    /// Whether the lesson in play (if any) offers the controls of `group`.
+    pub fn offers(&self, group: Control) -> bool {
+        self.lesson
+            .as_ref()
+            .is_none_or(|s| s.lesson.controls.is_empty() || s.lesson.controls.contains(&group))
+    }
+
     /// A paused lab at tick 0.
     pub fn new(name: &str, scenario: Scenario) -> Self {
         Lab {
@@ -103,6 +217,8 @@ impl Lab {
             dirty: true,
             timeline: Default::default(),
             scores: None,
+            lesson: None,
+            scratch_events: Vec::new(),
         }
     }
 
@@ -124,10 +240,7 @@ impl Lab {
                 self.playing = false;
                 self.run_ticks(1);
             }
-            Action::Reset => {
-                let scenario = self.scenario.clone();
-                *self = Lab { notice: None, ..Lab::new(&self.scenario_name, scenario) };
-            }
+            Action::Reset => self.restart(),
             Action::SetSpeed(speed) if SPEEDS.contains(&speed) => self.speed = speed,
             Action::SetSpeed(_) => {}
             Action::Build(spec) => {
@@ -146,22 +259,94 @@ impl Lab {
             Action::RunScoreboard => {
                 self.scores = Some(std::rc::Rc::new(lab_engine::scoreboard::scoreboard(&self.scenario)));
             }
+            Action::ShowHint => {
+                if let Some(session) = &mut self.lesson {
+                    session.hints_shown = (session.hints_shown + 1).min(session.lesson.hints.len());
+                }
+            }
+            Action::ToggleWhyNotYet => {
+                if let Some(session) = &mut self.lesson {
+                    session.why_open = !session.why_open;
+                }
+            }
+            Action::ShowSolution => {
+                if let Some(lesson) = self.lesson.as_ref().map(|s| s.lesson.clone()) {
+                    self.restart();
+                    if let Some(session) = &mut self.lesson {
+                        session.showing_solution = true;
+                        session.hints_shown = lesson.hints.len();
+                        session.solution_queue = lesson.solution.iter().cloned().collect();
+                    }
+                    self.give_due_solution_commands();
+                    self.playing = true;
+                }
+            }
         }
         self.dirty = true;
+    }
+
+    /// Back to the start of the scenario (or of the lesson, with hints kept).
+    fn restart(&mut self) {
+        let scenario = self.scenario.clone();
+        let hints_shown = self.lesson.as_ref().map_or(0, |s| s.hints_shown);
+        let lesson = self.lesson.as_ref().map(|s| s.lesson.clone());
+        *self = Lab { notice: None, ..Lab::new(&self.scenario_name, scenario) };
+        if let Some(lesson) = lesson {
+            let mut session = LessonSession::new(lesson, &self.world);
+            session.hints_shown = hints_shown;
+            self.lesson = Some(session);
+        }
     }
 
     /// Runs `ticks` ticks, playing the scenario's timeline as it goes.
     fn run_ticks(&mut self, ticks: u64) {
         for _ in 0..ticks {
             self.playback.step(&mut self.world);
-            // Fleet-level events live on in the world's history; per-instance ones are not needed here.
-            self.world.drain_events().for_each(drop);
+            let mut events = std::mem::take(&mut self.scratch_events);
+            events.clear();
+            events.extend(self.world.drain_events());
             std::rc::Rc::make_mut(&mut self.timeline).record(&self.world);
+            if let Some(session) = &mut self.lesson {
+                let was_passed = session.progress.passed_at_tick.is_some();
+                session.progress.observe(&session.lesson, &self.world, &events);
+                if !was_passed && session.progress.passed_at_tick.is_some() {
+                    // Stop the clock on the moment of success, so the summary is read, not missed.
+                    self.playing = false;
+                    self.scratch_events = events;
+                    return;
+                }
+            }
+            self.scratch_events = events;
+            self.give_due_solution_commands();
+        }
+    }
+
+    /// While the solution plays, gives the commands due at the current tick.
+    fn give_due_solution_commands(&mut self) {
+        loop {
+            let Some(session) = &mut self.lesson else { return };
+            let due = session.solution_queue.front().is_some_and(|next| next.tick <= self.world.now());
+            if !due {
+                return;
+            }
+            if let Some(next) = session.solution_queue.pop_front() {
+                self.command(next.command);
+            }
         }
     }
 
     /// Applies a command, turning a refusal into the notice. Returns whether it was accepted.
+    /// In a lesson, a command from a control the lesson does not offer is refused, and every
+    /// command given is recorded as an action.
     fn command(&mut self, command: Command) -> bool {
+        if let Some(session) = &mut self.lesson {
+            let group = Control::of(&command);
+            if !session.lesson.allows(&command) {
+                self.notice = Some(format!("this lesson does not offer the `{}` controls", group.name()));
+                return false;
+            }
+            session.progress.record(&self.world, &command);
+        }
         match self.world.apply(command) {
             Ok(()) => {
                 self.notice = None;

@@ -23,6 +23,21 @@ pub fn whole(value: f64) -> i64 {
     value.round() as i64
 }
 
+/// A `data:` URL holding `text`, for download links (no Blob, no object URL to revoke).
+pub fn text_data_url(text: &str) -> String {
+    let mut out = String::with_capacity(30 + text.len() * 3 / 2);
+    out.push_str("data:text/plain;charset=utf-8,");
+    for byte in text.bytes() {
+        // Unreserved characters stay as they are; everything else is percent-encoded.
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -34,5 +49,13 @@ mod tests {
         assert_eq!(percent_css("width", 2, 3), "width: 66.66%");
         assert_eq!(percent_css("left", 1, 0), "left: 0.00%");
         assert_eq!(whole(2.5), 3);
+    }
+
+    #[test]
+    fn data_urls_keep_text_recoverable() {
+        assert_eq!(
+            super::text_data_url("FROM ubuntu:22.04\n"),
+            "data:text/plain;charset=utf-8,FROM%20ubuntu%3A22.04%0A"
+        );
     }
 }

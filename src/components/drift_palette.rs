@@ -41,6 +41,12 @@ pub struct DriftPaletteProps {
     pub fleet_size: u32,
     pub notice: Option<AttrValue>,
     pub on_command: Callback<Command>,
+    /// What the palette's actions reach, in a sentence.
+    #[prop_or(AttrValue::from("Each action goes to both fleets: the same people, the same mistakes."))]
+    pub blurb: AttrValue,
+    /// The inject button's label.
+    #[prop_or(AttrValue::from("Inject on both fleets"))]
+    pub inject_label: AttrValue,
 }
 
 #[component]
@@ -93,7 +99,7 @@ pub fn DriftPalette(props: &DriftPaletteProps) -> Html {
     html! {
         <section class="card palette" aria-labelledby="palette-title">
             <h2 id="palette-title">{"Drift palette"}</h2>
-            <p class="muted">{"Each action goes to both fleets: the same people, the same mistakes."}</p>
+            <p class="muted">{ props.blurb.clone() }</p>
             <div class="field-grid">
                 <label class="field">
                     <span>{"Server"}</span>
@@ -110,7 +116,7 @@ pub fn DriftPalette(props: &DriftPaletteProps) -> Html {
             </div>
             <label class="check"><input type="checkbox" checked={*break_glass} onchange={on_break_glass} />{"Break-glass (emergency access)"}</label>
             <div class="button-row">
-                <button class="primary" onclick={on_inject}>{"Inject on both fleets"}</button>
+                <button class="primary" onclick={on_inject}>{ props.inject_label.clone() }</button>
             </div>
             <div class="button-row">
                 <button onclick={on_patch} title="apt upgrade on the mutable fleet; a new image and a rolling replacement on the immutable one">{"Patch openssl to 3.0.12"}</button>

@@ -70,7 +70,7 @@ pub fn Exports(props: &ExportsProps) -> Html {
             }
         })
     };
-    let download = format!("data:text/plain;charset=utf-8,{}", percent_encode(&text));
+    let download = crate::units::text_data_url(&text);
     html! {
         <section class="card exports" aria-labelledby="exports-title">
             <div class="card-head">
@@ -101,26 +101,5 @@ pub fn Exports(props: &ExportsProps) -> Html {
             </div>
             <pre class="export-text" data-testid="export-text" tabindex="0">{ text }</pre>
         </section>
-    }
-}
-
-/// Percent-encodes text for a `data:` URL; unreserved characters stay as they are.
-fn percent_encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() * 3 / 2);
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
-            out.push(byte as char);
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn percent_encoding_keeps_text_recoverable() {
-        assert_eq!(super::percent_encode("FROM ubuntu:22.04\n"), "FROM%20ubuntu%3A22.04%0A");
     }
 }

@@ -50,6 +50,15 @@ pub struct RolloutPanelProps {
     pub on_command: Callback<Command>,
     /// The strategy in force, for the editor.
     pub strategy_spec: Rc<lab_engine::StrategySpec>,
+    /// Promote, abort, retry and undo are on offer (a lesson may hide them).
+    #[prop_or(true)]
+    pub rollout_controls: bool,
+    /// The health-check failure button is on offer.
+    #[prop_or(true)]
+    pub health_controls: bool,
+    /// The strategy editor is on offer.
+    #[prop_or(true)]
+    pub strategy_controls: bool,
 }
 
 #[component]
@@ -107,16 +116,24 @@ pub fn RolloutPanel(props: &RolloutPanelProps) -> Html {
             if let Some(weights) = props.canary_weights.clone() {
                 <p class="canary-weights muted" data-testid="canary-weights">{ weights }</p>
             }
-            <div class="button-row wrap rollout-controls">
-                { control("Promote", "End a pause (blue-green: switch the traffic to the new revision)", Command::PromoteRollout) }
-                { control("Promote full", "Skip the remaining canary steps", Command::PromoteFullRollout) }
-                { control("Abort", "Send all traffic back to the stable revision", Command::AbortRollout) }
-                { control("Retry", "Leave the aborted state and try the new revision again", Command::RetryRollout) }
-                { control("Undo", "kubectl rollout undo: back to the previous revision", Command::Undo { to_revision: None }) }
-                { control("Fail 3 health checks", "Three instances in service start failing their health checks; they are replaced 10% of the fleet at a time", Command::FailHealthChecks { count: 3 }) }
-            </div>
-            <crate::components::StrategyEditor current={props.strategy_spec.clone()}
-                on_apply={props.on_command.reform(Command::SetStrategy)} />
+            if props.rollout_controls || props.health_controls {
+                <div class="button-row wrap rollout-controls">
+                    if props.rollout_controls {
+                        { control("Promote", "End a pause (blue-green: switch the traffic to the new revision)", Command::PromoteRollout) }
+                        { control("Promote full", "Skip the remaining canary steps", Command::PromoteFullRollout) }
+                        { control("Abort", "Send all traffic back to the stable revision", Command::AbortRollout) }
+                        { control("Retry", "Leave the aborted state and try the new revision again", Command::RetryRollout) }
+                        { control("Undo", "kubectl rollout undo: back to the previous revision", Command::Undo { to_revision: None }) }
+                    }
+                    if props.health_controls {
+                        { control("Fail 3 health checks", "Three instances in service start failing their health checks; they are replaced 10% of the fleet at a time", Command::FailHealthChecks { count: 3 }) }
+                    }
+                </div>
+            }
+            if props.strategy_controls {
+                <crate::components::StrategyEditor current={props.strategy_spec.clone()}
+                    on_apply={props.on_command.reform(Command::SetStrategy)} />
+            }
         </section>
     }
 }

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 pub use controls::Control;
 pub use goal::{Assertion, Check, GoalHistory, Metric, Value};
-pub use replay::{Replay, ReplayError, Report, Submission, completion_code};
+pub use replay::{Progress, Replay, ReplayError, Report, Submission, completion_code};
 
 use crate::input::{InputError, parse};
 use crate::{Scenario, TimedCommand};

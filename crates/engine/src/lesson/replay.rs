@@ -75,12 +75,11 @@ pub enum ReplayError {
     },
 }
 
-/// A lesson in play: the world, the scenario's timeline, the goal's memory, and the learner's
-/// actions so far.
-pub struct Replay {
-    /// The world.
-    pub world: World,
-    playback: Playback,
+/// What a session of a lesson has done so far: the learner's actions, what the goal remembers,
+/// and when the goal was first met. The page keeps one beside its own world; [`Replay`] keeps one
+/// beside a world it drives itself.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Progress {
     /// What the goal remembers.
     pub history: GoalHistory,
     /// The learner's actions, in order.
@@ -89,25 +88,68 @@ pub struct Replay {
     pub passed_at_tick: Option<u64>,
 }
 
+impl Progress {
+    /// A session starting at the world's present.
+    pub fn starting(world: &World) -> Self {
+        Progress { history: GoalHistory::starting(world), actions: Vec::new(), passed_at_tick: None }
+    }
+
+    /// Records an action given now (before the next tick runs). A refused command is still an
+    /// action taken: it replays as the same refusal.
+    pub fn record(&mut self, world: &World, command: &crate::Command) {
+        self.actions.push(TimedCommand { tick: world.now(), command: command.clone() });
+    }
+
+    /// Records a tick that just ran, with its events, and checks the goal.
+    pub fn observe(&mut self, lesson: &Lesson, world: &World, events: &[Event]) {
+        self.history.observe(world, events);
+        if self.passed_at_tick.is_none() && check(&lesson.goal, world, &self.history).iter().all(|c| c.met) {
+            self.passed_at_tick = Some(world.now());
+        }
+    }
+
+    /// Every assertion's state now.
+    pub fn checks(&self, lesson: &Lesson, world: &World) -> Vec<Check> {
+        check(&lesson.goal, world, &self.history)
+    }
+
+    /// The verdict so far.
+    pub fn report(&self, lesson: &Lesson, world: &World) -> Report {
+        Report {
+            lesson: lesson.id.clone(),
+            passed: self.passed_at_tick.is_some(),
+            passed_at_tick: self.passed_at_tick,
+            actions: self.actions.len() as u32,
+            par: lesson.par,
+            completion_code: self
+                .passed_at_tick
+                .map(|_| completion_code(&lesson.id, world.seed(), &self.actions)),
+            checks: self.checks(lesson, world),
+        }
+    }
+}
+
+/// A lesson played headless: the start scenario's own timeline plus a learner's actions.
+pub struct Replay {
+    /// The world.
+    pub world: World,
+    playback: Playback,
+    /// The session so far.
+    pub progress: Progress,
+}
+
 impl Replay {
     /// The lesson's start.
     pub fn start(lesson: &Lesson) -> Self {
         let scenario = lesson.start();
         let world = World::new(&scenario);
-        let history = GoalHistory::starting(&world);
-        Replay {
-            playback: Playback::new(&scenario),
-            world,
-            history,
-            actions: Vec::new(),
-            passed_at_tick: None,
-        }
+        let progress = Progress::starting(&world);
+        Replay { playback: Playback::new(&scenario), world, progress }
     }
 
-    /// Applies a learner's action now (before the next tick runs) and records it. A refused
-    /// command is still an action taken (the world records the refusal as an event).
+    /// Applies a learner's action now and records it.
     pub fn act(&mut self, command: crate::Command) -> Result<(), crate::CommandError> {
-        self.actions.push(TimedCommand { tick: self.world.now(), command: command.clone() });
+        self.progress.record(&self.world, &command);
         self.world.apply(command)
     }
 
@@ -115,26 +157,8 @@ impl Replay {
     pub fn step(&mut self, lesson: &Lesson) -> Vec<Event> {
         self.playback.step(&mut self.world);
         let events: Vec<Event> = self.world.drain_events().collect();
-        self.observe(lesson, &events);
+        self.progress.observe(lesson, &self.world, &events);
         events
-    }
-
-    /// Records a tick the caller ran itself (the page steps the world and drains its events).
-    pub fn observe(&mut self, lesson: &Lesson, events: &[Event]) {
-        self.history.observe(&self.world, events);
-        if self.passed_at_tick.is_none() && self.checks(lesson).iter().all(|c| c.met) {
-            self.passed_at_tick = Some(self.world.now());
-        }
-    }
-
-    /// The playback, for a page that steps the world itself.
-    pub fn playback_mut(&mut self) -> (&mut World, &mut Playback) {
-        (&mut self.world, &mut self.playback)
-    }
-
-    /// Every assertion's state now.
-    pub fn checks(&self, lesson: &Lesson) -> Vec<Check> {
-        check(&lesson.goal, &self.world, &self.history)
     }
 
     /// Replays `submission` (checking it first) until the goal is met or the lesson's last tick.
@@ -157,7 +181,7 @@ impl Replay {
         let mut replay = Replay::start(lesson);
         let mut next = 0;
         while replay.world.now() <= lesson.ticks_max.min(LessonLimits::TICKS_MAX)
-            && replay.passed_at_tick.is_none()
+            && replay.progress.passed_at_tick.is_none()
         {
             while let Some(action) = submission.actions.get(next).filter(|a| a.tick == replay.world.now()) {
                 // Refusals are part of the session: they replay as refusals.
@@ -166,22 +190,7 @@ impl Replay {
             }
             replay.step(lesson);
         }
-        Ok(replay.report(lesson))
-    }
-
-    /// The verdict so far.
-    pub fn report(&self, lesson: &Lesson) -> Report {
-        let checks = self.checks(lesson);
-        let seed = self.world.seed();
-        Report {
-            lesson: lesson.id.clone(),
-            passed: self.passed_at_tick.is_some(),
-            passed_at_tick: self.passed_at_tick,
-            actions: self.actions.len() as u32,
-            par: lesson.par,
-            completion_code: self.passed_at_tick.map(|_| completion_code(&lesson.id, seed, &self.actions)),
-            checks,
-        }
+        Ok(replay.progress.report(lesson, &replay.world))
     }
 }
 

@@ -1,0 +1,137 @@
+//! The lesson beside the lab: what to do and why, the goal as a live checklist, hints one at a
+//! time, "why not yet" with the current values, the goal state previewed, the solution played, and
+//! the summary once the goal is met.
+
+use std::rc::Rc;
+
+use lab_engine::lesson::{Check, Lesson};
+use yew::prelude::*;
+
+use crate::markdown;
+use crate::state::Action;
+
+/// What the learner achieved, once the goal is met.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PassSummary {
+    /// The tick the goal was met.
+    pub tick: u64,
+    /// Actions taken.
+    pub actions: u32,
+    /// The completion code (none when the solution was shown).
+    pub completion_code: Option<String>,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct LessonPanelProps {
+    pub lesson: Rc<Lesson>,
+    pub checks: Rc<Vec<Check>>,
+    /// Each assertion's value in the reference solution's end state.
+    pub goal_preview: Rc<Vec<Check>>,
+    pub hints_shown: usize,
+    pub why_open: bool,
+    pub showing_solution: bool,
+    pub passed: Option<PassSummary>,
+    /// Actions taken so far.
+    pub actions: u32,
+    /// The next lesson, as (id, title).
+    pub next: Option<(AttrValue, AttrValue)>,
+    /// A link that replays this session.
+    pub share_url: AttrValue,
+    pub on_action: Callback<Action>,
+}
+
+#[component]
+pub fn LessonPanel(props: &LessonPanelProps) -> Html {
+    let lesson = &props.lesson;
+    let show_goal = use_state(|| false);
+    let action = |action: Action| props.on_action.reform(move |_: MouseEvent| action.clone());
+    let toggle_goal = {
+        let show_goal = show_goal.clone();
+        Callback::from(move |_: MouseEvent| show_goal.set(!*show_goal))
+    };
+    let met = props.checks.iter().filter(|c| c.met).count();
+    let hints_left = lesson.hints.len() - props.hints_shown.min(lesson.hints.len());
+    let state = if props.passed.is_some() { "passed" } else { "working" };
+    html! {
+        <section class="card lesson" aria-labelledby="lesson-title" data-testid="lesson" data-state={state}
+            data-lesson={lesson.id.clone()} data-met={met.to_string()}>
+            <p class="eyebrow">{ lesson.module.clone() }</p>
+            <h2 id="lesson-title">{ lesson.title.clone() }</h2>
+            <div class="lesson-intro">
+                { for lesson.intro.iter().enumerate().map(|(index, paragraph)| html! {
+                    <p key={index}>{ markdown::render(paragraph) }</p>
+                }) }
+            </div>
+            <h3 class="subhead">{ format!("Goal · {met} of {} met", props.checks.len()) }</h3>
+            <ul class="goal-list" aria-label="Goal">
+                { for props.checks.iter().enumerate().map(|(index, check)| html! {
+                    <li key={index} class={if check.met { "met" } else { "unmet" }} data-met={check.met.to_string()}>
+                        <span class="goal-mark" aria-hidden="true">{ if check.met { "✓" } else { "○" } }</span>
+                        <span class="goal-text">{ markdown::render(&check.text) }
+                            <span class="visually-hidden">{ if check.met { " (met)" } else { " (not met yet)" } }</span>
+                        </span>
+                        if props.why_open && !check.met {
+                            <span class="why" data-testid="why-not-yet">{ format!("now {}, wanted {}", check.current, check.wanted) }</span>
+                        }
+                    </li>
+                }) }
+            </ul>
+            if let Some(passed) = &props.passed {
+                <div class="pass-summary" role="status" data-testid="pass-summary">
+                    <p class="pass-title">{ if props.showing_solution { "That is the reference solution." } else { "Lesson passed." } }</p>
+                    <p>{ format!("Goal met at tick {} with {} action{} (par {}).", passed.tick, passed.actions,
+                        if passed.actions == 1 { "" } else { "s" }, lesson.par) }
+                        { if !props.showing_solution && passed.actions <= lesson.par { " On par: nothing wasted." } else { "" } }
+                    </p>
+                    <ul class="pass-metrics">
+                        { for props.checks.iter().enumerate().map(|(index, check)| html! {
+                            <li key={index}>{ format!("{}: {}", check.text, check.current) }</li>
+                        }) }
+                    </ul>
+                    if let Some(code) = &passed.completion_code {
+                        <p>{"Completion code "}<code data-testid="completion-code">{ code.clone() }</code></p>
+                    }
+                    <div class="button-row wrap">
+                        if let Some((id, title)) = &props.next {
+                            <a class="button primary" href={format!("?lesson={id}")}>{ format!("Next: {title} →") }</a>
+                        }
+                        <a class="button" href={props.share_url.clone()} data-testid="share-link">{"Share this session"}</a>
+                    </div>
+                </div>
+            }
+            if props.why_open && props.passed.is_none() && met == props.checks.len() {
+                <p class="muted">{"Every condition holds now; the check runs at the end of the next tick."}</p>
+            }
+            if *show_goal {
+                <div class="goal-preview" data-testid="goal-preview">
+                    <p class="muted">{"Where the reference solution ends:"}</p>
+                    <ul>
+                        { for props.goal_preview.iter().enumerate().map(|(index, check)| html! {
+                            <li key={index}>{ format!("{}: {}", check.text, check.current) }</li>
+                        }) }
+                    </ul>
+                </div>
+            }
+            if props.hints_shown > 0 {
+                <ol class="hints" aria-label="Hints">
+                    { for lesson.hints.iter().take(props.hints_shown).enumerate().map(|(index, hint)| html! {
+                        <li key={index}>{ markdown::render(hint) }</li>
+                    }) }
+                </ol>
+            }
+            if props.passed.is_none() {
+                <div class="button-row wrap lesson-controls">
+                    <button onclick={action(Action::ToggleWhyNotYet)} aria-expanded={props.why_open.to_string()}>
+                        { if props.why_open { "Hide why not yet" } else { "Why not yet?" } }
+                    </button>
+                    <button onclick={action(Action::ShowHint)} disabled={hints_left == 0}>
+                        { if props.hints_shown == 0 { "Hint".to_owned() } else { format!("Next hint ({hints_left} left)") } }
+                    </button>
+                    <button onclick={toggle_goal} aria-expanded={show_goal.to_string()}>{ if *show_goal { "Hide goal" } else { "Show goal" } }</button>
+                    <button onclick={action(Action::ShowSolution)} title="Start again and watch the reference solution play (no credit)">{"Show solution"}</button>
+                </div>
+                <p class="muted small">{ format!("{} action{} so far · par {}", props.actions, if props.actions == 1 { "" } else { "s" }, lesson.par) }</p>
+            }
+        </section>
+    }
+}

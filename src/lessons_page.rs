@@ -1,0 +1,114 @@
+//! The curriculum page (`?lessons`): modules in teaching order, each lesson with its state, and the
+//! learner's progress — exported to a file, imported back, or cleared — without any server.
+
+use std::rc::Rc;
+
+use gloo::file::callbacks::FileReader;
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use crate::progress::SavedProgress;
+
+#[component]
+pub fn LessonsPage() -> Html {
+    let progress = use_state(|| Rc::new(crate::storage::load()));
+    let message = use_state(|| None::<(bool, String)>);
+    // The file being read must outlive the change event that started it.
+    let reader = use_mut_ref(|| None::<FileReader>);
+    let lessons = crate::lessons::built_in();
+    let (saved, storage_notice) = (&progress.0, &progress.1);
+
+    let on_clear = {
+        let (progress, message) = (progress.clone(), message.clone());
+        Callback::from(move |_: MouseEvent| {
+            crate::storage::clear();
+            progress.set(Rc::new((SavedProgress::default(), None)));
+            message.set(Some((true, "Progress cleared from this browser.".into())));
+        })
+    };
+    let on_import = {
+        let (progress, message, reader) = (progress.clone(), message.clone(), reader.clone());
+        Callback::from(move |event: Event| {
+            let input: HtmlInputElement = event.target_unchecked_into();
+            let Some(file) = input.files().and_then(|files| files.get(0)) else { return };
+            let (progress, message) = (progress.clone(), message.clone());
+            let name = file.name();
+            let file = gloo::file::File::from(file);
+            *reader.borrow_mut() = Some(gloo::file::callbacks::read_as_text(&file, move |text| {
+                let outcome =
+                    text.map_err(|error| error.to_string()).and_then(|text| SavedProgress::parse(&text));
+                match outcome {
+                    Ok(imported) => {
+                        let count = imported.lessons.len();
+                        let mut merged = progress.0.clone();
+                        merged.merge(imported);
+                        crate::storage::save(&merged);
+                        progress.set(Rc::new((merged, None)));
+                        message.set(Some((true, format!("Imported {count} passed lessons from {name}."))));
+                    }
+                    Err(reason) => message.set(Some((
+                        false,
+                        format!("{name} was not imported: {reason}. Your progress is unchanged."),
+                    ))),
+                }
+            }));
+            input.set_value("");
+        })
+    };
+    let passed = lessons.iter().filter(|l| saved.lessons.contains_key(&l.id)).count();
+
+    html! {
+        <main id="lessons" data-ready="true" data-passed={passed.to_string()}>
+            <header class="masthead">
+                <h1><span class="logo" aria-hidden="true">{"▦"}</span>{"Immutable Infrastructure Lab"}</h1>
+                <p class="tagline">{ format!("Lessons · {passed} of {} passed", lessons.len()) }</p>
+                <nav class="nav-links" aria-label="Pages">
+                    <a class="nav-link" href="?scenario=sandbox">{"Sandbox (everything unlocked)"}</a>
+                    <a class="nav-link" href="?compare=seed-004">{"Compare mutable vs immutable"}</a>
+                </nav>
+            </header>
+            if let Some(notice) = storage_notice {
+                <p class="problem" role="alert" data-testid="storage-notice">{ notice.clone() }</p>
+            }
+            <div class="lesson-modules">
+                { for crate::lessons::modules(&lessons).into_iter().enumerate().map(|(number, (module, members))| html! {
+                    <section class="card module" key={module.clone()} aria-labelledby={format!("module-{number}")}>
+                        <h2 id={format!("module-{number}")}>{ format!("{}. {module}", number + 1) }</h2>
+                        <ol class="lesson-list">
+                            { for members.into_iter().map(|lesson| {
+                                let record = saved.lessons.get(&lesson.id);
+                                html! {
+                                    <li key={lesson.id.clone()} class={if record.is_some() { "passed" } else { "open" }} data-lesson={lesson.id.clone()}>
+                                        <span class="goal-mark" aria-hidden="true">{ if record.is_some() { "✓" } else { "○" } }</span>
+                                        <div>
+                                            <a href={format!("?lesson={}", lesson.id)}>{ lesson.title.clone() }</a>
+                                            <span class="visually-hidden">{ if record.is_some() { " (passed)" } else { "" } }</span>
+                                            <p class="muted small">{ lesson.summary.clone() }</p>
+                                            if let Some(record) = record {
+                                                <p class="small pass-note">{ format!("Passed with {} actions (par {}) · code {}", record.actions, record.par, record.completion_code) }</p>
+                                            }
+                                        </div>
+                                    </li>
+                                }
+                            }) }
+                        </ol>
+                    </section>
+                }) }
+            </div>
+            <section class="card progress-card" aria-labelledby="progress-title">
+                <h2 id="progress-title">{"Your progress"}</h2>
+                <p class="muted">{ crate::markdown::render("Kept in this browser only. Export it to hand in or to move to another computer; a teacher can check each pass with `lab grade`.") }</p>
+                <div class="button-row wrap">
+                    <a class="button" href={crate::units::text_data_url(&saved.to_json())} download="lab-progress.json">{"Export progress"}</a>
+                    <label class="button file-button">{"Import progress"}
+                        <input type="file" accept=".json,application/json" aria-label="Import progress" onchange={on_import} />
+                    </label>
+                    <button onclick={on_clear}>{"Clear progress"}</button>
+                </div>
+                if let Some((good, text)) = (*message).clone() {
+                    <p class={if good { "notice" } else { "problem" }} role="status" data-testid="progress-message">{ text }</p>
+                }
+            </section>
+        </main>
+    }
+}

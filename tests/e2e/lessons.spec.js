@@ -1,0 +1,119 @@
+// A newcomer's first lesson, end to end: find it, take a hint, solve it, see the summary; the pass
+// survives a reload, an export-clear-import round trip, and travels to a fresh browser as a share
+// link. Damaged saved progress and damaged share links are reported, and nothing is lost.
+const { test, expect } = require('@playwright/test');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const { ARTIFACTS, button, failOnPageErrors } = require('./harness');
+
+failOnPageErrors();
+
+const LESSON = 'thirty-snowflakes';
+const PROGRESS_KEY = 'immutable-lab.progress.v1';
+
+async function tickOf(page) {
+  return Number(await page.getByTestId('status').getAttribute('data-tick'));
+}
+
+test('a newcomer solves the first lesson, keeps the pass, and shares it', async ({ page, browser }) => {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  await page.goto('/');
+  await expect(page.locator('main#lab')).toHaveAttribute('data-ready', 'true');
+  await page.getByRole('link', { name: 'Lessons', exact: true }).click();
+  await expect(page.locator('main#lessons')).toHaveAttribute('data-passed', '0');
+  await page.getByRole('link', { name: 'Thirty snowflakes' }).click();
+
+  const lesson = page.getByTestId('lesson');
+  await expect(lesson).toHaveAttribute('data-state', 'working');
+  await expect(lesson.getByRole('heading', { name: 'Thirty snowflakes' })).toBeVisible();
+  await button(page, 'Hint').click();
+  await expect(lesson.getByRole('list', { name: 'Hints' }).locator('li')).toHaveCount(1);
+
+  // Watch the story play out: hand changes, then the in-place patch that fails on two servers.
+  await page.getByLabel('Speed').selectOption('32');
+  await button(page, 'Play').click();
+  await expect.poll(() => tickOf(page), { timeout: 30_000 }).toBeGreaterThanOrEqual(12);
+  await button(page, 'Pause').click();
+  await button(page, 'Why not yet?').click();
+  await expect(lesson.getByTestId('why-not-yet').first()).toContainText('now ');
+  await page.screenshot({ path: path.join(ARTIFACTS, 'lesson-working.png'), fullPage: true });
+
+  // Replace, don't repair: a patched image, deployed over the whole fleet.
+  await page.getByLabel('openssl version').fill('3.0.12');
+  await page.getByLabel('App version').fill('3.4.2');
+  await button(page, 'Build image').click();
+  await page.getByRole('button', { name: /^Deploy v3\.4\.2/ }).click();
+  await button(page, 'Play').click();
+  const summary = page.getByTestId('pass-summary');
+  await expect(summary).toBeVisible({ timeout: 45_000 });
+  await expect(lesson).toHaveAttribute('data-state', 'passed');
+  await expect(summary).toContainText('with 2 actions (par 2)');
+  const code = await page.getByTestId('completion-code').innerText();
+  expect(code).toMatch(/^[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}$/);
+  const digest = await page.getByTestId('status').getAttribute('data-trace-digest');
+  await lesson.screenshot({ path: path.join(ARTIFACTS, 'lesson-passed.png') });
+
+  // The pass is kept across a reload, and listed on the lessons page.
+  const share = await page.getByTestId('share-link').getAttribute('href');
+  await page.goto('/?lessons');
+  await expect(page.locator('main#lessons')).toHaveAttribute('data-passed', '1');
+  const entry = page.locator(`li[data-lesson="${LESSON}"]`);
+  await expect(entry).toHaveClass(/passed/);
+  await expect(entry).toContainText(code);
+  await page.reload();
+  await expect(page.locator('main#lessons')).toHaveAttribute('data-passed', '1');
+  await page.screenshot({ path: path.join(ARTIFACTS, 'lessons-page.png'), fullPage: true });
+
+  // Export, clear, import: back again.
+  const exported = decodeURIComponent((await page.getByRole('link', { name: 'Export progress' }).getAttribute('href')).split(',')[1]);
+  expect(JSON.parse(exported).lessons[LESSON].completion_code).toBe(code);
+  await button(page, 'Clear progress').click();
+  await expect(page.locator('main#lessons')).toHaveAttribute('data-passed', '0');
+  await page.getByLabel('Import progress').setInputFiles({ name: 'lab-progress.json', mimeType: 'application/json', buffer: Buffer.from(exported) });
+  await expect(page.getByTestId('progress-message')).toContainText('Imported 1 passed lessons');
+  await expect(page.locator('main#lessons')).toHaveAttribute('data-passed', '1');
+  // A file that is not progress is refused and changes nothing.
+  await page.getByLabel('Import progress').setInputFiles({ name: 'notes.json', mimeType: 'application/json', buffer: Buffer.from('{"hello": 1}') });
+  await expect(page.getByTestId('progress-message')).toContainText('notes.json was not imported');
+  await expect(page.locator('main#lessons')).toHaveAttribute('data-passed', '1');
+
+  // The share link replays the same session in a fresh browser (no storage, no history).
+  const fresh = await browser.newContext();
+  const other = await fresh.newPage();
+  await other.goto(share);
+  await expect(other.locator('main#lab')).toHaveAttribute('data-ready', 'true');
+  await expect(other.getByTestId('status')).toHaveAttribute('data-trace-digest', digest);
+  await expect(other.getByTestId('pass-summary')).toBeVisible();
+  await expect(other.getByTestId('completion-code')).toHaveText(code);
+  await fresh.close();
+});
+
+test('corrupted saved progress is set aside and reported, not overwritten', async ({ page }) => {
+  await page.addInitScript((key) => {
+    if (!sessionStorage.getItem('seeded')) {
+      localStorage.setItem(key, '{"format": "immutable-infrastructure-lab/progress", "version": 1, "lessons": {"x": 3');
+      sessionStorage.setItem('seeded', '1');
+    }
+  }, PROGRESS_KEY);
+  await page.goto('/?lessons');
+  const notice = page.getByTestId('storage-notice');
+  await expect(notice).toContainText('Saved progress could not be read');
+  await expect(notice).toContainText(`${PROGRESS_KEY}.set-aside`);
+  const kept = await page.evaluate((key) => localStorage.getItem(`${key}.set-aside`), PROGRESS_KEY);
+  expect(kept).toContain('"lessons": {"x": 3');
+  await expect(page.locator('main#lessons')).toHaveAttribute('data-passed', '0');
+});
+
+test('a damaged or oversized share link says what is wrong and opens the lesson at its start', async ({ page }) => {
+  await page.goto(`/?lesson=${LESSON}&seed=4004&at=9&log=%%%`);
+  await expect(page.locator('main#lab')).toHaveAttribute('data-ready', 'true');
+  await expect(page.getByRole('alert').filter({ hasText: 'damaged' })).toBeVisible();
+  expect(await tickOf(page)).toBe(0);
+  await page.goto(`/?lesson=${LESSON}&seed=4004&at=9&log=${'A'.repeat(7000)}`);
+  await expect(page.getByRole('alert').filter({ hasText: 'at most 6000 fit in a link' })).toBeVisible();
+  await page.goto(`/?lesson=${LESSON}&seed=1&at=9&log=W10`);
+  await expect(page.getByRole('alert').filter({ hasText: 'made with seed 1' })).toBeVisible();
+  await page.goto('/?lesson=no-such-lesson');
+  await expect(page.getByRole('alert').filter({ hasText: 'no lesson `no-such-lesson`' })).toBeVisible();
+});
