@@ -40,6 +40,11 @@ const LESSONS: &[&str] = &[
     include_str!("../../../lessons/06-same-spec-same-digest.json"),
     include_str!("../../../lessons/07-stateless-servers.json"),
     include_str!("../../../lessons/08-slim-images.json"),
+    include_str!("../../../lessons/09-pin-the-digest.json"),
+    include_str!("../../../lessons/10-immutable-tags.json"),
+    include_str!("../../../lessons/11-scan-before-ship.json"),
+    include_str!("../../../lessons/12-secrets-at-runtime.json"),
+    include_str!("../../../lessons/13-build-once.json"),
 ];
 
 /// The built-in lessons' JSON, in teaching order.

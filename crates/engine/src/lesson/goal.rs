@@ -50,6 +50,9 @@ pub enum Metric {
     SshSessions,
     /// The application version of the image tagged `production` ("" when there is none).
     ProductionVersion,
+    /// The image tagged `production`, as `sha256:` and the digest's first 12 hex characters
+    /// ("" when there is none): whether production got the very image that was tested.
+    ProductionImage,
     /// Ticks run since the lesson began.
     Ticks,
 }
@@ -72,7 +75,8 @@ impl Metric {
             Metric::InServiceVersion
             | Metric::InServiceImage
             | Metric::RolloutPhase
-            | Metric::ProductionVersion => Kind::Text,
+            | Metric::ProductionVersion
+            | Metric::ProductionImage => Kind::Text,
             Metric::RolloutComplete | Metric::AbortedByAnalysis => Kind::Flag,
             _ => Kind::Number,
         }
@@ -128,6 +132,14 @@ impl Metric {
                     .get("production")
                     .and_then(|digest| world.image(*digest))
                     .map(|image| image.spec.app_version.clone())
+                    .unwrap_or_default(),
+            ),
+            Metric::ProductionImage => Value::Text(
+                world
+                    .registry()
+                    .tags()
+                    .get("production")
+                    .map(|digest| format!("sha256:{}", digest.short()))
                     .unwrap_or_default(),
             ),
             Metric::Ticks => number(world.now().saturating_sub(history.start_tick)),
