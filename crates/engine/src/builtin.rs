@@ -45,6 +45,11 @@ const LESSONS: &[&str] = &[
     include_str!("../../../lessons/11-scan-before-ship.json"),
     include_str!("../../../lessons/12-secrets-at-runtime.json"),
     include_str!("../../../lessons/13-build-once.json"),
+    include_str!("../../../lessons/14-recreate-downtime.json"),
+    include_str!("../../../lessons/15-rolling-arithmetic.json"),
+    include_str!("../../../lessons/16-blue-green-switch-back.json"),
+    include_str!("../../../lessons/17-canary-analysis.json"),
+    include_str!("../../../lessons/18-instance-refresh-checkpoints.json"),
 ];
 
 /// The built-in lessons' JSON, in teaching order.
