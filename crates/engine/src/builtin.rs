@@ -50,6 +50,12 @@ const LESSONS: &[&str] = &[
     include_str!("../../../lessons/16-blue-green-switch-back.json"),
     include_str!("../../../lessons/17-canary-analysis.json"),
     include_str!("../../../lessons/18-instance-refresh-checkpoints.json"),
+    include_str!("../../../lessons/19-roll-back.json"),
+    include_str!("../../../lessons/20-phoenix-servers.json"),
+    include_str!("../../../lessons/21-emergency-patch-race.json"),
+    include_str!("../../../lessons/22-legacy-local-state.json"),
+    include_str!("../../../lessons/23-choose-a-strategy.json"),
+    include_str!("../../../lessons/24-maturity-ladder.json"),
 ];
 
 /// The built-in lessons' JSON, in teaching order.
