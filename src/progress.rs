@@ -57,7 +57,7 @@ impl SavedProgress {
     /// Reads saved or imported progress, saying what is wrong with anything else.
     pub fn parse(text: &str) -> Result<Self, String> {
         let progress: SavedProgress =
-            serde_json::from_str(text).map_err(|error| format!("it is not a progress file ({error})"))?;
+            lab_engine::parse_json(text).map_err(|error| format!("it is not a progress file ({error})"))?;
         if progress.format != FORMAT {
             return Err(format!("it says it is `{}`, not lab progress", progress.format));
         }

@@ -47,7 +47,8 @@ pub fn parse(
         .filter(|t| *t <= lab_engine::lesson::LessonLimits::TICKS_MAX)
         .ok_or("the share link has no valid `at` tick")?;
     let bytes = decode(log).ok_or("the share link's action log is damaged (not base64url)")?;
-    let actions: Vec<TimedCommand> = serde_json::from_slice(&bytes)
+    let text = String::from_utf8(bytes).map_err(|_| "the share link's action log is damaged (not text)")?;
+    let actions: Vec<TimedCommand> = lab_engine::parse_json(&text)
         .map_err(|error| format!("the share link's action log is damaged: {error}"))?;
     Ok(Some(SharedSession { seed, actions, tick }))
 }

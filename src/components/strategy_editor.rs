@@ -110,11 +110,8 @@ fn analysis_json(analysis: &lab_engine::strategy::CanaryAnalysis) -> String {
 
 /// Parses strategy JSON, or says exactly what is wrong with it.
 pub fn parse_strategy(text: &str) -> Result<StrategySpec, String> {
-    serde_json::from_str::<StrategySpec>(text).map_err(|error| {
-        let message = error.to_string();
-        // serde_json appends the position; the editor shows the message alone.
-        message.rfind(" at line ").map_or(message.clone(), |index| message[..index].to_owned())
-    })
+    // The editor shows the message alone: the learner is looking at the text it is about.
+    lab_engine::parse_json::<StrategySpec>(text).map_err(|error| error.message)
 }
 
 #[component]

@@ -36,7 +36,8 @@ impl fmt::Display for InputError {
 
 impl std::error::Error for InputError {}
 
-/// Parses `text` as one `T`, with trailing text refused.
+/// Parses `text` as one `T`, with trailing text refused. Every JSON the lab reads goes through
+/// here: one deserializer type means one copy of each type's parsing code in the wasm download.
 pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, InputError> {
     let mut deserializer = serde_json::Deserializer::from_str(text);
     let value: T = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {

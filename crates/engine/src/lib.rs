@@ -42,7 +42,7 @@ pub use digest::{Digest, DigestParseError};
 pub use event::{Event, EventRecord};
 pub use history::EventHistory;
 pub use image::{Image, ImageSpec, LAYER_COUNT, Layer, LayerKind, Runtime, SpecError};
-pub use input::InputError;
+pub use input::{InputError, parse as parse_json};
 pub use instance::{Instance, InstanceId, Lifecycle};
 pub use playback::Playback;
 pub use registry::{BuildPlan, Registry};

@@ -155,3 +155,20 @@ fn the_completion_code_depends_on_the_whole_session() {
     assert_ne!(first, second, "a different session gives a different code");
     assert_eq!(first, code(&solution), "the same session gives the same code");
 }
+
+#[test]
+fn a_lesson_names_its_scenario_or_writes_one_never_both_or_neither() {
+    let good: serde_json::Value = serde_json::from_str(lab_engine::builtin::lesson_texts()[0]).unwrap();
+    let mut neither = good.clone();
+    neither.as_object_mut().unwrap().remove("scenario");
+    let error = Lesson::from_json(&neither.to_string()).unwrap_err().to_string();
+    assert!(error.contains("field `scenario`: missing"), "{error}");
+    let mut object = good.clone();
+    object["scenario"] = serde_json::json!({"seed": 1});
+    let error = Lesson::from_json(&object.to_string()).unwrap_err().to_string();
+    assert!(error.contains("write a scenario of your own under `inline_scenario`"), "{error}");
+    let mut both = good;
+    both["inline_scenario"] = serde_json::from_str(lab_engine::builtin::scenario("demo").unwrap()).unwrap();
+    let error = Lesson::from_json(&both.to_string()).unwrap_err().to_string();
+    assert!(error.contains("not both"), "{error}");
+}

@@ -42,16 +42,6 @@ impl LessonLimits {
     pub const PACK_MAX: usize = 200;
 }
 
-/// Where a lesson's world comes from.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum ScenarioSource {
-    /// A built-in scenario, by name (`seed-004`).
-    Named(String),
-    /// A scenario written into the lesson.
-    Inline(Box<Scenario>),
-}
-
 /// One lesson.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -68,8 +58,14 @@ pub struct Lesson {
     /// `[term]` glossary links; no HTML).
     #[serde(default)]
     pub intro: Vec<String>,
-    /// The start scenario.
-    pub scenario: ScenarioSource,
+    /// The start scenario: a built-in one by name (`seed-004`)…
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "scenario_name")]
+    pub scenario: Option<String>,
+    /// …or one written into the lesson (exactly one of the two). Two fields rather than one that
+    /// takes either: an "either" field would need a second copy of the whole scenario parser in
+    /// the page's download.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inline_scenario: Option<Box<Scenario>>,
     /// The control groups on offer (empty: all).
     #[serde(default)]
     pub controls: Vec<Control>,
@@ -104,6 +100,15 @@ pub struct Mistake {
     pub actions: Vec<TimedCommand>,
     /// Ids of the assertions it leaves unmet.
     pub unmet: Vec<String>,
+}
+
+/// A built-in scenario's name, with a pointer to `inline_scenario` for anything else.
+fn scenario_name<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
+    String::deserialize(deserializer).map(Some).map_err(|_| {
+        serde::de::Error::custom(
+            "expected a built-in scenario's name; write a scenario of your own under `inline_scenario`",
+        )
+    })
 }
 
 fn default_ticks_max() -> u64 {
@@ -202,7 +207,22 @@ impl Lesson {
                 ));
             }
         }
-        if let ScenarioSource::Named(name) = &self.scenario
+        match (&self.scenario, &self.inline_scenario) {
+            (None, None) => {
+                return Err(InputError::field(
+                    "scenario",
+                    "missing: name a built-in scenario, or write one under `inline_scenario`",
+                ));
+            }
+            (Some(_), Some(_)) => {
+                return Err(InputError::field(
+                    "inline_scenario",
+                    "give `scenario` or `inline_scenario`, not both",
+                ));
+            }
+            _ => {}
+        }
+        if let Some(name) = &self.scenario
             && crate::builtin::scenario(name).is_none()
         {
             return Err(InputError::field(
@@ -223,9 +243,9 @@ impl Lesson {
 
     /// The lesson's start scenario.
     pub fn start(&self) -> Scenario {
-        match &self.scenario {
-            ScenarioSource::Inline(scenario) => (**scenario).clone(),
-            ScenarioSource::Named(name) => crate::builtin::scenario(name)
+        match (&self.inline_scenario, &self.scenario) {
+            (Some(scenario), _) => (**scenario).clone(),
+            (None, name) => crate::builtin::scenario(name.as_deref().unwrap_or_default())
                 .and_then(|text| Scenario::from_json(text).ok())
                 // Validation refused unknown names; built-in scenarios parse (a test checks).
                 .unwrap_or_else(|| Scenario::new(1, 1, crate::ImageSpec::new("ubuntu-22.04", "1.0.0"))),
