@@ -156,6 +156,8 @@ pub fn App() -> Html {
                 }
                 <nav class="nav-links" aria-label="Pages">
                     <a class="nav-link" href="?lessons">{"Lessons"}</a>
+                    <a class="nav-link" href="?guide">{"Guide"}</a>
+                    <a class="nav-link" href="?glossary">{"Glossary"}</a>
                     <a class="nav-link" href="?compare=seed-004">{"Compare mutable vs immutable"}</a>
                     if lab.lesson.is_some() {
                         <a class="nav-link" href="?scenario=sandbox">{"Sandbox"}</a>

@@ -63,6 +63,8 @@ pub fn LessonsPage() -> Html {
                 <h1><span class="logo" aria-hidden="true">{"▦"}</span>{"Immutable Infrastructure Lab"}</h1>
                 <p class="tagline">{ format!("Lessons · {passed} of {} passed", lessons.len()) }</p>
                 <nav class="nav-links" aria-label="Pages">
+                    <a class="nav-link" href="?guide">{"Guide"}</a>
+                    <a class="nav-link" href="?glossary">{"Glossary"}</a>
                     <a class="nav-link" href="?scenario=sandbox">{"Sandbox (everything unlocked)"}</a>
                     <a class="nav-link" href="?compare=seed-004">{"Compare mutable vs immutable"}</a>
                 </nav>

@@ -69,7 +69,8 @@ pub fn render(text: &str) -> Html {
                 Span::Bold(text) => html! { <strong>{ text }</strong> },
                 Span::Code(text) => html! { <code>{ text }</code> },
                 Span::Term(term) => html! {
-                    <a class="term" href={format!("?glossary#{}", term_anchor(&term))} target="_blank">{ term }</a>
+                    <a class="term" href={format!("?glossary#{}", term_anchor(crate::glossary::lookup(&term).unwrap_or(&term)))}
+                        target="_blank" title="Opens the glossary in a new tab">{ term }</a>
                 },
             }) }
         </>

@@ -17,6 +17,12 @@ pub struct PageQuery {
     pub lesson: Option<String>,
     /// Show the list of lessons.
     pub lessons_index: bool,
+    /// The compact lab for iframes, of a built-in lesson or scenario.
+    pub embed: Option<String>,
+    /// Show the glossary.
+    pub glossary: bool,
+    /// Show the guide.
+    pub guide: bool,
     /// Share links: the session's seed, tick reached and action log (raw; `share` reads them).
     pub share_seed: Option<String>,
     /// See `share_seed`.
@@ -41,6 +47,9 @@ impl PageQuery {
                 "compare" => query.compare = Some(value.to_owned()),
                 "lesson" => query.lesson = Some(value.to_owned()),
                 "lessons" => query.lessons_index = true,
+                "embed" => query.embed = Some(value.to_owned()),
+                "glossary" => query.glossary = true,
+                "guide" => query.guide = true,
                 "seed" => query.share_seed = Some(value.to_owned()),
                 "at" => query.share_at = Some(value.to_owned()),
                 "log" => query.share_log = Some(value.to_owned()),

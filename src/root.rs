@@ -13,6 +13,15 @@ pub fn Root() -> Html {
         let search = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
         PageQuery::parse(&search)
     });
+    if let Some(name) = &query.embed {
+        return html! { <crate::embed_app::EmbedApp name={AttrValue::from(name.clone())} /> };
+    }
+    if query.guide {
+        return html! { <crate::guide::GuidePage /> };
+    }
+    if query.glossary {
+        return html! { <crate::glossary::GlossaryPage /> };
+    }
     if query.lessons_index {
         return html! { <crate::lessons_page::LessonsPage /> };
     }

@@ -117,3 +117,35 @@ test('a damaged or oversized share link says what is wrong and opens the lesson 
   await page.goto('/?lesson=no-such-lesson');
   await expect(page.getByRole('alert').filter({ hasText: 'no lesson `no-such-lesson`' })).toBeVisible();
 });
+
+test('an embed URL renders the compact lab, for a lesson and for a scenario', async ({ page }) => {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  await page.setViewportSize({ width: 800, height: 600 });
+  await page.goto(`/?embed=${LESSON}`);
+  const embed = page.locator('main#embed');
+  await expect(embed).toHaveAttribute('data-ready', 'true');
+  await expect(page.locator('.masthead')).toHaveCount(0);
+  await expect(page.locator('canvas.fleet-canvas')).toBeVisible();
+  await expect(embed.getByRole('list', { name: 'Goal' }).locator('li')).toHaveCount(3);
+  await expect(page.getByRole('link', { name: /Open in the full lab/ })).toHaveAttribute('href', `?lesson=${LESSON}`);
+  await page.goto('/?embed=canary-bad');
+  await page.getByLabel('Speed').selectOption('32');
+  await button(page, 'Play').click();
+  await expect(page.getByTestId('abort-reason')).toContainText('analysis failed', { timeout: 30_000 });
+  await button(page, 'Pause').click();
+  await page.screenshot({ path: path.join(ARTIFACTS, 'embed.png') });
+});
+
+test('lesson words link to the glossary, and the guide embeds a live lab per part', async ({ page }) => {
+  await page.goto('/?lesson=cattle-not-pets');
+  await expect(page.locator('main#lab')).toHaveAttribute('data-ready', 'true');
+  const term = page.getByTestId('lesson').locator('a.term').first();
+  const href = await term.getAttribute('href');
+  expect(href).toMatch(/^\?glossary#term-/);
+  await page.goto(`/${href}`);
+  await expect(page.locator(href.slice(href.indexOf('#')))).toBeVisible();
+  await page.goto('/?guide');
+  const frames = page.locator('iframe.guide-embed');
+  await expect(frames).toHaveCount(6);
+  await expect(page.frameLocator('iframe.guide-embed').first().locator('main#embed')).toHaveAttribute('data-ready', 'true');
+});

@@ -1,0 +1,108 @@
+//! The compact lab for documentation pages (`?embed=<lesson-or-scenario>` in an iframe): the fleet,
+//! play / step / reset, the rollout in one line, and for a lesson its goal — no header, no panels.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::components::*;
+use crate::hooks::use_render_loop;
+use crate::query::PageQuery;
+use crate::state::Lab;
+use crate::view;
+
+#[derive(Properties, PartialEq)]
+pub struct EmbedAppProps {
+    /// A built-in lesson's id or scenario's name.
+    pub name: AttrValue,
+}
+
+/// The lab an embed name asks for: a lesson if one has that id, else a scenario (or the sandbox,
+/// with a notice, when neither exists).
+pub fn embedded_lab(name: &str) -> Lab {
+    let query = if crate::lessons::find(name).is_some() {
+        PageQuery { lesson: Some(name.to_owned()), ..PageQuery::default() }
+    } else {
+        PageQuery { scenario: Some(name.to_owned()), ..PageQuery::default() }
+    };
+    Lab::from_query(&query)
+}
+
+#[component]
+pub fn EmbedApp(props: &EmbedAppProps) -> Html {
+    let lab = use_mut_ref({
+        let name = props.name.to_string();
+        move || embedded_lab(&name)
+    });
+    let force_update = use_force_update();
+    let canvas = use_node_ref();
+    let redraw = {
+        let force_update = force_update.clone();
+        Callback::from(move |()| force_update.force_update())
+    };
+    let canvases = use_memo((), {
+        let canvas = canvas.clone();
+        move |_| vec![canvas]
+    });
+    use_render_loop(lab.clone(), canvases, redraw);
+    let on_action = {
+        let (lab, force_update) = (lab.clone(), force_update.clone());
+        Callback::from(move |action| {
+            lab.borrow_mut().reduce(action);
+            force_update.force_update();
+        })
+    };
+
+    let lab = lab.borrow();
+    let world = &lab.world;
+    let snapshot = world.snapshot();
+    let legend = view::legend(world, &snapshot.images);
+    let summary = format!(
+        "Fleet of {} instances: {}.",
+        snapshot.instances.pending + snapshot.instances.booting + snapshot.instances.in_service,
+        legend.iter().map(|row| format!("{} on {}", row.count, row.label)).collect::<Vec<_>>().join(", ")
+    );
+    let full_lab = match &lab.lesson {
+        Some(session) => format!("?lesson={}", session.lesson.id),
+        None => format!("?scenario={}", lab.scenario_name),
+    };
+    let weights: Vec<String> = snapshot
+        .traffic
+        .iter()
+        .filter(|t| t.weight > 0)
+        .map(|t| format!("rev {} {}%", t.revision, t.weight))
+        .collect();
+    html! {
+        <main id="embed" data-ready="true" data-tick={snapshot.tick.to_string()} data-phase={snapshot.rollout.phase}
+            data-trace-digest={snapshot.trace_digest.to_string()}>
+            <div class="embed-head">
+                <strong class="embed-title">{ lab.lesson.as_ref().map_or_else(|| lab.title().to_owned(), |s| s.lesson.title.clone()) }</strong>
+                <span class="pill tick">{ format!("tick {}", snapshot.tick) }</span>
+                <span class="pill">{ snapshot.rollout.phase }</span>
+                <span class="muted">{ format!("traffic: {}", weights.join(" · ")) }</span>
+                <a class="nav-link" href={full_lab} target="_blank">{"Open in the full lab ↗"}</a>
+            </div>
+            if let Some(notice) = lab.notice.clone() {
+                <p class="problem" role="alert">{ notice }</p>
+            }
+            if let Some(reason) = world.rollout_status().abort_reason.clone() {
+                <p class="abort-reason" role="alert" data-testid="abort-reason">{ format!("Rollout aborted: {reason}") }</p>
+            }
+            if let Some(reason) = world.rollout_status().inconclusive_pause.clone() {
+                <p class="pause-reason" role="status">{ reason }</p>
+            }
+            <FleetView canvas={canvas} summary={AttrValue::from(summary)} legend={Rc::new(legend)} />
+            <Controls playing={lab.playing} speed={lab.speed} on_action={on_action.clone()} />
+            if let Some(session) = &lab.lesson {
+                <ul class="goal-list embed-goal" aria-label="Goal">
+                    { for session.progress.checks(&session.lesson, world).iter().enumerate().map(|(index, check)| html! {
+                        <li key={index} class={if check.met { "met" } else { "unmet" }} data-met={check.met.to_string()}>
+                            <span class="goal-mark" aria-hidden="true">{ if check.met { "✓" } else { "○" } }</span>
+                            <span class="goal-text">{ check.text.clone() }</span>
+                        </li>
+                    }) }
+                </ul>
+            }
+        </main>
+    }
+}
