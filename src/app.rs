@@ -196,7 +196,8 @@ pub fn App() -> Html {
                         abort_reason={world.rollout_status().abort_reason.clone().map(AttrValue::from)}
                         pause_reason={world.rollout_status().inconclusive_pause.clone().map(AttrValue::from)}
                         on_command={on_action.reform(Action::Command)} strategy_spec={Rc::new(world.strategy().clone())}
-                        rollout_controls={offers(Control::Rollout)} health_controls={offers(Control::Health)}
+                        rollout_controls={offers(Control::Rollout)} deploy_controls={offers(Control::Deploy)}
+                        health_controls={offers(Control::Health)}
                         strategy_controls={offers(Control::Strategy)} />
                     <TimelineChart timeline={lab.timeline.clone()} replicas={snapshot.replicas} />
                     <ScoreboardCard scores={lab.scores.clone()} on_run={on_action.reform(|_| Action::RunScoreboard)} />

@@ -53,6 +53,9 @@ pub struct RolloutPanelProps {
     /// Promote, abort, retry and undo are on offer (a lesson may hide them).
     #[prop_or(true)]
     pub rollout_controls: bool,
+    /// Undo (a deploy of the previous revision) is on offer.
+    #[prop_or(true)]
+    pub deploy_controls: bool,
     /// The health-check failure button is on offer.
     #[prop_or(true)]
     pub health_controls: bool,
@@ -70,6 +73,19 @@ pub fn RolloutPanel(props: &RolloutPanelProps) -> Html {
         let on_command = props.on_command.clone();
         let onclick = Callback::from(move |_: MouseEvent| on_command.emit(command.clone()));
         html! { <button key={label} {title} {onclick}>{ label }</button> }
+    };
+    // Read at the moment of the click, so a number typed just before counts.
+    let failing = use_node_ref();
+    let on_fail = {
+        let (failing, on_command) = (failing.clone(), props.on_command.clone());
+        Callback::from(move |_: MouseEvent| {
+            let count = failing
+                .cast::<web_sys::HtmlInputElement>()
+                .and_then(|input| input.value().parse::<u32>().ok())
+                .unwrap_or(1)
+                .clamp(1, 1_000);
+            on_command.emit(Command::FailHealthChecks { count });
+        })
     };
     let phase_class = match props.phase.as_str() {
         "Healthy" => "good",
@@ -116,19 +132,28 @@ pub fn RolloutPanel(props: &RolloutPanelProps) -> Html {
             if let Some(weights) = props.canary_weights.clone() {
                 <p class="canary-weights muted" data-testid="canary-weights">{ weights }</p>
             }
-            if props.rollout_controls || props.health_controls {
+            if props.rollout_controls || props.deploy_controls || props.health_controls {
                 <div class="button-row wrap rollout-controls">
                     if props.rollout_controls {
                         { control("Promote", "End a pause (blue-green: switch the traffic to the new revision)", Command::PromoteRollout) }
                         { control("Promote full", "Skip the remaining canary steps", Command::PromoteFullRollout) }
                         { control("Abort", "Send all traffic back to the stable revision", Command::AbortRollout) }
                         { control("Retry", "Leave the aborted state and try the new revision again", Command::RetryRollout) }
+                    }
+                    if props.deploy_controls {
                         { control("Undo", "kubectl rollout undo: back to the previous revision", Command::Undo { to_revision: None }) }
                     }
-                    if props.health_controls {
-                        { control("Fail 3 health checks", "Three instances in service start failing their health checks; they are replaced 10% of the fleet at a time", Command::FailHealthChecks { count: 3 }) }
-                    }
                 </div>
+                if props.health_controls {
+                    <div class="button-row health-controls">
+                        <label class="field inline">
+                            <span>{"Servers"}</span>
+                            <input ref={failing} type="number" min="1" max="1000" value="1"
+                                aria-label="Servers to fail their health checks" />
+                        </label>
+                        <button onclick={on_fail} title="That many servers in service (the first ones) start failing their health checks; they are replaced 10% of the fleet at a time">{"Fail health checks"}</button>
+                    </div>
+                }
             }
             if props.strategy_controls {
                 <crate::components::StrategyEditor current={props.strategy_spec.clone()}

@@ -149,3 +149,19 @@ test('lesson words link to the glossary, and the guide embeds a live lab per par
   await expect(frames).toHaveCount(6);
   await expect(page.frameLocator('iframe.guide-embed').first().locator('main#embed')).toHaveAttribute('data-ready', 'true');
 });
+
+test('every built-in lesson is passed in the browser by showing its solution', async ({ page }) => {
+  test.setTimeout(240_000);
+  await page.goto('/?lessons');
+  const ids = await page.locator('li[data-lesson]').evaluateAll((items) => items.map((li) => li.dataset.lesson));
+  expect(ids.length).toBeGreaterThanOrEqual(24);
+  for (const id of ids) {
+    await page.goto(`/?lesson=${id}`);
+    await expect(page.getByTestId('lesson')).toHaveAttribute('data-lesson', id);
+    await page.getByLabel('Speed').selectOption('32');
+    await button(page, 'Show solution').click();
+    await expect(page.getByTestId('pass-summary'), id).toContainText('That is the reference solution', { timeout: 30_000 });
+    // A shown solution earns no completion code.
+    await expect(page.getByTestId('completion-code')).toHaveCount(0);
+  }
+});

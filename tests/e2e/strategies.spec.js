@@ -182,7 +182,8 @@ test('instances failing their health checks leave service and are replaced a bat
   await expect(page.locator('main#lab')).toHaveAttribute('data-ready', 'true');
   const status = page.getByTestId('status');
   await expect(status).toHaveAttribute('data-in-service', '12');
-  await button(page, 'Fail 3 health checks').click();
+  await page.getByLabel('Servers to fail their health checks').fill('3');
+  await button(page, 'Fail health checks').click();
   await expect(status).toHaveAttribute('data-in-service', '9');
   await expect(page.locator('section.card.log')).toContainText('3 instances fail their health checks');
   // Step by step: 10% of 12 is one instance per batch, so the fleet comes back one at a time.
