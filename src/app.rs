@@ -29,7 +29,7 @@ fn demo_advisory() -> Advisory {
 pub fn App() -> Html {
     let lab = use_mut_ref(|| {
         let search = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
-        Lab::from_query(&PageQuery::parse(&search))
+        Lab::from_query_with(&PageQuery::parse(&search), &crate::storage::custom_lessons())
     });
     let force_update = use_force_update();
     let canvas = use_node_ref();
@@ -124,10 +124,15 @@ pub fn App() -> Html {
             actions: report.actions,
             completion_code: if session.showing_solution { None } else { report.completion_code.clone() },
         });
-        let share_url = crate::share::link(
+        let mut share_url = crate::share::link(
             &lesson.id,
             &crate::share::SharedSession { seed: world.seed(), actions: session.progress.actions.clone(), tick: world.now() },
         );
+        if crate::lessons::find(&lesson.id).is_none() {
+            // A teacher's lesson travels inside the link, so it opens on any machine.
+            let text = serde_json::to_string(&*lesson).unwrap_or_default();
+            share_url.push_str(&format!("&lesson-data={}", crate::share::encode(text.as_bytes())));
+        }
         let next = crate::lessons::next_after(&lesson.id).map(|next| (AttrValue::from(next.id), AttrValue::from(next.title)));
         html! {
             <LessonPanel lesson={lesson.clone()} {checks} goal_preview={goal_preview(&lesson)}

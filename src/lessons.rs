@@ -33,6 +33,27 @@ pub fn modules(lessons: &[Lesson]) -> Vec<(String, Vec<&Lesson>)> {
     modules
 }
 
+/// Where lessons loaded from a teacher's file are kept (the pack's JSON text).
+pub const CUSTOM_KEY: &str = "immutable-lab.teacher-lessons.v1";
+
+/// Reads a teacher's lesson file and merges it into `existing` (same id: the new one wins).
+/// Refuses the whole file, naming the problem, if any lesson is invalid or reuses a built-in id.
+pub fn merge_pack(existing: &[Lesson], text: &str) -> Result<Vec<Lesson>, String> {
+    let loaded = lab_engine::lesson::pack_from_json(text).map_err(|error| error.to_string())?;
+    if let Some(clash) = loaded.iter().find(|lesson| find(&lesson.id).is_some()) {
+        return Err(format!("lesson id `{}` is already a built-in lesson; give it another id", clash.id));
+    }
+    let mut merged: Vec<Lesson> =
+        existing.iter().filter(|old| !loaded.iter().any(|new| new.id == old.id)).cloned().collect();
+    merged.extend(loaded);
+    Ok(merged)
+}
+
+/// The lessons as a pack file's text.
+pub fn pack_text(lessons: &[Lesson]) -> String {
+    serde_json::to_string_pretty(&serde_json::json!({ "lessons": lessons })).unwrap_or_default()
+}
+
 /// The lesson after `id` in teaching order.
 pub fn next_after(id: &str) -> Option<Lesson> {
     let lessons = built_in();
@@ -42,9 +63,25 @@ pub fn next_after(id: &str) -> Option<Lesson> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    #[test]
+    fn a_teachers_pack_merges_and_may_not_reuse_a_built_in_id() {
+        let mut lesson = find("thirty-snowflakes").unwrap();
+        let clash = pack_text(std::slice::from_ref(&lesson));
+        assert!(merge_pack(&[], &clash).unwrap_err().contains("already a built-in lesson"));
+        lesson.id = "my-exercise".into();
+        let merged = merge_pack(&[], &pack_text(std::slice::from_ref(&lesson))).unwrap();
+        assert_eq!(merged.len(), 1);
+        lesson.title = "Renamed".into();
+        let merged = merge_pack(&merged, &serde_json::to_string(&lesson).unwrap()).unwrap();
+        assert_eq!((merged.len(), merged[0].title.as_str()), (1, "Renamed"));
+        assert!(merge_pack(&merged, "{\"lessons\": [{\"id\": \"x\"}]}").unwrap_err().contains("lessons[0]"));
+    }
+
     #[test]
     fn every_built_in_lesson_parses() {
-        assert_eq!(super::built_in().len(), lab_engine::builtin::lesson_texts().len());
-        assert!(!super::built_in().is_empty());
+        assert_eq!(built_in().len(), lab_engine::builtin::lesson_texts().len());
+        assert!(!built_in().is_empty());
     }
 }

@@ -12,6 +12,9 @@ use crate::progress::SavedProgress;
 #[component]
 pub fn LessonsPage() -> Html {
     let progress = use_state(|| Rc::new(crate::storage::load()));
+    let custom = use_state(|| Rc::new(crate::storage::custom_lessons()));
+    let pack_message = use_state(|| None::<(bool, String)>);
+    let pack_reader = use_mut_ref(|| None::<FileReader>);
     let message = use_state(|| None::<(bool, String)>);
     // The file being read must outlive the change event that started it.
     let reader = use_mut_ref(|| None::<FileReader>);
@@ -53,6 +56,45 @@ pub fn LessonsPage() -> Html {
                 }
             }));
             input.set_value("");
+        })
+    };
+    let on_load_pack = {
+        let (custom, message, reader) = (custom.clone(), pack_message.clone(), pack_reader.clone());
+        Callback::from(move |event: Event| {
+            let input: HtmlInputElement = event.target_unchecked_into();
+            let Some(file) = input.files().and_then(|files| files.get(0)) else { return };
+            let (custom, message) = (custom.clone(), message.clone());
+            let name = file.name();
+            let file = gloo::file::File::from(file);
+            *reader.borrow_mut() = Some(gloo::file::callbacks::read_as_text(&file, move |text| {
+                let outcome = text
+                    .map_err(|error| error.to_string())
+                    .and_then(|text| crate::lessons::merge_pack(&custom, &text));
+                match outcome {
+                    Ok(merged) => {
+                        crate::storage::write(
+                            crate::lessons::CUSTOM_KEY,
+                            &crate::lessons::pack_text(&merged),
+                        );
+                        message.set(Some((
+                            true,
+                            format!("Loaded {name}: {} lessons of your own.", merged.len()),
+                        )));
+                        custom.set(Rc::new(merged));
+                    }
+                    Err(reason) => message
+                        .set(Some((false, format!("{name} was not loaded: {reason}. Nothing changed.")))),
+                }
+            }));
+            input.set_value("");
+        })
+    };
+    let on_remove_pack = {
+        let (custom, message) = (custom.clone(), pack_message.clone());
+        Callback::from(move |_: MouseEvent| {
+            crate::storage::remove(crate::lessons::CUSTOM_KEY);
+            custom.set(Rc::new(Vec::new()));
+            message.set(Some((true, "Your own lessons were removed from this browser.".into())));
         })
     };
     let passed = lessons.iter().filter(|l| saved.lessons.contains_key(&l.id)).count();
@@ -97,6 +139,39 @@ pub fn LessonsPage() -> Html {
                     </section>
                 }) }
             </div>
+            <section class="card progress-card" aria-labelledby="custom-title" data-testid="custom-lessons">
+                <h2 id="custom-title">{"Lessons from your teacher"}</h2>
+                if custom.is_empty() {
+                    <p class="muted">{"Load a lesson or a pack of lessons (a JSON file, see docs/lessons.md) to practise exercises made for your class. They stay in this browser."}</p>
+                } else {
+                    <ol class="lesson-list">
+                        { for custom.iter().map(|lesson| {
+                            let record = saved.lessons.get(&lesson.id);
+                            html! {
+                                <li key={lesson.id.clone()} class={if record.is_some() { "passed" } else { "open" }} data-lesson={lesson.id.clone()}>
+                                    <span class="goal-mark" aria-hidden="true">{ if record.is_some() { "✓" } else { "○" } }</span>
+                                    <div>
+                                        <a href={format!("?lesson={}", lesson.id)}>{ lesson.title.clone() }</a>
+                                        <p class="muted small">{ format!("{} · {}", lesson.module, lesson.summary) }</p>
+                                    </div>
+                                </li>
+                            }
+                        }) }
+                    </ol>
+                }
+                <div class="button-row wrap">
+                    <label class="button file-button">{"Load lessons from a file"}
+                        <input type="file" accept=".json,application/json" aria-label="Load lessons from a file" onchange={on_load_pack} />
+                    </label>
+                    <a class="button" href="?builder">{"Write a lesson"}</a>
+                    if !custom.is_empty() {
+                        <button onclick={on_remove_pack}>{"Remove them"}</button>
+                    }
+                </div>
+                if let Some((good, text)) = (*pack_message).clone() {
+                    <p class={if good { "notice" } else { "problem" }} role="status" data-testid="pack-message">{ text }</p>
+                }
+            </section>
             <section class="card progress-card" aria-labelledby="progress-title">
                 <h2 id="progress-title">{"Your progress"}</h2>
                 <p class="muted">{ crate::markdown::render("Kept in this browser only. Export it to hand in or to move to another computer; a teacher can check each pass with `lab grade`.") }</p>

@@ -5,6 +5,8 @@
 
 mod animated;
 mod app;
+mod builder;
+mod builder_draft;
 mod clock;
 mod compare_app;
 pub mod compare_state;

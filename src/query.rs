@@ -17,12 +17,16 @@ pub struct PageQuery {
     pub lesson: Option<String>,
     /// Show the list of lessons.
     pub lessons_index: bool,
+    /// A whole lesson in the link (base64url JSON): a teacher's exercise that needs no file.
+    pub lesson_data: Option<String>,
     /// The compact lab for iframes, of a built-in lesson or scenario.
     pub embed: Option<String>,
     /// Show the glossary.
     pub glossary: bool,
     /// Show the guide.
     pub guide: bool,
+    /// Show the lesson builder.
+    pub builder: bool,
     /// Share links: the session's seed, tick reached and action log (raw; `share` reads them).
     pub share_seed: Option<String>,
     /// See `share_seed`.
@@ -48,8 +52,10 @@ impl PageQuery {
                 "lesson" => query.lesson = Some(value.to_owned()),
                 "lessons" => query.lessons_index = true,
                 "embed" => query.embed = Some(value.to_owned()),
+                "lesson-data" => query.lesson_data = Some(value.to_owned()),
                 "glossary" => query.glossary = true,
                 "guide" => query.guide = true,
+                "builder" => query.builder = true,
                 "seed" => query.share_seed = Some(value.to_owned()),
                 "at" => query.share_at = Some(value.to_owned()),
                 "log" => query.share_log = Some(value.to_owned()),

@@ -16,6 +16,9 @@ pub fn Root() -> Html {
     if let Some(name) = &query.embed {
         return html! { <crate::embed_app::EmbedApp name={AttrValue::from(name.clone())} /> };
     }
+    if query.builder {
+        return html! { <crate::builder::LessonBuilder /> };
+    }
     if query.guide {
         return html! { <crate::guide::GuidePage /> };
     }

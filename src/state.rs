@@ -109,39 +109,62 @@ pub enum Action {
 impl Lab {
     /// The lab a URL asks for; problems in the URL become a notice, never a failure.
     pub fn from_query(query: &PageQuery) -> Self {
+        Lab::from_query_with(query, &[])
+    }
+
+    /// [`Lab::from_query`], also finding lessons among a teacher's `custom` ones.
+    pub fn from_query_with(query: &PageQuery, custom: &[Lesson]) -> Self {
         let mut problems = query.problems.clone();
-        if let Some(id) = &query.lesson {
-            match crate::lessons::find(id) {
-                Some(lesson) => {
-                    let lesson = Rc::new(lesson);
-                    let shared = crate::share::parse(
-                        query.share_seed.as_deref(),
-                        query.share_at.as_deref(),
-                        query.share_log.as_deref(),
-                    )
-                    .and_then(|shared| match shared {
-                        Some(session) if session.seed != lesson.start().seed => Err(format!(
-                            "the share link was made with seed {}, but this lesson uses seed {}",
-                            session.seed,
-                            lesson.start().seed
-                        )),
-                        other => Ok(other),
-                    });
-                    let mut lab = match shared {
-                        Ok(Some(session)) => Lab::replay_lesson(lesson, &session.actions, session.tick),
-                        Ok(None) => Lab::for_lesson(lesson),
-                        Err(problem) => {
-                            problems.push(format!("{problem}; the lesson opened at its start"));
-                            Lab::for_lesson(lesson)
-                        }
-                    };
-                    if !problems.is_empty() {
-                        lab.notice = Some(format!("The link had problems: {}.", problems.join("; ")));
-                    }
-                    return lab;
-                }
-                None => problems.push(format!("there is no lesson `{id}`; opened the sandbox")),
+        let from_link = query.lesson_data.as_deref().map(|data| {
+            crate::share::decode(data)
+                .and_then(|bytes| String::from_utf8(bytes).ok())
+                .ok_or_else(|| "the lesson in the link is damaged (not base64url)".to_owned())
+                .and_then(|text| {
+                    Lesson::from_json(&text)
+                        .map_err(|error| format!("the lesson in the link was refused: {error}"))
+                })
+        });
+        let lesson = match from_link {
+            Some(Ok(lesson)) => Some(lesson),
+            Some(Err(problem)) => {
+                problems.push(problem);
+                None
             }
+            None => query.lesson.as_ref().and_then(|id| {
+                let found = crate::lessons::find(id).or_else(|| custom.iter().find(|l| l.id == *id).cloned());
+                if found.is_none() {
+                    problems.push(format!("there is no lesson `{id}`; opened the sandbox"));
+                }
+                found
+            }),
+        };
+        if let Some(lesson) = lesson {
+            let lesson = Rc::new(lesson);
+            let shared = crate::share::parse(
+                query.share_seed.as_deref(),
+                query.share_at.as_deref(),
+                query.share_log.as_deref(),
+            )
+            .and_then(|shared| match shared {
+                Some(session) if session.seed != lesson.start().seed => Err(format!(
+                    "the share link was made with seed {}, but this lesson uses seed {}",
+                    session.seed,
+                    lesson.start().seed
+                )),
+                other => Ok(other),
+            });
+            let mut lab = match shared {
+                Ok(Some(session)) => Lab::replay_lesson(lesson, &session.actions, session.tick),
+                Ok(None) => Lab::for_lesson(lesson),
+                Err(problem) => {
+                    problems.push(format!("{problem}; the lesson opened at its start"));
+                    Lab::for_lesson(lesson)
+                }
+            };
+            if !problems.is_empty() {
+                lab.notice = Some(format!("The link had problems: {}.", problems.join("; ")));
+            }
+            return lab;
         }
         let requested = query.scenario.as_deref().unwrap_or(scenarios::DEFAULT_NAME);
         let (name, text) = match scenarios::by_name(requested) {
@@ -447,6 +470,26 @@ mod tests {
         assert_eq!(names, ["rolling", "recreate", "blue_green", "canary", "instance_refresh"]);
         // The lab itself did not move.
         assert_eq!(lab.world.now(), 0);
+    }
+
+    #[test]
+    fn a_lesson_can_travel_in_the_link_and_a_damaged_one_is_reported() {
+        let mut lesson = crate::lessons::find("thirty-snowflakes").unwrap();
+        lesson.id = "teachers-own".into();
+        let data = crate::share::encode(serde_json::to_string(&lesson).unwrap().as_bytes());
+        let lab = Lab::from_query(&PageQuery::parse(&format!("?lesson-data={data}")));
+        assert_eq!(lab.lesson.as_ref().map(|s| s.lesson.id.as_str()), Some("teachers-own"));
+        assert!(lab.notice.is_none());
+        let lab = Lab::from_query(&PageQuery::parse("?lesson-data=e30"));
+        assert!(lab.lesson.is_none());
+        let notice = lab.notice.unwrap();
+        assert!(
+            notice.contains("the lesson in the link was refused") && notice.contains("missing field"),
+            "{notice}"
+        );
+        // A teacher's lesson loaded earlier is found by id.
+        let lab = Lab::from_query_with(&PageQuery::parse("?lesson=teachers-own"), &[lesson]);
+        assert!(lab.lesson.is_some());
     }
 
     #[test]

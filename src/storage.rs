@@ -1,4 +1,4 @@
-//! localStorage for the learner's progress: the only browser storage the lab uses. Every call
+//! localStorage: the learner's progress and the lessons a teacher handed out, nothing else. Every call
 //! tolerates a browser that refuses storage (private windows, policies): progress then lives only
 //! as long as the page.
 
@@ -36,13 +36,36 @@ pub fn load() -> (SavedProgress, Option<String>) {
 
 /// Saves progress; `false` when the browser refused.
 pub fn save(progress: &SavedProgress) -> bool {
-    local_storage().is_some_and(|s| s.set_item(progress::STORAGE_KEY, &progress.to_json()).is_ok())
+    write(progress::STORAGE_KEY, &progress.to_json())
 }
 
 /// Forgets saved progress.
 pub fn clear() {
+    remove(progress::STORAGE_KEY);
+}
+
+/// The lessons a teacher handed out, loaded earlier from a file (none if unreadable; the lessons
+/// page reports why).
+pub fn custom_lessons() -> Vec<lab_engine::lesson::Lesson> {
+    read(crate::lessons::CUSTOM_KEY)
+        .and_then(|text| lab_engine::lesson::pack_from_json(&text).ok())
+        .unwrap_or_default()
+}
+
+/// The text stored under `key`, if any.
+pub fn read(key: &str) -> Option<String> {
+    local_storage()?.get_item(key).ok().flatten()
+}
+
+/// Stores `text` under `key`; `false` when the browser refused.
+pub fn write(key: &str, text: &str) -> bool {
+    local_storage().is_some_and(|s| s.set_item(key, text).is_ok())
+}
+
+/// Forgets `key`.
+pub fn remove(key: &str) {
     if let Some(storage) = local_storage() {
-        let _ = storage.remove_item(progress::STORAGE_KEY);
+        let _ = storage.remove_item(key);
     }
 }
 

@@ -165,3 +165,43 @@ test('every built-in lesson is passed in the browser by showing its solution', a
     await expect(page.getByTestId('completion-code')).toHaveCount(0);
   }
 });
+
+test('a teacher writes a lesson in the builder, and hands it out as a link or a file', async ({ page }) => {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  await page.goto('/?builder');
+  const builder = page.locator('main#builder');
+  await expect(builder).toHaveAttribute('data-valid', 'true');
+  await expect(page.getByTestId('builder-checks')).toContainText('The reference solution passes at tick');
+  // A condition nothing can meet is caught before any learner sees it.
+  await page.getByLabel('Goal 1 value').fill('9.9.9');
+  await page.getByLabel('Goal 1 value').press('Tab');
+  await expect(page.getByTestId('builder-checks')).toContainText('does not pass');
+  await button(page, "Record goal from the solution's end state").click();
+  await expect(page.getByLabel('Goal 1 value')).toHaveValue('1.0.1');
+  await expect(page.getByTestId('builder-checks')).toContainText('The reference solution passes at tick');
+  // A bad field is named.
+  await page.getByLabel('Par (fewest actions)').fill('two');
+  await page.getByLabel('Par (fewest actions)').press('Tab');
+  await expect(page.getByTestId('builder-problem')).toContainText('field `par`');
+  await page.getByLabel('Par (fewest actions)').fill('2');
+  await page.getByLabel('Par (fewest actions)').press('Tab');
+  await expect(builder).toHaveAttribute('data-valid', 'true');
+  await page.screenshot({ path: path.join(ARTIFACTS, 'builder.png'), fullPage: true });
+  const json = await page.getByTestId('lesson-json').innerText();
+
+  // The link carries the whole lesson.
+  await page.goto(await page.getByTestId('try-lesson').getAttribute('href'));
+  await expect(page.getByTestId('lesson')).toHaveAttribute('data-lesson', 'my-first-lesson');
+
+  // The file loads into the lessons page; a broken one is refused with the field named.
+  await page.goto('/?lessons');
+  const load = page.getByLabel('Load lessons from a file');
+  await load.setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{"lessons": [{"id": "x"}]}') });
+  await expect(page.getByTestId('pack-message')).toContainText('broken.json was not loaded');
+  await expect(page.getByTestId('pack-message')).toContainText('lessons[0]');
+  await load.setInputFiles({ name: 'class.json', mimeType: 'application/json', buffer: Buffer.from(json) });
+  await expect(page.getByTestId('pack-message')).toContainText('Loaded class.json: 1 lessons');
+  await page.reload();
+  await page.getByTestId('custom-lessons').getByRole('link', { name: "Replace, don't repair" }).click();
+  await expect(page.getByTestId('lesson')).toHaveAttribute('data-lesson', 'my-first-lesson');
+});

@@ -172,3 +172,22 @@ fn a_lesson_names_its_scenario_or_writes_one_never_both_or_neither() {
     let error = Lesson::from_json(&both.to_string()).unwrap_err().to_string();
     assert!(error.contains("not both"), "{error}");
 }
+
+#[test]
+fn the_list_of_every_metric_is_complete() {
+    use lab_engine::lesson::Metric;
+    // Every metric's name parses back to the same metric, and the docs' table names each one.
+    let docs =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/lessons.md")).unwrap();
+    for metric in Metric::ALL {
+        let name = metric.name();
+        assert_eq!(
+            serde_json::from_value::<Metric>(serde_json::Value::String(name.clone())).unwrap(),
+            metric
+        );
+        assert!(docs.contains(&format!("| `{name}` |")), "docs/lessons.md lists `{name}`");
+    }
+    let unknown = serde_json::from_str::<Metric>("\"nothing\"").unwrap_err().to_string();
+    let listed = unknown.matches('`').count() / 2 - 1;
+    assert_eq!(listed, Metric::ALL.len(), "{unknown}");
+}

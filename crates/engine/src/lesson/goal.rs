@@ -69,6 +69,31 @@ pub enum Kind {
 }
 
 impl Metric {
+    /// Every metric, in the order the docs list them.
+    pub const ALL: [Metric; 21] = [
+        Metric::SnowflakeIndex,
+        Metric::DriftedInstances,
+        Metric::InService,
+        Metric::VulnerableInstances,
+        Metric::ImagesInService,
+        Metric::InServiceVersion,
+        Metric::InServiceImage,
+        Metric::FailedRequests,
+        Metric::FaultyRequests,
+        Metric::DegradedTicks,
+        Metric::DataLostMb,
+        Metric::CompromisedInstanceTicks,
+        Metric::MinInService,
+        Metric::PeakLiveInstances,
+        Metric::RolloutPhase,
+        Metric::RolloutComplete,
+        Metric::AbortedByAnalysis,
+        Metric::SshSessions,
+        Metric::ProductionVersion,
+        Metric::ProductionImage,
+        Metric::Ticks,
+    ];
+
     /// What kind of value the metric has.
     pub fn kind(self) -> Kind {
         match self {

@@ -161,6 +161,21 @@ impl Replay {
         events
     }
 
+    /// Plays `actions` from the lesson's start, tick by tick, until `done` says so or the lesson's
+    /// last tick has run. Refused actions replay as refusals.
+    pub fn play(lesson: &Lesson, actions: &[TimedCommand], done: impl Fn(&Replay) -> bool) -> Replay {
+        let mut replay = Replay::start(lesson);
+        let mut next = 0;
+        while replay.world.now() <= lesson.ticks_max.min(LessonLimits::TICKS_MAX) && !done(&replay) {
+            while let Some(action) = actions.get(next).filter(|a| a.tick == replay.world.now()) {
+                let _ = replay.act(action.command.clone());
+                next += 1;
+            }
+            replay.step(lesson);
+        }
+        replay
+    }
+
     /// Replays `submission` (checking it first) until the goal is met or the lesson's last tick.
     pub fn run(lesson: &Lesson, submission: &Submission) -> Result<Report, ReplayError> {
         let seed = lesson.start().seed;
@@ -178,18 +193,8 @@ impl Replay {
             });
         }
         validate_actions(lesson, &submission.actions)?;
-        let mut replay = Replay::start(lesson);
-        let mut next = 0;
-        while replay.world.now() <= lesson.ticks_max.min(LessonLimits::TICKS_MAX)
-            && replay.progress.passed_at_tick.is_none()
-        {
-            while let Some(action) = submission.actions.get(next).filter(|a| a.tick == replay.world.now()) {
-                // Refusals are part of the session: they replay as refusals.
-                let _ = replay.act(action.command.clone());
-                next += 1;
-            }
-            replay.step(lesson);
-        }
+        let replay =
+            Replay::play(lesson, &submission.actions, |replay| replay.progress.passed_at_tick.is_some());
         Ok(replay.progress.report(lesson, &replay.world))
     }
 }
