@@ -222,17 +222,14 @@ mod tests {
 
     #[test]
     fn problems_name_their_field() {
-        let mut draft = Draft::default();
-        draft.par = "two".into();
+        let draft = Draft { par: "two".into(), ..Draft::default() };
         assert!(draft.lesson().unwrap_err().contains("field `par`"));
         let mut draft = Draft::default();
         draft.goal[0].comparison = Comparison::AtMost;
         assert!(draft.lesson().unwrap_err().contains("goal[0].value"));
-        let mut draft = Draft::default();
-        draft.solution = "[{\"tick\": 0}]".into();
+        let draft = Draft { solution: "[{\"tick\": 0}]".into(), ..Draft::default() };
         assert!(draft.lesson().unwrap_err().starts_with("solution:"));
-        let mut draft = Draft::default();
-        draft.id = "Not An Id".into();
+        let draft = Draft { id: "Not An Id".into(), ..Draft::default() };
         assert!(draft.lesson().unwrap_err().contains("field `id`"));
     }
 
