@@ -175,7 +175,8 @@ pub fn App() -> Html {
             <div class="columns">
                 <aside class="left">
                     { lesson_panel.unwrap_or_default() }
-                    <Controls playing={lab.playing} speed={lab.speed} on_action={on_action.clone()} />
+                    <Controls playing={lab.playing} speed={lab.speed} on_action={on_action.clone()}
+                        tick={world.now()} head_tick={lab.head_tick} />
                     if let Some(notice) = storage_notice {
                         <p class="problem" role="alert" data-testid="storage-notice">{ notice }</p>
                     }
@@ -205,6 +206,10 @@ pub fn App() -> Html {
                         health_controls={offers(Control::Health)}
                         strategy_controls={offers(Control::Strategy)} />
                     <TimelineChart timeline={lab.timeline.clone()} replicas={snapshot.replicas} />
+                    if !lab.branches.is_empty() {
+                        <BranchesCard current={lab.head_summary()} earlier={Rc::new(lab.branches.iter().map(|b| b.summary.clone()).collect::<Vec<_>>())}
+                            on_action={on_action.clone()} />
+                    }
                     <ScoreboardCard scores={lab.scores.clone()} on_run={on_action.reform(|_| Action::RunScoreboard)} />
                     if offers(Control::Pipeline) {
                         <PipelineView runs={Rc::new(world.pipelines().to_vec())} now={world.now()} {on_approve} />

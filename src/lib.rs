@@ -5,6 +5,7 @@
 
 mod animated;
 mod app;
+mod branches;
 mod builder;
 mod builder_draft;
 mod clock;
@@ -18,6 +19,7 @@ mod grid;
 mod guide;
 mod hooks;
 mod layout;
+mod lesson_session;
 pub mod lessons;
 mod lessons_page;
 pub mod markdown;

@@ -1,12 +1,13 @@
 //! The lab's state and the actions that change it. Pure: no browser calls, so it is tested natively.
 //! The world changes every tick, so the state is mutated in place rather than cloned per action.
 
-use std::collections::VecDeque;
 use std::rc::Rc;
 
-use lab_engine::lesson::{Control, Lesson, Progress};
+use lab_engine::lesson::{Control, Lesson};
 use lab_engine::{Command, Digest, Event, ImageRef, ImageSpec, Playback, Scenario, TimedCommand, World};
 
+use crate::branches::{Branch, Checkpoint};
+pub use crate::lesson_session::LessonSession;
 use crate::query::PageQuery;
 use crate::scenarios;
 
@@ -19,10 +20,10 @@ const TICK_MS_AT_1X: f64 = 800.0;
 pub struct Lab {
     /// The built-in scenario's name.
     pub scenario_name: String,
-    scenario: Scenario,
+    pub(crate) scenario: Scenario,
     /// The simulation.
     pub world: World,
-    playback: Playback,
+    pub(crate) playback: Playback,
     /// Whether ticks advance on their own.
     pub playing: bool,
     /// The current speed, one of [`SPEEDS`].
@@ -40,41 +41,18 @@ pub struct Lab {
     /// The lesson being played, if the page opened one.
     pub lesson: Option<LessonSession>,
     /// The events of the tick that just ran (reused, so a tick allocates nothing once warm).
-    scratch_events: Vec<Event>,
-}
-
-/// A lesson in play: the lesson, the session's progress, and what the learner has asked to see.
-pub struct LessonSession {
-    /// The lesson.
-    pub lesson: Rc<Lesson>,
-    /// Actions, goal memory, and when the goal was met.
-    pub progress: Progress,
-    /// Hints revealed so far.
-    pub hints_shown: usize,
-    /// The "why not yet" list is open.
-    pub why_open: bool,
-    /// The reference solution is being played: the session earns no credit.
-    pub showing_solution: bool,
-    /// Solution commands still to be given, in order.
-    solution_queue: VecDeque<TimedCommand>,
-}
-
-impl LessonSession {
-    fn new(lesson: Rc<Lesson>, world: &World) -> Self {
-        LessonSession {
-            lesson,
-            progress: Progress::starting(world),
-            hints_shown: 0,
-            why_open: false,
-            showing_solution: false,
-            solution_queue: VecDeque::new(),
-        }
-    }
-
-    /// Whether the session passed on its own (not by showing the solution).
-    pub fn earned_pass(&self) -> bool {
-        self.progress.passed_at_tick.is_some() && !self.showing_solution
-    }
+    pub(crate) scratch_events: Vec<Event>,
+    /// Every command the learner gave on this branch, in order, at the tick it was given.
+    pub log: Vec<TimedCommand>,
+    /// Entries of `log` before this index are in the world now; later ones are this branch's
+    /// future, replayed as the clock reaches them (after scrubbing back, or showing a solution).
+    pub(crate) next_logged: usize,
+    /// The furthest tick this branch reached.
+    pub head_tick: u64,
+    /// Earlier branches, kept to compare and to return to.
+    pub branches: Vec<Branch>,
+    /// Saved states of this branch, to scrub back without replaying from the start.
+    pub(crate) checkpoints: Vec<Checkpoint>,
 }
 
 /// What the learner (or the render loop) can do.
@@ -104,6 +82,10 @@ pub enum Action {
     ToggleWhyNotYet,
     /// Lessons: start again and play the reference solution, visibly.
     ShowSolution,
+    /// Go back (or forward, within this branch) to the state after this many ticks.
+    ScrubTo(u64),
+    /// Make an earlier branch current again (the current one is kept in its place).
+    SwitchBranch(usize),
 }
 
 impl Lab {
@@ -203,18 +185,13 @@ impl Lab {
     /// Replays a learner's actions on a fresh start of the lesson (a share link), up to `ticks`.
     pub fn replay_lesson(lesson: Rc<Lesson>, actions: &[TimedCommand], ticks: u64) -> Self {
         let mut lab = Lab::for_lesson(lesson);
-        let mut next = 0;
+        lab.log = actions.to_vec();
         while lab.world.now() < ticks {
-            while let Some(action) = actions.get(next).filter(|a| a.tick == lab.world.now()) {
-                lab.command(action.command.clone());
-                next += 1;
-            }
-            lab.run_ticks(1);
+            lab.tick_once();
         }
         // Actions at the very last tick were given after it ran.
-        for action in &actions[next..] {
-            lab.command(action.command.clone());
-        }
+        lab.apply_due_logged();
+        lab.playing = false;
         lab.notice = None;
         lab
     }
@@ -242,6 +219,11 @@ impl Lab {
             scores: None,
             lesson: None,
             scratch_events: Vec::new(),
+            log: Vec::new(),
+            next_logged: 0,
+            head_tick: 0,
+            branches: Vec::new(),
+            checkpoints: Vec::new(),
         }
     }
 
@@ -298,18 +280,22 @@ impl Lab {
                     if let Some(session) = &mut self.lesson {
                         session.showing_solution = true;
                         session.hints_shown = lesson.hints.len();
-                        session.solution_queue = lesson.solution.iter().cloned().collect();
                     }
-                    self.give_due_solution_commands();
+                    // The solution becomes this branch's future, given as the clock reaches it.
+                    self.log = lesson.solution.clone();
+                    self.apply_due_logged();
                     self.playing = true;
                 }
             }
+            Action::ScrubTo(tick) => self.scrub_to(tick),
+            Action::SwitchBranch(index) => self.switch_branch(index),
         }
         self.dirty = true;
     }
 
-    /// Back to the start of the scenario (or of the lesson, with hints kept).
-    fn restart(&mut self) {
+    /// Back to the start of the scenario (or of the lesson, with hints kept), forgetting the log
+    /// and every branch.
+    pub(crate) fn restart(&mut self) {
         let scenario = self.scenario.clone();
         let hints_shown = self.lesson.as_ref().map_or(0, |s| s.hints_shown);
         let lesson = self.lesson.as_ref().map(|s| s.lesson.clone());
@@ -321,53 +307,70 @@ impl Lab {
         }
     }
 
-    /// Runs `ticks` ticks, playing the scenario's timeline as it goes.
-    fn run_ticks(&mut self, ticks: u64) {
+    /// Runs `ticks` ticks, playing the scenario's timeline (and this branch's logged future) as
+    /// it goes. Stops early, pausing, the moment a lesson's goal is met.
+    pub(crate) fn run_ticks(&mut self, ticks: u64) {
         for _ in 0..ticks {
-            self.playback.step(&mut self.world);
-            let mut events = std::mem::take(&mut self.scratch_events);
-            events.clear();
-            events.extend(self.world.drain_events());
-            std::rc::Rc::make_mut(&mut self.timeline).record(&self.world);
-            if let Some(session) = &mut self.lesson {
-                let was_passed = session.progress.passed_at_tick.is_some();
-                session.progress.observe(&session.lesson, &self.world, &events);
-                if !was_passed && session.progress.passed_at_tick.is_some() {
-                    // Stop the clock on the moment of success, so the summary is read, not missed.
-                    self.playing = false;
-                    self.scratch_events = events;
-                    return;
-                }
-            }
-            self.scratch_events = events;
-            self.give_due_solution_commands();
-        }
-    }
-
-    /// While the solution plays, gives the commands due at the current tick.
-    fn give_due_solution_commands(&mut self) {
-        loop {
-            let Some(session) = &mut self.lesson else { return };
-            let due = session.solution_queue.front().is_some_and(|next| next.tick <= self.world.now());
-            if !due {
+            if self.tick_once() {
+                // Stop the clock on the moment of success, so the summary is read, not missed.
+                self.playing = false;
                 return;
             }
-            if let Some(next) = session.solution_queue.pop_front() {
-                self.command(next.command);
-            }
         }
     }
 
-    /// Applies a command, turning a refusal into the notice. Returns whether it was accepted.
-    /// In a lesson, a command from a control the lesson does not offer is refused, and every
-    /// command given is recorded as an action.
-    fn command(&mut self, command: Command) -> bool {
+    /// Runs one tick; returns whether a lesson's goal was met by it for the first time.
+    pub(crate) fn tick_once(&mut self) -> bool {
+        self.apply_due_logged();
+        self.playback.step(&mut self.world);
+        let mut events = std::mem::take(&mut self.scratch_events);
+        events.clear();
+        events.extend(self.world.drain_events());
+        Rc::make_mut(&mut self.timeline).record(&self.world);
+        self.head_tick = self.head_tick.max(self.world.now());
+        self.maybe_checkpoint();
+        let mut just_passed = false;
         if let Some(session) = &mut self.lesson {
-            let group = Control::of(&command);
-            if !session.lesson.allows(&command) {
-                self.notice = Some(format!("this lesson does not offer the `{}` controls", group.name()));
-                return false;
-            }
+            let was_passed = session.progress.passed_at_tick.is_some();
+            session.progress.observe(&session.lesson, &self.world, &events);
+            just_passed = !was_passed && session.progress.passed_at_tick.is_some();
+        }
+        self.scratch_events = events;
+        just_passed
+    }
+
+    /// Gives the logged commands whose tick has come (a replayed branch, a shown solution).
+    pub(crate) fn apply_due_logged(&mut self) {
+        while let Some(entry) = self.log.get(self.next_logged).filter(|e| e.tick <= self.world.now()) {
+            let command = entry.command.clone();
+            self.next_logged += 1;
+            self.apply(command);
+        }
+    }
+
+    /// A command from the learner: refused if the lesson does not offer its controls; otherwise
+    /// logged (forking a new branch when given in the past) and applied. Returns whether the
+    /// world accepted it.
+    fn command(&mut self, command: Command) -> bool {
+        if let Some(session) = &self.lesson
+            && !session.lesson.allows(&command)
+        {
+            self.notice =
+                Some(format!("this lesson does not offer the `{}` controls", Control::of(&command).name()));
+            return false;
+        }
+        // Acting before this branch's furthest tick changes its future: that is a new branch.
+        if self.world.now() < self.head_tick || self.next_logged < self.log.len() {
+            self.fork();
+        }
+        self.log.push(TimedCommand { tick: self.world.now(), command: command.clone() });
+        self.next_logged = self.log.len();
+        self.apply(command)
+    }
+
+    /// Applies a command (recording it as a lesson action), turning a refusal into the notice.
+    fn apply(&mut self, command: Command) -> bool {
+        if let Some(session) = &mut self.lesson {
             session.progress.record(&self.world, &command);
         }
         match self.world.apply(command) {

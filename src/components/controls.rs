@@ -9,6 +9,12 @@ pub struct ControlsProps {
     pub playing: bool,
     pub speed: u32,
     pub on_action: Callback<Action>,
+    /// The tick shown.
+    #[prop_or_default]
+    pub tick: u64,
+    /// The furthest tick of this branch (the slider's end); 0 hides the slider.
+    #[prop_or_default]
+    pub head_tick: u64,
 }
 
 #[component]
@@ -26,6 +32,16 @@ pub fn Controls(props: &ControlsProps) -> Html {
             }
         })
     };
+    let on_scrub = {
+        let on_action = props.on_action.clone();
+        Callback::from(move |event: Event| {
+            let input: web_sys::HtmlInputElement = event.target_unchecked_into();
+            if let Ok(tick) = input.value().parse() {
+                on_action.emit(Action::ScrubTo(tick));
+            }
+        })
+    };
+    let in_the_past = props.tick < props.head_tick;
     let play_label = if props.playing { "Pause" } else { "Play" };
     html! {
         <section class="card controls" aria-labelledby="controls-title">
@@ -37,6 +53,16 @@ pub fn Controls(props: &ControlsProps) -> Html {
                 <button aria-label="Step one tick" title="Run exactly one tick" onclick={action(Action::Step)}>{"Step"}</button>
                 <button aria-label="Reset" title="Back to the scenario's start" onclick={action(Action::Reset)}>{"Reset"}</button>
             </div>
+            if props.head_tick > 0 {
+                <div class="field scrubber">
+                    <label for="scrub">{ format!("Tick {} of {}", props.tick, props.head_tick) }</label>
+                    <input id="scrub" type="range" min="0" max={props.head_tick.to_string()} value={props.tick.to_string()}
+                        aria-label="Go to tick" aria-valuetext={format!("tick {}", props.tick)} onchange={on_scrub} />
+                    if in_the_past {
+                        <p class="muted small" data-testid="in-the-past">{"Looking back. Play retraces this branch; acting here starts a new branch and keeps this one to compare."}</p>
+                    }
+                </div>
+            }
             <div class="field inline">
                 <label for="speed">{"Speed"}</label>
                 <select id="speed" onchange={on_speed}>

@@ -1,5 +1,6 @@
 //! The page's parts, one component per file.
 
+mod branches_card;
 mod controls;
 mod drift_palette;
 mod drift_table;
@@ -21,6 +22,7 @@ mod status_bar;
 mod strategy_editor;
 mod timeline_chart;
 
+pub use branches_card::BranchesCard;
 pub use controls::Controls;
 pub use drift_palette::DriftPalette;
 pub use drift_table::{DriftRow, DriftTable};
