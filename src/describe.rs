@@ -82,14 +82,14 @@ pub fn describe(event: &Event, world: &World) -> String {
         }
         Event::SshRefused { instance, actor } => {
             format!(
-                "SSH by {actor} to {instance} refused: this fleet is immutable (use break-glass in an emergency)"
+                "SSH by {actor} to {instance} refused: this fleet is immutable (use [break-glass] in an emergency)"
             )
         }
         Event::InstanceDrifted { instance, change, emergency: false } => {
-            format!("{instance}: {change} (drift)")
+            format!("{instance}: {change} ([drift])")
         }
         Event::InstanceDrifted { instance, change, emergency: true } => {
-            format!("Break-glass on {instance}: {change}")
+            format!("[Break-glass] on {instance}: {change}")
         }
         Event::InstanceTainted { instance } => format!("{instance} was changed by hand and will be replaced"),
         Event::PatchFailed { instance, reason } => format!("Patch failed on {instance}: {reason}"),

@@ -120,7 +120,7 @@ const ALIASES: &[(&str, &str)] =
 
 /// The entry a term refers to, if the glossary has it.
 pub fn lookup(term: &str) -> Option<&'static str> {
-    let term = term.to_lowercase();
+    let term = term.to_ascii_lowercase();
     let term =
         ALIASES.iter().find(|(alias, _)| *alias == term).map_or(term.as_str(), |(_, entry)| entry).to_owned();
     TERMS.iter().find(|(name, _)| *name == term).map(|(name, _)| *name)

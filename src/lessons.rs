@@ -51,7 +51,8 @@ pub fn merge_pack(existing: &[Lesson], text: &str) -> Result<Vec<Lesson>, String
 
 /// The lessons as a pack file's text.
 pub fn pack_text(lessons: &[Lesson]) -> String {
-    serde_json::to_string_pretty(&serde_json::json!({ "lessons": lessons })).unwrap_or_default()
+    let pack = lab_engine::lesson::Pack { lessons: lessons.to_vec() };
+    serde_json::to_string_pretty(&pack).unwrap_or_default()
 }
 
 /// The lesson after `id` in teaching order.

@@ -127,7 +127,7 @@ pub fn LessonsPage() -> Html {
                                         <div>
                                             <a href={format!("?lesson={}", lesson.id)}>{ lesson.title.clone() }</a>
                                             <span class="visually-hidden">{ if record.is_some() { " (passed)" } else { "" } }</span>
-                                            <p class="muted small">{ lesson.summary.clone() }</p>
+                                            <p class="muted small">{ crate::markdown::render(&lesson.summary) }</p>
                                             if let Some(record) = record {
                                                 <p class="small pass-note">{ format!("Passed with {} actions (par {}) · code {}", record.actions, record.par, record.completion_code) }</p>
                                             }

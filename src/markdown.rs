@@ -56,7 +56,7 @@ pub fn spans(text: &str) -> Vec<Span> {
 /// The glossary anchor of a term: `phoenix server` → `term-phoenix-server`.
 pub fn term_anchor(term: &str) -> String {
     let slug: String =
-        term.to_lowercase().chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
+        term.to_ascii_lowercase().chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
     format!("term-{}", slug.trim_matches('-'))
 }
 
@@ -68,9 +68,13 @@ pub fn render(text: &str) -> Html {
                 Span::Text(text) => html! { { text } },
                 Span::Bold(text) => html! { <strong>{ text }</strong> },
                 Span::Code(text) => html! { <code>{ text }</code> },
-                Span::Term(term) => html! {
-                    <a class="term" href={format!("?glossary#{}", term_anchor(crate::glossary::lookup(&term).unwrap_or(&term)))}
-                        target="_blank" title="Opens the glossary in a new tab">{ term }</a>
+                // Only words the glossary explains become links; anything else in brackets is text.
+                Span::Term(term) => match crate::glossary::lookup(&term) {
+                    Some(entry) => html! {
+                        <a class="term" href={format!("?glossary#{}", term_anchor(entry))}
+                            target="_blank" title="Opens the glossary in a new tab">{ term }</a>
+                    },
+                    None => html! { { format!("[{term}]") } },
                 },
             }) }
         </>

@@ -12,7 +12,7 @@ use crate::query::PageQuery;
 use crate::scenarios;
 
 /// Speeds the learner can pick, in ticks per base interval.
-pub const SPEEDS: [u32; 6] = [1, 2, 4, 8, 16, 32];
+pub const SPEEDS: [u32; 8] = [1, 2, 4, 8, 16, 32, 64, 128];
 /// How long one tick lasts at 1×: slow enough to follow one instance booting.
 const TICK_MS_AT_1X: f64 = 800.0;
 

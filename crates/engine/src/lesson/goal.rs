@@ -278,7 +278,8 @@ impl Assertion {
 impl Metric {
     /// The name lessons use (`snowflake_index`).
     pub fn name(self) -> String {
-        serde_json::to_value(self).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+        // The serialised form is the JSON string `"snowflake_index"`; the name is its inside.
+        serde_json::to_string(&self).unwrap_or_default().trim_matches('"').to_owned()
     }
 }
 

@@ -253,46 +253,48 @@ impl Lesson {
     }
 }
 
+/// A file holding several lessons: `{"lessons": [...]}`.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pack {
+    /// The lessons, in order.
+    pub lessons: Vec<Lesson>,
+}
+
 /// Reads a lesson pack: one lesson, or `{"lessons": [...]}`, or a JSON array of lessons. Ids must
-/// be unique within the pack. A single lesson's errors keep their line and column.
+/// be unique within the pack. Every shape is read by the same parser (no intermediate JSON value),
+/// so errors keep their line, column and field path.
 pub fn pack_from_json(text: &str) -> Result<Vec<Lesson>, InputError> {
-    let document: serde_json::Value = parse(text)?;
-    let values = match document {
-        serde_json::Value::Array(values) => values,
-        serde_json::Value::Object(mut object) if object.contains_key("lessons") => {
-            match object.remove("lessons") {
-                Some(serde_json::Value::Array(values)) if object.is_empty() => values,
-                _ => {
-                    return Err(InputError::field(
-                        "lessons",
-                        "a pack is {\"lessons\": [lesson, …]} and nothing else",
-                    ));
-                }
-            }
-        }
-        _ => return Lesson::from_json(text).map(|lesson| vec![lesson]),
+    let trimmed = text.trim_start();
+    let (lessons, in_pack): (Vec<Lesson>, bool) = if trimmed.starts_with('[') {
+        (parse(text)?, true)
+    } else if looks_like_pack(trimmed) {
+        (parse::<Pack>(text)?.lessons, true)
+    } else {
+        (vec![parse::<Lesson>(text)?], false)
     };
-    if values.len() > LessonLimits::PACK_MAX {
+    if lessons.len() > LessonLimits::PACK_MAX {
         return Err(InputError::field(
             "lessons",
             format!("a pack holds at most {} lessons", LessonLimits::PACK_MAX),
         ));
     }
-    let mut lessons: Vec<Lesson> = Vec::with_capacity(values.len());
-    for (index, value) in values.into_iter().enumerate() {
-        let lesson = Lesson::from_json(&value.to_string()).map_err(|error| {
-            InputError::field(
-                &format!("lessons[{index}].{}", error.field.trim_start_matches('.')),
-                error.message,
-            )
+    for (index, lesson) in lessons.iter().enumerate() {
+        lesson.validate().map_err(|error| match in_pack {
+            true => InputError::field(&format!("lessons[{index}].{}", error.field), error.message),
+            false => error,
         })?;
-        if lessons.iter().any(|l| l.id == lesson.id) {
+        if lessons[..index].iter().any(|l| l.id == lesson.id) {
             return Err(InputError::field(
                 &format!("lessons[{index}].id"),
                 format!("`{}` is used twice", lesson.id),
             ));
         }
-        lessons.push(lesson);
     }
     Ok(lessons)
+}
+
+/// Whether an object's first key is `lessons` (a pack) rather than a lesson's own fields.
+fn looks_like_pack(object: &str) -> bool {
+    object.strip_prefix('{').is_some_and(|rest| rest.trim_start().starts_with("\"lessons\""))
 }
