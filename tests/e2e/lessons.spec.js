@@ -128,6 +128,8 @@ test('an embed URL renders the compact lab, for a lesson and for a scenario', as
   await expect(page.locator('canvas.fleet-canvas')).toBeVisible();
   await expect(embed.getByRole('list', { name: 'Goal' }).locator('li')).toHaveCount(3);
   await expect(page.getByRole('link', { name: /Open in the full lab/ })).toHaveAttribute('href', `?lesson=${LESSON}`);
+  // It fits the iframe it is given: nothing sticks out sideways at 800 px.
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(800);
   await page.goto('/?embed=canary-bad');
   await page.getByLabel('Speed').selectOption('32');
   await button(page, 'Play').click();
