@@ -141,6 +141,12 @@ pub fn App() -> Html {
         }
     });
     let storage_notice = saved.borrow().1.clone();
+    let make_lesson = format!(
+        "?builder&scenario={}&at={}&log={}",
+        lab.scenario_name,
+        world.now(),
+        crate::share::encode(serde_json::to_string(lab.applied_log()).unwrap_or_default().as_bytes())
+    );
     let offers = |group| lab.offers(group);
     use lab_engine::lesson::Control;
 
@@ -166,6 +172,8 @@ pub fn App() -> Html {
                     <a class="nav-link" href="?compare=seed-004">{"Compare mutable vs immutable"}</a>
                     if lab.lesson.is_some() {
                         <a class="nav-link" href="?scenario=sandbox">{"Sandbox"}</a>
+                    } else {
+                        <a class="nav-link" href={make_lesson} title="Open the lesson builder with this scenario, your commands as the solution, and where they got to as the goal">{"Make a lesson from this"}</a>
                     }
                 </nav>
             </header>

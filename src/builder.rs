@@ -14,10 +14,38 @@ const METRICS: [Metric; 21] = Metric::ALL;
 
 type Edit = fn(&mut Draft, String);
 
+/// A session in the lab to start the draft from: its scenario, its commands, the tick reached.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FromSession {
+    pub scenario: String,
+    pub actions: Vec<lab_engine::TimedCommand>,
+    pub tick: u64,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct LessonBuilderProps {
+    /// Start from this session instead of the example draft.
+    #[prop_or_default]
+    pub from: Option<FromSession>,
+}
+
 #[component]
-pub fn LessonBuilder() -> Html {
-    let draft = use_state(Draft::default);
-    let message = use_state(|| None::<String>);
+pub fn LessonBuilder(props: &LessonBuilderProps) -> Html {
+    let (initial, initial_message) = match &props.from {
+        None => (Draft::default(), None),
+        Some(from) => match Draft::from_session(&from.scenario, from.actions.clone(), from.tick) {
+            Ok(draft) => (
+                draft,
+                Some(format!(
+                    "Started from your session in `{}`: its commands are the reference solution and the goal is where they ended. Trim the goal and write the text.",
+                    from.scenario
+                )),
+            ),
+            Err(problem) => (Draft::default(), Some(format!("Could not start from that session: {problem}"))),
+        },
+    };
+    let draft = use_state(move || initial);
+    let message = use_state(move || initial_message);
     let edit = |apply: Edit| {
         let draft = draft.clone();
         Callback::from(move |event: Event| {

@@ -89,6 +89,47 @@ pub struct DraftCheck {
 }
 
 impl Draft {
+    /// A draft from a session in the lab: its scenario is the start, what the learner did is the
+    /// reference solution, and the goal is what the fleet looked like at `at_tick` (in service,
+    /// the version they run, vulnerable servers, the lowest capacity and failed requests on the
+    /// way) — for the teacher to trim and put into words.
+    pub fn from_session(scenario: &str, actions: Vec<TimedCommand>, at_tick: u64) -> Result<Draft, String> {
+        let row = |metric: Metric, comparison: Comparison, text: &str| GoalRow {
+            metric,
+            comparison,
+            value: String::new(),
+            text: text.to_owned(),
+        };
+        let mut draft = Draft {
+            id: format!("{scenario}-exercise"),
+            title: "An exercise from the lab".into(),
+            summary: format!("Starting from the `{scenario}` scenario, reach the state below."),
+            intro: "Describe the situation and what the learner should achieve.".into(),
+            scenario: scenario.to_owned(),
+            solution: serde_json::to_string_pretty(&actions).unwrap_or_default(),
+            par: actions.len().max(1).to_string(),
+            ticks_max: (at_tick + at_tick / 2).max(at_tick + 20).to_string(),
+            goal: vec![
+                row(
+                    Metric::InServiceVersion,
+                    Comparison::Equals,
+                    "Every server in service runs this version",
+                ),
+                row(Metric::InService, Comparison::AtLeast, "Enough servers are in service"),
+                row(
+                    Metric::VulnerableInstances,
+                    Comparison::AtMost,
+                    "No server runs a known-vulnerable image",
+                ),
+                row(Metric::MinInService, Comparison::AtLeast, "Capacity never dropped below this"),
+                row(Metric::FailedRequests, Comparison::AtMost, "Few requests failed on the way"),
+            ],
+            ..Draft::default()
+        };
+        draft.record_goal()?;
+        Ok(draft)
+    }
+
     /// The lesson, or the first problem with the field named.
     pub fn lesson(&self) -> Result<Lesson, String> {
         let number = |field: &str, text: &str| {
@@ -231,6 +272,17 @@ mod tests {
         assert!(draft.lesson().unwrap_err().starts_with("solution:"));
         let draft = Draft { id: "Not An Id".into(), ..Draft::default() };
         assert!(draft.lesson().unwrap_err().contains("field `id`"));
+    }
+
+    #[test]
+    fn a_session_in_the_lab_becomes_a_draft_whose_solution_passes() {
+        let solution = Draft::default().lesson().unwrap().solution;
+        let draft = Draft::from_session("sandbox", solution, 120).unwrap();
+        assert_eq!((draft.scenario.as_str(), draft.par.as_str()), ("sandbox", "2"));
+        assert_eq!(draft.goal[0].value, "1.0.1");
+        let lesson = draft.lesson().unwrap();
+        let check = Draft::check(&lesson);
+        assert!(check.solution_passes_at.is_some() && !check.untouched_passes, "{check:?}");
     }
 
     #[test]

@@ -17,7 +17,19 @@ pub fn Root() -> Html {
         return html! { <crate::embed_app::EmbedApp name={AttrValue::from(name.clone())} /> };
     }
     if query.builder {
-        return html! { <crate::builder::LessonBuilder /> };
+        // `?builder&scenario=…&at=…&log=…`: a session from the lab to turn into a lesson.
+        let from = query.scenario.clone().map(|scenario| crate::builder::FromSession {
+            scenario,
+            actions: query
+                .share_log
+                .as_deref()
+                .and_then(crate::share::decode)
+                .and_then(|bytes| String::from_utf8(bytes).ok())
+                .and_then(|text| lab_engine::parse_json(&text).ok())
+                .unwrap_or_default(),
+            tick: query.share_at.as_deref().and_then(|t| t.parse().ok()).unwrap_or(0),
+        });
+        return html! { <crate::builder::LessonBuilder {from} /> };
     }
     if query.guide {
         return html! { <crate::guide::GuidePage /> };

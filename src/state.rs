@@ -196,6 +196,11 @@ impl Lab {
         lab
     }
 
+    /// The commands in the world now (this branch's log up to the tick shown).
+    pub fn applied_log(&self) -> &[TimedCommand] {
+        &self.log[..self.next_logged]
+    }
+
     /// Whether the lesson in play (if any) offers the controls of `group`.
     pub fn offers(&self, group: Control) -> bool {
         self.lesson

@@ -207,3 +207,22 @@ test('a teacher writes a lesson in the builder, and hands it out as a link or a 
   await page.getByTestId('custom-lessons').getByRole('link', { name: "Replace, don't repair" }).click();
   await expect(page.getByTestId('lesson')).toHaveAttribute('data-lesson', 'my-first-lesson');
 });
+
+test('a session in the lab becomes a lesson draft whose goal is where it ended', async ({ page }) => {
+  await page.goto('/?scenario=sandbox');
+  await expect(page.locator('main#lab')).toHaveAttribute('data-ready', 'true');
+  await page.getByLabel('openssl version').fill('3.0.12');
+  await page.getByLabel('App version').fill('1.0.1');
+  await button(page, 'Build image').click();
+  await page.getByRole('button', { name: /^Deploy v1\.0\.1/ }).click();
+  await page.getByLabel('Speed').selectOption('128');
+  await button(page, 'Play').click();
+  await expect(page.getByTestId('status')).toHaveAttribute('data-rollout-complete', 'true', { timeout: 45_000 });
+  await button(page, 'Pause').click();
+  await page.getByRole('link', { name: 'Make a lesson from this' }).click();
+  await expect(page.locator('main#builder')).toHaveAttribute('data-valid', 'true');
+  await expect(page.getByRole('status').filter({ hasText: 'Started from your session in `sandbox`' })).toBeVisible();
+  await expect(page.getByLabel('Goal 1 value')).toHaveValue('1.0.1');
+  await expect(page.getByTestId('builder-checks')).toContainText('The reference solution passes at tick');
+  await expect(page.getByTestId('builder-checks')).toContainText('Doing nothing does not pass');
+});
