@@ -8,7 +8,7 @@ use lab_engine::{Command, ImageSpec};
 use yew::prelude::*;
 
 use crate::components::*;
-use crate::hooks::use_render_loop;
+use crate::hooks::use_lab;
 use crate::query::PageQuery;
 use crate::state::{Action, Lab};
 use crate::view;
@@ -27,22 +27,11 @@ fn demo_advisory() -> Advisory {
 
 #[component]
 pub fn App() -> Html {
-    let lab = use_mut_ref(|| {
+    let (lab, canvas, on_action) = use_lab(|| {
         let search = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
         Lab::from_query_with(&PageQuery::parse(&search), &crate::storage::custom_lessons())
     });
-    let force_update = use_force_update();
-    let canvas = use_node_ref();
     let show_table = use_state(|| false);
-    let redraw = {
-        let force_update = force_update.clone();
-        Callback::from(move |()| force_update.force_update())
-    };
-    let canvases = use_memo((), {
-        let canvas = canvas.clone();
-        move |_| vec![canvas]
-    });
-    use_render_loop(lab.clone(), canvases, redraw);
     let saved = use_mut_ref(crate::storage::load);
     // Saves a lesson the moment it is passed (once per session; a shown solution earns nothing).
     {
@@ -70,7 +59,6 @@ pub fn App() -> Html {
         });
     }
 
-    let on_action = dispatcher(&lab, &force_update);
     let command = |make: fn(bool) -> Command| on_action.reform(move |on: bool| Action::Command(make(on)));
     let on_build = on_action.reform(Action::Build);
     let on_deploy = on_action.reform(Action::Deploy);
@@ -286,14 +274,5 @@ fn goal_preview(lesson: &lab_engine::lesson::Lesson) -> Rc<Vec<lab_engine::lesso
         );
         *cache.borrow_mut() = Some((lesson.id.clone(), checks.clone()));
         checks
-    })
-}
-
-/// The reducer's entry point for the page: apply, then re-render.
-fn dispatcher(lab: &Rc<RefCell<Lab>>, force_update: &UseForceUpdateHandle) -> Callback<Action> {
-    let (lab, force_update) = (lab.clone(), force_update.clone());
-    Callback::from(move |action| {
-        lab.borrow_mut().reduce(action);
-        force_update.force_update();
     })
 }

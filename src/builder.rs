@@ -14,6 +14,19 @@ const METRICS: [Metric; 21] = Metric::ALL;
 
 type Edit = fn(&mut Draft, String);
 
+/// The value of the input, text area or select that fired `event`.
+fn field_value(event: &Event) -> String {
+    use wasm_bindgen::JsCast;
+    let Some(target) = event.target() else { return String::new() };
+    if let Some(input) = target.dyn_ref::<HtmlInputElement>() {
+        return input.value();
+    }
+    if let Some(area) = target.dyn_ref::<HtmlTextAreaElement>() {
+        return area.value();
+    }
+    target.dyn_ref::<HtmlSelectElement>().map(HtmlSelectElement::value).unwrap_or_default()
+}
+
 /// A session in the lab to start the draft from: its scenario, its commands, the tick reached.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FromSession {
@@ -49,24 +62,7 @@ pub fn LessonBuilder(props: &LessonBuilderProps) -> Html {
     let edit = |apply: Edit| {
         let draft = draft.clone();
         Callback::from(move |event: Event| {
-            let target = event.target();
-            let value = target
-                .as_ref()
-                .and_then(|t| {
-                    wasm_bindgen::JsCast::dyn_ref::<HtmlInputElement>(t).map(HtmlInputElement::value)
-                })
-                .or_else(|| {
-                    target.as_ref().and_then(|t| {
-                        wasm_bindgen::JsCast::dyn_ref::<HtmlTextAreaElement>(t)
-                            .map(HtmlTextAreaElement::value)
-                    })
-                })
-                .or_else(|| {
-                    target.as_ref().and_then(|t| {
-                        wasm_bindgen::JsCast::dyn_ref::<HtmlSelectElement>(t).map(HtmlSelectElement::value)
-                    })
-                })
-                .unwrap_or_default();
+            let value = field_value(&event);
             let mut next = (*draft).clone();
             apply(&mut next, value);
             draft.set(next);
@@ -75,18 +71,7 @@ pub fn LessonBuilder(props: &LessonBuilderProps) -> Html {
     let row_edit = |index: usize, apply: fn(&mut GoalRow, String)| {
         let draft = draft.clone();
         Callback::from(move |event: Event| {
-            let target = event.target();
-            let value = target
-                .as_ref()
-                .and_then(|t| {
-                    wasm_bindgen::JsCast::dyn_ref::<HtmlInputElement>(t).map(HtmlInputElement::value)
-                })
-                .or_else(|| {
-                    target.as_ref().and_then(|t| {
-                        wasm_bindgen::JsCast::dyn_ref::<HtmlSelectElement>(t).map(HtmlSelectElement::value)
-                    })
-                })
-                .unwrap_or_default();
+            let value = field_value(&event);
             let mut next = (*draft).clone();
             if let Some(row) = next.goal.get_mut(index) {
                 apply(row, value);
@@ -162,14 +147,7 @@ pub fn LessonBuilder(props: &LessonBuilderProps) -> Html {
 
     html! {
         <main id="builder" data-ready="true" data-valid={lesson.is_ok().to_string()}>
-            <header class="masthead">
-                <h1><span class="logo" aria-hidden="true">{"▦"}</span>{"Immutable Infrastructure Lab"}</h1>
-                <p class="tagline">{"Lesson builder"}</p>
-                <nav class="nav-links" aria-label="Pages">
-                    <a class="nav-link" href="?lessons">{"Lessons"}</a>
-                    <a class="nav-link" href="?guide">{"Guide"}</a>
-                </nav>
-            </header>
+            <crate::components::Masthead tagline={AttrValue::from("Lesson builder")} here="" />
             <div class="builder-columns">
                 <section class="card" aria-labelledby="builder-form-title">
                     <h2 id="builder-form-title">{"The lesson"}</h2>

@@ -6,7 +6,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::components::*;
-use crate::hooks::use_render_loop;
+use crate::hooks::use_lab;
 use crate::query::PageQuery;
 use crate::state::Lab;
 use crate::view;
@@ -30,28 +30,10 @@ pub fn embedded_lab(name: &str) -> Lab {
 
 #[component]
 pub fn EmbedApp(props: &EmbedAppProps) -> Html {
-    let lab = use_mut_ref({
+    let (lab, canvas, on_action) = use_lab({
         let name = props.name.to_string();
         move || embedded_lab(&name)
     });
-    let force_update = use_force_update();
-    let canvas = use_node_ref();
-    let redraw = {
-        let force_update = force_update.clone();
-        Callback::from(move |()| force_update.force_update())
-    };
-    let canvases = use_memo((), {
-        let canvas = canvas.clone();
-        move |_| vec![canvas]
-    });
-    use_render_loop(lab.clone(), canvases, redraw);
-    let on_action = {
-        let (lab, force_update) = (lab.clone(), force_update.clone());
-        Callback::from(move |action| {
-            lab.borrow_mut().reduce(action);
-            force_update.force_update();
-        })
-    };
 
     let lab = lab.borrow();
     let world = &lab.world;

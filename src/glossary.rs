@@ -130,15 +130,7 @@ pub fn lookup(term: &str) -> Option<&'static str> {
 pub fn GlossaryPage() -> Html {
     html! {
         <main id="glossary" data-ready="true">
-            <header class="masthead">
-                <h1><span class="logo" aria-hidden="true">{"▦"}</span>{"Immutable Infrastructure Lab"}</h1>
-                <p class="tagline">{"Glossary"}</p>
-                <nav class="nav-links" aria-label="Pages">
-                    <a class="nav-link" href="?lessons">{"Lessons"}</a>
-                    <a class="nav-link" href="?guide">{"Guide"}</a>
-                    <a class="nav-link" href="?scenario=sandbox">{"Sandbox"}</a>
-                </nav>
-            </header>
+            <crate::components::Masthead tagline={AttrValue::from("Glossary")} here="?glossary" />
             <dl class="card glossary-list">
                 { for TERMS.iter().map(|(term, text)| html! {
                     <div key={*term} class="glossary-entry" id={term_anchor(term)}>

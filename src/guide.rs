@@ -79,15 +79,7 @@ pub fn GuidePage() -> Html {
     let modules = crate::lessons::modules(&lessons);
     html! {
         <main id="guide" data-ready="true">
-            <header class="masthead">
-                <h1><span class="logo" aria-hidden="true">{"▦"}</span>{"Immutable Infrastructure Lab"}</h1>
-                <p class="tagline">{"Guide: the pattern in six parts"}</p>
-                <nav class="nav-links" aria-label="Pages">
-                    <a class="nav-link" href="?lessons">{"Lessons"}</a>
-                    <a class="nav-link" href="?glossary">{"Glossary"}</a>
-                    <a class="nav-link" href="?scenario=sandbox">{"Sandbox"}</a>
-                </nav>
-            </header>
+            <crate::components::Masthead tagline={AttrValue::from("Guide: the pattern in six parts")} here="?guide" />
             { for PARTS.iter().enumerate().map(|(index, part)| {
                 let practice = modules.iter().find(|(module, _)| module == part.module).map(|(_, members)| members.clone()).unwrap_or_default();
                 html! {

@@ -9,6 +9,43 @@ use yew::prelude::*;
 
 use crate::progress::SavedProgress;
 
+/// One lesson in a list: its title as a link, its summary, and how it was passed, if it was.
+fn lesson_item(lesson: &lab_engine::lesson::Lesson, record: Option<&crate::progress::LessonRecord>) -> Html {
+    html! {
+        <li key={lesson.id.clone()} class={if record.is_some() { "passed" } else { "open" }} data-lesson={lesson.id.clone()}>
+            <span class="goal-mark" aria-hidden="true">{ if record.is_some() { "✓" } else { "○" } }</span>
+            <div>
+                <a href={format!("?lesson={}", lesson.id)}>{ lesson.title.clone() }</a>
+                <span class="visually-hidden">{ if record.is_some() { " (passed)" } else { "" } }</span>
+                <p class="muted small">{ crate::markdown::render(&lesson.summary) }</p>
+                if let Some(record) = record {
+                    <p class="small pass-note">{ format!("Passed with {} actions (par {}) · code {}", record.actions, record.par, record.completion_code) }</p>
+                }
+            </div>
+        </li>
+    }
+}
+
+/// A file input's change handler: reads the chosen file as text and hands `handle` its name and
+/// the text (or why it could not be read). `reader` keeps the read alive until it finishes.
+fn on_file(
+    reader: Rc<std::cell::RefCell<Option<FileReader>>>,
+    handle: impl Fn(String, Result<String, String>) + Clone + 'static,
+) -> Callback<Event> {
+    Callback::from(move |event: Event| {
+        let input: HtmlInputElement = event.target_unchecked_into();
+        let Some(file) = input.files().and_then(|files| files.get(0)) else { return };
+        let name = file.name();
+        let handle = handle.clone();
+        let file = gloo::file::File::from(file);
+        *reader.borrow_mut() = Some(gloo::file::callbacks::read_as_text(&file, move |text| {
+            handle(name, text.map_err(|error| error.to_string()));
+        }));
+        // The same file can be chosen again (after fixing it, say).
+        input.set_value("");
+    })
+}
+
 #[component]
 pub fn LessonsPage() -> Html {
     let progress = use_state(|| Rc::new(crate::storage::load()));
@@ -29,66 +66,36 @@ pub fn LessonsPage() -> Html {
             message.set(Some((true, "Progress cleared from this browser.".into())));
         })
     };
-    let on_import = {
-        let (progress, message, reader) = (progress.clone(), message.clone(), reader.clone());
-        Callback::from(move |event: Event| {
-            let input: HtmlInputElement = event.target_unchecked_into();
-            let Some(file) = input.files().and_then(|files| files.get(0)) else { return };
-            let (progress, message) = (progress.clone(), message.clone());
-            let name = file.name();
-            let file = gloo::file::File::from(file);
-            *reader.borrow_mut() = Some(gloo::file::callbacks::read_as_text(&file, move |text| {
-                let outcome =
-                    text.map_err(|error| error.to_string()).and_then(|text| SavedProgress::parse(&text));
-                match outcome {
-                    Ok(imported) => {
-                        let count = imported.lessons.len();
-                        let mut merged = progress.0.clone();
-                        merged.merge(imported);
-                        crate::storage::save(&merged);
-                        progress.set(Rc::new((merged, None)));
-                        message.set(Some((true, format!("Imported {count} passed lessons from {name}."))));
-                    }
-                    Err(reason) => message.set(Some((
-                        false,
-                        format!("{name} was not imported: {reason}. Your progress is unchanged."),
-                    ))),
-                }
-            }));
-            input.set_value("");
-        })
-    };
-    let on_load_pack = {
-        let (custom, message, reader) = (custom.clone(), pack_message.clone(), pack_reader.clone());
-        Callback::from(move |event: Event| {
-            let input: HtmlInputElement = event.target_unchecked_into();
-            let Some(file) = input.files().and_then(|files| files.get(0)) else { return };
-            let (custom, message) = (custom.clone(), message.clone());
-            let name = file.name();
-            let file = gloo::file::File::from(file);
-            *reader.borrow_mut() = Some(gloo::file::callbacks::read_as_text(&file, move |text| {
-                let outcome = text
-                    .map_err(|error| error.to_string())
-                    .and_then(|text| crate::lessons::merge_pack(&custom, &text));
-                match outcome {
-                    Ok(merged) => {
-                        crate::storage::write(
-                            crate::lessons::CUSTOM_KEY,
-                            &crate::lessons::pack_text(&merged),
-                        );
-                        message.set(Some((
-                            true,
-                            format!("Loaded {name}: {} lessons of your own.", merged.len()),
-                        )));
-                        custom.set(Rc::new(merged));
-                    }
-                    Err(reason) => message
-                        .set(Some((false, format!("{name} was not loaded: {reason}. Nothing changed.")))),
-                }
-            }));
-            input.set_value("");
-        })
-    };
+    let on_import = on_file(reader.clone(), {
+        let (progress, message) = (progress.clone(), message.clone());
+        move |name, text| match text.and_then(|text| SavedProgress::parse(&text)) {
+            Ok(imported) => {
+                let count = imported.lessons.len();
+                let mut merged = progress.0.clone();
+                merged.merge(imported);
+                crate::storage::save(&merged);
+                progress.set(Rc::new((merged, None)));
+                message.set(Some((true, format!("Imported {count} passed lessons from {name}."))));
+            }
+            Err(reason) => message.set(Some((
+                false,
+                format!("{name} was not imported: {reason}. Your progress is unchanged."),
+            ))),
+        }
+    });
+    let on_load_pack = on_file(pack_reader.clone(), {
+        let (custom, message) = (custom.clone(), pack_message.clone());
+        move |name, text| match text.and_then(|text| crate::lessons::merge_pack(&custom, &text)) {
+            Ok(merged) => {
+                crate::storage::write(crate::lessons::CUSTOM_KEY, &crate::lessons::pack_text(&merged));
+                message.set(Some((true, format!("Loaded {name}: {} lessons of your own.", merged.len()))));
+                custom.set(Rc::new(merged));
+            }
+            Err(reason) => {
+                message.set(Some((false, format!("{name} was not loaded: {reason}. Nothing changed."))))
+            }
+        }
+    });
     let on_remove_pack = {
         let (custom, message) = (custom.clone(), pack_message.clone());
         Callback::from(move |_: MouseEvent| {
@@ -101,16 +108,7 @@ pub fn LessonsPage() -> Html {
 
     html! {
         <main id="lessons" data-ready="true" data-passed={passed.to_string()}>
-            <header class="masthead">
-                <h1><span class="logo" aria-hidden="true">{"▦"}</span>{"Immutable Infrastructure Lab"}</h1>
-                <p class="tagline">{ format!("Lessons · {passed} of {} passed", lessons.len()) }</p>
-                <nav class="nav-links" aria-label="Pages">
-                    <a class="nav-link" href="?guide">{"Guide"}</a>
-                    <a class="nav-link" href="?glossary">{"Glossary"}</a>
-                    <a class="nav-link" href="?scenario=sandbox">{"Sandbox (everything unlocked)"}</a>
-                    <a class="nav-link" href="?compare=seed-004">{"Compare mutable vs immutable"}</a>
-                </nav>
-            </header>
+            <crate::components::Masthead tagline={AttrValue::from(format!("Lessons · {passed} of {} passed", lessons.len()))} here="?lessons" />
             if let Some(notice) = storage_notice {
                 <p class="problem" role="alert" data-testid="storage-notice">{ notice.clone() }</p>
             }
@@ -119,22 +117,7 @@ pub fn LessonsPage() -> Html {
                     <section class="card module" key={module.clone()} aria-labelledby={format!("module-{number}")}>
                         <h2 id={format!("module-{number}")}>{ format!("{}. {module}", number + 1) }</h2>
                         <ol class="lesson-list">
-                            { for members.into_iter().map(|lesson| {
-                                let record = saved.lessons.get(&lesson.id);
-                                html! {
-                                    <li key={lesson.id.clone()} class={if record.is_some() { "passed" } else { "open" }} data-lesson={lesson.id.clone()}>
-                                        <span class="goal-mark" aria-hidden="true">{ if record.is_some() { "✓" } else { "○" } }</span>
-                                        <div>
-                                            <a href={format!("?lesson={}", lesson.id)}>{ lesson.title.clone() }</a>
-                                            <span class="visually-hidden">{ if record.is_some() { " (passed)" } else { "" } }</span>
-                                            <p class="muted small">{ crate::markdown::render(&lesson.summary) }</p>
-                                            if let Some(record) = record {
-                                                <p class="small pass-note">{ format!("Passed with {} actions (par {}) · code {}", record.actions, record.par, record.completion_code) }</p>
-                                            }
-                                        </div>
-                                    </li>
-                                }
-                            }) }
+                            { for members.into_iter().map(|lesson| lesson_item(lesson, saved.lessons.get(&lesson.id))) }
                         </ol>
                     </section>
                 }) }
@@ -145,18 +128,7 @@ pub fn LessonsPage() -> Html {
                     <p class="muted">{"Load a lesson or a pack of lessons (a JSON file, see docs/lessons.md) to practise exercises made for your class. They stay in this browser."}</p>
                 } else {
                     <ol class="lesson-list">
-                        { for custom.iter().map(|lesson| {
-                            let record = saved.lessons.get(&lesson.id);
-                            html! {
-                                <li key={lesson.id.clone()} class={if record.is_some() { "passed" } else { "open" }} data-lesson={lesson.id.clone()}>
-                                    <span class="goal-mark" aria-hidden="true">{ if record.is_some() { "✓" } else { "○" } }</span>
-                                    <div>
-                                        <a href={format!("?lesson={}", lesson.id)}>{ lesson.title.clone() }</a>
-                                        <p class="muted small">{ format!("{} · {}", lesson.module, lesson.summary) }</p>
-                                    </div>
-                                </li>
-                            }
-                        }) }
+                        { for custom.iter().map(|lesson| lesson_item(lesson, saved.lessons.get(&lesson.id))) }
                     </ol>
                 }
                 <div class="button-row wrap">

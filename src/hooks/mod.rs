@@ -1,5 +1,7 @@
 //! Hooks that connect the lab to the browser.
 
+mod use_lab;
 mod use_render_loop;
 
+pub use use_lab::use_lab;
 pub use use_render_loop::use_render_loop;

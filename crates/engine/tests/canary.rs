@@ -2,6 +2,8 @@
 
 mod common;
 
+use common::run;
+
 use lab_engine::{Command, Event, Playback, World};
 
 fn canary(steps: &str) -> (World, Playback) {
@@ -16,16 +18,6 @@ fn state(world: &World) -> (String, String, u32, Option<u32>) {
     };
     let canary_weight = snapshot.traffic.get(1).map_or(0, |t| t.weight);
     (cell(0), cell(1), canary_weight, snapshot.rollout.step)
-}
-
-fn run(world: &mut World, playback: &mut Playback, ticks: u64) -> Vec<Event> {
-    let mut events = Vec::new();
-    for _ in 0..ticks {
-        playback.step(world);
-        world.check_invariants().unwrap();
-        events.extend(world.drain_events());
-    }
-    events
 }
 
 #[test]

@@ -3,17 +3,9 @@
 
 mod common;
 
-use lab_engine::{Event, Lifecycle, Playback, World};
+use common::run;
 
-fn run(world: &mut World, playback: &mut Playback, ticks: u64) -> Vec<Event> {
-    let mut events = Vec::new();
-    for _ in 0..ticks {
-        playback.step(world);
-        world.check_invariants().unwrap();
-        events.extend(world.drain_events());
-    }
-    events
-}
+use lab_engine::{Event, Lifecycle};
 
 fn crashes(events: &[Event]) -> usize {
     events.iter().filter(|e| matches!(e, Event::InstanceCrashed { .. })).count()

@@ -1,7 +1,10 @@
 //! The rollout the strategy tests share: a fleet on v1 with R = 1 and G = 0 (the semantics file's
 //! conventions), and v2 built and deployed at tick 0.
 
-use lab_engine::{Playback, Scenario, World};
+// Each test file uses the helpers it needs.
+#![allow(dead_code)]
+
+use lab_engine::{Event, Playback, Scenario, World};
 
 /// `fleet` instances on v1 under `strategy` (JSON); v2's image spec gets `v2_extra` (JSON fields
 /// starting with a comma, such as `, "broken": true`).
@@ -19,4 +22,15 @@ pub fn rollout(fleet: u32, strategy: &str, v2_extra: &str) -> (World, Playback) 
     );
     let scenario = Scenario::from_json(&text).unwrap_or_else(|error| panic!("{error}"));
     (World::new(&scenario), Playback::new(&scenario))
+}
+
+/// Runs `ticks` ticks, checking the world's invariants after each, and returns their events.
+pub fn run(world: &mut World, playback: &mut Playback, ticks: u64) -> Vec<Event> {
+    let mut events = Vec::new();
+    for _ in 0..ticks {
+        playback.step(world);
+        world.check_invariants().unwrap();
+        events.extend(world.drain_events());
+    }
+    events
 }
