@@ -133,7 +133,7 @@ pub fn App() -> Html {
         "?builder&scenario={}&at={}&log={}",
         lab.scenario_name,
         world.now(),
-        crate::share::encode(serde_json::to_string(lab.applied_log()).unwrap_or_default().as_bytes())
+        crate::share::encoded_log(lab.applied_log())
     );
     let offers = |group| lab.offers(group);
     use lab_engine::lesson::Control;
@@ -161,6 +161,8 @@ pub fn App() -> Html {
                     if lab.lesson.is_some() {
                         <a class="nav-link" href="?scenario=sandbox">{"Sandbox"}</a>
                     } else {
+                        <a class="nav-link" href={crate::share::scenario_link(&lab)} data-testid="share-session"
+                            title="A link that replays this session, tick for tick, on any machine">{"Share this session"}</a>
                         <a class="nav-link" href={make_lesson} title="Open the lesson builder with this scenario, your commands as the solution, and where they got to as the goal">{"Make a lesson from this"}</a>
                     }
                 </nav>

@@ -1,5 +1,5 @@
-//! Share links: a lesson's session (seed, the learner's actions, the tick reached) packed into the
-//! URL, so it replays exactly on any machine with no server. The action log is JSON in base64url;
+//! Share links: a lesson's or a scenario's session (seed, the learner's actions, the tick reached)
+//! packed into the URL, so it replays exactly on any machine with no server. The action log is JSON in base64url;
 //! a link that is malformed, for another seed or too long is refused with a sentence saying which.
 
 use lab_engine::TimedCommand;
@@ -22,8 +22,19 @@ pub struct SharedSession {
 
 /// The query string that opens `lesson` with `session` replayed.
 pub fn link(lesson: &str, session: &SharedSession) -> String {
-    let log = encode(serde_json::to_string(&session.actions).unwrap_or_default().as_bytes());
+    let log = encoded_log(&session.actions);
     format!("?lesson={lesson}&seed={}&at={}&log={log}", session.seed, session.tick)
+}
+
+/// The query string that opens the lab's scenario with its session (seed, actions, tick) replayed.
+pub fn scenario_link(lab: &crate::state::Lab) -> String {
+    let log = encoded_log(lab.applied_log());
+    format!("?scenario={}&seed={}&at={}&log={log}", lab.scenario_name, lab.world.seed(), lab.world.now())
+}
+
+/// An action log as a link carries it: JSON in base64url.
+pub fn encoded_log(actions: &[TimedCommand]) -> String {
+    encode(serde_json::to_string(actions).unwrap_or_default().as_bytes())
 }
 
 /// Reads the session parameters of a link; `Ok(None)` when the link carries none.

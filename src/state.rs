@@ -88,6 +88,26 @@ pub enum Action {
     SwitchBranch(usize),
 }
 
+/// The shared session a link carries, if any, checked against the seed of what it opens.
+fn shared_session(
+    query: &PageQuery,
+    seed: u64,
+    what: &str,
+) -> Result<Option<crate::share::SharedSession>, String> {
+    let shared = crate::share::parse(
+        query.share_seed.as_deref(),
+        query.share_at.as_deref(),
+        query.share_log.as_deref(),
+    )?;
+    match shared {
+        Some(session) if session.seed != seed => Err(format!(
+            "the share link was made with seed {}, but this {what} uses seed {seed}",
+            session.seed
+        )),
+        other => Ok(other),
+    }
+}
+
 impl Lab {
     /// The lab a URL asks for; problems in the URL become a notice, never a failure.
     pub fn from_query(query: &PageQuery) -> Self {
@@ -122,19 +142,7 @@ impl Lab {
         };
         if let Some(lesson) = lesson {
             let lesson = Rc::new(lesson);
-            let shared = crate::share::parse(
-                query.share_seed.as_deref(),
-                query.share_at.as_deref(),
-                query.share_log.as_deref(),
-            )
-            .and_then(|shared| match shared {
-                Some(session) if session.seed != lesson.start().seed => Err(format!(
-                    "the share link was made with seed {}, but this lesson uses seed {}",
-                    session.seed,
-                    lesson.start().seed
-                )),
-                other => Ok(other),
-            });
+            let shared = shared_session(query, lesson.start().seed, "lesson");
             let mut lab = match shared {
                 Ok(Some(session)) => Lab::replay_lesson(lesson, &session.actions, session.tick),
                 Ok(None) => Lab::for_lesson(lesson),
@@ -165,9 +173,16 @@ impl Lab {
         if let Some(fleet) = query.fleet {
             scenario.fleet_size = fleet;
         }
+        let seed = scenario.seed;
         let mut lab = Lab::new(name, scenario);
-        if let Some(ticks) = query.ticks {
-            lab.run_ticks(ticks);
+        match shared_session(query, seed, "scenario") {
+            Ok(Some(session)) => lab = lab.replayed(&session.actions, session.tick),
+            Ok(None) => {
+                if let Some(ticks) = query.ticks {
+                    lab.run_ticks(ticks);
+                }
+            }
+            Err(problem) => problems.push(format!("{problem}; the scenario opened at its start")),
         }
         if !problems.is_empty() {
             lab.notice = Some(format!("The link had problems: {}.", problems.join("; ")));
@@ -184,7 +199,12 @@ impl Lab {
 
     /// Replays a learner's actions on a fresh start of the lesson (a share link), up to `ticks`.
     pub fn replay_lesson(lesson: Rc<Lesson>, actions: &[TimedCommand], ticks: u64) -> Self {
-        let mut lab = Lab::for_lesson(lesson);
+        Lab::for_lesson(lesson).replayed(actions, ticks)
+    }
+
+    /// This lab (at its start) with `actions` replayed up to `ticks`: a shared session.
+    fn replayed(self, actions: &[TimedCommand], ticks: u64) -> Self {
+        let mut lab = self;
         lab.log = actions.to_vec();
         while lab.world.now() < ticks {
             lab.tick_once();
@@ -498,6 +518,21 @@ mod tests {
         // A teacher's lesson loaded earlier is found by id.
         let lab = Lab::from_query_with(&PageQuery::parse("?lesson=teachers-own"), &[lesson]);
         assert!(lab.lesson.is_some());
+    }
+
+    #[test]
+    fn a_scenario_session_travels_in_a_link_and_replays_exactly() {
+        let mut lab = Lab::from_query(&PageQuery::parse("?scenario=demo"));
+        lab.reduce(Action::Advance(7));
+        lab.reduce(Action::Command(Command::Scale { replicas: 20 }));
+        lab.reduce(Action::Advance(30));
+        let link = crate::share::scenario_link(&lab);
+        let shared = Lab::from_query(&PageQuery::parse(&link));
+        assert!(shared.notice.is_none(), "{:?}", shared.notice);
+        assert_eq!((shared.world.now(), shared.world.trace_digest()), (37, lab.world.trace_digest()));
+        let wrong_seed = link.replace("seed=", "seed=9");
+        let notice = Lab::from_query(&PageQuery::parse(&wrong_seed)).notice.unwrap();
+        assert!(notice.contains("this scenario uses seed"), "{notice}");
     }
 
     #[test]

@@ -47,3 +47,22 @@ test('scrub back, fork a branch by acting, compare, and return to the old branch
   await expect(status).toHaveAttribute('data-tick', String(head));
   await expect(status).toHaveAttribute('data-trace-digest', headDigest);
 });
+
+test('a sandbox session travels as a link and replays in a fresh browser', async ({ page, browser }) => {
+  await page.goto('/?scenario=sandbox');
+  await expect(page.locator('main#lab')).toHaveAttribute('data-ready', 'true');
+  await page.getByLabel('App version').fill('1.0.1');
+  await button(page, 'Build image').click();
+  await page.getByRole('button', { name: /^Deploy v1\.0\.1/ }).click();
+  for (let i = 0; i < 9; i++) await button(page, 'Step one tick').click();
+  const status = page.getByTestId('status');
+  await expect(status).toHaveAttribute('data-tick', '9');
+  const digest = await status.getAttribute('data-trace-digest');
+  const link = await page.getByTestId('share-session').getAttribute('href');
+  const fresh = await browser.newContext();
+  const other = await fresh.newPage();
+  await other.goto(link);
+  await expect(other.getByTestId('status')).toHaveAttribute('data-tick', '9');
+  await expect(other.getByTestId('status')).toHaveAttribute('data-trace-digest', digest);
+  await fresh.close();
+});
