@@ -11,7 +11,7 @@ cd "$LAB_ROOT"
 LOGS="$LAB_ROOT/target/test-logs"
 mkdir -p "$LOGS"
 # Release dist/ total, gzipped, must stay within this (html + js + wasm + css).
-SIZE_BUDGET_KB=440
+SIZE_BUDGET_KB=450
 
 declare -a SUITES=() PASSED=() FAILED=() STATUS=()
 
