@@ -57,7 +57,7 @@ pub fn LessonPanel(props: &LessonPanelProps) -> Html {
             data-lesson={lesson.id.clone()} data-met={met.to_string()}>
             <p class="eyebrow">{ lesson.module.clone() }</p>
             <h2 id="lesson-title">{ lesson.title.clone() }</h2>
-            <div class="lesson-intro">
+            <div class="lesson-intro" tabindex="0" role="region" aria-label="Introduction">
                 { for lesson.intro.iter().enumerate().map(|(index, paragraph)| html! {
                     <p key={index}>{ markdown::render(paragraph) }</p>
                 }) }

@@ -191,3 +191,24 @@ fn the_list_of_every_metric_is_complete() {
     let listed = unknown.matches('`').count() / 2 - 1;
     assert_eq!(listed, Metric::ALL.len(), "{unknown}");
 }
+
+#[test]
+fn the_version_in_service_counts_an_in_place_deploy() {
+    use lab_engine::lesson::{GoalHistory, Metric, Value};
+    let scenario = lab_engine::Scenario::from_json(
+        r#"{"seed": 3, "fleet_size": 4, "mode": "mutable", "image": {"base": "ubuntu-22.04", "app_version": "1.0.0"}}"#,
+    )
+    .unwrap();
+    let mut world = lab_engine::World::new(&scenario);
+    world.step();
+    let version =
+        |world: &lab_engine::World| Metric::InServiceVersion.measure(world, &GoalHistory::starting(world));
+    assert_eq!(version(&world), Value::Text("1.0.0".into()));
+    world.apply(lab_engine::Command::DeployApp { app_version: "1.1.0".into() }).unwrap();
+    world.step();
+    assert_eq!(
+        version(&world),
+        Value::Text("1.1.0".into()),
+        "the servers run 1.1.0 although their image says 1.0.0"
+    );
+}

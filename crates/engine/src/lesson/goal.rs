@@ -21,7 +21,8 @@ pub enum Metric {
     VulnerableInstances,
     /// Distinct images among servers in service.
     ImagesInService,
-    /// The application version every server in service runs ("" when mixed or none).
+    /// The application version every server in service really runs — an in-place deploy counts —
+    /// ("" when mixed or none).
     InServiceVersion,
     /// The image every server in service runs, as `sha256:` and the digest's first 12 hex
     /// characters ("" when mixed or none): the content address, which tags cannot fake.
@@ -124,8 +125,11 @@ impl Metric {
                 number(digests.len() as u64)
             }
             Metric::InServiceVersion => {
-                let mut versions =
-                    in_service().filter_map(|i| world.image(i.image)).map(|i| &i.spec.app_version);
+                // What each server really runs: an in-place deploy changes it without a new image.
+                let mut versions = in_service().filter_map(|i| {
+                    let deployed = i.observed.as_ref().and_then(|o| o.files.get(crate::drift::APP_FILE));
+                    deployed.or_else(|| world.image(i.image).map(|image| &image.spec.app_version))
+                });
                 let first = versions.next();
                 let same = first.is_some_and(|first| versions.all(|v| v == first));
                 Value::Text(if same { first.cloned().unwrap_or_default() } else { String::new() })
