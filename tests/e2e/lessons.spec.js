@@ -3,13 +3,17 @@
 // link. Damaged saved progress and damaged share links are reported, and nothing is lost.
 const { test, expect } = require('@playwright/test');
 const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
+const { execFileSync } = require('node:child_process');
 
 const { ARTIFACTS, button, failOnPageErrors } = require('./harness');
 
 failOnPageErrors();
 
 const LESSON = 'thirty-snowflakes';
+const REPO = path.resolve(__dirname, '..', '..');
+const LAB_BIN = process.env.LAB_BIN || path.join(REPO, 'target', 'release', 'lab');
 const PROGRESS_KEY = 'immutable-lab.progress.v1';
 
 async function tickOf(page) {
@@ -67,7 +71,13 @@ test('a newcomer solves the first lesson, keeps the pass, and shares it', async 
 
   // Export, clear, import: back again.
   const exported = decodeURIComponent((await page.getByRole('link', { name: 'Export progress' }).getAttribute('href')).split(',')[1]);
-  expect(JSON.parse(exported).lessons[LESSON].completion_code).toBe(code);
+  const record = JSON.parse(exported).lessons[LESSON];
+  expect(record.completion_code).toBe(code);
+  // The teacher's grader replays the exported session natively and reaches the same code.
+  const submission = path.join(os.tmpdir(), `lab-submission-${process.pid}.json`);
+  fs.writeFileSync(submission, JSON.stringify({ lesson: LESSON, seed: record.seed, actions: record.log }));
+  const graded = execFileSync(LAB_BIN, ['grade', path.join(REPO, 'lessons', '01-thirty-snowflakes.json'), submission], { encoding: 'utf8' });
+  expect(graded).toContain(`completion code ${code}`);
   await button(page, 'Clear progress').click();
   await expect(page.locator('main#lessons')).toHaveAttribute('data-passed', '0');
   await page.getByLabel('Import progress').setInputFiles({ name: 'lab-progress.json', mimeType: 'application/json', buffer: Buffer.from(exported) });
