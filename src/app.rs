@@ -160,10 +160,6 @@ pub fn App() -> Html {
                     <a class="nav-link" href="?compare=seed-004">{"Compare mutable vs immutable"}</a>
                     if lab.lesson.is_some() {
                         <a class="nav-link" href="?scenario=sandbox">{"Sandbox"}</a>
-                    } else {
-                        <a class="nav-link" href={crate::share::scenario_link(&lab)} data-testid="share-session"
-                            title="A link that replays this session, tick for tick, on any machine">{"Share this session"}</a>
-                        <a class="nav-link" href={make_lesson} title="Open the lesson builder with this scenario, your commands as the solution, and where they got to as the goal">{"Make a lesson from this"}</a>
                     }
                 </nav>
             </header>
@@ -175,6 +171,14 @@ pub fn App() -> Html {
                     { lesson_panel.unwrap_or_default() }
                     <Controls playing={lab.playing} speed={lab.speed} on_action={on_action.clone()}
                         tick={world.now()} head_tick={lab.head_tick} />
+                    if lab.lesson.is_none() {
+                        <p class="session-links small">
+                            <a href={crate::share::scenario_link(&lab)} data-testid="share-session"
+                                title="A link that replays this session, tick for tick, on any machine">{"Share this session"}</a>
+                            {" · "}
+                            <a href={make_lesson} title="Open the lesson builder with this scenario, your commands as the solution, and where they got to as the goal">{"Make a lesson from this"}</a>
+                        </p>
+                    }
                     if let Some(notice) = storage_notice {
                         <p class="problem" role="alert" data-testid="storage-notice">{ notice }</p>
                     }
