@@ -125,7 +125,8 @@ pub fn App() -> Html {
         html! {
             <LessonPanel lesson={lesson.clone()} {checks} goal_preview={goal_preview(&lesson)}
                 hints_shown={session.hints_shown} why_open={session.why_open} showing_solution={session.showing_solution}
-                {passed} actions={report.actions} {next} share_url={AttrValue::from(share_url)} on_action={on_action.clone()} />
+                {passed} actions={report.actions} {next} share_url={AttrValue::from(share_url)} on_action={on_action.clone()}
+                out_of_time={session.progress.out_of_time(&lesson, world)} />
         }
     });
     let storage_notice = saved.borrow().1.clone();

@@ -536,6 +536,21 @@ mod tests {
     }
 
     #[test]
+    fn a_lesson_cannot_be_passed_after_its_last_tick_here_either() {
+        let lesson = Rc::new(crate::lessons::find("thirty-snowflakes").unwrap());
+        let mut lab = Lab::for_lesson(lesson.clone());
+        lab.reduce(Action::Advance(lesson.ticks_max as u32 + 5));
+        let session = lab.lesson.as_ref().unwrap();
+        assert!(session.progress.out_of_time(&lesson, &lab.world));
+        // The solution given now would meet the goal, but too late to count (as `lab grade` says).
+        for action in &lesson.solution {
+            lab.reduce(Action::Command(action.command.clone()));
+        }
+        lab.reduce(Action::Advance(200));
+        assert!(lab.lesson.as_ref().unwrap().progress.passed_at_tick.is_none());
+    }
+
+    #[test]
     fn speeds_outside_the_list_are_ignored() {
         let mut lab = lab();
         lab.reduce(Action::SetSpeed(32));

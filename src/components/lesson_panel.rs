@@ -37,6 +37,9 @@ pub struct LessonPanelProps {
     pub next: Option<(AttrValue, AttrValue)>,
     /// A link that replays this session.
     pub share_url: AttrValue,
+    /// The lesson's last tick has passed without the goal met.
+    #[prop_or_default]
+    pub out_of_time: bool,
     pub on_action: Callback<Action>,
 }
 
@@ -98,6 +101,12 @@ pub fn LessonPanel(props: &LessonPanelProps) -> Html {
                         <a class="button" href={props.share_url.clone()} data-testid="share-link">{"Share this session"}</a>
                     </div>
                 </div>
+            }
+            if props.out_of_time {
+                <p class="pause-reason" role="status" data-testid="out-of-time">{ format!(
+                    "Time is up: the goal had to be met by tick {}. Move the tick slider back to try again from there, or Reset.",
+                    lesson.ticks_max
+                ) }</p>
             }
             if props.why_open && props.passed.is_none() && met == props.checks.len() {
                 <p class="muted">{"Every condition holds now; the check runs at the end of the next tick."}</p>

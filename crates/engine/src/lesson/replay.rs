@@ -101,11 +101,21 @@ impl Progress {
     }
 
     /// Records a tick that just ran, with its events, and checks the goal.
+    /// The goal counts only until the lesson's last tick, in the page as in the grader.
     pub fn observe(&mut self, lesson: &Lesson, world: &World, events: &[Event]) {
         self.history.observe(world, events);
-        if self.passed_at_tick.is_none() && check(&lesson.goal, world, &self.history).iter().all(|c| c.met) {
+        let in_time = world.now() <= lesson.ticks_max;
+        if self.passed_at_tick.is_none()
+            && in_time
+            && check(&lesson.goal, world, &self.history).iter().all(|c| c.met)
+        {
             self.passed_at_tick = Some(world.now());
         }
+    }
+
+    /// Whether the lesson's last tick has passed without the goal being met.
+    pub fn out_of_time(&self, lesson: &Lesson, world: &World) -> bool {
+        self.passed_at_tick.is_none() && world.now() >= lesson.ticks_max
     }
 
     /// Every assertion's state now.
@@ -166,7 +176,7 @@ impl Replay {
     pub fn play(lesson: &Lesson, actions: &[TimedCommand], done: impl Fn(&Replay) -> bool) -> Replay {
         let mut replay = Replay::start(lesson);
         let mut next = 0;
-        while replay.world.now() <= lesson.ticks_max.min(LessonLimits::TICKS_MAX) && !done(&replay) {
+        while replay.world.now() < lesson.ticks_max.min(LessonLimits::TICKS_MAX) && !done(&replay) {
             while let Some(action) = actions.get(next).filter(|a| a.tick == replay.world.now()) {
                 let _ = replay.act(action.command.clone());
                 next += 1;
