@@ -23,6 +23,7 @@ mod lesson_session;
 pub mod lessons;
 mod lessons_page;
 pub mod markdown;
+mod opening;
 mod paint;
 mod palette;
 pub mod progress;
