@@ -66,3 +66,23 @@ test('a sandbox session travels as a link and replays in a fresh browser', async
   await expect(other.getByTestId('status')).toHaveAttribute('data-trace-digest', digest);
   await fresh.close();
 });
+
+test('the lesson and the tick slider work from the keyboard', async ({ page }) => {
+  await page.goto('/?lesson=thirty-snowflakes');
+  await expect(page.locator('main#lab')).toHaveAttribute('data-ready', 'true');
+  const hint = page.getByRole('button', { name: 'Hint', exact: true });
+  await hint.focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('list', { name: 'Hints' }).locator('li')).toHaveCount(1);
+  const step = page.getByRole('button', { name: 'Step one tick' });
+  await step.focus();
+  for (let i = 0; i < 6; i++) await page.keyboard.press('Enter');
+  const status = page.getByTestId('status');
+  await expect(status).toHaveAttribute('data-tick', '6');
+  const slider = page.getByLabel('Go to tick');
+  await slider.focus();
+  await page.keyboard.press('Home');
+  await expect(status).toHaveAttribute('data-tick', '0');
+  await page.keyboard.press('End');
+  await expect(status).toHaveAttribute('data-tick', '6');
+});
