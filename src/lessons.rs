@@ -1,19 +1,61 @@
-//! The built-in curriculum as the page sees it: parsed once from the engine's lesson texts,
-//! grouped by module in teaching order.
+//! The built-in curriculum as the page sees it, grouped by module in teaching order. Natively the
+//! texts are compiled in; in the browser they are fetched from `lessons/` (see `lesson_files`) by
+//! the pages that use them, so the lab's own download does not carry them.
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use lab_engine::lesson::Lesson;
 
-/// Every built-in lesson, in teaching order. A test checks they all parse, so none is dropped
-/// in a release.
-pub fn built_in() -> Rc<Vec<Lesson>> {
-    thread_local! {
-        static LESSONS: Rc<Vec<Lesson>> = Rc::new(
-            lab_engine::builtin::lesson_texts().iter().filter_map(|text| Lesson::from_json(text).ok()).collect(),
-        );
+thread_local! {
+    static LESSONS: RefCell<Option<Rc<Vec<Lesson>>>> = const { RefCell::new(None) };
+}
+
+/// Parses the curriculum's texts and makes them the built-in lessons. A test checks they all
+/// parse, so none is dropped in a release.
+pub fn install<'a>(texts: impl IntoIterator<Item = &'a str>) {
+    let lessons = Rc::new(texts.into_iter().filter_map(|text| Lesson::from_json(text).ok()).collect());
+    LESSONS.with(|cell| *cell.borrow_mut() = Some(lessons));
+}
+
+/// Whether the built-in lessons are there yet (always, natively).
+pub fn loaded() -> bool {
+    #[cfg(not(target_arch = "wasm32"))]
+    if LESSONS.with(|cell| cell.borrow().is_none()) {
+        install(lab_engine::builtin::lesson_texts().iter().copied());
     }
-    LESSONS.with(Rc::clone)
+    LESSONS.with(|cell| cell.borrow().is_some())
+}
+
+/// Every built-in lesson, in teaching order (none before they are loaded).
+pub fn built_in() -> Rc<Vec<Lesson>> {
+    loaded();
+    LESSONS.with(|cell| cell.borrow().clone().unwrap_or_default())
+}
+
+/// Fetches the curriculum's files (in the browser), then installs them.
+#[cfg(target_arch = "wasm32")]
+pub async fn fetch() -> Result<(), String> {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+    let window = web_sys::window().ok_or("no window")?;
+    let mut texts = Vec::with_capacity(lab_engine::builtin::LESSON_FILES.len());
+    for file in lab_engine::builtin::LESSON_FILES {
+        let failed = |what: &str| format!("lessons/{file}: {what}");
+        let response = JsFuture::from(window.fetch_with_str(&format!("lessons/{file}")))
+            .await
+            .map_err(|_| failed("the request failed"))?;
+        let response: web_sys::Response = response.dyn_into().map_err(|_| failed("not a response"))?;
+        if !response.ok() {
+            return Err(failed(&format!("HTTP {}", response.status())));
+        }
+        let text = JsFuture::from(response.text().map_err(|_| failed("no body"))?)
+            .await
+            .map_err(|_| failed("the body could not be read"))?;
+        texts.push(text.as_string().unwrap_or_default());
+    }
+    install(texts.iter().map(String::as_str));
+    Ok(())
 }
 
 /// A built-in lesson by id.

@@ -6,14 +6,24 @@ const path = require('node:path');
 const ARTIFACTS = path.join(__dirname, 'test-results', 'artifacts');
 const button = (page, name) => page.getByRole('button', { name, exact: true });
 
+// A test that provokes an error on purpose (a failed download) names what it expects; nothing else
+// is let through.
+let expected = null;
+function expectConsoleErrors(pattern) {
+  expected = pattern;
+}
+
 function failOnPageErrors() {
   let problems;
   test.beforeEach(({ page }) => {
     problems = [];
-    page.on('console', (msg) => msg.type() === 'error' && problems.push(`console: ${msg.text()}`));
+    expected = null;
+    page.on('console', (msg) => {
+      if (msg.type() === 'error' && !(expected && expected.test(msg.text()))) problems.push(`console: ${msg.text()}`);
+    });
     page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
   });
   test.afterEach(() => expect(problems, 'console errors / page errors').toEqual([]));
 }
 
-module.exports = { ARTIFACTS, button, failOnPageErrors };
+module.exports = { ARTIFACTS, button, expectConsoleErrors, failOnPageErrors };

@@ -7,7 +7,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
 
-const { ARTIFACTS, button, failOnPageErrors } = require('./harness');
+const { ARTIFACTS, button, expectConsoleErrors, failOnPageErrors } = require('./harness');
 
 failOnPageErrors();
 
@@ -165,6 +165,7 @@ test('lesson words link to the glossary, and the guide embeds a live lab per par
 test('every built-in lesson is passed in the browser by showing its solution', async ({ page }) => {
   test.setTimeout(240_000);
   await page.goto('/?lessons');
+  await expect(page.locator('main#lessons')).toHaveAttribute('data-ready', 'true');
   const ids = await page.locator('li[data-lesson]').evaluateAll((items) => items.map((li) => li.dataset.lesson));
   expect(ids.length).toBeGreaterThanOrEqual(24);
   for (const id of ids) {
@@ -235,4 +236,13 @@ test('a session in the lab becomes a lesson draft whose goal is where it ended',
   await expect(page.getByLabel('Goal 1 value')).toHaveValue('1.0.1');
   await expect(page.getByTestId('builder-checks')).toContainText('The reference solution passes at tick');
   await expect(page.getByTestId('builder-checks')).toContainText('Doing nothing does not pass');
+});
+
+test('if the lessons cannot be fetched the page says so and the lab still opens', async ({ page }) => {
+  await page.route('**/lessons/*.json', (route) => route.abort());
+  expectConsoleErrors(/Failed to load resource/);
+  await page.goto('/?lessons');
+  await expect(page.getByRole('alert')).toContainText('The lessons could not be loaded');
+  await page.getByRole('link', { name: /open the sandbox/ }).click();
+  await expect(page.locator('main#lab')).toHaveAttribute('data-ready', 'true');
 });

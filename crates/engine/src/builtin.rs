@@ -30,35 +30,48 @@ pub fn scenario_names() -> Vec<&'static str> {
     BUILT_IN.iter().map(|(name, _)| *name).collect()
 }
 
-/// The built-in curriculum, one JSON file per lesson, in teaching order.
-const LESSONS: &[&str] = &[
-    include_str!("../../../lessons/01-thirty-snowflakes.json"),
-    include_str!("../../../lessons/02-convergence-is-not-identity.json"),
-    include_str!("../../../lessons/03-cattle-not-pets.json"),
-    include_str!("../../../lessons/04-bake-dont-configure.json"),
-    include_str!("../../../lessons/05-the-image-is-the-truth.json"),
-    include_str!("../../../lessons/06-same-spec-same-digest.json"),
-    include_str!("../../../lessons/07-stateless-servers.json"),
-    include_str!("../../../lessons/08-slim-images.json"),
-    include_str!("../../../lessons/09-pin-the-digest.json"),
-    include_str!("../../../lessons/10-immutable-tags.json"),
-    include_str!("../../../lessons/11-scan-before-ship.json"),
-    include_str!("../../../lessons/12-secrets-at-runtime.json"),
-    include_str!("../../../lessons/13-build-once.json"),
-    include_str!("../../../lessons/14-recreate-downtime.json"),
-    include_str!("../../../lessons/15-rolling-arithmetic.json"),
-    include_str!("../../../lessons/16-blue-green-switch-back.json"),
-    include_str!("../../../lessons/17-canary-analysis.json"),
-    include_str!("../../../lessons/18-instance-refresh-checkpoints.json"),
-    include_str!("../../../lessons/19-roll-back.json"),
-    include_str!("../../../lessons/20-phoenix-servers.json"),
-    include_str!("../../../lessons/21-emergency-patch-race.json"),
-    include_str!("../../../lessons/22-legacy-local-state.json"),
-    include_str!("../../../lessons/23-choose-a-strategy.json"),
-    include_str!("../../../lessons/24-maturity-ladder.json"),
-];
+/// Declares the curriculum once: the file names (what a browser fetches from `lessons/`) and, with
+/// the `lesson-texts` feature, the texts compiled in (for the CLI and the tests).
+macro_rules! curriculum {
+    ($($file:literal),* $(,)?) => {
+        /// The built-in lessons' file names in `lessons/`, in teaching order.
+        pub const LESSON_FILES: &[&str] = &[$($file),*];
 
-/// The built-in lessons' JSON, in teaching order.
+        #[cfg(feature = "lesson-texts")]
+        const LESSONS: &[&str] = &[$(include_str!(concat!("../../../lessons/", $file))),*];
+    };
+}
+
+curriculum!(
+    "01-thirty-snowflakes.json",
+    "02-convergence-is-not-identity.json",
+    "03-cattle-not-pets.json",
+    "04-bake-dont-configure.json",
+    "05-the-image-is-the-truth.json",
+    "06-same-spec-same-digest.json",
+    "07-stateless-servers.json",
+    "08-slim-images.json",
+    "09-pin-the-digest.json",
+    "10-immutable-tags.json",
+    "11-scan-before-ship.json",
+    "12-secrets-at-runtime.json",
+    "13-build-once.json",
+    "14-recreate-downtime.json",
+    "15-rolling-arithmetic.json",
+    "16-blue-green-switch-back.json",
+    "17-canary-analysis.json",
+    "18-instance-refresh-checkpoints.json",
+    "19-roll-back.json",
+    "20-phoenix-servers.json",
+    "21-emergency-patch-race.json",
+    "22-legacy-local-state.json",
+    "23-choose-a-strategy.json",
+    "24-maturity-ladder.json",
+);
+
+/// The built-in lessons' JSON, in teaching order. The page leaves them out of its download
+/// (`lesson-texts` off) and fetches the files only on pages that use lessons.
+#[cfg(feature = "lesson-texts")]
 pub fn lesson_texts() -> &'static [&'static str] {
     LESSONS
 }

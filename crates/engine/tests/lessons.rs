@@ -212,3 +212,16 @@ fn the_version_in_service_counts_an_in_place_deploy() {
         "the servers run 1.1.0 although their image says 1.0.0"
     );
 }
+
+#[test]
+fn the_curriculum_lists_every_lesson_file_once_in_order() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../lessons");
+    let mut files: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".json"))
+        .collect();
+    files.sort();
+    assert_eq!(files, lab_engine::builtin::LESSON_FILES, "lessons/ and builtin.rs list the same files");
+    assert_eq!(lab_engine::builtin::LESSON_FILES.len(), lab_engine::builtin::lesson_texts().len());
+}
