@@ -39,12 +39,15 @@ pub async fn fetch() -> Result<(), String> {
     use wasm_bindgen::JsCast;
     use wasm_bindgen_futures::JsFuture;
     let window = web_sys::window().ok_or("no window")?;
-    let mut texts = Vec::with_capacity(lab_engine::builtin::LESSON_FILES.len());
-    for file in lab_engine::builtin::LESSON_FILES {
+    // Every request starts at once (a promise runs as soon as it is made); they are read in order.
+    let requests: Vec<_> = lab_engine::builtin::LESSON_FILES
+        .iter()
+        .map(|file| (file, JsFuture::from(window.fetch_with_str(&format!("lessons/{file}")))))
+        .collect();
+    let mut texts = Vec::with_capacity(requests.len());
+    for (file, request) in requests {
         let failed = |what: &str| format!("lessons/{file}: {what}");
-        let response = JsFuture::from(window.fetch_with_str(&format!("lessons/{file}")))
-            .await
-            .map_err(|_| failed("the request failed"))?;
+        let response = request.await.map_err(|_| failed("the request failed"))?;
         let response: web_sys::Response = response.dyn_into().map_err(|_| failed("not a response"))?;
         if !response.ok() {
             return Err(failed(&format!("HTTP {}", response.status())));
