@@ -92,11 +92,19 @@ impl crate::state::Lab {
         if self.world.now() >= self.head_tick {
             return BranchSummary::of(&self.world, self.next_logged);
         }
+        let key = (self.head_tick, self.log.len());
+        if let Some((cached_for, summary)) = self.head_cache.borrow().as_ref()
+            && *cached_for == key
+        {
+            return summary.clone();
+        }
         let mut ahead = self.clone_for_replay();
         while ahead.world.now() < self.head_tick {
             ahead.tick_once();
         }
-        BranchSummary::of(&ahead.world, ahead.next_logged)
+        let summary = BranchSummary::of(&ahead.world, ahead.next_logged);
+        *self.head_cache.borrow_mut() = Some((key, summary.clone()));
+        summary
     }
 
     /// Rebuilds the state after `tick` ticks on this branch (at most its furthest tick): from the
@@ -135,6 +143,7 @@ impl crate::state::Lab {
         let target = self.branches.remove(index);
         let current = Branch { log: self.log.clone(), summary: self.head_summary() };
         self.branches.insert(index, current);
+        self.head_cache.take();
         self.rewind_to_start();
         self.checkpoints.clear();
         self.log = target.log;
@@ -154,6 +163,7 @@ impl crate::state::Lab {
             self.branches.remove(0);
         }
         self.branches.push(kept);
+        self.head_cache.take();
         self.log.truncate(self.next_logged);
         let now = self.world.now();
         self.checkpoints.retain(|c| c.tick <= now);

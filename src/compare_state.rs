@@ -115,7 +115,7 @@ fn server_id(world: &lab_engine::World, position: u32) -> u32 {
 
 impl Animated for CompareLab {
     fn tick_ms(&self) -> f64 {
-        800.0 / f64::from(self.speed)
+        crate::state::tick_ms_at(self.speed)
     }
 
     fn playing(&self) -> bool {

@@ -14,6 +14,11 @@ pub const SPEEDS: [u32; 8] = [1, 2, 4, 8, 16, 32, 64, 128];
 /// How long one tick lasts at 1×: slow enough to follow one instance booting.
 const TICK_MS_AT_1X: f64 = 800.0;
 
+/// Milliseconds per tick at `speed` (one of [`SPEEDS`]).
+pub fn tick_ms_at(speed: u32) -> f64 {
+    TICK_MS_AT_1X / f64::from(speed.max(1))
+}
+
 /// Everything the page shows, and the world behind it.
 pub struct Lab {
     /// The built-in scenario's name.
@@ -47,6 +52,9 @@ pub struct Lab {
     pub(crate) next_logged: usize,
     /// The furthest tick this branch reached.
     pub head_tick: u64,
+    /// This branch's head summary while looking back, keyed by what it depends on (furthest
+    /// tick, log length), so a page rendering every frame does not replay ahead every frame.
+    pub(crate) head_cache: std::cell::RefCell<Option<((u64, usize), crate::branches::BranchSummary)>>,
     /// Earlier branches, kept to compare and to return to.
     pub branches: Vec<Branch>,
     /// Saved states of this branch, to scrub back without replaying from the start.
@@ -118,6 +126,7 @@ impl Lab {
             log: Vec::new(),
             next_logged: 0,
             head_tick: 0,
+            head_cache: Default::default(),
             branches: Vec::new(),
             checkpoints: Vec::new(),
         }
@@ -130,7 +139,7 @@ impl Lab {
 
     /// Milliseconds per tick at the current speed.
     pub fn tick_ms(&self) -> f64 {
-        TICK_MS_AT_1X / f64::from(self.speed)
+        tick_ms_at(self.speed)
     }
 
     /// Applies an action.

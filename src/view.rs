@@ -214,15 +214,14 @@ pub fn table_rows(world: &World) -> Vec<TableRow> {
 
 /// The drift detector's report: one row per live instance that differs from its image.
 pub fn drift_rows(world: &World) -> Vec<DriftRow> {
-    use lab_engine::drift::{DriftKind, DriftReport, Observed};
+    use lab_engine::drift::DriftKind;
     world
         .instances()
         .iter()
         .filter(|i| i.state.is_live())
         .filter_map(|instance| {
+            let report = world.drift_report(instance)?;
             let observed = instance.observed.as_ref()?;
-            let baseline = Observed::baseline(&world.image(instance.image)?.spec);
-            let report = DriftReport::between(&baseline, observed);
             let items = report
                 .items
                 .iter()

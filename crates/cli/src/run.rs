@@ -42,13 +42,9 @@ fn drift_lines(world: &World) -> Vec<DriftLine> {
         .iter()
         .filter(|i| i.state.is_live())
         .filter_map(|instance| {
-            let observed = instance.observed.as_ref()?;
-            let baseline = lab_engine::drift::Observed::baseline(&world.image(instance.image)?.spec);
-            Some(DriftLine {
-                instance: instance.id,
-                fingerprint: observed.fingerprint(),
-                items: lab_engine::drift::DriftReport::between(&baseline, observed).items,
-            })
+            let report = world.drift_report(instance)?;
+            let fingerprint = instance.observed.as_ref()?.fingerprint();
+            Some(DriftLine { instance: instance.id, fingerprint, items: report.items })
         })
         .collect()
 }

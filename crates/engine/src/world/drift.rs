@@ -194,6 +194,14 @@ impl World {
         }
     }
 
+    /// What the drift detector reports for an instance: `None` while it is exactly its image (or
+    /// its image is gone), else every difference from the image's baseline.
+    pub fn drift_report(&self, instance: &crate::Instance) -> Option<crate::drift::DriftReport> {
+        let observed = instance.observed.as_ref()?;
+        let baseline = Observed::baseline(&self.registry.image(instance.image)?.spec);
+        Some(crate::drift::DriftReport::between(&baseline, observed))
+    }
+
     /// Whether a known advisory affects a package or runtime actually on the instance (for a
     /// drifted instance that is its observed state, not its image).
     pub fn is_vulnerable(&self, instance: &crate::Instance) -> bool {
