@@ -25,7 +25,7 @@ pub struct Scenario {
     pub image: ImageSpec,
     /// Ticks a new instance spends pulling its image. Without it the pull takes as long as the
     /// image's size needs at `pull_mb_per_tick`, so a bloated image visibly deploys slower.
-    #[serde(default, deserialize_with = "optional_delay_ticks")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "optional_delay_ticks")]
     pub pull_ticks: Option<u32>,
     /// Network speed for pulls, in MB per tick.
     #[serde(default = "default_pull_mb_per_tick", deserialize_with = "pull_speed")]
@@ -41,7 +41,7 @@ pub struct Scenario {
     pub strategy: StrategySpec,
     /// A tag the starting fleet's launch template uses instead of the image's digest (e.g.
     /// `latest`): later launches look it up again.
-    #[serde(default, deserialize_with = "launch_tag")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "launch_tag")]
     pub launch_reference: Option<String>,
     /// Registry settings.
     #[serde(default)]
@@ -58,7 +58,7 @@ pub struct Scenario {
     pub external_state: bool,
     /// Replace any instance in service this long (phoenix servers): whatever crept onto it,
     /// an attacker included, goes with it.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_instance_age_ticks: Option<u64>,
     /// Ticks without progress before the rollout is reported `ProgressDeadlineExceeded`
     /// (Kubernetes' `progressDeadlineSeconds`, default 600). Nothing is rolled back.
@@ -161,8 +161,15 @@ fn delay_ticks<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u32, D::Err
     Ok(ticks)
 }
 
+/// An optional delay: absent or `null` (as files written by earlier versions have it) is none.
 fn optional_delay_ticks<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<u32>, D::Error> {
-    delay_ticks(deserializer).map(Some)
+    match Option::<u32>::deserialize(deserializer)? {
+        Some(ticks) if ticks > Limits::DELAY_TICKS_MAX => Err(serde::de::Error::custom(format!(
+            "a delay may be at most {} ticks, got {ticks}",
+            Limits::DELAY_TICKS_MAX
+        ))),
+        ticks => Ok(ticks),
+    }
 }
 
 fn pull_speed<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u32, D::Error> {
@@ -183,12 +190,15 @@ fn per_mille<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u32, D::Error
     Ok(value)
 }
 
+/// A launch tag; absent or `null` is none (the launch template pins the image's digest).
 fn launch_tag<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
-    let tag = String::deserialize(deserializer)?;
-    if !crate::is_valid_tag(&tag) {
+    let tag = Option::<String>::deserialize(deserializer)?;
+    if let Some(tag) = &tag
+        && !crate::is_valid_tag(tag)
+    {
         return Err(serde::de::Error::custom(format!("`{tag}` is not a valid tag")));
     }
-    Ok(Some(tag))
+    Ok(tag)
 }
 
 fn timeline<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<TimedCommand>, D::Error> {

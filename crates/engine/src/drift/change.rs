@@ -27,7 +27,7 @@ pub enum DriftChange {
         /// The tool, e.g. `tcpflow`.
         name: String,
         /// A package whose currently installed version the tool needs exactly.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         requires: Option<String>,
     },
     /// Add a cron job.
