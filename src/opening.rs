@@ -66,7 +66,17 @@ impl Lab {
         };
         if let Some(lesson) = lesson {
             let lesson = Rc::new(lesson);
-            let shared = shared_session(query, lesson.start().seed, "lesson");
+            // A link's log passes the check `lab grade` applies, or it is not replayed at all.
+            let shared =
+                shared_session(query, lesson.start().seed, "lesson").and_then(|session| match session {
+                    Some(session) => match lesson.admit(session.seed, &session.actions) {
+                        Ok(()) => Ok(Some(session)),
+                        Err(error) => {
+                            Err(format!("the share link's session cannot come from this lesson ({error})"))
+                        }
+                    },
+                    None => Ok(None),
+                });
             let mut lab = match shared {
                 Ok(Some(session)) => Lab::replay_lesson(lesson, &session.actions, session.tick),
                 Ok(None) => Lab::for_lesson(lesson),
@@ -196,5 +206,84 @@ mod tests {
         let wrong_seed = link.replace("seed=", "seed=9");
         let notice = Lab::from_query(&PageQuery::parse(&wrong_seed)).notice.unwrap();
         assert!(notice.contains("this scenario uses seed"), "{notice}");
+    }
+
+    /// What the page shows for a share link of `actions` (replayed to the lesson's last tick):
+    /// the tick and completion code of a pass, and the notice.
+    fn page_verdict(
+        lesson: &Lesson,
+        seed: u64,
+        actions: &[TimedCommand],
+    ) -> (Option<(u64, String)>, Option<String>) {
+        let session = crate::share::SharedSession { seed, actions: actions.to_vec(), tick: lesson.ticks_max };
+        let lab = Lab::from_query(&PageQuery::parse(&crate::share::link(&lesson.id, &session)));
+        let session = lab.lesson.as_ref().expect("the lesson opens");
+        let report = session.progress.report(&session.lesson, &lab.world);
+        (report.passed_at_tick.zip(report.completion_code), lab.notice)
+    }
+
+    /// Logs a learner could hand in for `lesson`: its solution and mistakes, nothing, and forged or
+    /// damaged ones (a control the lesson does not offer, too late, out of order, another seed).
+    fn generated_logs(lesson: &Lesson) -> Vec<(String, u64, Vec<TimedCommand>)> {
+        let seed = lesson.start().seed;
+        let solution = lesson.solution.clone();
+        let last_tick = solution.last().map_or(0, |a| a.tick);
+        let mut logs =
+            vec![("solution".to_owned(), seed, solution.clone()), ("nothing".into(), seed, vec![])];
+        for mistake in &lesson.mistakes {
+            logs.push((format!("mistake `{}`", mistake.label), seed, mistake.actions.clone()));
+        }
+        // No lesson offers scaling: a harmless resize is a control from elsewhere.
+        let mut foreign = solution.clone();
+        foreign.push(TimedCommand {
+            tick: last_tick,
+            command: Command::Scale { replicas: lesson.start().fleet_size },
+        });
+        logs.push(("solution plus a control not offered".into(), seed, foreign));
+        // Acting on after the pass changes neither the pass nor its code.
+        let mut after = solution.clone();
+        after.push(TimedCommand { tick: lesson.ticks_max - 1, command: lesson.solution[0].command.clone() });
+        logs.push(("solution plus an action after the pass".into(), seed, after));
+        let mut late = solution.clone();
+        late.push(TimedCommand { tick: lesson.ticks_max + 1, command: lesson.solution[0].command.clone() });
+        logs.push(("an action after the last tick".into(), seed, late));
+        if solution.len() >= 2 && solution[0].tick != last_tick {
+            let mut reversed = solution.clone();
+            reversed.reverse();
+            logs.push(("actions out of order".into(), seed, reversed));
+        }
+        logs.push(("another seed".into(), seed.wrapping_add(1), solution));
+        logs
+    }
+
+    #[test]
+    fn the_page_and_the_grader_agree_on_every_generated_log() {
+        for lesson in crate::lessons::built_in().iter() {
+            for (what, seed, actions) in generated_logs(lesson) {
+                let submission = lab_engine::lesson::Submission {
+                    lesson: lesson.id.clone(),
+                    seed,
+                    actions: actions.clone(),
+                };
+                let graded = lab_engine::lesson::Replay::run(lesson, &submission);
+                let (page_pass, notice) = page_verdict(lesson, seed, &actions);
+                match graded {
+                    Ok(report) => {
+                        let grader_pass = report.passed_at_tick.zip(report.completion_code);
+                        assert_eq!(page_pass, grader_pass, "{}, {what}: page and grader differ", lesson.id);
+                        assert!(notice.is_none(), "{}, {what}: {notice:?}", lesson.id);
+                    }
+                    Err(error) => {
+                        assert_eq!(
+                            page_pass, None,
+                            "{}, {what}: the page passes a log the grader refuses ({error})",
+                            lesson.id
+                        );
+                        let notice = notice.unwrap_or_default();
+                        assert!(notice.contains("opened at its start"), "{}, {what}: {notice}", lesson.id);
+                    }
+                }
+            }
+        }
     }
 }

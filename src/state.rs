@@ -276,7 +276,7 @@ impl Lab {
     /// Applies a command (recording it as a lesson action), turning a refusal into the notice.
     fn apply(&mut self, command: Command) -> bool {
         if let Some(session) = &mut self.lesson {
-            session.progress.record(&self.world, &command);
+            session.progress.record(&session.lesson, &self.world, &command);
         }
         match self.world.apply(command) {
             Ok(()) => {

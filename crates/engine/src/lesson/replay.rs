@@ -86,18 +86,39 @@ pub struct Progress {
     pub actions: Vec<TimedCommand>,
     /// The tick the goal was first met, if it was.
     pub passed_at_tick: Option<u64>,
+    /// How many actions had been taken when the goal was first met: the pass is judged, counted
+    /// and coded by those, as `lab grade`, which stops replaying there, judges it.
+    pub actions_when_passed: usize,
+    /// Why this session's log could not come from a session of the lesson (a control it does not
+    /// offer, an action after its last tick, too many actions): such a session never passes, in
+    /// the page as under `lab grade`.
+    pub refused: Option<ReplayError>,
 }
 
 impl Progress {
     /// A session starting at the world's present.
     pub fn starting(world: &World) -> Self {
-        Progress { history: GoalHistory::starting(world), actions: Vec::new(), passed_at_tick: None }
+        Progress {
+            history: GoalHistory::starting(world),
+            actions: Vec::new(),
+            passed_at_tick: None,
+            actions_when_passed: 0,
+            refused: None,
+        }
     }
 
-    /// Records an action given now (before the next tick runs). A refused command is still an
-    /// action taken: it replays as the same refusal.
-    pub fn record(&mut self, world: &World, command: &crate::Command) {
-        self.actions.push(TimedCommand { tick: world.now(), command: command.clone() });
+    /// Records an action given now (before the next tick runs), checked by the rule `lab grade`
+    /// applies to a submission. A command the world refuses is still an action taken: it replays
+    /// as the same refusal. Beyond the most actions a submission may hold, nothing more is kept.
+    pub fn record(&mut self, lesson: &Lesson, world: &World, command: &crate::Command) {
+        let action = TimedCommand { tick: world.now(), command: command.clone() };
+        let previous = self.actions.last().map(|a| a.tick);
+        if let Err(error) = check_action(lesson, self.actions.len(), previous, &action) {
+            self.refused.get_or_insert(error);
+        }
+        if self.actions.len() < ACTIONS_MAX {
+            self.actions.push(action);
+        }
     }
 
     /// Records a tick that just ran, with its events, and checks the goal.
@@ -107,9 +128,11 @@ impl Progress {
         let in_time = world.now() <= lesson.ticks_max;
         if self.passed_at_tick.is_none()
             && in_time
+            && self.refused.is_none()
             && check(&lesson.goal, world, &self.history).iter().all(|c| c.met)
         {
             self.passed_at_tick = Some(world.now());
+            self.actions_when_passed = self.actions.len();
         }
     }
 
@@ -125,15 +148,17 @@ impl Progress {
 
     /// The verdict so far.
     pub fn report(&self, lesson: &Lesson, world: &World) -> Report {
+        let counted = match self.passed_at_tick {
+            Some(_) => &self.actions[..self.actions_when_passed],
+            None => &self.actions[..],
+        };
         Report {
             lesson: lesson.id.clone(),
             passed: self.passed_at_tick.is_some(),
             passed_at_tick: self.passed_at_tick,
-            actions: self.actions.len() as u32,
+            actions: counted.len() as u32,
             par: lesson.par,
-            completion_code: self
-                .passed_at_tick
-                .map(|_| completion_code(&lesson.id, world.seed(), &self.actions)),
+            completion_code: self.passed_at_tick.map(|_| completion_code(&lesson.id, world.seed(), counted)),
             checks: self.checks(lesson, world),
         }
     }
@@ -158,8 +183,8 @@ impl Replay {
     }
 
     /// Applies a learner's action now and records it.
-    pub fn act(&mut self, command: crate::Command) -> Result<(), crate::CommandError> {
-        self.progress.record(&self.world, &command);
+    pub fn act(&mut self, lesson: &Lesson, command: crate::Command) -> Result<(), crate::CommandError> {
+        self.progress.record(lesson, &self.world, &command);
         self.world.apply(command)
     }
 
@@ -178,7 +203,7 @@ impl Replay {
         let mut next = 0;
         while replay.world.now() < lesson.ticks_max.min(LessonLimits::TICKS_MAX) && !done(&replay) {
             while let Some(action) = actions.get(next).filter(|a| a.tick == replay.world.now()) {
-                let _ = replay.act(action.command.clone());
+                let _ = replay.act(lesson, action.command.clone());
                 next += 1;
             }
             replay.step(lesson);
@@ -188,47 +213,62 @@ impl Replay {
 
     /// Replays `submission` (checking it first) until the goal is met or the lesson's last tick.
     pub fn run(lesson: &Lesson, submission: &Submission) -> Result<Report, ReplayError> {
-        let seed = lesson.start().seed;
         if submission.lesson != lesson.id {
             return Err(ReplayError::WrongLesson {
                 lesson: lesson.id.clone(),
                 submitted: submission.lesson.clone(),
             });
         }
-        if submission.seed != seed {
-            return Err(ReplayError::WrongSeed {
-                lesson: lesson.id.clone(),
-                expected: seed,
-                submitted: submission.seed,
-            });
-        }
-        validate_actions(lesson, &submission.actions)?;
+        lesson.admit(submission.seed, &submission.actions)?;
         let replay =
             Replay::play(lesson, &submission.actions, |replay| replay.progress.passed_at_tick.is_some());
         Ok(replay.progress.report(lesson, &replay.world))
     }
 }
 
-/// Refuses action logs that cannot come from a session of this lesson.
-fn validate_actions(lesson: &Lesson, actions: &[TimedCommand]) -> Result<(), ReplayError> {
-    if actions.len() > ACTIONS_MAX {
-        return Err(ReplayError::TooManyActions(actions.len()));
+impl Lesson {
+    /// Whether a session log (its seed and actions) could come from a session of this lesson: the
+    /// one rule the page, share links, the builder and `lab grade` all apply, so a log refused in
+    /// one place shows a pass nowhere.
+    pub fn admit(&self, seed: u64, actions: &[TimedCommand]) -> Result<(), ReplayError> {
+        let expected = self.start().seed;
+        if seed != expected {
+            return Err(ReplayError::WrongSeed { lesson: self.id.clone(), expected, submitted: seed });
+        }
+        if actions.len() > ACTIONS_MAX {
+            return Err(ReplayError::TooManyActions(actions.len()));
+        }
+        let mut previous = None;
+        for (index, action) in actions.iter().enumerate() {
+            check_action(self, index, previous, action)?;
+            previous = Some(action.tick);
+        }
+        Ok(())
     }
-    let mut previous = 0;
-    for (index, action) in actions.iter().enumerate() {
-        if action.tick < previous {
-            return Err(ReplayError::OutOfOrder { index, tick: action.tick });
-        }
-        previous = action.tick;
-        if action.tick > lesson.ticks_max {
-            return Err(ReplayError::TooLate { index, tick: action.tick, ticks_max: lesson.ticks_max });
-        }
-        if !lesson.allows(&action.command) {
-            return Err(ReplayError::ControlNotOffered {
-                index,
-                control: super::Control::of(&action.command).name(),
-            });
-        }
+}
+
+/// Refuses an action that cannot come from a session of `lesson`: the `index`th, given after an
+/// action at tick `previous`.
+fn check_action(
+    lesson: &Lesson,
+    index: usize,
+    previous: Option<u64>,
+    action: &TimedCommand,
+) -> Result<(), ReplayError> {
+    if index >= ACTIONS_MAX {
+        return Err(ReplayError::TooManyActions(index + 1));
+    }
+    if previous.is_some_and(|previous| action.tick < previous) {
+        return Err(ReplayError::OutOfOrder { index, tick: action.tick });
+    }
+    if action.tick > lesson.ticks_max {
+        return Err(ReplayError::TooLate { index, tick: action.tick, ticks_max: lesson.ticks_max });
+    }
+    if !lesson.allows(&action.command) {
+        return Err(ReplayError::ControlNotOffered {
+            index,
+            control: super::Control::of(&action.command).name(),
+        });
     }
     Ok(())
 }
