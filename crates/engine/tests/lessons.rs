@@ -225,3 +225,17 @@ fn the_curriculum_lists_every_lesson_file_once_in_order() {
     assert_eq!(files, lab_engine::builtin::LESSON_FILES, "lessons/ and builtin.rs list the same files");
     assert_eq!(lab_engine::builtin::LESSON_FILES.len(), lab_engine::builtin::lesson_texts().len());
 }
+
+#[test]
+fn a_lesson_whose_reference_solution_does_not_pass_is_refused_by_every_reader() {
+    let mut lesson: serde_json::Value = serde_json::from_str(lab_engine::builtin::lesson_texts()[0]).unwrap();
+    lesson["id"] = "teachers-own".into();
+    // The solution stops short: it builds the image but never deploys it.
+    lesson["solution"].as_array_mut().unwrap().truncate(1);
+    let text = lesson.to_string();
+    let error = Lesson::from_json(&text).unwrap_err().to_string();
+    assert!(error.starts_with("field `solution`: does not meet the goal within 120 ticks (unmet:"), "{error}");
+    let pack = format!("{{\"lessons\": [{text}]}}");
+    let error = lab_engine::lesson::pack_from_json(&pack).unwrap_err().to_string();
+    assert!(error.starts_with("field `lessons[0].solution`: does not meet the goal"), "{error}");
+}

@@ -121,7 +121,30 @@ impl Lesson {
     pub fn from_json(text: &str) -> Result<Lesson, InputError> {
         let lesson: Lesson = parse(text)?;
         lesson.validate()?;
+        lesson.check_solution()?;
         Ok(lesson)
+    }
+
+    /// Refuses a lesson whose reference solution does not meet its goal in time: the lesson could
+    /// not show a learner the way, and would judge them by a goal nobody has reached. Replays the
+    /// solution as `lab grade` replays a submission.
+    pub fn check_solution(&self) -> Result<(), InputError> {
+        let submission =
+            Submission { lesson: self.id.clone(), seed: self.start().seed, actions: self.solution.clone() };
+        let report = Replay::run(self, &submission)
+            .map_err(|error| InputError::field("solution", error.to_string()))?;
+        if !report.passed {
+            let unmet: Vec<&str> = report.checks.iter().filter(|c| !c.met).map(|c| c.id.as_str()).collect();
+            return Err(InputError::field(
+                "solution",
+                format!(
+                    "does not meet the goal within {} ticks (unmet: {})",
+                    self.ticks_max,
+                    unmet.join(", ")
+                ),
+            ));
+        }
+        Ok(())
     }
 
     /// Checks what serde cannot: lengths, counts, names and that each assertion makes sense.
@@ -290,6 +313,13 @@ pub fn pack_from_json(text: &str) -> Result<Vec<Lesson>, InputError> {
                 format!("`{}` is used twice", lesson.id),
             ));
         }
+    }
+    // Replays last: the cheap checks of every lesson come first.
+    for (index, lesson) in lessons.iter().enumerate() {
+        lesson.check_solution().map_err(|error| match in_pack {
+            true => InputError::field(&format!("lessons[{index}].{}", error.field), error.message),
+            false => error,
+        })?;
     }
     Ok(lessons)
 }
