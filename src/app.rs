@@ -27,15 +27,28 @@ fn demo_advisory() -> Advisory {
 
 #[component]
 pub fn App() -> Html {
-    let (lab, canvas, on_action) = use_lab(|| {
-        let search = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
-        Lab::from_query_with(&PageQuery::parse(&search), &crate::storage::custom_lessons())
+    // What this browser keeps, read once as the page opens; problems with it go in the banner.
+    let stored_notices = use_memo((), |_| {
+        let store = crate::storage::LocalStorage;
+        let teacher = crate::saved::load_teacher_lessons(&store);
+        let progress = crate::saved::load_progress(&store);
+        (teacher.value, [teacher.notice, progress.notice].into_iter().flatten().collect::<Vec<_>>())
+    });
+    let (lab, canvas, on_action) = use_lab({
+        let stored = stored_notices.clone();
+        move || {
+            let search = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
+            Lab::from_query_with(&PageQuery::parse(&search), &stored.0)
+        }
     });
     let show_table = use_state(|| false);
-    let saved = use_mut_ref(crate::storage::load);
-    // Saves a lesson the moment it is passed (once per session; a shown solution earns nothing).
+    // The pass this page saved last, and what went wrong saving one.
+    let saved_pass = use_mut_ref(|| None::<crate::progress::LessonRecord>);
+    let save_problem = use_state(|| None::<String>);
+    // Saves a lesson the moment it is passed (once per session; a shown solution earns nothing),
+    // merged into whatever is stored by then, so a pass made in another tab is kept too.
     {
-        let (lab, saved) = (lab.clone(), saved.clone());
+        let (lab, saved_pass, save_problem) = (lab.clone(), saved_pass.clone(), save_problem.clone());
         use_effect(move || {
             let lab = lab.borrow();
             if let Some(session) = lab.lesson.as_ref().filter(|s| s.earned_pass()) {
@@ -45,14 +58,20 @@ pub fn App() -> Html {
                         passed_at_tick: tick,
                         actions: report.actions,
                         par: report.par,
-                        completion_code: code,
+                        completion_code: code.clone(),
                         seed: lab.world.seed(),
-                        log: session.progress.actions.clone(),
+                        log: session.progress.actions[..session.progress.actions_when_passed].to_vec(),
                     };
-                    let mut saved = saved.borrow_mut();
-                    if saved.0.lessons.get(&session.lesson.id) != Some(&record) {
-                        saved.0.record(&session.lesson.id, record);
-                        crate::storage::save(&saved.0);
+                    if saved_pass.borrow().as_ref() != Some(&record) {
+                        *saved_pass.borrow_mut() = Some(record.clone());
+                        let saved = crate::saved::record_pass(
+                            &crate::storage::LocalStorage,
+                            &session.lesson.id,
+                            record,
+                        );
+                        save_problem.set(saved.err().map(|why| {
+                            format!("Your pass was not saved: {why}. Note its completion code, {code}, or export your progress from the Lessons page.")
+                        }));
                     }
                 }
             }
@@ -129,7 +148,7 @@ pub fn App() -> Html {
                 out_of_time={session.progress.out_of_time(&lesson, world)} />
         }
     });
-    let storage_notice = saved.borrow().1.clone();
+    let banner: Vec<String> = stored_notices.1.iter().cloned().chain((*save_problem).clone()).collect();
     let make_lesson = format!(
         "?builder&scenario={}&at={}&log={}",
         lab.scenario_name,
@@ -164,6 +183,11 @@ pub fn App() -> Html {
                     }
                 </nav>
             </header>
+            if !banner.is_empty() {
+                <div class="banner problem" role="alert" data-testid="storage-notice">
+                    { for banner.iter().map(|line| html! { <p>{ line.clone() }</p> }) }
+                </div>
+            }
             <StatusBar tick={snapshot.tick} counts={snapshot.instances} trace_digest={AttrValue::from(snapshot.trace_digest.to_string())}
                 rollout_complete={snapshot.rollout_complete} fleet_images={AttrValue::from(fleet_images)}
                 scenario_title={AttrValue::from(lab.title().to_owned())} phase={AttrValue::from(snapshot.rollout.phase)} />
@@ -179,9 +203,6 @@ pub fn App() -> Html {
                             {" · "}
                             <a href={make_lesson} title="Open the lesson builder with this scenario, your commands as the solution, and where they got to as the goal">{"Make a lesson from this"}</a>
                         </p>
-                    }
-                    if let Some(notice) = storage_notice {
-                        <p class="problem" role="alert" data-testid="storage-notice">{ notice }</p>
                     }
                     if offers(Control::Build) || offers(Control::Pipeline) {
                         <ImageBuilder current={Rc::new(current_spec)} registry={Rc::new(registry_versions)} {plan}

@@ -78,20 +78,19 @@ pub fn modules(lessons: &[Lesson]) -> Vec<(String, Vec<&Lesson>)> {
     modules
 }
 
-/// Where lessons loaded from a teacher's file are kept (the pack's JSON text).
-pub const CUSTOM_KEY: &str = "immutable-lab.teacher-lessons.v1";
-
-/// Reads a teacher's lesson file and merges it into `existing` (same id: the new one wins).
-/// Refuses the whole file, naming the problem, if any lesson is invalid or reuses a built-in id.
-pub fn merge_pack(existing: &[Lesson], text: &str) -> Result<Vec<Lesson>, String> {
+/// Reads a teacher's lesson file and merges it into `existing` (same id: the new one wins);
+/// returns every lesson and how many the file held. Refuses the whole file, naming the problem,
+/// if any lesson is invalid or reuses a built-in id.
+pub fn merge_pack(existing: &[Lesson], text: &str) -> Result<(Vec<Lesson>, usize), String> {
     let loaded = lab_engine::lesson::pack_from_json(text).map_err(|error| error.to_string())?;
     if let Some(clash) = loaded.iter().find(|lesson| find(&lesson.id).is_some()) {
         return Err(format!("lesson id `{}` is already a built-in lesson; give it another id", clash.id));
     }
+    let added = loaded.len();
     let mut merged: Vec<Lesson> =
         existing.iter().filter(|old| !loaded.iter().any(|new| new.id == old.id)).cloned().collect();
     merged.extend(loaded);
-    Ok(merged)
+    Ok((merged, added))
 }
 
 /// The lessons as a pack file's text.
@@ -117,10 +116,11 @@ mod tests {
         let clash = pack_text(std::slice::from_ref(&lesson));
         assert!(merge_pack(&[], &clash).unwrap_err().contains("already a built-in lesson"));
         lesson.id = "my-exercise".into();
-        let merged = merge_pack(&[], &pack_text(std::slice::from_ref(&lesson))).unwrap();
+        let (merged, _) = merge_pack(&[], &pack_text(std::slice::from_ref(&lesson))).unwrap();
         assert_eq!(merged.len(), 1);
         lesson.title = "Renamed".into();
-        let merged = merge_pack(&merged, &serde_json::to_string(&lesson).unwrap()).unwrap();
+        let (merged, added) = merge_pack(&merged, &serde_json::to_string(&lesson).unwrap()).unwrap();
+        assert_eq!(added, 1);
         assert_eq!((merged.len(), merged[0].title.as_str()), (1, "Renamed"));
         assert!(merge_pack(&merged, "{\"lessons\": [{\"id\": \"x\"}]}").unwrap_err().contains("lessons[0]"));
     }

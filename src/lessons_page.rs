@@ -8,6 +8,7 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::progress::SavedProgress;
+use crate::saved::Store;
 
 /// One lesson in a list: its title as a link, its summary, and how it was passed, if it was.
 fn lesson_item(lesson: &lab_engine::lesson::Lesson, record: Option<&crate::progress::LessonRecord>) -> Html {
@@ -48,48 +49,95 @@ fn on_file(
 
 #[component]
 pub fn LessonsPage() -> Html {
-    let progress = use_state(|| Rc::new(crate::storage::load()));
-    let custom = use_state(|| Rc::new(crate::storage::custom_lessons()));
+    let store = crate::storage::LocalStorage;
+    // Read as the page opens, and again whenever another tab changes what is stored.
+    let progress = use_state(|| Rc::new(crate::saved::load_progress(&store)));
+    let custom = use_state(|| Rc::new(crate::saved::load_teacher_lessons(&store)));
+    crate::hooks::use_storage_changes({
+        let (progress, custom) = (progress.clone(), custom.clone());
+        Callback::from(move |()| {
+            let store = crate::storage::LocalStorage;
+            progress.set(Rc::new(crate::saved::load_progress(&store)));
+            custom.set(Rc::new(crate::saved::load_teacher_lessons(&store)));
+        })
+    });
     let pack_message = use_state(|| None::<(bool, String)>);
     let pack_reader = use_mut_ref(|| None::<FileReader>);
     let message = use_state(|| None::<(bool, String)>);
     // The file being read must outlive the change event that started it.
     let reader = use_mut_ref(|| None::<FileReader>);
     let lessons = crate::lessons::built_in();
-    let (saved, storage_notice) = (&progress.0, &progress.1);
+    let saved = &progress.value;
+    let storage_notices: Vec<String> =
+        [progress.notice.clone(), custom.notice.clone()].into_iter().flatten().collect();
 
     let on_clear = {
         let (progress, message) = (progress.clone(), message.clone());
         Callback::from(move |_: MouseEvent| {
-            crate::storage::clear();
-            progress.set(Rc::new((SavedProgress::default(), None)));
+            crate::storage::LocalStorage.remove(crate::saved::PROGRESS_KEY);
+            progress.set(Rc::new(crate::saved::load_progress(&crate::storage::LocalStorage)));
             message.set(Some((true, "Progress cleared from this browser.".into())));
         })
     };
     let on_import = on_file(reader.clone(), {
-        let (progress, message) = (progress.clone(), message.clone());
-        move |name, text| match text.and_then(|text| SavedProgress::parse(&text)) {
-            Ok(imported) => {
+        let (progress, custom, message) = (progress.clone(), custom.clone(), message.clone());
+        move |name, text| {
+            let imported = text.and_then(|text| SavedProgress::parse(&text)).map(|imported| {
+                let mut known: Vec<lab_engine::lesson::Lesson> = crate::lessons::built_in().to_vec();
+                known.extend(custom.value.iter().cloned());
+                imported.verified(&known)
+            });
+            let stored = imported.and_then(|(imported, left_out)| {
                 let count = imported.lessons.len();
-                let mut merged = progress.0.clone();
-                merged.merge(imported);
-                crate::storage::save(&merged);
-                progress.set(Rc::new((merged, None)));
-                message.set(Some((true, format!("Imported {count} passed lessons from {name}."))));
+                crate::saved::update_progress(&crate::storage::LocalStorage, |p| p.merge(imported))
+                    .map(|merged| (merged, count, left_out))
+            });
+            match stored {
+                Ok((merged, count, left_out)) => {
+                    let mut text = format!("Imported {count} passed lessons from {name}.");
+                    if !left_out.is_empty() {
+                        text.push_str(&format!(
+                            " Left out, because replaying them does not give the pass they claim: {}.",
+                            left_out.join("; ")
+                        ));
+                    }
+                    progress.set(Rc::new(crate::saved::Loaded {
+                        value: merged,
+                        notice: None,
+                        writable: true,
+                    }));
+                    message.set(Some((left_out.is_empty(), text)));
+                }
+                Err(reason) => message.set(Some((
+                    false,
+                    format!("{name} was not imported: {reason}. Your progress is unchanged."),
+                ))),
             }
-            Err(reason) => message.set(Some((
-                false,
-                format!("{name} was not imported: {reason}. Your progress is unchanged."),
-            ))),
         }
     });
     let on_load_pack = on_file(pack_reader.clone(), {
         let (custom, message) = (custom.clone(), pack_message.clone());
-        move |name, text| match text.and_then(|text| crate::lessons::merge_pack(&custom, &text)) {
-            Ok(merged) => {
-                crate::storage::write(crate::lessons::CUSTOM_KEY, &crate::lessons::pack_text(&merged));
-                message.set(Some((true, format!("Loaded {name}: {} lessons of your own.", merged.len()))));
-                custom.set(Rc::new(merged));
+        move |name, text| match text
+            .and_then(|text| crate::saved::add_teacher_lessons(&crate::storage::LocalStorage, &text))
+        {
+            Ok(loaded) => {
+                let text = match &loaded.not_stored {
+                    None => format!(
+                        "Loaded {name}: {} lessons ({} of your own in all).",
+                        loaded.added,
+                        loaded.lessons.len()
+                    ),
+                    Some(why) => format!(
+                        "Loaded {name}: {} lessons, but {why}: they are here until you leave this page. Load the file again next time.",
+                        loaded.added
+                    ),
+                };
+                message.set(Some((loaded.not_stored.is_none(), text)));
+                custom.set(Rc::new(crate::saved::Loaded {
+                    value: loaded.lessons,
+                    notice: None,
+                    writable: true,
+                }));
             }
             Err(reason) => {
                 message.set(Some((false, format!("{name} was not loaded: {reason}. Nothing changed."))))
@@ -99,8 +147,8 @@ pub fn LessonsPage() -> Html {
     let on_remove_pack = {
         let (custom, message) = (custom.clone(), pack_message.clone());
         Callback::from(move |_: MouseEvent| {
-            crate::storage::remove(crate::lessons::CUSTOM_KEY);
-            custom.set(Rc::new(Vec::new()));
+            crate::storage::LocalStorage.remove(crate::saved::TEACHER_LESSONS_KEY);
+            custom.set(Rc::new(crate::saved::Loaded { value: Vec::new(), notice: None, writable: true }));
             message.set(Some((true, "Your own lessons were removed from this browser.".into())));
         })
     };
@@ -109,8 +157,10 @@ pub fn LessonsPage() -> Html {
     html! {
         <main id="lessons" data-ready="true" data-passed={passed.to_string()}>
             <crate::components::Masthead tagline={AttrValue::from(format!("Lessons · {passed} of {} passed", lessons.len()))} here="?lessons" />
-            if let Some(notice) = storage_notice {
-                <p class="problem" role="alert" data-testid="storage-notice">{ notice.clone() }</p>
+            if !storage_notices.is_empty() {
+                <div class="banner problem" role="alert" data-testid="storage-notice">
+                    { for storage_notices.iter().map(|line| html! { <p>{ line.clone() }</p> }) }
+                </div>
             }
             <div class="lesson-modules">
                 { for crate::lessons::modules(&lessons).into_iter().enumerate().map(|(number, (module, members))| html! {
@@ -124,11 +174,11 @@ pub fn LessonsPage() -> Html {
             </div>
             <section class="card progress-card" aria-labelledby="custom-title" data-testid="custom-lessons">
                 <h2 id="custom-title">{"Lessons from your teacher"}</h2>
-                if custom.is_empty() {
+                if custom.value.is_empty() {
                     <p class="muted">{"Load a lesson or a pack of lessons (a JSON file, see docs/lessons.md) to practise exercises made for your class. They stay in this browser."}</p>
                 } else {
                     <ol class="lesson-list">
-                        { for custom.iter().map(|lesson| lesson_item(lesson, saved.lessons.get(&lesson.id))) }
+                        { for custom.value.iter().map(|lesson| lesson_item(lesson, saved.lessons.get(&lesson.id))) }
                     </ol>
                 }
                 <div class="button-row wrap">
@@ -136,7 +186,7 @@ pub fn LessonsPage() -> Html {
                         <input type="file" accept=".json,application/json" aria-label="Load lessons from a file" onchange={on_load_pack} />
                     </label>
                     <a class="button" href="?builder">{"Write a lesson"}</a>
-                    if !custom.is_empty() {
+                    if !custom.value.is_empty() {
                         <button onclick={on_remove_pack}>{"Remove them"}</button>
                     }
                 </div>

@@ -29,6 +29,7 @@ mod palette;
 pub mod progress;
 mod query;
 mod root;
+pub mod saved;
 mod scenarios;
 mod share;
 pub mod state;

@@ -7,10 +7,6 @@ use std::collections::BTreeMap;
 use lab_engine::TimedCommand;
 use serde::{Deserialize, Serialize};
 
-/// The localStorage key; the version is in the key so a future format never misreads this one.
-pub const STORAGE_KEY: &str = "immutable-lab.progress.v1";
-/// Where unreadable saved progress is moved, so it is never lost by being overwritten.
-pub const SET_ASIDE_KEY: &str = "immutable-lab.progress.v1.set-aside";
 /// What the file says it is.
 const FORMAT: &str = "immutable-infrastructure-lab/progress";
 const VERSION: u32 = 1;
@@ -88,38 +84,44 @@ impl SavedProgress {
         }
     }
 
+    /// This record with every pass of a lesson in `known` checked by replaying its log as
+    /// `lab grade` does: a pass whose replay does not pass, or gives another completion code, is
+    /// left out (with the lesson's id and why), so a pass can only be shown where it was earned.
+    /// Passes of lessons not in `known` cannot be checked here and are kept as they are.
+    pub fn verified(self, known: &[lab_engine::lesson::Lesson]) -> (SavedProgress, Vec<String>) {
+        let mut kept = SavedProgress { lessons: BTreeMap::new(), ..self };
+        let mut left_out = Vec::new();
+        for (id, record) in self.lessons {
+            let Some(lesson) = known.iter().find(|lesson| lesson.id == id) else {
+                kept.lessons.insert(id, record);
+                continue;
+            };
+            let submission = lab_engine::lesson::Submission {
+                lesson: id.clone(),
+                seed: record.seed,
+                actions: record.log.clone(),
+            };
+            match lab_engine::lesson::Replay::run(lesson, &submission) {
+                Ok(report) if report.completion_code.as_ref() == Some(&record.completion_code) => {
+                    kept.lessons.insert(id, record);
+                }
+                Ok(report) if report.passed => left_out.push(format!(
+                    "`{id}` (its code is {}, not {})",
+                    report.completion_code.unwrap_or_default(),
+                    record.completion_code
+                )),
+                Ok(_) => left_out.push(format!("`{id}` (its actions do not meet the goal)")),
+                Err(error) => left_out.push(format!("`{id}` ({error})")),
+            }
+        }
+        (kept, left_out)
+    }
+
     /// Adds an imported record's passes to this one.
     pub fn merge(&mut self, other: SavedProgress) {
         for (id, record) in other.lessons {
             self.record(&id, record);
         }
-    }
-}
-
-/// What was found in storage.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Loaded {
-    /// Nothing saved yet.
-    Empty,
-    /// Saved progress.
-    Saved(SavedProgress),
-    /// Something unreadable: its text (to be set aside) and why.
-    Unreadable {
-        /// The text found.
-        text: String,
-        /// Why it was refused.
-        reason: String,
-    },
-}
-
-/// Classifies what storage held under [`STORAGE_KEY`].
-pub fn load(stored: Option<String>) -> Loaded {
-    match stored {
-        None => Loaded::Empty,
-        Some(text) => match SavedProgress::parse(&text) {
-            Ok(progress) => Loaded::Saved(progress),
-            Err(reason) => Loaded::Unreadable { text, reason },
-        },
     }
 }
 
@@ -150,18 +152,11 @@ mod tests {
 
     #[test]
     fn corrupted_or_foreign_data_is_refused_with_the_reason() {
-        assert!(
-            matches!(load(Some("{not json".into())), Loaded::Unreadable { reason, .. } if reason.contains("not a progress file"))
-        );
+        assert!(SavedProgress::parse("{not json").unwrap_err().contains("not a progress file"));
         let foreign = r#"{"format": "someone-else", "version": 1, "lessons": {}}"#;
-        assert!(
-            matches!(load(Some(foreign.into())), Loaded::Unreadable { reason, .. } if reason.contains("`someone-else`"))
-        );
+        assert!(SavedProgress::parse(foreign).unwrap_err().contains("`someone-else`"));
         let future = SavedProgress { version: 2, ..SavedProgress::default() }.to_json();
-        assert!(
-            matches!(load(Some(future)), Loaded::Unreadable { reason, .. } if reason.contains("version 2"))
-        );
-        assert_eq!(load(None), Loaded::Empty);
+        assert!(SavedProgress::parse(&future).unwrap_err().contains("version 2"));
     }
 
     #[test]
@@ -172,5 +167,86 @@ mod tests {
         theirs.record("b", record(1, 5));
         mine.merge(theirs);
         assert_eq!(mine.lessons.keys().collect::<Vec<_>>(), ["a", "b"]);
+    }
+
+    /// Every command the curriculum uses, as logs a learner's session could hold.
+    fn logged_commands() -> Vec<TimedCommand> {
+        crate::lessons::built_in()
+            .iter()
+            .flat_map(|lesson| {
+                lesson.solution.iter().chain(lesson.mistakes.iter().flat_map(|m| m.actions.iter())).cloned()
+            })
+            .collect()
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 64, ..Default::default() })]
+
+        #[test]
+        fn saved_progress_reads_back_equal(
+            records in proptest::collection::btree_map(
+                "[a-z0-9-]{1,20}|\\PC{1,12}",
+                (0u64..5_000, 0u32..2_000, 0u32..100, "[A-Z0-9-]{0,14}|\\PC{0,6}", proptest::prelude::any::<u64>(),
+                    proptest::collection::vec(0usize..1_000, 0..12)),
+                0..8,
+            )
+        ) {
+            let commands = logged_commands();
+            let mut progress = SavedProgress::default();
+            for (id, (tick, actions, par, code, seed, picks)) in records {
+                let log = picks.iter().map(|pick| commands[pick % commands.len()].clone()).collect();
+                progress.lessons.insert(id, LessonRecord { passed_at_tick: tick, actions, par, completion_code: code, seed, log });
+            }
+            proptest::prop_assert_eq!(SavedProgress::parse(&progress.to_json()), Ok(progress));
+        }
+    }
+
+    #[test]
+    fn an_imported_pass_counts_only_if_its_replay_gives_it() {
+        let lesson = crate::lessons::find("thirty-snowflakes").unwrap();
+        let submission = lab_engine::lesson::Submission {
+            lesson: lesson.id.clone(),
+            seed: lesson.start().seed,
+            actions: lesson.solution.clone(),
+        };
+        let report = lab_engine::lesson::Replay::run(&lesson, &submission).unwrap();
+        let earned = LessonRecord {
+            passed_at_tick: report.passed_at_tick.unwrap(),
+            actions: report.actions,
+            par: lesson.par,
+            completion_code: report.completion_code.unwrap(),
+            seed: submission.seed,
+            log: submission.actions,
+        };
+        let pin = crate::lessons::find("pin-the-digest").unwrap();
+        let mut progress = SavedProgress::default();
+        progress.record(&lesson.id, earned.clone());
+        // Nothing done, yet a pass claimed.
+        progress
+            .record("pin-the-digest", LessonRecord { log: vec![], seed: pin.start().seed, ..earned.clone() });
+        // Another lesson's session.
+        progress.record("convergence-is-not-identity", earned.clone());
+        progress.record("a-lesson-this-browser-does-not-have", earned.clone());
+        let (kept, left_out) = progress.verified(&crate::lessons::built_in());
+        assert_eq!(
+            kept.lessons.keys().collect::<Vec<_>>(),
+            ["a-lesson-this-browser-does-not-have", "thirty-snowflakes"]
+        );
+        assert!(
+            left_out.iter().any(|l| l == "`pin-the-digest` (its actions do not meet the goal)"),
+            "{left_out:?}"
+        );
+        assert!(
+            left_out
+                .iter()
+                .any(|l| l.contains("`convergence-is-not-identity` (the submission ran with seed")),
+            "{left_out:?}"
+        );
+        // A code that does not belong to the session.
+        let mut forged = SavedProgress::default();
+        forged.record(&lesson.id, LessonRecord { completion_code: "AAAA-BBBB-CCCC".into(), ..earned });
+        let (kept, left_out) = forged.verified(&crate::lessons::built_in());
+        assert!(kept.lessons.is_empty());
+        assert!(left_out[0].contains("not AAAA-BBBB-CCCC"), "{left_out:?}");
     }
 }
