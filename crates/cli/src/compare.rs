@@ -5,6 +5,7 @@ use lab_engine::compare::{MetricsRow, compare, exposure_closed_tick};
 use lab_engine::{Event, Scenario};
 
 use crate::args::Args;
+use crate::terminal::Output;
 
 pub fn main(arguments: &[String]) -> Result<(), String> {
     let args = Args::parse(arguments, &["ticks"])?;
@@ -46,10 +47,11 @@ pub fn main(arguments: &[String]) -> Result<(), String> {
             immutable.compromised_instance_ticks.to_string(),
         ),
     ];
-    println!("{}", scenario.name);
-    println!("{:<28} {:>18} {:>18}", "", "mutable", "immutable");
+    let mut out = Output::new();
+    out.line(&scenario.name)?;
+    out.line(format_args!("{:<28} {:>18} {:>18}", "", "mutable", "immutable"))?;
     for (label, left, right) in lines {
-        println!("{label:<28} {left:>18} {right:>18}");
+        out.line(format_args!("{label:<28} {left:>18} {right:>18}"))?;
     }
     let failures: Vec<String> = comparison
         .mutable_world
@@ -61,10 +63,10 @@ pub fn main(arguments: &[String]) -> Result<(), String> {
         })
         .collect();
     if !failures.is_empty() {
-        println!("in-place patch failures (mutable):");
+        out.line("in-place patch failures (mutable):")?;
         for line in failures {
-            println!("{line}");
+            out.line(line)?;
         }
     }
-    Ok(())
+    out.finish()
 }

@@ -4,6 +4,7 @@
 use lab_engine::lesson::{Lesson, Replay, Submission, pack_from_json};
 
 use crate::args::Args;
+use crate::terminal::Output;
 
 /// Exit code for a submission that replays but does not pass.
 pub const EXIT_NOT_PASSED: u8 = 1;
@@ -28,23 +29,26 @@ pub fn main(arguments: &[String]) -> Result<bool, String> {
         )
     })?;
     let report = Replay::run(lesson, &submission).map_err(|error| format!("{submission_path}: {error}"))?;
-    println!("{}: {}", lesson.id, lesson.title);
+    let mut out = Output::new();
+    out.line(format_args!("{}: {}", lesson.id, lesson.title))?;
     for check in &report.checks {
         let mark = if check.met { "met    " } else { "NOT MET" };
-        println!("  {mark} {} (now {}, wanted {})", check.text, check.current, check.wanted);
+        out.line(format_args!("  {mark} {} (now {}, wanted {})", check.text, check.current, check.wanted))?;
     }
-    match (&report.completion_code, report.passed_at_tick) {
+    let passed = match (&report.completion_code, report.passed_at_tick) {
         (Some(code), Some(tick)) => {
-            println!(
+            out.line(format_args!(
                 "PASSED at tick {tick} with {} actions (par {}); completion code {code}",
                 report.actions, report.par
-            );
-            Ok(true)
+            ))?;
+            true
         }
         _ => {
             let unmet: Vec<&str> = report.checks.iter().filter(|c| !c.met).map(|c| c.text.as_str()).collect();
-            println!("NOT PASSED by tick {}: {}", lesson.ticks_max, unmet.join("; "));
-            Ok(false)
+            out.line(format_args!("NOT PASSED by tick {}: {}", lesson.ticks_max, unmet.join("; ")))?;
+            false
         }
-    }
+    };
+    out.finish()?;
+    Ok(passed)
 }

@@ -4,6 +4,7 @@ use lab_engine::ImageSpec;
 use serde::Serialize;
 
 use crate::args::Args;
+use crate::terminal::Output;
 
 #[derive(Serialize)]
 struct LayerLine {
@@ -44,6 +45,7 @@ pub fn main(arguments: &[String]) -> Result<(), String> {
         "size_kb": spec.size_kb(),
         "layers": layers,
     });
-    println!("{}", serde_json::to_string_pretty(&report).map_err(|error| error.to_string())?);
-    Ok(())
+    let mut out = Output::new();
+    out.json_pretty(&report)?;
+    out.finish()
 }

@@ -1,7 +1,7 @@
 //! The `lab` binary as a user runs it.
 
 use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 
 fn lab(arguments: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_lab")).args(arguments).output().expect("lab runs")
@@ -250,4 +250,67 @@ fn grade_accepts_a_passing_submission_and_rejects_a_failing_one_with_the_unmet_a
     let output = lab(&["grade", &lesson_path, &foreign]);
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("ran with seed 1"));
+}
+
+fn lesson_01() -> (String, serde_json::Value) {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../lessons/01-thirty-snowflakes.json");
+    let lesson = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    (path.to_string_lossy().into_owned(), lesson)
+}
+
+/// Every command that prints, with arguments that succeed.
+fn printing_commands() -> Vec<Vec<String>> {
+    let (lesson_path, lesson) = lesson_01();
+    let submission =
+        serde_json::json!({"lesson": "thirty-snowflakes", "seed": 4004, "actions": lesson["solution"]});
+    let submission = scratch_file("pipe-pass.json", &submission.to_string());
+    let spec = scratch_file("pipe-spec.json", r#"{"base": "ubuntu-22.04", "app_version": "1.4.2"}"#);
+    let commands: [&[&str]; 7] = [
+        &["run", &demo()],
+        &["compare", &demo()],
+        &["scoreboard", &demo()],
+        &["image", "digest", &spec],
+        &["grade", &lesson_path, &submission],
+        &["bench", "--instances", "10", "--ticks", "10"],
+        &["help"],
+    ];
+    commands.iter().map(|c| c.iter().map(|a| a.to_string()).collect()).collect()
+}
+
+#[test]
+fn a_closed_pipe_ends_with_an_error_not_a_panic() {
+    for arguments in printing_commands() {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_lab"))
+            .args(&arguments)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("lab runs");
+        // The reader goes away before `lab` writes a byte, as `head -0` would.
+        drop(child.stdout.take());
+        let output = child.wait_with_output().expect("lab ends");
+        let message = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{arguments:?}: {message}");
+        assert!(!message.contains("panicked"), "{arguments:?}: {message}");
+        assert!(message.contains("cannot write the output: Broken pipe"), "{arguments:?}: {message}");
+    }
+}
+
+#[test]
+fn a_full_disk_ends_with_an_error_not_a_panic() {
+    for arguments in printing_commands() {
+        let full = std::fs::OpenOptions::new().write(true).open("/dev/full").expect("/dev/full opens");
+        let output = Command::new(env!("CARGO_BIN_EXE_lab"))
+            .args(&arguments)
+            .stdout(Stdio::from(full))
+            .output()
+            .expect("lab runs");
+        let message = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{arguments:?}: {message}");
+        assert!(!message.contains("panicked"), "{arguments:?}: {message}");
+        assert!(
+            message.contains("cannot write the output: No space left on device"),
+            "{arguments:?}: {message}"
+        );
+    }
 }
