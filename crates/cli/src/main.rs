@@ -41,16 +41,20 @@ fn main() -> ExitCode {
         },
         Some("-h" | "--help" | "help") => {
             let mut out = terminal::Output::new();
-            out.line(USAGE).and_then(|()| out.finish())
+            USAGE.lines().try_for_each(|line| out.line(line)).and_then(|()| out.finish())
         }
-        _ => Err(format!("expected a command\n{USAGE}")),
+        _ => {
+            let _ = writeln!(std::io::stderr(), "lab: expected a command\n{USAGE}");
+            return ExitCode::from(EXIT_BAD_INPUT);
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
-            // Not `eprintln!`: with standard error closed too, there is no one left to tell, and
-            // that is no reason to panic.
-            let _ = writeln!(std::io::stderr(), "lab: {message}");
+            // Messages quote files and paths: escaped, like everything `lab` shows. Not
+            // `eprintln!`: with standard error closed too, there is no one left to tell, and that
+            // is no reason to panic.
+            let _ = writeln!(std::io::stderr(), "lab: {}", terminal::printable(&message));
             ExitCode::from(EXIT_BAD_INPUT)
         }
     }
