@@ -2,6 +2,7 @@
 //! action log on the lesson's start and says whether it reaches the goal; no server involved.
 
 use lab_engine::lesson::{Lesson, Replay, Submission, pack_from_json};
+use lab_engine::parse_json;
 
 use crate::args::Args;
 use crate::terminal::Output;
@@ -18,8 +19,8 @@ pub fn main(arguments: &[String]) -> Result<bool, String> {
     let read =
         |path: &String| std::fs::read_to_string(path).map_err(|error| format!("cannot read {path}: {error}"));
     let lessons = pack_from_json(&read(lesson_path)?).map_err(|error| format!("{lesson_path}: {error}"))?;
-    let submission: Submission = serde_json::from_str(&read(submission_path)?)
-        .map_err(|error| format!("{submission_path}: {error}"))?;
+    let submission: Submission =
+        parse_json(&read(submission_path)?).map_err(|error| format!("{submission_path}: {error}"))?;
     let lesson: &Lesson = lessons.iter().find(|l| l.id == submission.lesson).ok_or_else(|| {
         let ids: Vec<&str> = lessons.iter().map(|l| l.id.as_str()).collect();
         format!(

@@ -420,3 +420,34 @@ fn image_digest_errors_quote_the_spec_escaped() {
     assert_eq!(raw_controls(&output.stderr), [], "{message:?}");
     assert!(message.contains(r"ubuntu\u{1b}[2J"), "{message}");
 }
+
+#[test]
+fn a_submission_error_names_the_field() {
+    let (lesson_path, _) = lesson_01();
+    let path = scratch_file(
+        "submission-bad-seed.json",
+        "{\"lesson\": \"thirty-snowflakes\",\n \"seed\": \"many\", \"actions\": []}",
+    );
+    let output = lab(&["grade", &lesson_path, &path]);
+    let message = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{message}");
+    assert!(message.contains("line 2, column") && message.contains("field `seed`"), "{message}");
+}
+
+#[test]
+fn image_digest_refuses_trailing_data() {
+    let spec = r#"{"base": "ubuntu-22.04", "app_version": "1.4.2"}"#;
+    for (name, text) in
+        [("spec-garbage.json", format!("{spec}\ngarbage")), ("spec-two.json", format!("{spec}\n{spec}\n"))]
+    {
+        let path = scratch_file(name, &text);
+        let output = lab(&["image", "digest", &path]);
+        let message = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{name}: {message}");
+        assert!(
+            message.contains(name) && message.contains("line 2, column 1") && message.contains("trailing"),
+            "{message}"
+        );
+        assert!(output.stdout.is_empty());
+    }
+}
