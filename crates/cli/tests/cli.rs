@@ -451,3 +451,18 @@ fn image_digest_refuses_trailing_data() {
         assert!(output.stdout.is_empty());
     }
 }
+
+#[test]
+fn flags_beyond_what_the_engine_runs_are_refused_with_the_maximum() {
+    let cases: [(&[&str], &str); 3] = [
+        (&["compare", &demo(), "--ticks", "100000"], "`--ticks` takes a whole number from 1 to 2000"),
+        (&["compare", &demo(), "--ticks", "2001"], "`--ticks` takes a whole number from 1 to 2000"),
+        (&["bench", "--instances", "20001"], "`--instances` takes a whole number from 1 to 20000"),
+    ];
+    for (arguments, expected) in cases {
+        let output = lab(arguments);
+        let message = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{arguments:?}: {message}");
+        assert!(message.contains(expected), "{arguments:?}: {message}");
+    }
+}
