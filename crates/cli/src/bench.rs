@@ -6,6 +6,7 @@ use std::time::Instant;
 use lab_engine::BusyFleet;
 
 use crate::args::Args;
+use crate::terminal::Output;
 
 pub fn main(arguments: &[String]) -> Result<(), String> {
     let args = Args::parse(arguments, &["instances", "ticks"])?;
@@ -27,14 +28,12 @@ pub fn main(arguments: &[String]) -> Result<(), String> {
     let elapsed = started.elapsed();
     black_box(fleet.world().trace_digest());
     let ns_per_instance_tick = elapsed.as_nanos() as f64 / (instances * ticks) as f64;
-    println!(
-        "{}",
-        serde_json::json!({
-            "instances": instances,
-            "ticks": ticks,
-            "elapsed_ms": elapsed.as_secs_f64() * 1e3,
-            "ns_per_instance_tick": (ns_per_instance_tick * 100.0).round() / 100.0,
-        })
-    );
-    Ok(())
+    let mut out = Output::new();
+    out.json_line(&serde_json::json!({
+        "instances": instances,
+        "ticks": ticks,
+        "elapsed_ms": elapsed.as_secs_f64() * 1e3,
+        "ns_per_instance_tick": (ns_per_instance_tick * 100.0).round() / 100.0,
+    }))?;
+    out.finish()
 }

@@ -5,13 +5,19 @@ use lab_engine::compare::{MetricsRow, compare, exposure_closed_tick};
 use lab_engine::{Event, Scenario};
 
 use crate::args::Args;
+use crate::terminal::Output;
+
+/// The most ticks `lab_engine::compare::compare` runs: it stops there whatever it is asked for.
+/// The engine keeps its constant private, so the CLI repeats it (a test checks the two agree) and
+/// refuses `--ticks` beyond it rather than print fewer ticks than asked.
+const TICKS_MAX: u64 = 2_000;
 
 pub fn main(arguments: &[String]) -> Result<(), String> {
     let args = Args::parse(arguments, &["ticks"])?;
     let [path] = args.positional.as_slice() else {
         return Err("usage: lab compare <scenario.json> [--ticks N]".into());
     };
-    let ticks = args.number("ticks", 100_000)?;
+    let ticks = args.number("ticks", TICKS_MAX)?;
     let text = std::fs::read_to_string(path).map_err(|error| format!("cannot read {path}: {error}"))?;
     let scenario = Scenario::from_json(&text).map_err(|error| format!("{path}: {error}"))?;
     let comparison = compare(&scenario, ticks);
@@ -46,10 +52,11 @@ pub fn main(arguments: &[String]) -> Result<(), String> {
             immutable.compromised_instance_ticks.to_string(),
         ),
     ];
-    println!("{}", scenario.name);
-    println!("{:<28} {:>18} {:>18}", "", "mutable", "immutable");
+    let mut out = Output::new();
+    out.line(&scenario.name)?;
+    out.line(format_args!("{:<28} {:>18} {:>18}", "", "mutable", "immutable"))?;
     for (label, left, right) in lines {
-        println!("{label:<28} {left:>18} {right:>18}");
+        out.line(format_args!("{label:<28} {left:>18} {right:>18}"))?;
     }
     let failures: Vec<String> = comparison
         .mutable_world
@@ -61,10 +68,27 @@ pub fn main(arguments: &[String]) -> Result<(), String> {
         })
         .collect();
     if !failures.is_empty() {
-        println!("in-place patch failures (mutable):");
+        out.line("in-place patch failures (mutable):")?;
         for line in failures {
-            println!("{line}");
+            out.line(line)?;
         }
     }
-    Ok(())
+    out.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use lab_engine::{ImageSpec, Scenario};
+
+    use super::*;
+
+    #[test]
+    fn the_engine_stops_a_comparison_at_exactly_ticks_max() {
+        let scenario = Scenario::new(1, 2, ImageSpec::new("ubuntu-22.04", "1.0.0"));
+        for asked in [TICKS_MAX, TICKS_MAX + 1, 100_000] {
+            let comparison = compare(&scenario, Some(asked));
+            assert_eq!(comparison.mutable.len() as u64, TICKS_MAX, "asked for {asked}");
+            assert_eq!(comparison.immutable.len() as u64, TICKS_MAX, "asked for {asked}");
+        }
+    }
 }

@@ -4,6 +4,7 @@ use lab_engine::ImageSpec;
 use serde::Serialize;
 
 use crate::args::Args;
+use crate::terminal::Output;
 
 #[derive(Serialize)]
 struct LayerLine {
@@ -23,12 +24,7 @@ pub fn main(arguments: &[String]) -> Result<(), String> {
         return Err(format!("unknown image command `{verb}`; {usage}"));
     }
     let text = std::fs::read_to_string(path).map_err(|error| format!("cannot read {path}: {error}"))?;
-    let mut deserializer = serde_json::Deserializer::from_str(&text);
-    let spec: ImageSpec = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
-        let field = error.path().to_string();
-        let inner = error.into_inner();
-        format!("{path}: line {}, column {}, field `{field}`: {inner}", inner.line(), inner.column())
-    })?;
+    let spec: ImageSpec = lab_engine::parse_json(&text).map_err(|error| format!("{path}: {error}"))?;
     let layers: Vec<LayerLine> = spec
         .layers()
         .iter()
@@ -44,6 +40,7 @@ pub fn main(arguments: &[String]) -> Result<(), String> {
         "size_kb": spec.size_kb(),
         "layers": layers,
     });
-    println!("{}", serde_json::to_string_pretty(&report).map_err(|error| error.to_string())?);
-    Ok(())
+    let mut out = Output::new();
+    out.json_pretty(&report)?;
+    out.finish()
 }

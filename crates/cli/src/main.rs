@@ -8,7 +8,9 @@ mod grade;
 mod image;
 mod run;
 mod scoreboard;
+mod terminal;
 
+use std::io::Write;
 use std::process::ExitCode;
 
 const USAGE: &str = "\
@@ -38,15 +40,21 @@ fn main() -> ExitCode {
             Err(message) => Err(message),
         },
         Some("-h" | "--help" | "help") => {
-            println!("{USAGE}");
-            Ok(())
+            let mut out = terminal::Output::new();
+            USAGE.lines().try_for_each(|line| out.line(line)).and_then(|()| out.finish())
         }
-        _ => Err(format!("expected a command\n{USAGE}")),
+        _ => {
+            let _ = writeln!(std::io::stderr(), "lab: expected a command\n{USAGE}");
+            return ExitCode::from(EXIT_BAD_INPUT);
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
-            eprintln!("lab: {message}");
+            // Messages quote files and paths: escaped, like everything `lab` shows. Not
+            // `eprintln!`: with standard error closed too, there is no one left to tell, and that
+            // is no reason to panic.
+            let _ = writeln!(std::io::stderr(), "lab: {}", terminal::printable(&message));
             ExitCode::from(EXIT_BAD_INPUT)
         }
     }

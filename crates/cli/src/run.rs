@@ -1,11 +1,10 @@
 //! `lab run`: plays a scenario and prints its trace.
 
-use std::io::{BufWriter, Write};
-
 use lab_engine::{Event, Playback, Scenario, World};
 use serde::Serialize;
 
 use crate::args::Args;
+use crate::terminal::Output;
 
 /// Without `--ticks`, a run stops once the timeline is done and the fleet has settled, or here.
 const TICKS_DEFAULT_MAX: u64 = 10_000;
@@ -60,7 +59,7 @@ pub fn main(arguments: &[String]) -> Result<(), String> {
 
     let mut world = World::new(&scenario);
     let mut playback = Playback::new(&scenario);
-    let mut out = BufWriter::new(std::io::stdout().lock());
+    let mut out = Output::new();
     let mut events = Vec::new();
     loop {
         let done = match ticks {
@@ -86,13 +85,8 @@ pub fn main(arguments: &[String]) -> Result<(), String> {
             drift: drift_lines(&world),
             events: &events,
         };
-        write_line(&mut out, &row)?;
+        out.json_line(&row)?;
     }
-    write_line(&mut out, &serde_json::json!({ "trace_digest": world.trace_digest() }))?;
-    out.flush().map_err(|error| format!("cannot write the trace: {error}"))
-}
-
-fn write_line(out: &mut impl Write, value: &impl Serialize) -> Result<(), String> {
-    serde_json::to_writer(&mut *out, value).map_err(|error| format!("cannot write the trace: {error}"))?;
-    out.write_all(b"\n").map_err(|error| format!("cannot write the trace: {error}"))
+    out.json_line(&serde_json::json!({ "trace_digest": world.trace_digest() }))?;
+    out.finish()
 }

@@ -4,6 +4,7 @@ use lab_engine::Scenario;
 use lab_engine::scoreboard::scoreboard;
 
 use crate::args::Args;
+use crate::terminal::Output;
 
 pub fn main(arguments: &[String]) -> Result<(), String> {
     let args = Args::parse(arguments, &[])?;
@@ -14,8 +15,9 @@ pub fn main(arguments: &[String]) -> Result<(), String> {
     let scenario = Scenario::from_json(&text).map_err(|error| format!("{path}: {error}"))?;
     let scores = scoreboard(&scenario);
     let ticks = |value: Option<u64>| value.map_or("-".to_owned(), |v| v.to_string());
-    println!("{}", scenario.name);
-    println!(
+    let mut out = Output::new();
+    out.line(&scenario.name)?;
+    out.line(format_args!(
         "{:<16} {:>9} {:>14} {:>9} {:>9} {:>9} {:>8} {:>9} {:>13}",
         "strategy",
         "duration",
@@ -26,9 +28,9 @@ pub fn main(arguments: &[String]) -> Result<(), String> {
         "detect",
         "rollback",
         "blast radius"
-    );
+    ))?;
     for score in &scores {
-        println!(
+        out.line(format_args!(
             "{:<16} {:>9} {:>14} {:>9} {:>9} {:>9} {:>8} {:>9} {:>13}",
             score.strategy,
             ticks(score.duration_ticks),
@@ -39,10 +41,10 @@ pub fn main(arguments: &[String]) -> Result<(), String> {
             ticks(score.detect_ticks),
             ticks(score.rollback_ticks),
             score.blast_radius
-        );
+        ))?;
     }
-    println!(
-        "(ticks; failed requests in requests; peak = most instances running at once; blast radius = requests a faulty version served until the rollout ended)"
-    );
-    Ok(())
+    out.line(
+        "(ticks; failed requests in requests; peak = most instances running at once; blast radius = requests a faulty version served until the rollout ended)",
+    )?;
+    out.finish()
 }
