@@ -32,6 +32,11 @@ fn shared_session(
     }
 }
 
+/// How many of the `asked` ticks a link may pre-run with `fleet` servers.
+fn pre_run_ticks(asked: u64, fleet: u32) -> u64 {
+    asked.min(crate::query::PRE_RUN_INSTANCE_TICKS_MAX / u64::from(fleet.max(1)))
+}
+
 impl Lab {
     /// The lab a URL asks for; problems in the URL become a notice, never a failure.
     pub fn from_query(query: &PageQuery) -> Self {
@@ -112,7 +117,15 @@ impl Lab {
         match shared_session(query, seed, "scenario") {
             Ok(Some(session)) => lab = lab.replayed(&session.actions, session.tick),
             Ok(None) => {
-                if let Some(ticks) = query.ticks {
+                if let Some(asked) = query.ticks {
+                    // A link pre-runs a bounded amount of work, whatever fleet it asks for.
+                    let fleet = lab.world.replicas();
+                    let ticks = pre_run_ticks(asked, fleet);
+                    if ticks < asked {
+                        problems.push(format!(
+                            "`ticks={asked}` is more than a link may run ahead with {fleet} servers; ran {ticks} ticks"
+                        ));
+                    }
                     lab.run_ticks(ticks);
                 }
             }
@@ -164,6 +177,13 @@ mod tests {
         assert_eq!(lab.scenario_name, "sandbox");
         let notice = lab.notice.unwrap();
         assert!(notice.contains("no scenario `nope`") && notice.contains("ticks=abc"), "{notice}");
+    }
+
+    #[test]
+    fn a_link_cannot_ask_for_unbounded_work() {
+        assert_eq!(pre_run_ticks(100_000, 20_000), 1_000);
+        assert_eq!(pre_run_ticks(100_000, 10), 100_000);
+        assert_eq!(pre_run_ticks(40, 0), 40);
     }
 
     #[test]

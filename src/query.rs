@@ -39,6 +39,14 @@ pub struct PageQuery {
 
 /// Most ticks a URL may ask to pre-run; keeps a hostile link from freezing the tab.
 pub const TICKS_MAX: u64 = 100_000;
+/// Most instance-ticks a URL may ask to pre-run (ticks times fleet size): about a second of work
+/// at the largest fleet, however the two are combined.
+pub const PRE_RUN_INSTANCE_TICKS_MAX: u64 = 20_000_000;
+/// The longest lesson a link may carry (base64url characters): several times the largest built-in
+/// lesson, and a decode-and-check that takes a moment rather than freezing the page.
+pub const LESSON_DATA_CHARS_MAX: usize = 40_000;
+/// The longest value of any other parameter (names, numbers): longer ones are no name the lab has.
+const VALUE_CHARS_MAX: usize = 100;
 
 impl PageQuery {
     /// Parses a query string such as `?scenario=demo&ticks=40`. Unknown keys are ignored.
@@ -46,6 +54,21 @@ impl PageQuery {
         let mut query = PageQuery::default();
         for pair in search.trim_start_matches('?').split('&').filter(|p| !p.is_empty()) {
             let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            // The action log has its own limit, read where it is decoded (`share::parse`).
+            let limit = match key {
+                "lesson-data" => LESSON_DATA_CHARS_MAX,
+                "log" => usize::MAX,
+                _ => VALUE_CHARS_MAX,
+            };
+            if value.len() > limit {
+                let what = if key == "lesson-data" { "the lesson in the link" } else { "a link parameter" };
+                let shown: String = key.chars().take(20).collect();
+                query.problems.push(format!(
+                    "{what} (`{shown}`) is {} characters long; at most {limit} fit, so it was ignored",
+                    value.len()
+                ));
+                continue;
+            }
             match key {
                 "scenario" => query.scenario = Some(value.to_owned()),
                 "compare" => query.compare = Some(value.to_owned()),
@@ -97,5 +120,20 @@ mod tests {
         assert_eq!((query.ticks, query.fleet), (None, None));
         assert_eq!(query.problems.len(), 2);
         assert!(query.problems[0].contains("ticks=-1"));
+    }
+
+    #[test]
+    fn over_long_parameters_are_refused_before_anything_reads_them() {
+        let query = PageQuery::parse(&format!("?lesson-data={}", "A".repeat(LESSON_DATA_CHARS_MAX + 1)));
+        assert_eq!(query.lesson_data, None);
+        assert!(
+            query.problems[0]
+                .contains("the lesson in the link (`lesson-data`) is 40001 characters long; at most 40000"),
+            "{:?}",
+            query.problems
+        );
+        let query = PageQuery::parse(&format!("?scenario={}", "x".repeat(5_000)));
+        assert_eq!(query.scenario, None);
+        assert!(query.problems[0].contains("is 5000 characters long; at most 100"), "{:?}", query.problems);
     }
 }

@@ -234,8 +234,26 @@ fn a_lesson_whose_reference_solution_does_not_pass_is_refused_by_every_reader() 
     lesson["solution"].as_array_mut().unwrap().truncate(1);
     let text = lesson.to_string();
     let error = Lesson::from_json(&text).unwrap_err().to_string();
-    assert!(error.starts_with("field `solution`: does not meet the goal within 120 ticks (unmet:"), "{error}");
+    assert!(
+        error.starts_with("field `solution`: does not meet the goal within 120 ticks (unmet:"),
+        "{error}"
+    );
     let pack = format!("{{\"lessons\": [{text}]}}");
     let error = lab_engine::lesson::pack_from_json(&pack).unwrap_err().to_string();
     assert!(error.starts_with("field `lessons[0].solution`: does not meet the goal"), "{error}");
+}
+
+#[test]
+fn a_lesson_cannot_ask_for_more_simulation_than_opening_it_may_cost() {
+    let mut lesson: serde_json::Value = serde_json::from_str(lab_engine::builtin::lesson_texts()[1]).unwrap();
+    assert!(lesson["inline_scenario"].is_object());
+    lesson["inline_scenario"]["fleet_size"] = 20_000.into();
+    lesson["ticks_max"] = 5_000.into();
+    let error = Lesson::from_json(&lesson.to_string()).unwrap_err().to_string();
+    assert!(
+        error.starts_with(
+            "field `ticks_max`: 20000 servers for 5000 ticks is more than a lesson may simulate"
+        ),
+        "{error}"
+    );
 }

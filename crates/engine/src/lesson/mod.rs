@@ -40,6 +40,11 @@ impl LessonLimits {
     pub const TICKS_MAX: u64 = 5_000;
     /// Lessons in one pack.
     pub const PACK_MAX: usize = 200;
+    /// The most simulation a lesson may ask for: its starting fleet times its last tick. Reading a
+    /// lesson replays its solution, so this bounds what opening a lesson link can cost (the
+    /// built-in lessons need a few thousand; the lab's largest fleet could otherwise ask for a
+    /// hundred million).
+    pub const INSTANCE_TICKS_MAX: u64 = 2_000_000;
 }
 
 /// One lesson.
@@ -211,6 +216,20 @@ impl Lesson {
                 "ticks_max",
                 format!("must be between 1 and {}, got {}", LessonLimits::TICKS_MAX, self.ticks_max),
             ));
+        }
+        if let Some(scenario) = &self.inline_scenario {
+            let instance_ticks = u64::from(scenario.fleet_size) * self.ticks_max;
+            if instance_ticks > LessonLimits::INSTANCE_TICKS_MAX {
+                return Err(InputError::field(
+                    "ticks_max",
+                    format!(
+                        "{} servers for {} ticks is more than a lesson may simulate (fleet_size × ticks_max at most {})",
+                        scenario.fleet_size,
+                        self.ticks_max,
+                        LessonLimits::INSTANCE_TICKS_MAX
+                    ),
+                ));
+            }
         }
         if let Some((index, entry)) = self.solution.iter().enumerate().find(|(_, e)| !self.allows(&e.command))
         {
