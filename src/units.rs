@@ -11,11 +11,10 @@ pub fn whole_mb(kb: u32) -> String {
     format!("{} MB", (kb + 500) / 1000)
 }
 
-/// A CSS declaration placing `part` of `whole` as a percentage with two decimals, e.g.
-/// `width: 66.67%`. An empty whole gives 0%.
-pub fn percent_css(property: &str, part: u32, whole: u32) -> String {
+/// `part` of `whole` as a CSS percentage with two decimals, e.g. `66.66%`. An empty whole gives 0%.
+pub fn percent(part: u32, whole: u32) -> String {
     let hundredths = (u64::from(part) * 10_000).checked_div(u64::from(whole)).unwrap_or(0);
-    format!("{property}: {}.{:02}%", hundredths / 100, hundredths % 100)
+    format!("{}.{:02}%", hundredths / 100, hundredths % 100)
 }
 
 /// A float rounded to a whole number, for SVG coordinates and pixel sizes.
@@ -46,8 +45,8 @@ mod tests {
     fn formats_without_floats() {
         assert_eq!(mb(10_700), "10.7 MB");
         assert_eq!(whole_mb(512_608), "513 MB");
-        assert_eq!(percent_css("width", 2, 3), "width: 66.66%");
-        assert_eq!(percent_css("left", 1, 0), "left: 0.00%");
+        assert_eq!(percent(2, 3), "66.66%");
+        assert_eq!(percent(1, 0), "0.00%");
         assert_eq!(whole(2.5), 3);
     }
 

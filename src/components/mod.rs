@@ -1,5 +1,6 @@
 //! The page's parts, one component per file.
 
+mod bar_segment;
 mod branches_card;
 mod controls;
 mod drift_palette;
@@ -23,6 +24,7 @@ mod status_bar;
 mod strategy_editor;
 mod timeline_chart;
 
+pub use bar_segment::BarSegment;
 pub use branches_card::BranchesCard;
 pub use controls::Controls;
 pub use drift_palette::DriftPalette;

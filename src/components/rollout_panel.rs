@@ -8,7 +8,7 @@ use std::rc::Rc;
 use lab_engine::Command;
 use yew::prelude::*;
 
-use crate::components::GlyphIcon;
+use crate::components::{BarSegment, GlyphIcon};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct RevisionBar {
@@ -68,7 +68,6 @@ pub struct RolloutPanelProps {
 pub fn RolloutPanel(props: &RolloutPanelProps) -> Html {
     let scale =
         props.bars.iter().map(|b| b.live.max(b.desired)).chain([props.replicas, 1]).max().unwrap_or(1);
-    let percent = |count: u32| crate::units::percent_css("width", count, scale);
     let control = |label: &'static str, title: &'static str, command: Command| {
         let on_command = props.on_command.clone();
         let onclick = Callback::from(move |_: MouseEvent| on_command.emit(command.clone()));
@@ -112,9 +111,9 @@ pub fn RolloutPanel(props: &RolloutPanelProps) -> Html {
                         <span class="revision-name"><GlyphIcon look={bar.look} />{ format!("rev {} · v{}", bar.revision, bar.version) }</span>
                         <div class="bar" role="meter" aria-valuemin="0" aria-valuemax={scale.to_string()} aria-valuenow={bar.available.to_string()}
                             aria-label={format!("revision {}: {} ready of {} wanted, {}% of traffic", bar.revision, bar.available, bar.desired, bar.weight)}>
-                            <div class="bar-live" style={percent(bar.live)} />
-                            <div class={classes!("bar-ready", format!("look-{}", bar.look % 6))} style={percent(bar.available)} />
-                            <div class="bar-desired" style={crate::units::percent_css("left", bar.desired, scale)} />
+                            <BarSegment class={classes!("bar-live")} property="width" part={bar.live} whole={scale} />
+                            <BarSegment class={classes!("bar-ready", format!("look-{}", bar.look % 6))} property="width" part={bar.available} whole={scale} />
+                            <BarSegment class={classes!("bar-desired")} property="left" part={bar.desired} whole={scale} />
                         </div>
                         <span class="counts">{ format!("{}/{} ready", bar.available, bar.desired) }</span>
                         <span class="weight" data-revision={bar.revision.to_string()} data-weight={bar.weight.to_string()}

@@ -65,8 +65,9 @@ test('the built page carries a strict policy whose hashes match its inline loade
     expect(sources.some((s) => /^(https?:|data:|blob:)/.test(s)), `${which}: ${sources}`).toBe(false);
   }
   expect(directives['script-src']).toContain("'wasm-unsafe-eval'");
-  // Style elements come only from the page's own stylesheet.
+  // Styles come only from the page's own stylesheet: no style elements, no style attributes.
   expect(directives['style-src-elem'] || directives['style-src']).toEqual(["'self'"]);
+  expect(directives['style-src-attr'] || directives['style-src']).toEqual(["'self'"]);
   expect(directives['default-src']).toEqual(["'none'"]);
   expect(directives['object-src']).toEqual(["'none'"]);
   expect(["'none'", "'self'"]).toContain(directives['base-uri'].join(' '));
