@@ -145,7 +145,8 @@ pub fn App() -> Html {
             <LessonPanel lesson={lesson.clone()} {checks} goal_preview={goal_preview(&lesson)}
                 hints_shown={session.hints_shown} why_open={session.why_open} showing_solution={session.showing_solution}
                 {passed} actions={report.actions} {next} share_url={AttrValue::from(share_url)} on_action={on_action.clone()}
-                out_of_time={session.progress.out_of_time(&lesson, world)} />
+                out_of_time={session.progress.out_of_time(&lesson, world)}
+                refused={session.progress.refused.as_ref().map(|error| AttrValue::from(error.to_string()))} />
         }
     });
     let banner: Vec<String> = stored_notices.1.iter().cloned().chain((*save_problem).clone()).collect();

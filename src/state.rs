@@ -379,7 +379,11 @@ mod tests {
             lab.reduce(Action::Command(action.command.clone()));
         }
         lab.reduce(Action::Advance(200));
-        assert!(lab.lesson.as_ref().unwrap().progress.passed_at_tick.is_none());
+        let progress = &lab.lesson.as_ref().unwrap().progress;
+        assert!(progress.passed_at_tick.is_none());
+        // And the session says why, in the grader's words.
+        let refused = progress.refused.as_ref().map(ToString::to_string).unwrap_or_default();
+        assert!(refused.contains("after the lesson's last tick (120)"), "{refused}");
     }
 
     #[test]

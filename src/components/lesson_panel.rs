@@ -40,6 +40,9 @@ pub struct LessonPanelProps {
     /// The lesson's last tick has passed without the goal met.
     #[prop_or_default]
     pub out_of_time: bool,
+    /// Why this session can no longer pass, if an action it holds could not come from the lesson.
+    #[prop_or_default]
+    pub refused: Option<AttrValue>,
     pub on_action: Callback<Action>,
 }
 
@@ -101,6 +104,11 @@ pub fn LessonPanel(props: &LessonPanelProps) -> Html {
                         <a class="button" href={props.share_url.clone()} data-testid="share-link">{"Share this session"}</a>
                     </div>
                 </div>
+            }
+            if let Some(reason) = props.refused.clone() {
+                <p class="pause-reason" role="status" data-testid="session-refused">{ format!(
+                    "This session can no longer pass: {reason}. Move the tick slider back to before that action, or Reset."
+                ) }</p>
             }
             if props.out_of_time {
                 <p class="pause-reason" role="status" data-testid="out-of-time">{ format!(
