@@ -67,7 +67,7 @@ impl BlueGreen {
         }
         match self.auto_promotion_ticks {
             // TM-6: a timed wait that starts at s expires at s + D.
-            Some(delay) => fleet.now >= since + delay,
+            Some(delay) => fleet.now >= since.saturating_add(delay),
             None => self.auto_promotion_enabled,
         }
     }
@@ -117,7 +117,10 @@ impl Strategy for BlueGreen {
         set(fleet, stable, replicas);
         if fleet.status.aborted {
             // Traffic stays on stable; the preview goes after the abort scale-down delay.
-            let at = *fleet.status.scale_down_at.get_or_insert(fleet.now + self.abort_scale_down_delay_ticks);
+            let at = *fleet
+                .status
+                .scale_down_at
+                .get_or_insert(fleet.now.saturating_add(self.abort_scale_down_delay_ticks));
             if fleet.now >= at {
                 set(fleet, target, 0);
             }
@@ -152,7 +155,7 @@ impl Strategy for BlueGreen {
         fleet.status.step_measurements = 0;
         fleet.status.paused_since = None;
         fleet.status.promote_requested = false;
-        fleet.status.scale_down_at = Some(fleet.now + self.scale_down_delay_ticks);
+        fleet.status.scale_down_at = Some(fleet.now.saturating_add(self.scale_down_delay_ticks));
         true
     }
 }

@@ -324,7 +324,7 @@ pub(super) fn analysis_done(fleet: &mut RolloutFleet<'_>, analysis: CanaryAnalys
 pub(super) fn pause_over(fleet: &mut RolloutFleet<'_>, duration_ticks: Option<u64>) -> bool {
     let started = *fleet.status.step_started.get_or_insert(fleet.now);
     let promoted = std::mem::take(&mut fleet.status.promote_requested);
-    promoted || duration_ticks.is_some_and(|duration| fleet.now >= started + duration)
+    promoted || duration_ticks.is_some_and(|duration| fleet.now >= started.saturating_add(duration))
 }
 
 #[cfg(test)]

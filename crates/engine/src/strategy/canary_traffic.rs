@@ -58,7 +58,10 @@ pub(super) fn reconcile(canary: &Canary, fleet: &mut RolloutFleet<'_>, stable: O
         canary.current_weight(fleet.status.step_index)
     };
     let canary_count = if fleet.status.aborted {
-        let at = *fleet.status.scale_down_at.get_or_insert(now + canary.abort_scale_down_delay_ticks);
+        let at = *fleet
+            .status
+            .scale_down_at
+            .get_or_insert(now.saturating_add(canary.abort_scale_down_delay_ticks));
         if now >= at { 0 } else { fleet.revisions[target].desired }
     } else if all_steps_done {
         replicas
@@ -103,7 +106,7 @@ pub(super) fn reconcile(canary: &Canary, fleet: &mut RolloutFleet<'_>, stable: O
     // Every step done: once the canary carries the whole fleet and all the traffic, it is stable.
     if fleet.revisions[target].available >= replicas && router_weight == 100 {
         fleet.status.stable = Some(fleet.revisions[target].number);
-        fleet.status.scale_down_at = Some(now + canary.scale_down_delay_ticks);
+        fleet.status.scale_down_at = Some(now.saturating_add(canary.scale_down_delay_ticks));
         return true;
     }
     false

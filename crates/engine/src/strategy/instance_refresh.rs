@@ -205,7 +205,7 @@ impl InstanceRefresh {
         // 1. A batch still launching: wait for health checks, or fail after the timeout.
         if to_available < to_desired {
             let started = *fleet.status.step_started.get_or_insert(now);
-            if now >= started + self.health_check_timeout_ticks && !fleet.status.aborted {
+            if now >= started.saturating_add(self.health_check_timeout_ticks) && !fleet.status.aborted {
                 fleet.status.failure = Some(format!(
                     "instance refresh failed: {} new instances of revision {} did not pass health checks \
                      within {} ticks",
@@ -218,7 +218,7 @@ impl InstanceRefresh {
         }
         // 2. Healthy: a batch this refresh launched warms up before it counts.
         if fleet.status.step_started.is_some() && self.warmup_ticks > 0 {
-            let warm_at = *fleet.status.warm_at.get_or_insert(now + self.warmup_ticks);
+            let warm_at = *fleet.status.warm_at.get_or_insert(now.saturating_add(self.warmup_ticks));
             if now < warm_at {
                 return false;
             }
@@ -246,7 +246,7 @@ impl InstanceRefresh {
                 .count() as u32;
             if reached > 0 {
                 let since = *fleet.status.paused_since.get_or_insert(now);
-                if now < since + self.checkpoint_delay_ticks {
+                if now < since.saturating_add(self.checkpoint_delay_ticks) {
                     return false;
                 }
                 fleet.status.paused_since = None;

@@ -127,7 +127,7 @@ pub(crate) fn is_scaling_event(fleet: &RolloutFleet<'_>) -> bool {
 /// largest. Every active revision is annotated with the new size. Returns whether anything changed.
 pub(crate) fn scale_proportionally(fleet: &mut RolloutFleet<'_>, surge: u32) -> bool {
     let replicas = fleet.replicas;
-    let allowed = if replicas == 0 { 0 } else { replicas + surge };
+    let allowed = if replicas == 0 { 0 } else { replicas.saturating_add(surge) };
     let mut active: Vec<usize> =
         (0..fleet.revisions.len()).filter(|&i| fleet.revisions[i].desired > 0).collect();
     let target = fleet.target;

@@ -107,7 +107,7 @@ impl RollingUpdate {
             fleet.revisions[fleet.target].desired = replicas;
             return true;
         }
-        let max_total = replicas + self.surge_for(replicas);
+        let max_total = replicas.saturating_add(self.surge_for(replicas));
         let total = fleet.total_desired();
         if total >= max_total {
             return false;

@@ -145,8 +145,8 @@ impl World {
                         }
                     }
                 }
-                self.patches.attempted += succeeded + failed;
-                self.patches.succeeded += succeeded;
+                self.patches.attempted = self.patches.attempted.saturating_add(succeeded + failed);
+                self.patches.succeeded = self.patches.succeeded.saturating_add(succeeded);
                 self.emit(Event::PatchRolledOut {
                     package: package.to_owned(),
                     version: version.to_owned(),
@@ -176,7 +176,7 @@ impl World {
                 }
                 self.build_image(&spec)?;
                 let live = self.instances.iter().filter(|i| i.state.is_live()).count() as u32;
-                self.patches.attempted += live;
+                self.patches.attempted = self.patches.attempted.saturating_add(live);
                 self.patches.pending_image = Some(digest);
                 self.deploy(&ImageRef::digest(digest))
             }
@@ -343,7 +343,8 @@ impl World {
             && self.rollout_complete
             && self.revisions[self.target].image == image
         {
-            self.patches.succeeded += std::mem::take(&mut self.patches.in_progress);
+            self.patches.succeeded =
+                self.patches.succeeded.saturating_add(std::mem::take(&mut self.patches.in_progress));
             self.patches.pending_image = None;
             self.emit(Event::PatchRolledOut {
                 package: String::new(),

@@ -147,7 +147,8 @@ impl World {
             revisions: vec![Revision {
                 desired: fleet_size,
                 annotated_replicas: fleet_size,
-                annotated_max_replicas: fleet_size + scenario.strategy.strategy().max_surge(fleet_size),
+                annotated_max_replicas: fleet_size
+                    .saturating_add(scenario.strategy.strategy().max_surge(fleet_size)),
                 ..Revision::new(1, image, launch, 0)
             }],
             registry,
