@@ -1,6 +1,6 @@
-//! Every number a scenario, a strategy or a command carries has an upper bound, and a value that
-//! slipped past validation (a world built in code) never overflows a tick into "at once" or
-//! panics.
+//! Every number a scenario, a strategy or a command carries has an upper bound: a value beyond it
+//! is refused with the field named, and a value that slipped past validation (a world built in
+//! code) never overflows a tick into "at once" or panics.
 
 use lab_engine::strategy::{BlueGreen, CanaryStep, IntOrPercent, RollingUpdate};
 use lab_engine::{Command, Event, Playback, Scenario, StrategySpec, World};
@@ -17,6 +17,217 @@ fn text(extra: &str) -> String {
         {{"tick": 0, "command": {{"deploy": {{"image": "v2"}}}}}}
       ]}}"#
     )
+}
+
+/// A scenario whose only content beyond the base is `extra` (fields starting with a comma).
+fn bare(extra: &str) -> String {
+    format!("{{{BASE}{extra}}}")
+}
+
+#[test]
+fn numbers_beyond_their_bounds_are_refused_naming_the_field() {
+    let u64_max = u64::MAX;
+    let u32_max = u32::MAX;
+    let cases: Vec<(String, &str)> = vec![
+        (text(&format!(r#", "progress_deadline_ticks": {u64_max}"#)), "progress_deadline_ticks"),
+        (text(&format!(r#", "max_instance_age_ticks": {u64_max}"#)), "max_instance_age_ticks"),
+        (
+            text(&format!(r#", "strategy": {{"type": "rolling", "max_surge": {u32_max}}}"#)),
+            "strategy.max_surge",
+        ),
+        (text(r#", "strategy": {"type": "rolling", "max_surge": "150%"}"#), "strategy.max_surge"),
+        (
+            text(&format!(r#", "strategy": {{"type": "rolling", "max_unavailable": {u32_max}}}"#)),
+            "strategy.max_unavailable",
+        ),
+        (
+            text(&format!(r#", "strategy": {{"type": "canary", "max_surge": {u32_max}}}"#)),
+            "strategy.max_surge",
+        ),
+        (
+            text(&format!(
+                r#", "strategy": {{"type": "canary", "steps": [{{"set_weight": 50}}, {{"pause": {{"duration_ticks": {u64_max}}}}}]}}"#
+            )),
+            "strategy.steps[1].pause.duration_ticks",
+        ),
+        (
+            text(&format!(
+                r#", "strategy": {{"type": "canary", "traffic_routing": true, "scale_down_delay_ticks": {u64_max}}}"#
+            )),
+            "strategy.scale_down_delay_ticks",
+        ),
+        (
+            text(&format!(
+                r#", "strategy": {{"type": "canary", "traffic_routing": true, "abort_scale_down_delay_ticks": {u64_max}}}"#
+            )),
+            "strategy.abort_scale_down_delay_ticks",
+        ),
+        (
+            text(&format!(
+                r#", "strategy": {{"type": "canary", "traffic_routing": true, "steps": [{{"set_canary_scale": {{"replicas": {u32_max}}}}}]}}"#
+            )),
+            "strategy.steps[0].set_canary_scale.replicas",
+        ),
+        (
+            text(&format!(r#", "strategy": {{"type": "blue_green", "auto_promotion_ticks": {u64_max}}}"#)),
+            "strategy.auto_promotion_ticks",
+        ),
+        (
+            text(&format!(r#", "strategy": {{"type": "blue_green", "scale_down_delay_ticks": {u64_max}}}"#)),
+            "strategy.scale_down_delay_ticks",
+        ),
+        (
+            text(&format!(
+                r#", "strategy": {{"type": "blue_green", "abort_scale_down_delay_ticks": {u64_max}}}"#
+            )),
+            "strategy.abort_scale_down_delay_ticks",
+        ),
+        (
+            text(&format!(r#", "strategy": {{"type": "blue_green", "preview_replica_count": {u32_max}}}"#)),
+            "strategy.preview_replica_count",
+        ),
+        (
+            text(&format!(r#", "strategy": {{"type": "instance_refresh", "warmup_ticks": {u64_max}}}"#)),
+            "strategy.warmup_ticks",
+        ),
+        (
+            text(&format!(
+                r#", "strategy": {{"type": "instance_refresh", "checkpoint_delay_ticks": {u64_max}}}"#
+            )),
+            "strategy.checkpoint_delay_ticks",
+        ),
+        (
+            text(&format!(
+                r#", "strategy": {{"type": "instance_refresh", "health_check_timeout_ticks": {u64_max}}}"#
+            )),
+            "strategy.health_check_timeout_ticks",
+        ),
+        (
+            bare("").replace(
+                r#""app_version": "1"}"#,
+                &format!(r#""app_version": "1", "crash_after_ticks": {u32_max}}}"#),
+            ),
+            "image.crash_after_ticks",
+        ),
+        (bare(&format!(r#", "timeline": [{{"tick": {u64_max}, "command": "pause"}}]"#)), "timeline[0].tick"),
+        (
+            bare(&format!(
+                r#", "timeline": [{{"tick": 1, "command": {{"scale": {{"replicas": {u32_max}}}}}}}]"#
+            )),
+            "timeline[0].command.scale.replicas",
+        ),
+        (
+            bare(&format!(
+                r#", "timeline": [{{"tick": 1, "command": {{"fail_health_checks": {{"count": {u32_max}}}}}}}]"#
+            )),
+            "timeline[0].command.fail_health_checks.count",
+        ),
+        (
+            bare(&format!(
+                r#", "timeline": [{{"tick": 1, "command": {{"ssh": {{"instances": [{}], "actor": "a", "change": "compromise"}}}}}}]"#,
+                vec!["1"; 1001].join(", ")
+            )),
+            "timeline[0].command.ssh.instances",
+        ),
+        (
+            bare(&format!(
+                r#", "timeline": [{{"tick": 1, "command": {{"set_strategy": {{"type": "rolling", "max_surge": {u32_max}}}}}}}]"#
+            )),
+            "timeline[0].command.set_strategy.max_surge",
+        ),
+    ];
+    for (json, field) in cases {
+        let error = Scenario::from_json(&json).expect_err(field);
+        assert_eq!(error.field, field, "{error}");
+    }
+}
+
+#[test]
+fn analysis_numbers_beyond_their_bounds_are_refused_naming_the_field() {
+    let u32_max = u32::MAX;
+    for (name, value) in [
+        ("interval_ticks", u32_max),
+        ("count", u32_max),
+        ("failure_limit", u32_max),
+        ("inconclusive_limit", u32_max),
+        ("latency_max_ms", u32_max),
+        ("latency_target_ms", u32_max),
+    ] {
+        let json = text(&format!(
+            r#", "strategy": {{"type": "canary", "analysis": {{"error_rate_max_percent": 5, "{name}": {value}}}}}"#
+        ));
+        let error = Scenario::from_json(&json).expect_err(name);
+        // serde reads a strategy whole, so an analysis inside one is refused at the strategy,
+        // with the field named in the message.
+        assert_eq!(error.field, "strategy", "{error}");
+        assert!(error.message.contains(&format!("analysis.{name}: Invalid value: {value}")), "{error}");
+    }
+}
+
+#[test]
+fn strategies_and_scenarios_built_in_code_are_checked_by_the_same_rules() {
+    let huge =
+        RollingUpdate { max_surge: IntOrPercent::Int(u32::MAX), max_unavailable: IntOrPercent::Int(0) };
+    let error = StrategySpec::Rolling(huge).validate().unwrap_err();
+    assert_eq!(error.field, "max_surge", "{error}");
+
+    let StrategySpec::Canary(mut spec) =
+        canary(r#"{"type": "canary", "steps": [{"set_weight": 50}, {"pause": {"duration_ticks": 1}}]}"#)
+    else {
+        unreachable!()
+    };
+    spec.steps[1] = CanaryStep::Pause { duration_ticks: Some(u64::MAX) };
+    let mut scenario = Scenario::from_json(&text("")).unwrap();
+    scenario.strategy = StrategySpec::Canary(spec.clone());
+    let error = scenario.validate().unwrap_err();
+    assert_eq!(error.field, "strategy.steps[1].pause.duration_ticks", "{error}");
+
+    // The same strategy sent as a command is refused by the world, naming the field.
+    let mut world = World::new(&Scenario::from_json(&text("")).unwrap());
+    let refused = world.apply(Command::SetStrategy(StrategySpec::Canary(spec))).unwrap_err();
+    assert!(
+        refused.to_string().starts_with("field `set_strategy.steps[1].pause.duration_ticks`"),
+        "{refused}"
+    );
+    assert_eq!(world.strategy(), &StrategySpec::default());
+
+    let mut scenario = Scenario::from_json(&text("")).unwrap();
+    scenario.progress_deadline_ticks = u64::MAX;
+    assert_eq!(scenario.validate().unwrap_err().field, "progress_deadline_ticks");
+
+    let mut scenario = Scenario::from_json(&text("")).unwrap();
+    (scenario.pull_ticks, scenario.boot_ticks) = (Some(0), 0);
+    assert_eq!(scenario.validate().unwrap_err().field, "boot_ticks");
+
+    let mut scenario = Scenario::from_json(&text("")).unwrap();
+    scenario.timeline[1].command = Command::Scale { replicas: u32::MAX };
+    assert_eq!(scenario.validate().unwrap_err().field, "timeline[1].command.scale.replicas");
+
+    let mut scenario = Scenario::from_json(&text("")).unwrap();
+    scenario.image.crash_after_ticks = u32::MAX;
+    assert_eq!(scenario.validate().unwrap_err().field, "image");
+}
+
+#[test]
+fn values_at_their_bounds_are_accepted() {
+    let max = lab_engine::Limits::WAIT_TICKS_MAX;
+    let fleet = lab_engine::Limits::FLEET_MAX;
+    for extra in [
+        format!(r#", "progress_deadline_ticks": {max}, "max_instance_age_ticks": {max}"#),
+        format!(r#", "strategy": {{"type": "rolling", "max_surge": {fleet}, "max_unavailable": "100%"}}"#),
+        format!(
+            r#", "strategy": {{"type": "canary", "steps": [{{"pause": {{"duration_ticks": {max}}}}}], "max_surge": "100%"}}"#
+        ),
+        format!(
+            r#", "strategy": {{"type": "blue_green", "auto_promotion_ticks": {max}, "scale_down_delay_ticks": {max}, "abort_scale_down_delay_ticks": {max}, "preview_replica_count": {fleet}}}"#
+        ),
+        format!(
+            r#", "strategy": {{"type": "instance_refresh", "warmup_ticks": {max}, "checkpoint_delay_ticks": {max}, "health_check_timeout_ticks": {max}}}"#
+        ),
+    ] {
+        let scenario = Scenario::from_json(&text(&extra)).unwrap_or_else(|error| panic!("{extra}: {error}"));
+        scenario.validate().unwrap();
+    }
 }
 
 /// A world running `strategy` straight from code (no validation), v2 deployed at tick 0.

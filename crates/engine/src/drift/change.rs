@@ -49,14 +49,39 @@ pub enum DriftChange {
     },
     /// Write data to the instance's own disk (uploads, a local cache, a SQLite file).
     WriteLocalData {
-        /// How much, in MB.
+        /// How much, in MB (1 to `LOCAL_DATA_MB_MAX`).
+        #[serde(deserialize_with = "local_data_mb")]
         mb: u32,
     },
     /// An attacker gains persistence: a hidden process and a cron job that restarts it.
     Compromise,
 }
 
+/// The most data one `write_local_data` may write, in MB.
+pub const LOCAL_DATA_MB_MAX: u32 = 100_000;
+
+fn check_local_data_mb(mb: u32) -> Result<u32, String> {
+    if mb == 0 || mb > LOCAL_DATA_MB_MAX {
+        return Err(format!("must be between 1 and {LOCAL_DATA_MB_MAX}, got {mb}"));
+    }
+    Ok(mb)
+}
+
+fn local_data_mb<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<u32, D::Error> {
+    crate::bounds::de_u32_with(deserializer, check_local_data_mb)
+}
+
 impl DriftChange {
+    /// Checks the numbers of a change built in code, naming the field at fault.
+    pub fn validate(&self) -> Result<(), crate::InputError> {
+        match self {
+            DriftChange::WriteLocalData { mb } => {
+                crate::bounds::named("write_local_data.mb", check_local_data_mb(*mb)).map(drop)
+            }
+            _ => Ok(()),
+        }
+    }
+
     /// A short description for the audit log.
     pub fn describe(&self) -> String {
         match self {

@@ -263,6 +263,19 @@ impl StrategySpec {
         }
     }
 
+    /// Checks a strategy built in code (the page's editor reads JSON, which is checked as it is
+    /// read) by the same rules, naming the field at fault relative to the strategy object:
+    /// `max_surge`, `steps[1].pause.duration_ticks`, or `.` for the strategy as a whole.
+    pub fn validate(&self) -> Result<(), crate::InputError> {
+        match self {
+            StrategySpec::Rolling(rolling) => rolling.validate(),
+            StrategySpec::Recreate(_) => Ok(()),
+            StrategySpec::BlueGreen(blue_green) => blue_green.validate(),
+            StrategySpec::Canary(canary) => canary.validate(),
+            StrategySpec::InstanceRefresh(refresh) => refresh.validate(),
+        }
+    }
+
     /// The strategy behind the spec.
     pub fn strategy(&self) -> &dyn Strategy {
         match self {

@@ -50,9 +50,9 @@ impl World {
             return Err(CommandError::InvalidDrift { reason: "`actor` must hold 1 to 64 characters".into() });
         }
         check_change(change)?;
-        if targets.is_empty() || targets.len() > 1_000 {
+        if targets.is_empty() || targets.len() > super::Limits::SSH_TARGETS_MAX {
             return Err(CommandError::InvalidDrift {
-                reason: "`instances` must list 1 to 1000 instance ids".into(),
+                reason: format!("`instances` must list 1 to {} instance ids", super::Limits::SSH_TARGETS_MAX),
             });
         }
         // Every target must be a live instance before anything changes, so a typo changes nothing.
@@ -381,8 +381,8 @@ fn check_change(change: &DriftChange) -> Result<(), CommandError> {
         DriftChange::PatchPackage { version, .. } => {
             crate::image::check_version("version", version).err().map(|e| e.to_string())
         }
-        DriftChange::WriteLocalData { mb } if *mb == 0 || *mb > 100_000 => {
-            Some("`mb` must be between 1 and 100000".to_owned())
+        DriftChange::WriteLocalData { mb } if *mb == 0 || *mb > crate::drift::LOCAL_DATA_MB_MAX => {
+            Some(format!("`mb` must be between 1 and {}", crate::drift::LOCAL_DATA_MB_MAX))
         }
         _ => None,
     };

@@ -51,6 +51,17 @@ impl Limits {
     pub const AUDIT_CAPACITY: usize = 256;
     /// Ticks in a lab "day": the nightly base refresh runs this often.
     pub const NIGHT_TICKS: u64 = 100;
+    /// Ticks any wait the rollout counts may last: a pause, a scale-down delay, auto-promotion, a
+    /// warm-up, a checkpoint, a health-check timeout, the progress deadline, an instance's maximum
+    /// age, an analysis interval, a build's crash delay. The longest run `lab run` makes, so a wait
+    /// at the bound already means "not in this run"; it also keeps `now + wait` far from overflow.
+    pub const WAIT_TICKS_MAX: u64 = 1_000_000;
+    /// The latest tick a timeline entry may be scheduled at (the same longest run).
+    pub const TIMELINE_TICK_MAX: u64 = 1_000_000;
+    /// Commands one scenario's timeline may hold.
+    pub const TIMELINE_MAX: usize = 10_000;
+    /// Instance ids one `ssh` command may list.
+    pub const SSH_TARGETS_MAX: usize = 1_000;
 }
 
 /// How long instances take to move between lifecycle states.
@@ -131,7 +142,8 @@ impl World {
             Some(tag) => ImageRef::Tag(tag.clone()),
             None => ImageRef::digest(image),
         };
-        let fleet_size = scenario.fleet_size;
+        // A scenario built in code may skip validation; the fleet still never outgrows its bound.
+        let fleet_size = scenario.fleet_size.min(Limits::FLEET_MAX);
         let mut world = World {
             seed: scenario.seed,
             timing: Timing {
@@ -233,6 +245,13 @@ impl World {
                 Ok(())
             }
             Command::SetStrategy(strategy) => {
+                // A strategy read from JSON was checked as it was read; one built in code is
+                // checked here, so a wait or a limit beyond its bound never reaches a reconcile.
+                if let Err(error) = strategy.validate() {
+                    let error = CommandError::Invalid(error.within("set_strategy"));
+                    self.emit(Event::CommandRejected { reason: error.to_string() });
+                    return Err(error);
+                }
                 let description = strategy.describe();
                 self.strategy = strategy;
                 self.emit(Event::StrategyChanged { description });
