@@ -3,7 +3,7 @@
 //! code) never overflows a tick into "at once" or panics.
 
 use lab_engine::strategy::{BlueGreen, CanaryStep, IntOrPercent, RollingUpdate};
-use lab_engine::{Command, Event, Playback, Scenario, StrategySpec, World};
+use lab_engine::{Command, Event, Lifecycle, Playback, Scenario, StrategySpec, World};
 
 const BASE: &str = r#""seed": 1, "fleet_size": 4, "pull_ticks": 0, "boot_ticks": 1, "drain_ticks": 0,
       "image": {"base": "ubuntu-22.04", "app_version": "1"}"#;
@@ -381,4 +381,100 @@ fn a_max_surge_of_u32_max_in_code_still_completes() {
     let (mut world, mut playback) = world_with(StrategySpec::Canary(canary), |_| {});
     run(&mut world, &mut playback, 10);
     assert!(world.rollout_complete());
+}
+
+#[test]
+fn an_ssh_flood_at_one_tick_writes_a_bounded_number_of_events() {
+    let mut scenario = Scenario::from_json(&bare(r#", "mode": "mutable""#)).unwrap();
+    scenario.fleet_size = 200;
+    let ids: Vec<u32> = (0..1000).map(|i| 1 + i % 200).collect();
+    let ssh = Command::Ssh {
+        instances: ids,
+        actor: "flood".into(),
+        change: lab_engine::drift::DriftChange::EditAppFile { path: "index.js".into() },
+        break_glass: false,
+    };
+    scenario.timeline = (0..50).map(|_| lab_engine::TimedCommand { tick: 0, command: ssh.clone() }).collect();
+    let mut world = World::new(&scenario);
+    let mut playback = Playback::new(&scenario);
+    playback.step(&mut world);
+    let events: Vec<Event> = world.drain_events().collect();
+    let cap = lab_engine::Limits::INSTANCE_EVENTS_PER_TICK_MAX as usize;
+    let instance_events = events.iter().filter(|e| e.is_per_instance()).count();
+    assert_eq!(instance_events, cap, "the tick records per-instance events up to the cap");
+    assert!(events.len() <= cap + 64, "{} events in one tick", events.len());
+    // 50 commands × 1000 targets, each drifted: the rest are counted in one event.
+    let left_out: Vec<u32> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::InstanceEventsLeftOut { count } => Some(*count),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(left_out, [50 * 1000 - cap as u32]);
+    // The audit log keeps its last entries, as before.
+    assert_eq!(world.audit_log().count(), 256);
+    assert!(world.audit_log().all(|entry| entry.actor == "flood"));
+    // 250 edits of the same file leave a bounded value behind.
+    let longest = world
+        .instances()
+        .iter()
+        .filter_map(|i| i.observed.as_ref())
+        .flat_map(|o| o.files.values())
+        .map(String::len)
+        .max()
+        .unwrap_or(0);
+    assert!(longest <= 256, "a file value grew to {longest} bytes");
+    assert!(world.instances().iter().all(|i| i.state == Lifecycle::InService));
+}
+
+#[test]
+fn an_ssh_list_longer_than_the_bound_is_refused_by_the_world_too() {
+    let mut scenario = Scenario::from_json(&bare(r#", "mode": "mutable""#)).unwrap();
+    scenario.fleet_size = 4;
+    let mut world = World::new(&scenario);
+    let ssh = |instances: Vec<u32>| Command::Ssh {
+        instances,
+        actor: "a".into(),
+        change: lab_engine::drift::DriftChange::AddCron { line: "x".into() },
+        break_glass: false,
+    };
+    assert!(world.apply(ssh(vec![1; lab_engine::Limits::SSH_TARGETS_MAX + 1])).is_err());
+    assert!(world.apply(ssh(vec![])).is_err());
+    assert!(world.apply(ssh(vec![4, 1, 3])).is_ok(), "ids in any order are found");
+    assert!(matches!(world.apply(ssh(vec![2, 5])), Err(lab_engine::CommandError::UnknownInstance { .. })));
+}
+
+/// No built-in scenario or lesson comes near the per-tick cap, so capping changes none of their
+/// traces.
+#[test]
+fn built_in_scenarios_and_lessons_stay_far_below_the_event_cap() {
+    let cap = lab_engine::Limits::INSTANCE_EVENTS_PER_TICK_MAX as usize;
+    let busiest = |events: &[Event]| events.iter().filter(|e| e.is_per_instance()).count();
+    let mut most = 0;
+    for name in lab_engine::builtin::scenario_names() {
+        let scenario = Scenario::from_json(lab_engine::builtin::scenario(name).unwrap()).unwrap();
+        let (mut world, mut playback) = (World::new(&scenario), Playback::new(&scenario));
+        for _ in 0..400 {
+            playback.step(&mut world);
+            most = most.max(busiest(&world.drain_events().collect::<Vec<_>>()));
+        }
+    }
+    for text in lab_engine::builtin::lesson_texts() {
+        let lesson = lab_engine::lesson::Lesson::from_json(text).unwrap();
+        let mut runs = vec![lesson.solution.clone()];
+        runs.extend(lesson.mistakes.iter().map(|m| m.actions.clone()));
+        for actions in runs {
+            let mut replay = lab_engine::lesson::Replay::start(&lesson);
+            let mut next = 0;
+            while replay.world.now() < lesson.ticks_max {
+                while let Some(action) = actions.get(next).filter(|a| a.tick == replay.world.now()) {
+                    let _ = replay.act(action.command.clone());
+                    next += 1;
+                }
+                most = most.max(busiest(&replay.step(&lesson)));
+            }
+        }
+    }
+    assert!(most * 20 < cap, "{most} per-instance events in one tick; the cap is {cap}");
 }

@@ -57,6 +57,11 @@ pub enum DriftChange {
     Compromise,
 }
 
+/// The longest a file's value grows through repeated `edit_app_file` changes.
+const EDITED_VALUE_LEN_MAX: usize = 256;
+/// The mark each further edit leaves on a file's value.
+const EDITED: &str = "+edited";
+
 /// The most data one `write_local_data` may write, in MB.
 pub const LOCAL_DATA_MB_MAX: u32 = 100_000;
 
@@ -130,8 +135,13 @@ impl DriftChange {
             }
             DriftChange::EditAppFile { path } => {
                 let key = if path == APP_FILE { path.clone() } else { format!("app/{path}") };
-                let edited =
-                    observed.files.get(&key).map_or_else(|| "edited".to_owned(), |v| format!("{v}+edited"));
+                let edited = match observed.files.get(&key) {
+                    None => "edited".to_owned(),
+                    // Each edit leaves a mark, up to a bound: a file edited by hand a million
+                    // times must not hold a value millions of characters long.
+                    Some(value) if value.len() + EDITED.len() > EDITED_VALUE_LEN_MAX => return,
+                    Some(value) => format!("{value}{EDITED}"),
+                };
                 observed.files.insert(key, edited);
             }
             DriftChange::WriteLocalData { mb } => {

@@ -62,6 +62,12 @@ impl Limits {
     pub const TIMELINE_MAX: usize = 10_000;
     /// Instance ids one `ssh` command may list.
     pub const SSH_TARGETS_MAX: usize = 1_000;
+    /// Events naming one instance each (launched, in service, drifted, …) that one tick records,
+    /// commands applied before it included. Beyond it they are only counted, and one
+    /// `InstanceEventsLeftOut` at the end of the tick says how many were left out, so no command
+    /// list can make a tick write millions of events. Built-in scenarios stay far below it (a few
+    /// dozen at most); only mass launches in fleets of thousands reach it.
+    pub const INSTANCE_EVENTS_PER_TICK_MAX: u32 = 4_096;
 }
 
 /// How long instances take to move between lifecycle states.
@@ -121,7 +127,7 @@ pub struct World {
     instances: Vec<Instance>,
     next_instance_id: u32,
     /// Events since the last drain; cleared at the next tick if nobody drained them.
-    events: Vec<Event>,
+    events: TickEvents,
     events_sealed: bool,
     history: EventHistory,
     trace: crate::trace::TraceChain,
@@ -200,7 +206,7 @@ impl World {
             rollout_complete: true,
             instances: Vec::with_capacity(fleet_size as usize),
             next_instance_id: 1,
-            events: Vec::new(),
+            events: TickEvents::default(),
             events_sealed: false,
             history: EventHistory::with_capacity(Limits::HISTORY_CAPACITY),
             trace: crate::trace::TraceChain::new(scenario.seed),
@@ -217,6 +223,7 @@ impl World {
             world.revisions[0].available += 1;
         }
         world.events.clear();
+        world.events.start_tick();
         world
     }
 
@@ -344,7 +351,11 @@ impl World {
         self.settle_patch_progress();
         self.update_conditions(tick);
         self.serve_requests(tick);
-        self.trace.record(tick, &self.revisions, &self.events);
+        if let Some(count) = self.events.take_left_out() {
+            self.emit(Event::InstanceEventsLeftOut { count });
+        }
+        self.trace.record(tick, &self.revisions, &self.events.list);
+        self.events.start_tick();
         self.events_sealed = true;
         self.now += 1;
         tick
@@ -353,7 +364,7 @@ impl World {
     /// Takes the events emitted since the last drain, in order.
     pub fn drain_events(&mut self) -> std::vec::Drain<'_, Event> {
         self.events_sealed = false;
-        self.events.drain(..)
+        self.events.list.drain(..)
     }
 
     /// The tick the next `step` will run (equally: how many ticks have run).
@@ -496,6 +507,16 @@ impl World {
         push_event(&mut self.events, &mut self.history, self.now, event);
     }
 
+    /// Emits an event naming one instance, built only if the tick still records such events (the
+    /// ones past the cap are only counted, so a flood of them costs no allocation).
+    fn emit_instance(&mut self, event: impl FnOnce() -> Event) {
+        if self.events.has_room() {
+            self.emit(event());
+        } else {
+            self.events.leave_out();
+        }
+    }
+
     /// Events nobody drained after the previous tick are dropped, so the buffer stays bounded.
     fn unseal_events(&mut self) {
         if self.events_sealed {
@@ -505,9 +526,51 @@ impl World {
     }
 }
 
-fn push_event(events: &mut Vec<Event>, history: &mut EventHistory, tick: u64, event: Event) {
+/// The events of the tick under way, and how many of them named one instance each.
+#[derive(Clone, Debug, Default)]
+struct TickEvents {
+    list: Vec<Event>,
+    /// Per-instance events recorded since the tick began.
+    per_instance: u32,
+    /// Per-instance events past the cap, only counted.
+    left_out: u32,
+}
+
+impl TickEvents {
+    fn has_room(&self) -> bool {
+        self.per_instance < Limits::INSTANCE_EVENTS_PER_TICK_MAX
+    }
+
+    fn leave_out(&mut self) {
+        self.left_out = self.left_out.saturating_add(1);
+    }
+
+    fn clear(&mut self) {
+        self.list.clear();
+    }
+
+    /// How many per-instance events were left out of this tick, if any.
+    fn take_left_out(&mut self) -> Option<u32> {
+        Some(std::mem::take(&mut self.left_out)).filter(|&count| count > 0)
+    }
+
+    /// A new tick: the cap counts from zero again.
+    fn start_tick(&mut self) {
+        self.per_instance = 0;
+        self.left_out = 0;
+    }
+}
+
+fn push_event(events: &mut TickEvents, history: &mut EventHistory, tick: u64, event: Event) {
+    if event.is_per_instance() {
+        if !events.has_room() {
+            events.leave_out();
+            return;
+        }
+        events.per_instance += 1;
+    }
     if event.is_fleet_level() {
         history.push(EventRecord { tick, event: event.clone() });
     }
-    events.push(event);
+    events.list.push(event);
 }
