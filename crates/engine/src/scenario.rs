@@ -195,8 +195,12 @@ fn delay_ticks<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u32, D::Err
     crate::bounds::de_u32_with(deserializer, check_delay_ticks)
 }
 
+/// `null` reads as absent, so a scenario written out by the lab reads back.
 fn optional_delay_ticks<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<u32>, D::Error> {
-    delay_ticks(deserializer).map(Some)
+    Option::<u32>::deserialize(deserializer)?
+        .map(check_delay_ticks)
+        .transpose()
+        .map_err(serde::de::Error::custom)
 }
 
 fn pull_speed<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u32, D::Error> {
@@ -207,10 +211,13 @@ fn per_mille<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u32, D::Error
     crate::bounds::de_u32_with(deserializer, check_per_mille)
 }
 
+/// `null` reads as absent, so a scenario written out by the lab reads back.
 fn launch_tag<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
-    let tag = String::deserialize(deserializer)?;
-    check_launch_tag(&tag).map_err(serde::de::Error::custom)?;
-    Ok(Some(tag))
+    let tag = Option::<String>::deserialize(deserializer)?;
+    if let Some(tag) = &tag {
+        check_launch_tag(tag).map_err(serde::de::Error::custom)?;
+    }
+    Ok(tag)
 }
 
 fn timeline<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<TimedCommand>, D::Error> {

@@ -229,11 +229,12 @@ impl Canary {
         if index >= self.steps.len() {
             return 100;
         }
+        // A weight over 100 is refused when read; one built in code counts as 100.
         self.steps[..=index]
             .iter()
             .rev()
             .find_map(|step| match step {
-                CanaryStep::SetWeight(weight) => Some(*weight),
+                CanaryStep::SetWeight(weight) => Some((*weight).min(100)),
                 _ => None,
             })
             .unwrap_or(0)
@@ -336,7 +337,7 @@ impl Strategy for Canary {
         if !fleet.status.promote_full && step_index < self.steps.len() {
             let complete = match self.steps[step_index] {
                 CanaryStep::SetWeight(weight) => {
-                    let (want_canary, want_stable) = approximate_counts(replicas, weight, surge);
+                    let (want_canary, want_stable) = approximate_counts(replicas, weight.min(100), surge);
                     let (new, old) = (&fleet.revisions[target], &fleet.revisions[stable]);
                     new.desired == want_canary
                         && new.available == want_canary

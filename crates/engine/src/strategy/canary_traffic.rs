@@ -29,7 +29,9 @@ fn canary_scale(canary: &Canary, step_index: u32, weight: u32, replicas: u32) ->
             Some(weight_to_replicas(weight, replicas))
         }
         CanaryStep::SetCanaryScale { replicas: Some(count), .. } => Some(count.min(replicas)),
-        CanaryStep::SetCanaryScale { weight: Some(share), .. } => Some(weight_to_replicas(share, replicas)),
+        CanaryStep::SetCanaryScale { weight: Some(share), .. } => {
+            Some(weight_to_replicas(share.min(100), replicas))
+        }
         _ => None,
     })
 }
@@ -91,7 +93,7 @@ pub(super) fn reconcile(canary: &Canary, fleet: &mut RolloutFleet<'_>, stable: O
         let (new, old) = (&fleet.revisions[target], &fleet.revisions[stable]);
         let at_size = new.available == new.desired && old.available >= replicas;
         let complete = match canary.steps[step_index] {
-            CanaryStep::SetWeight(step_weight) => at_size && router_weight == step_weight,
+            CanaryStep::SetWeight(step_weight) => at_size && router_weight == step_weight.min(100),
             CanaryStep::SetCanaryScale { .. } => at_size,
             CanaryStep::Pause { duration_ticks } => pause_over(fleet, duration_ticks),
             CanaryStep::Analysis(analysis) => analysis_done(fleet, analysis),

@@ -208,12 +208,16 @@ impl Default for InstanceRefresh {
 impl InstanceRefresh {
     /// The healthy floor: ceil(MinHealthy% × desired).
     pub fn healthy_floor(&self, replicas: u32) -> u32 {
-        (u64::from(self.min_healthy_percentage) * u64::from(replicas)).div_ceil(100) as u32
+        let floor = (u64::from(self.min_healthy_percentage) * u64::from(replicas)).div_ceil(100);
+        u32::try_from(floor).unwrap_or(u32::MAX)
     }
 
     /// The ceiling on healthy plus pending instances: floor(MaxHealthy% × desired), never below it.
     pub fn running_ceiling(&self, replicas: u32) -> u32 {
-        ((u64::from(self.max_healthy_percentage) * u64::from(replicas)) / 100).max(u64::from(replicas)) as u32
+        let ceiling =
+            ((u64::from(self.max_healthy_percentage) * u64::from(replicas)) / 100).max(u64::from(replicas));
+        // Percentages are bounded when read; one built in code cannot wrap the ceiling below the fleet.
+        u32::try_from(ceiling).unwrap_or(u32::MAX)
     }
 
     /// How many new instances one batch launches: what the floor lets go plus what the ceiling
