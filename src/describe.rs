@@ -27,6 +27,9 @@ pub fn describe(event: &Event, world: &World) -> String {
             format!("Rollout complete: every instance runs revision {revision}")
         }
         Event::FleetResized { from, to } => format!("Fleet size changed from {from} to {to}"),
+        Event::InstanceEventsLeftOut { count } => {
+            format!("{count} more changes to single servers this tick were counted but not listed one by one")
+        }
         Event::RevisionScaled { revision, from, to } => {
             format!("Revision {revision} scaled {from} → {to}")
         }

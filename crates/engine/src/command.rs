@@ -62,7 +62,8 @@ pub enum Command {
     /// Log into instances and change something by hand. Refused by policy on an immutable fleet
     /// unless `break_glass`, which marks each instance for replacement.
     Ssh {
-        /// Instance ids.
+        /// Instance ids (1 to `Limits::SSH_TARGETS_MAX`).
+        #[serde(deserialize_with = "ssh_targets")]
         instances: Vec<u32>,
         /// Who (for the audit log).
         actor: String,
@@ -119,6 +120,7 @@ pub enum Command {
     /// Change how many instances the fleet should run.
     Scale {
         /// The new fleet size.
+        #[serde(deserialize_with = "crate::bounds::de_fleet_count")]
         replicas: u32,
     },
     /// The first `count` instances in service start failing their health checks (a bad host, a
@@ -126,8 +128,74 @@ pub enum Command {
     /// unhealthy instances up to 10% of the fleet at a time.
     FailHealthChecks {
         /// How many.
+        #[serde(deserialize_with = "crate::bounds::de_fleet_count")]
         count: u32,
     },
+}
+
+/// The rule on an `ssh` command's target list, shared by the JSON reader and `Command::validate`.
+fn ssh_target_count(count: usize) -> Result<(), String> {
+    if count == 0 || count > crate::Limits::SSH_TARGETS_MAX {
+        return Err(format!("must list 1 to {} instance ids, got {count}", crate::Limits::SSH_TARGETS_MAX));
+    }
+    Ok(())
+}
+
+/// Reads an `ssh` target list, refusing it as soon as it grows past the bound rather than after
+/// reading the whole of an enormous list.
+fn ssh_targets<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<u32>, D::Error> {
+    struct Targets;
+    impl<'de> serde::de::Visitor<'de> for Targets {
+        type Value = Vec<u32>;
+
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            write!(f, "a list of 1 to {} instance ids", crate::Limits::SSH_TARGETS_MAX)
+        }
+
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<u32>, A::Error> {
+            let max = crate::Limits::SSH_TARGETS_MAX;
+            let mut ids = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(max));
+            while let Some(id) = seq.next_element::<u32>()? {
+                if ids.len() == max {
+                    return Err(serde::de::Error::custom(format!(
+                        "must list 1 to {max} instance ids, got more"
+                    )));
+                }
+                ids.push(id);
+            }
+            ssh_target_count(ids.len()).map_err(serde::de::Error::custom)?;
+            Ok(ids)
+        }
+    }
+    deserializer.deserialize_seq(Targets)
+}
+
+impl Command {
+    /// Checks a command built in code by the rules JSON is read with, naming the field at fault
+    /// relative to the command (`scale.replicas`, `set_strategy.max_surge`). The world checks the
+    /// rest when the command is applied (whether an image or an instance exists, and so on).
+    pub fn validate(&self) -> Result<(), crate::InputError> {
+        use crate::bounds::{fleet_count, named};
+        let spec = |field: &str, spec: &ImageSpec| {
+            spec.validate().map_err(|error| crate::InputError::field(field, error.to_string()))
+        };
+        match self {
+            Command::BuildImage(image) => spec("build_image", image),
+            Command::RunPipeline { spec: image, .. } => spec("run_pipeline.spec", image),
+            Command::Scale { replicas } => named("scale.replicas", fleet_count(*replicas)).map(drop),
+            Command::FailHealthChecks { count } => {
+                named("fail_health_checks.count", fleet_count(*count)).map(drop)
+            }
+            Command::Ssh { instances, change, .. } => {
+                named("ssh.instances", ssh_target_count(instances.len()))?;
+                change.validate().map_err(|error| error.within("ssh.change"))
+            }
+            Command::SetStrategy(strategy) => {
+                strategy.validate().map_err(|error| error.within("set_strategy"))
+            }
+            _ => Ok(()),
+        }
+    }
 }
 
 /// How a command names an image.
@@ -360,6 +428,9 @@ pub enum CommandError {
         /// The largest fleet the lab runs.
         max: u32,
     },
+    /// A number beyond its bound, or a strategy the rules refuse; names the field.
+    #[error("{0}")]
+    Invalid(crate::InputError),
     /// More instances asked to fail than are in service.
     #[error("only {in_service} instances are in service; cannot fail the health checks of {requested}")]
     NotEnoughInService {

@@ -261,9 +261,33 @@ pub enum Event {
         /// The reason, naming the problem.
         reason: String,
     },
+    /// More events naming one instance each happened in this tick than a tick records
+    /// (`Limits::INSTANCE_EVENTS_PER_TICK_MAX`); this many of them were left out of it.
+    InstanceEventsLeftOut {
+        /// How many were left out.
+        count: u32,
+    },
 }
 
 impl Event {
+    /// Whether the event names one instance, the kind a single tick can emit by the thousand (and
+    /// so the kind a tick records only up to `Limits::INSTANCE_EVENTS_PER_TICK_MAX` of).
+    pub fn is_per_instance(&self) -> bool {
+        matches!(
+            self,
+            Event::InstanceLaunched { .. }
+                | Event::InstanceInService { .. }
+                | Event::InstanceDraining { .. }
+                | Event::InstanceTerminated { .. }
+                | Event::SshRefused { .. }
+                | Event::InstanceDrifted { .. }
+                | Event::InstanceTainted { .. }
+                | Event::PatchFailed { .. }
+                | Event::DataLost { .. }
+                | Event::InstanceCrashed { .. }
+        )
+    }
+
     /// Whether the event concerns the fleet as a whole rather than one instance. The event log keeps
     /// only these, so a thousand launches cannot push a rollout's story out of view.
     pub fn is_fleet_level(&self) -> bool {

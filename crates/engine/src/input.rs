@@ -23,6 +23,18 @@ impl InputError {
     pub fn field(field: &str, message: impl Into<String>) -> Self {
         InputError { line: 0, column: 0, field: field.to_owned(), message: message.into() }
     }
+
+    /// The same problem seen from a document that holds this one under `parent`: a strategy's
+    /// `max_surge` becomes `strategy.max_surge`, a whole strategy (`.`) becomes `strategy`, and a
+    /// list entry `[2]` becomes `steps[2]`.
+    pub fn within(mut self, parent: &str) -> Self {
+        self.field = match self.field.as_str() {
+            "." | "" => parent.to_owned(),
+            field if field.starts_with('[') => format!("{parent}{field}"),
+            field => format!("{parent}.{field}"),
+        };
+        self
+    }
 }
 
 impl fmt::Display for InputError {
@@ -41,14 +53,18 @@ impl std::error::Error for InputError {}
 pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, InputError> {
     let mut deserializer = serde_json::Deserializer::from_str(text);
     let value: T = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
-        let field = error.path().to_string();
+        let path = error.path().to_string();
         let inner = error.into_inner();
-        InputError {
-            line: inner.line(),
-            column: inner.column(),
-            field,
-            message: strip_position(&inner.to_string()),
-        }
+        let message = strip_position(&inner.to_string());
+        // serde reads a strategy whole before choosing its type, so the path stops at the strategy;
+        // a strategy's own check names the field inside it, which goes on the end of the path.
+        let (field, message) = match split_field(&message) {
+            Some((inner_field, rest)) => {
+                (InputError::field(inner_field, "").within(&path).field, rest.to_owned())
+            }
+            None => (path, message),
+        };
+        InputError { line: inner.line(), column: inner.column(), field, message }
     })?;
     deserializer.end().map_err(|error| InputError {
         line: error.line(),
@@ -57,6 +73,14 @@ pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, InputError> {
         message: strip_position(&error.to_string()),
     })?;
     Ok(value)
+}
+
+/// Splits a message in the form `InputError` displays (``field `x`: what``) into the field and
+/// the rest, as a check inside a value serde reads whole reports a problem.
+pub(crate) fn split_field(message: &str) -> Option<(&str, &str)> {
+    let rest = message.strip_prefix("field `")?;
+    let (field, rest) = rest.split_once("`: ")?;
+    Some((field, rest))
 }
 
 /// serde_json appends " at line L column C"; the error fields already say where.

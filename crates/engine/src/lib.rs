@@ -12,6 +12,7 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+mod bounds;
 pub mod builtin;
 mod command;
 pub mod compare;

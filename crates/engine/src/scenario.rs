@@ -2,12 +2,10 @@
 
 use serde::{Deserialize, Deserializer, Serialize};
 
+use crate::bounds::{at_most, named, wait_ticks};
 use crate::input::InputError;
 use crate::scan::Severity;
 use crate::{Command, ImageSpec, Limits, StrategySpec};
-
-/// Most commands one scenario's timeline may hold.
-const TIMELINE_MAX: usize = 10_000;
 
 /// A reproducible starting point: the same scenario always runs the same way.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -58,11 +56,15 @@ pub struct Scenario {
     pub external_state: bool,
     /// Replace any instance in service this long (phoenix servers): whatever crept onto it,
     /// an attacker included, goes with it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::bounds::de_optional_wait_ticks"
+    )]
     pub max_instance_age_ticks: Option<u64>,
     /// Ticks without progress before the rollout is reported `ProgressDeadlineExceeded`
     /// (Kubernetes' `progressDeadlineSeconds`, default 600). Nothing is rolled back.
-    #[serde(default = "default_progress_deadline_ticks")]
+    #[serde(default = "default_progress_deadline_ticks", deserialize_with = "crate::bounds::de_wait_ticks")]
     pub progress_deadline_ticks: u64,
     /// Chance per tick, in thousandths, that someone changes a random instance by hand.
     #[serde(default, deserialize_with = "per_mille")]
@@ -119,7 +121,8 @@ fn default_fail_on() -> Severity {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TimedCommand {
-    /// When.
+    /// When (at most `Limits::TIMELINE_TICK_MAX`).
+    #[serde(deserialize_with = "timeline_tick")]
     pub tick: u64,
     /// What.
     pub command: Command,
@@ -139,77 +142,97 @@ fn default_drain_ticks() -> u32 {
     2
 }
 
-fn fleet_size<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u32, D::Error> {
-    let size = u32::deserialize(deserializer)?;
+// Each rule is one function, used by the JSON reader (through the `deserialize_with` wrappers
+// below, so the error carries the field's line) and by `Scenario::validate`.
+
+fn check_fleet_size(size: u32) -> Result<u32, String> {
     if size == 0 || size > Limits::FLEET_MAX {
-        return Err(serde::de::Error::custom(format!(
-            "fleet_size must be between 1 and {}, got {size}",
-            Limits::FLEET_MAX
-        )));
+        return Err(format!("fleet_size must be between 1 and {}, got {size}", Limits::FLEET_MAX));
     }
     Ok(size)
 }
 
-fn delay_ticks<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u32, D::Error> {
-    let ticks = u32::deserialize(deserializer)?;
+fn check_delay_ticks(ticks: u32) -> Result<u32, String> {
     if ticks > Limits::DELAY_TICKS_MAX {
-        return Err(serde::de::Error::custom(format!(
-            "a delay may be at most {} ticks, got {ticks}",
-            Limits::DELAY_TICKS_MAX
-        )));
+        return Err(format!("a delay may be at most {} ticks, got {ticks}", Limits::DELAY_TICKS_MAX));
     }
     Ok(ticks)
 }
 
-/// An optional delay: absent or `null` (as files written by earlier versions have it) is none.
-fn optional_delay_ticks<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<u32>, D::Error> {
-    match Option::<u32>::deserialize(deserializer)? {
-        Some(ticks) if ticks > Limits::DELAY_TICKS_MAX => Err(serde::de::Error::custom(format!(
-            "a delay may be at most {} ticks, got {ticks}",
-            Limits::DELAY_TICKS_MAX
-        ))),
-        ticks => Ok(ticks),
-    }
-}
-
-fn pull_speed<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u32, D::Error> {
-    let speed = u32::deserialize(deserializer)?;
+fn check_pull_speed(speed: u32) -> Result<u32, String> {
     if !(1..=100_000).contains(&speed) {
-        return Err(serde::de::Error::custom(format!(
-            "pull_mb_per_tick must be between 1 and 100000, got {speed}"
-        )));
+        return Err(format!("pull_mb_per_tick must be between 1 and 100000, got {speed}"));
     }
     Ok(speed)
 }
 
-fn per_mille<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u32, D::Error> {
-    let value = u32::deserialize(deserializer)?;
+fn check_per_mille(value: u32) -> Result<u32, String> {
     if value > 1_000 {
-        return Err(serde::de::Error::custom(format!("a rate per mille is at most 1000, got {value}")));
+        return Err(format!("a rate per mille is at most 1000, got {value}"));
     }
     Ok(value)
 }
 
-/// A launch tag; absent or `null` is none (the launch template pins the image's digest).
+fn check_launch_tag(tag: &str) -> Result<(), String> {
+    if !crate::is_valid_tag(tag) {
+        return Err(format!("`{tag}` is not a valid tag"));
+    }
+    Ok(())
+}
+
+fn check_timeline_len(len: usize) -> Result<(), String> {
+    if len > Limits::TIMELINE_MAX {
+        return Err(format!("a timeline holds at most {} commands, got {len}", Limits::TIMELINE_MAX));
+    }
+    Ok(())
+}
+
+fn check_timeline_tick(tick: u64) -> Result<u64, String> {
+    at_most(tick, Limits::TIMELINE_TICK_MAX, " (the longest run)")
+}
+
+fn fleet_size<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u32, D::Error> {
+    crate::bounds::de_u32_with(deserializer, check_fleet_size)
+}
+
+fn delay_ticks<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u32, D::Error> {
+    crate::bounds::de_u32_with(deserializer, check_delay_ticks)
+}
+
+/// `null` reads as absent, so a scenario written out by the lab reads back.
+fn optional_delay_ticks<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<u32>, D::Error> {
+    Option::<u32>::deserialize(deserializer)?
+        .map(check_delay_ticks)
+        .transpose()
+        .map_err(serde::de::Error::custom)
+}
+
+fn pull_speed<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u32, D::Error> {
+    crate::bounds::de_u32_with(deserializer, check_pull_speed)
+}
+
+fn per_mille<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u32, D::Error> {
+    crate::bounds::de_u32_with(deserializer, check_per_mille)
+}
+
+/// `null` reads as absent, so a scenario written out by the lab reads back.
 fn launch_tag<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
     let tag = Option::<String>::deserialize(deserializer)?;
-    if let Some(tag) = &tag
-        && !crate::is_valid_tag(tag)
-    {
-        return Err(serde::de::Error::custom(format!("`{tag}` is not a valid tag")));
+    if let Some(tag) = &tag {
+        check_launch_tag(tag).map_err(serde::de::Error::custom)?;
     }
     Ok(tag)
 }
 
 fn timeline<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<TimedCommand>, D::Error> {
     let timeline = Vec::<TimedCommand>::deserialize(deserializer)?;
-    if timeline.len() > TIMELINE_MAX {
-        return Err(serde::de::Error::custom(format!(
-            "a timeline holds at most {TIMELINE_MAX} commands, got {}",
-            timeline.len()
-        )));
-    }
+    check_timeline_len(timeline.len()).map_err(serde::de::Error::custom)?;
     Ok(timeline)
+}
+
+fn timeline_tick<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u64, D::Error> {
+    let tick = u64::deserialize(deserializer)?;
+    check_timeline_tick(tick).map_err(serde::de::Error::custom)
 }
 
 impl Scenario {
@@ -240,15 +263,43 @@ impl Scenario {
     /// Reads a scenario from JSON text, naming the line, column and field of the first problem.
     pub fn from_json(text: &str) -> Result<Self, InputError> {
         let scenario: Scenario = crate::input::parse(text)?;
-        if scenario.pull_ticks == Some(0) && scenario.boot_ticks == 0 {
-            return Err(InputError {
-                line: 0,
-                column: 0,
-                field: "boot_ticks".into(),
-                message: "pull_ticks + boot_ticks must be at least 1: an instance cannot be ready the tick it is created".into(),
-            });
-        }
+        scenario.validate()?;
         Ok(scenario)
+    }
+
+    /// Checks every rule a scenario file is held to: the bounds the JSON reader applies field by
+    /// field (again, for scenarios built in code or embedded in a lesson) and the rules that
+    /// relate fields, naming the first field at fault.
+    pub fn validate(&self) -> Result<(), InputError> {
+        named("fleet_size", check_fleet_size(self.fleet_size))?;
+        self.image.validate().map_err(|error| InputError::field("image", error.to_string()))?;
+        if let Some(ticks) = self.pull_ticks {
+            named("pull_ticks", check_delay_ticks(ticks))?;
+        }
+        named("pull_mb_per_tick", check_pull_speed(self.pull_mb_per_tick))?;
+        named("boot_ticks", check_delay_ticks(self.boot_ticks))?;
+        named("drain_ticks", check_delay_ticks(self.drain_ticks))?;
+        if self.pull_ticks == Some(0) && self.boot_ticks == 0 {
+            return Err(InputError::field(
+                "boot_ticks",
+                "pull_ticks + boot_ticks must be at least 1: an instance cannot be ready the tick it is created",
+            ));
+        }
+        self.strategy.validate().map_err(|error| error.within("strategy"))?;
+        if let Some(tag) = &self.launch_reference {
+            named("launch_reference", check_launch_tag(tag))?;
+        }
+        if let Some(ticks) = self.max_instance_age_ticks {
+            named("max_instance_age_ticks", wait_ticks(ticks))?;
+        }
+        named("progress_deadline_ticks", wait_ticks(self.progress_deadline_ticks))?;
+        named("random_drift_per_mille", check_per_mille(self.random_drift_per_mille))?;
+        named("timeline", check_timeline_len(self.timeline.len()))?;
+        for (index, entry) in self.timeline.iter().enumerate() {
+            named(&format!("timeline[{index}].tick"), check_timeline_tick(entry.tick))?;
+            entry.command.validate().map_err(|error| error.within(&format!("timeline[{index}].command")))?;
+        }
+        Ok(())
     }
 
     /// The tick of the last scheduled command (0 when there are none).

@@ -231,5 +231,9 @@ fn encode_event(row: &mut Vec<u8>, event: &Event) {
             row.extend_from_slice(&[9]);
             text(row, reason);
         }
+        Event::InstanceEventsLeftOut { count } => {
+            row.extend_from_slice(&[37]);
+            row.extend_from_slice(&count.to_le_bytes());
+        }
     }
 }

@@ -257,3 +257,21 @@ fn a_lesson_cannot_ask_for_more_simulation_than_opening_it_may_cost() {
         "{error}"
     );
 }
+
+#[test]
+fn a_scenario_written_into_a_lesson_is_held_to_every_scenario_rule() {
+    let mut lesson: serde_json::Value = serde_json::from_str(lab_engine::builtin::lesson_texts()[1]).unwrap();
+    // The same content as a scenario file is refused: an instance ready the tick it is created.
+    lesson["inline_scenario"]["pull_ticks"] = 0.into();
+    lesson["inline_scenario"]["boot_ticks"] = 0.into();
+    let scenario_error = lab_engine::Scenario::from_json(&lesson["inline_scenario"].to_string()).unwrap_err();
+    assert_eq!(scenario_error.field, "boot_ticks");
+    let error = Lesson::from_json(&lesson.to_string()).unwrap_err().to_string();
+    assert!(
+        error.starts_with("field `inline_scenario.boot_ticks`: pull_ticks + boot_ticks must be at least 1"),
+        "{error}"
+    );
+    let pack = format!("[{lesson}]");
+    let error = lab_engine::lesson::pack_from_json(&pack).unwrap_err().to_string();
+    assert!(error.starts_with("field `lessons[0].inline_scenario.boot_ticks`"), "{error}");
+}

@@ -49,14 +49,44 @@ pub enum DriftChange {
     },
     /// Write data to the instance's own disk (uploads, a local cache, a SQLite file).
     WriteLocalData {
-        /// How much, in MB.
+        /// How much, in MB (1 to `LOCAL_DATA_MB_MAX`).
+        #[serde(deserialize_with = "local_data_mb")]
         mb: u32,
     },
     /// An attacker gains persistence: a hidden process and a cron job that restarts it.
     Compromise,
 }
 
+/// The longest a file's value grows through repeated `edit_app_file` changes.
+const EDITED_VALUE_LEN_MAX: usize = 256;
+/// The mark each further edit leaves on a file's value.
+const EDITED: &str = "+edited";
+
+/// The most data one `write_local_data` may write, in MB.
+pub const LOCAL_DATA_MB_MAX: u32 = 100_000;
+
+fn check_local_data_mb(mb: u32) -> Result<u32, String> {
+    if mb == 0 || mb > LOCAL_DATA_MB_MAX {
+        return Err(format!("must be between 1 and {LOCAL_DATA_MB_MAX}, got {mb}"));
+    }
+    Ok(mb)
+}
+
+fn local_data_mb<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<u32, D::Error> {
+    crate::bounds::de_u32_with(deserializer, check_local_data_mb)
+}
+
 impl DriftChange {
+    /// Checks the numbers of a change built in code, naming the field at fault.
+    pub fn validate(&self) -> Result<(), crate::InputError> {
+        match self {
+            DriftChange::WriteLocalData { mb } => {
+                crate::bounds::named("write_local_data.mb", check_local_data_mb(*mb)).map(drop)
+            }
+            _ => Ok(()),
+        }
+    }
+
     /// A short description for the audit log.
     pub fn describe(&self) -> String {
         match self {
@@ -105,8 +135,13 @@ impl DriftChange {
             }
             DriftChange::EditAppFile { path } => {
                 let key = if path == APP_FILE { path.clone() } else { format!("app/{path}") };
-                let edited =
-                    observed.files.get(&key).map_or_else(|| "edited".to_owned(), |v| format!("{v}+edited"));
+                let edited = match observed.files.get(&key) {
+                    None => "edited".to_owned(),
+                    // Each edit leaves a mark, up to a bound: a file edited by hand a million
+                    // times must not hold a value millions of characters long.
+                    Some(value) if value.len() + EDITED.len() > EDITED_VALUE_LEN_MAX => return,
+                    Some(value) => format!("{value}{EDITED}"),
+                };
                 observed.files.insert(key, edited);
             }
             DriftChange::WriteLocalData { mb } => {

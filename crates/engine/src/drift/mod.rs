@@ -9,7 +9,7 @@ mod detect;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-pub use change::DriftChange;
+pub use change::{DriftChange, LOCAL_DATA_MB_MAX};
 pub use conflicts::upgrade_conflict;
 pub use detect::{DriftItem, DriftKind, DriftReport, ItemCategory};
 use serde::Serialize;

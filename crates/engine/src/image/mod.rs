@@ -54,7 +54,7 @@ pub struct ImageSpec {
     pub added_latency_ms: u32,
     /// A build that crashes: each instance falls over this many ticks after it went into service
     /// (0: never). It passed its readiness check, so only what happens next gives it away.
-    #[serde(default, skip_serializing_if = "is_zero")]
+    #[serde(default, skip_serializing_if = "is_zero", deserialize_with = "crate::bounds::de_wait_ticks_u32")]
     pub crash_after_ticks: u32,
 }
 

@@ -59,6 +59,14 @@ pub enum SpecError {
         /// `packages` or `config`.
         field: &'static str,
     },
+    /// A number beyond its bound.
+    #[error("`{field}` {reason}")]
+    OutOfBounds {
+        /// The field at fault.
+        field: &'static str,
+        /// The bound and the value.
+        reason: String,
+    },
 }
 
 fn check_name(field: &str, value: &str) -> Result<(), SpecError> {
@@ -123,6 +131,14 @@ pub(super) fn spec(spec: &ImageSpec) -> Result<(), SpecError> {
     for (key, value) in &spec.config {
         check_name("config", key)?;
         check_config_value(&format!("config.{key}"), value)?;
+    }
+    let numbers = [
+        ("error_rate_per_mille", crate::bounds::at_most(spec.error_rate_per_mille, 1000, " per thousand")),
+        ("added_latency_ms", crate::bounds::at_most(spec.added_latency_ms, ADDED_LATENCY_MS_MAX, " ms")),
+        ("crash_after_ticks", crate::bounds::wait_ticks_u32(spec.crash_after_ticks)),
+    ];
+    for (field, result) in numbers {
+        result.map_err(|reason| SpecError::OutOfBounds { field, reason })?;
     }
     Ok(())
 }

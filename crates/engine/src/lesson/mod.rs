@@ -218,6 +218,8 @@ impl Lesson {
             ));
         }
         if let Some(scenario) = &self.inline_scenario {
+            // The rules a scenario file is held to, for a scenario written into a lesson too.
+            scenario.validate().map_err(|error| error.within("inline_scenario"))?;
             let instance_ticks = u64::from(scenario.fleet_size) * self.ticks_max;
             if instance_ticks > LessonLimits::INSTANCE_TICKS_MAX {
                 return Err(InputError::field(
@@ -229,6 +231,17 @@ impl Lesson {
                         LessonLimits::INSTANCE_TICKS_MAX
                     ),
                 ));
+            }
+        }
+        for (index, entry) in self.solution.iter().enumerate() {
+            entry.command.validate().map_err(|error| error.within(&format!("solution[{index}].command")))?;
+        }
+        for (index, mistake) in self.mistakes.iter().enumerate() {
+            for (step, entry) in mistake.actions.iter().enumerate() {
+                entry
+                    .command
+                    .validate()
+                    .map_err(|error| error.within(&format!("mistakes[{index}].actions[{step}].command")))?;
             }
         }
         if let Some((index, entry)) = self.solution.iter().enumerate().find(|(_, e)| !self.allows(&e.command))

@@ -40,6 +40,10 @@ pub struct CanaryAnalysis {
 
 /// The longest window the world keeps traffic history for.
 pub const WINDOW_TICKS_MAX: u32 = 64;
+/// The most measurements a step may ask for, and the largest failure or inconclusive limit.
+pub const MEASUREMENTS_MAX: u32 = 10_000;
+/// The largest latency threshold, in ms: ten times the slowest build the lab makes.
+pub const LATENCY_MS_MAX: u32 = 600_000;
 
 /// What one measurement concluded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -209,6 +213,31 @@ pub enum AnalysisError {
     /// `interval_ticks: 0`.
     #[error("analysis.interval_ticks: Invalid value: 0: must be at least 1")]
     ZeroInterval,
+    /// A number beyond the lab's bounds.
+    #[error("analysis.{field}: Invalid value: {value}: must be at most {max}")]
+    TooLarge {
+        /// The field.
+        field: &'static str,
+        /// Its value.
+        value: u32,
+        /// The bound.
+        max: u64,
+    },
+}
+
+impl AnalysisError {
+    /// The field at fault, relative to the analysis object (`.` for the object as a whole).
+    pub fn field(&self) -> &'static str {
+        match self {
+            AnalysisError::NoThreshold => ".",
+            AnalysisError::PercentOutOfRange { field, .. }
+            | AnalysisError::TargetAboveLimit { field, .. }
+            | AnalysisError::TooLarge { field, .. } => field,
+            AnalysisError::Window(_) => "window_ticks",
+            AnalysisError::ZeroCount => "count",
+            AnalysisError::ZeroInterval => "interval_ticks",
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -322,7 +351,25 @@ impl CanaryAnalysis {
         if self.count == Some(0) {
             return Err(AnalysisError::ZeroCount);
         }
+        let bounds = [
+            ("interval_ticks", Some(self.interval_ticks), crate::Limits::WAIT_TICKS_MAX),
+            ("count", self.count, u64::from(MEASUREMENTS_MAX)),
+            ("failure_limit", Some(self.failure_limit), u64::from(MEASUREMENTS_MAX)),
+            ("inconclusive_limit", Some(self.inconclusive_limit), u64::from(MEASUREMENTS_MAX)),
+            ("latency_max_ms", self.latency_max_ms, u64::from(LATENCY_MS_MAX)),
+            ("latency_target_ms", self.latency_target_ms, u64::from(LATENCY_MS_MAX)),
+        ];
+        for (field, value, max) in bounds {
+            if let Some(value) = value.filter(|&value| u64::from(value) > max) {
+                return Err(AnalysisError::TooLarge { field, value, max });
+            }
+        }
         Ok(())
+    }
+
+    /// [`CanaryAnalysis::validate`] as an input error naming the field.
+    pub fn check(&self) -> Result<(), crate::InputError> {
+        self.validate().map_err(|error| crate::InputError::field(error.field(), error.to_string()))
     }
 }
 

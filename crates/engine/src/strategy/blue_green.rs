@@ -9,31 +9,63 @@ use super::{CanaryAnalysis, RolloutFleet, Strategy};
 
 /// Blue-green parameters (Argo's names, ticks instead of seconds).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(try_from = "RawBlueGreen")]
 pub struct BlueGreen {
     /// Run only this many new instances until promotion (`previewReplicaCount`).
-    #[serde(default)]
     pub preview_replica_count: Option<u32>,
     /// Promote as soon as the preview is ready (`autoPromotionEnabled`, default true).
-    #[serde(default = "yes")]
     pub auto_promotion_enabled: bool,
     /// Promote this long after the preview is ready (`autoPromotionSeconds`).
-    #[serde(default)]
     pub auto_promotion_ticks: Option<u64>,
     /// Keep the old revision this long after promotion (`scaleDownDelaySeconds`, default 30).
-    #[serde(default = "thirty")]
     pub scale_down_delay_ticks: u64,
     /// Keep an aborted preview this long (`abortScaleDownDelaySeconds`, default 30).
-    #[serde(default = "thirty")]
     pub abort_scale_down_delay_ticks: u64,
     /// Smoke-test the preview before promotion: its error rate under test requests must pass
     /// `count` measurements, or the rollout aborts (`prePromotionAnalysis`).
-    #[serde(default)]
     pub pre_promotion_analysis: Option<CanaryAnalysis>,
     /// Measure the new active revision after the switch, while the old one is still kept; a
     /// failure sends the traffic back to it (`postPromotionAnalysis`).
-    #[serde(default)]
     pub post_promotion_analysis: Option<CanaryAnalysis>,
+}
+
+/// The parameters as read, before the bounds are checked (in `TryFrom`, where a refusal can name
+/// the field: serde cannot follow the path into a strategy, which it reads whole first).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBlueGreen {
+    #[serde(default)]
+    preview_replica_count: Option<u32>,
+    #[serde(default = "yes")]
+    auto_promotion_enabled: bool,
+    #[serde(default)]
+    auto_promotion_ticks: Option<u64>,
+    #[serde(default = "thirty")]
+    scale_down_delay_ticks: u64,
+    #[serde(default = "thirty")]
+    abort_scale_down_delay_ticks: u64,
+    #[serde(default)]
+    pre_promotion_analysis: Option<CanaryAnalysis>,
+    #[serde(default)]
+    post_promotion_analysis: Option<CanaryAnalysis>,
+}
+
+impl TryFrom<RawBlueGreen> for BlueGreen {
+    type Error = crate::InputError;
+
+    fn try_from(raw: RawBlueGreen) -> Result<Self, crate::InputError> {
+        let blue_green = BlueGreen {
+            preview_replica_count: raw.preview_replica_count,
+            auto_promotion_enabled: raw.auto_promotion_enabled,
+            auto_promotion_ticks: raw.auto_promotion_ticks,
+            scale_down_delay_ticks: raw.scale_down_delay_ticks,
+            abort_scale_down_delay_ticks: raw.abort_scale_down_delay_ticks,
+            pre_promotion_analysis: raw.pre_promotion_analysis,
+            post_promotion_analysis: raw.post_promotion_analysis,
+        };
+        blue_green.validate()?;
+        Ok(blue_green)
+    }
 }
 
 fn yes() -> bool {
@@ -59,6 +91,28 @@ impl Default for BlueGreen {
 }
 
 impl BlueGreen {
+    /// Checks parameters built in code by the rules JSON is read with, naming the field at fault.
+    pub fn validate(&self) -> Result<(), crate::InputError> {
+        use crate::bounds::{fleet_count, invalid, wait_ticks};
+        if let Some(count) = self.preview_replica_count {
+            invalid("preview_replica_count", fleet_count(count))?;
+        }
+        if let Some(ticks) = self.auto_promotion_ticks {
+            invalid("auto_promotion_ticks", wait_ticks(ticks))?;
+        }
+        invalid("scale_down_delay_ticks", wait_ticks(self.scale_down_delay_ticks))?;
+        invalid("abort_scale_down_delay_ticks", wait_ticks(self.abort_scale_down_delay_ticks))?;
+        for (field, analysis) in [
+            ("pre_promotion_analysis", &self.pre_promotion_analysis),
+            ("post_promotion_analysis", &self.post_promotion_analysis),
+        ] {
+            if let Some(analysis) = analysis {
+                analysis.check().map_err(|error| error.within(field))?;
+            }
+        }
+        Ok(())
+    }
+
     /// Whether the preview may be promoted now: a promote command, or the automatic rules.
     fn may_promote(&self, fleet: &mut RolloutFleet<'_>) -> bool {
         let since = *fleet.status.paused_since.get_or_insert(fleet.now);
@@ -67,7 +121,7 @@ impl BlueGreen {
         }
         match self.auto_promotion_ticks {
             // TM-6: a timed wait that starts at s expires at s + D.
-            Some(delay) => fleet.now >= since + delay,
+            Some(delay) => fleet.now >= since.saturating_add(delay),
             None => self.auto_promotion_enabled,
         }
     }
@@ -117,7 +171,10 @@ impl Strategy for BlueGreen {
         set(fleet, stable, replicas);
         if fleet.status.aborted {
             // Traffic stays on stable; the preview goes after the abort scale-down delay.
-            let at = *fleet.status.scale_down_at.get_or_insert(fleet.now + self.abort_scale_down_delay_ticks);
+            let at = *fleet
+                .status
+                .scale_down_at
+                .get_or_insert(fleet.now.saturating_add(self.abort_scale_down_delay_ticks));
             if fleet.now >= at {
                 set(fleet, target, 0);
             }
@@ -152,7 +209,7 @@ impl Strategy for BlueGreen {
         fleet.status.step_measurements = 0;
         fleet.status.paused_since = None;
         fleet.status.promote_requested = false;
-        fleet.status.scale_down_at = Some(fleet.now + self.scale_down_delay_ticks);
+        fleet.status.scale_down_at = Some(fleet.now.saturating_add(self.scale_down_delay_ticks));
         true
     }
 }

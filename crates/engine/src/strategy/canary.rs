@@ -121,38 +121,60 @@ pub enum CanaryError {
     },
 }
 
-impl TryFrom<RawCanary> for Canary {
-    type Error = CanaryError;
+impl CanaryError {
+    /// The field at fault, relative to the strategy (`.` for the strategy as a whole).
+    pub fn field(&self) -> String {
+        match self {
+            CanaryError::BothZero => ".".into(),
+            CanaryError::WeightOutOfRange { index, .. } => format!("steps[{index}]"),
+            CanaryError::TooManySteps | CanaryError::CanaryScaleWithoutRouting => "steps".into(),
+            CanaryError::CanaryScaleAmbiguous { index } => format!("steps[{index}].set_canary_scale"),
+        }
+    }
+}
 
-    fn try_from(raw: RawCanary) -> Result<Self, CanaryError> {
-        if raw.max_surge.raw() == 0 && raw.max_unavailable.raw() == 0 {
-            return Err(CanaryError::BothZero);
-        }
-        if raw.steps.len() > STEPS_MAX {
-            return Err(CanaryError::TooManySteps);
-        }
-        for (index, step) in raw.steps.iter().enumerate() {
-            match *step {
-                CanaryStep::SetWeight(weight) | CanaryStep::SetCanaryScale { weight: Some(weight), .. }
-                    if weight > 100 =>
-                {
-                    return Err(CanaryError::WeightOutOfRange { index, weight });
-                }
-                CanaryStep::SetCanaryScale { replicas, weight, match_traffic_weight } => {
-                    if !raw.traffic_routing {
-                        return Err(CanaryError::CanaryScaleWithoutRouting);
-                    }
-                    let said = usize::from(replicas.is_some())
-                        + usize::from(weight.is_some())
-                        + usize::from(match_traffic_weight);
-                    if said != 1 {
-                        return Err(CanaryError::CanaryScaleAmbiguous { index });
-                    }
-                }
-                _ => {}
+/// The rules on the steps and limits as a whole, shared by the JSON reader and `validate`.
+fn check_steps(
+    steps: &[CanaryStep],
+    max_surge: IntOrPercent,
+    max_unavailable: IntOrPercent,
+    traffic_routing: bool,
+) -> Result<(), CanaryError> {
+    if max_surge.raw() == 0 && max_unavailable.raw() == 0 {
+        return Err(CanaryError::BothZero);
+    }
+    if steps.len() > STEPS_MAX {
+        return Err(CanaryError::TooManySteps);
+    }
+    for (index, step) in steps.iter().enumerate() {
+        match *step {
+            CanaryStep::SetWeight(weight) | CanaryStep::SetCanaryScale { weight: Some(weight), .. }
+                if weight > 100 =>
+            {
+                return Err(CanaryError::WeightOutOfRange { index, weight });
             }
+            CanaryStep::SetCanaryScale { replicas, weight, match_traffic_weight } => {
+                if !traffic_routing {
+                    return Err(CanaryError::CanaryScaleWithoutRouting);
+                }
+                let said = usize::from(replicas.is_some())
+                    + usize::from(weight.is_some())
+                    + usize::from(match_traffic_weight);
+                if said != 1 {
+                    return Err(CanaryError::CanaryScaleAmbiguous { index });
+                }
+            }
+            _ => {}
         }
-        Ok(Canary {
+    }
+    Ok(())
+}
+
+impl TryFrom<RawCanary> for Canary {
+    type Error = crate::InputError;
+
+    fn try_from(raw: RawCanary) -> Result<Self, crate::InputError> {
+        let canary = Canary {
             steps: raw.steps,
             max_surge: raw.max_surge,
             max_unavailable: raw.max_unavailable,
@@ -160,11 +182,42 @@ impl TryFrom<RawCanary> for Canary {
             traffic_routing: raw.traffic_routing,
             scale_down_delay_ticks: raw.scale_down_delay_ticks,
             abort_scale_down_delay_ticks: raw.abort_scale_down_delay_ticks,
-        })
+        };
+        canary.validate()?;
+        Ok(canary)
     }
 }
 
 impl Canary {
+    /// Checks parameters built in code by the rules JSON is read with, naming the field at fault.
+    pub fn validate(&self) -> Result<(), crate::InputError> {
+        use crate::bounds::{fleet_count, invalid, wait_ticks};
+        check_steps(&self.steps, self.max_surge, self.max_unavailable, self.traffic_routing)
+            .map_err(|error| crate::InputError::field(&error.field(), error.to_string()))?;
+        invalid("max_surge", self.max_surge.check())?;
+        invalid("max_unavailable", self.max_unavailable.check())?;
+        for (index, step) in self.steps.iter().enumerate() {
+            match step {
+                CanaryStep::Pause { duration_ticks: Some(ticks) } => {
+                    invalid(&format!("steps[{index}].pause.duration_ticks"), wait_ticks(*ticks))?;
+                }
+                CanaryStep::SetCanaryScale { replicas: Some(count), .. } => {
+                    invalid(&format!("steps[{index}].set_canary_scale.replicas"), fleet_count(*count))?;
+                }
+                CanaryStep::Analysis(analysis) => {
+                    analysis.check().map_err(|error| error.within(&format!("steps[{index}].analysis")))?;
+                }
+                _ => {}
+            }
+        }
+        if let Some(analysis) = &self.analysis {
+            analysis.check().map_err(|error| error.within("analysis"))?;
+        }
+        invalid("scale_down_delay_ticks", wait_ticks(self.scale_down_delay_ticks))?;
+        invalid("abort_scale_down_delay_ticks", wait_ticks(self.abort_scale_down_delay_ticks))?;
+        Ok(())
+    }
+
     fn limits(&self) -> RollingUpdate {
         RollingUpdate { max_surge: self.max_surge, max_unavailable: self.max_unavailable }
     }
@@ -176,11 +229,12 @@ impl Canary {
         if index >= self.steps.len() {
             return 100;
         }
+        // A weight over 100 is refused when read; one built in code counts as 100.
         self.steps[..=index]
             .iter()
             .rev()
             .find_map(|step| match step {
-                CanaryStep::SetWeight(weight) => Some(*weight),
+                CanaryStep::SetWeight(weight) => Some((*weight).min(100)),
                 _ => None,
             })
             .unwrap_or(0)
@@ -283,7 +337,7 @@ impl Strategy for Canary {
         if !fleet.status.promote_full && step_index < self.steps.len() {
             let complete = match self.steps[step_index] {
                 CanaryStep::SetWeight(weight) => {
-                    let (want_canary, want_stable) = approximate_counts(replicas, weight, surge);
+                    let (want_canary, want_stable) = approximate_counts(replicas, weight.min(100), surge);
                     let (new, old) = (&fleet.revisions[target], &fleet.revisions[stable]);
                     new.desired == want_canary
                         && new.available == want_canary
@@ -324,7 +378,7 @@ pub(super) fn analysis_done(fleet: &mut RolloutFleet<'_>, analysis: CanaryAnalys
 pub(super) fn pause_over(fleet: &mut RolloutFleet<'_>, duration_ticks: Option<u64>) -> bool {
     let started = *fleet.status.step_started.get_or_insert(fleet.now);
     let promoted = std::mem::take(&mut fleet.status.promote_requested);
-    promoted || duration_ticks.is_some_and(|duration| fleet.now >= started + duration)
+    promoted || duration_ticks.is_some_and(|duration| fleet.now >= started.saturating_add(duration))
 }
 
 #[cfg(test)]

@@ -29,7 +29,9 @@ fn canary_scale(canary: &Canary, step_index: u32, weight: u32, replicas: u32) ->
             Some(weight_to_replicas(weight, replicas))
         }
         CanaryStep::SetCanaryScale { replicas: Some(count), .. } => Some(count.min(replicas)),
-        CanaryStep::SetCanaryScale { weight: Some(share), .. } => Some(weight_to_replicas(share, replicas)),
+        CanaryStep::SetCanaryScale { weight: Some(share), .. } => {
+            Some(weight_to_replicas(share.min(100), replicas))
+        }
         _ => None,
     })
 }
@@ -58,7 +60,10 @@ pub(super) fn reconcile(canary: &Canary, fleet: &mut RolloutFleet<'_>, stable: O
         canary.current_weight(fleet.status.step_index)
     };
     let canary_count = if fleet.status.aborted {
-        let at = *fleet.status.scale_down_at.get_or_insert(now + canary.abort_scale_down_delay_ticks);
+        let at = *fleet
+            .status
+            .scale_down_at
+            .get_or_insert(now.saturating_add(canary.abort_scale_down_delay_ticks));
         if now >= at { 0 } else { fleet.revisions[target].desired }
     } else if all_steps_done {
         replicas
@@ -88,7 +93,7 @@ pub(super) fn reconcile(canary: &Canary, fleet: &mut RolloutFleet<'_>, stable: O
         let (new, old) = (&fleet.revisions[target], &fleet.revisions[stable]);
         let at_size = new.available == new.desired && old.available >= replicas;
         let complete = match canary.steps[step_index] {
-            CanaryStep::SetWeight(step_weight) => at_size && router_weight == step_weight,
+            CanaryStep::SetWeight(step_weight) => at_size && router_weight == step_weight.min(100),
             CanaryStep::SetCanaryScale { .. } => at_size,
             CanaryStep::Pause { duration_ticks } => pause_over(fleet, duration_ticks),
             CanaryStep::Analysis(analysis) => analysis_done(fleet, analysis),
@@ -103,7 +108,7 @@ pub(super) fn reconcile(canary: &Canary, fleet: &mut RolloutFleet<'_>, stable: O
     // Every step done: once the canary carries the whole fleet and all the traffic, it is stable.
     if fleet.revisions[target].available >= replicas && router_weight == 100 {
         fleet.status.stable = Some(fleet.revisions[target].number);
-        fleet.status.scale_down_at = Some(now + canary.scale_down_delay_ticks);
+        fleet.status.scale_down_at = Some(now.saturating_add(canary.scale_down_delay_ticks));
         return true;
     }
     false

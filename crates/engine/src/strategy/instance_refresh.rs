@@ -105,11 +105,44 @@ pub enum InstanceRefreshError {
     ZeroTimeout,
 }
 
-impl TryFrom<RawInstanceRefresh> for InstanceRefresh {
-    type Error = InstanceRefreshError;
+impl InstanceRefreshError {
+    /// The preference at fault, as the scenario format names it.
+    pub fn field(&self) -> &'static str {
+        match self {
+            InstanceRefreshError::OutOfRange { field: "minHealthyPercentage", .. } => {
+                "min_healthy_percentage"
+            }
+            InstanceRefreshError::OutOfRange { .. } | InstanceRefreshError::RangeTooWide { .. } => {
+                "max_healthy_percentage"
+            }
+            InstanceRefreshError::BadCheckpoints { .. } => "checkpoint_percentages",
+            InstanceRefreshError::ZeroTimeout => "health_check_timeout_ticks",
+        }
+    }
+}
 
-    fn try_from(raw: RawInstanceRefresh) -> Result<Self, InstanceRefreshError> {
-        let (min, max) = (raw.min_healthy_percentage, raw.max_healthy_percentage);
+impl TryFrom<RawInstanceRefresh> for InstanceRefresh {
+    type Error = crate::InputError;
+
+    fn try_from(raw: RawInstanceRefresh) -> Result<Self, crate::InputError> {
+        let refresh = InstanceRefresh {
+            min_healthy_percentage: raw.min_healthy_percentage,
+            max_healthy_percentage: raw.max_healthy_percentage,
+            warmup_ticks: raw.warmup_ticks,
+            checkpoint_percentages: raw.checkpoint_percentages,
+            checkpoint_delay_ticks: raw.checkpoint_delay_ticks,
+            health_check_timeout_ticks: raw.health_check_timeout_ticks,
+            auto_rollback: raw.auto_rollback,
+        };
+        refresh.validate()?;
+        Ok(refresh)
+    }
+}
+
+impl InstanceRefresh {
+    /// The Auto Scaling API's rules on the preferences, shared by the JSON reader and `validate`.
+    fn check_preferences(&self) -> Result<(), InstanceRefreshError> {
+        let (min, max) = (self.min_healthy_percentage, self.max_healthy_percentage);
         if min > 100 {
             return Err(InstanceRefreshError::OutOfRange {
                 field: "minHealthyPercentage",
@@ -134,24 +167,27 @@ impl TryFrom<RawInstanceRefresh> for InstanceRefresh {
         if max - min > 100 {
             return Err(InstanceRefreshError::RangeTooWide { min, max });
         }
-        let checkpoints = &raw.checkpoint_percentages;
+        let checkpoints = &self.checkpoint_percentages;
         let ascending = checkpoints.windows(2).all(|pair| pair[0] < pair[1]);
         let in_range = checkpoints.iter().all(|&share| (1..=100).contains(&share));
         if !checkpoints.is_empty() && (!ascending || !in_range || checkpoints.last() != Some(&100)) {
-            return Err(InstanceRefreshError::BadCheckpoints { got: raw.checkpoint_percentages });
+            return Err(InstanceRefreshError::BadCheckpoints { got: checkpoints.clone() });
         }
-        if raw.health_check_timeout_ticks == 0 {
+        if self.health_check_timeout_ticks == 0 {
             return Err(InstanceRefreshError::ZeroTimeout);
         }
-        Ok(InstanceRefresh {
-            min_healthy_percentage: min,
-            max_healthy_percentage: max,
-            warmup_ticks: raw.warmup_ticks,
-            checkpoint_percentages: raw.checkpoint_percentages,
-            checkpoint_delay_ticks: raw.checkpoint_delay_ticks,
-            health_check_timeout_ticks: raw.health_check_timeout_ticks,
-            auto_rollback: raw.auto_rollback,
-        })
+        Ok(())
+    }
+
+    /// Checks preferences built in code by the rules JSON is read with, naming the field at fault.
+    pub fn validate(&self) -> Result<(), crate::InputError> {
+        use crate::bounds::{invalid, wait_ticks};
+        self.check_preferences()
+            .map_err(|error| crate::InputError::field(error.field(), error.to_string()))?;
+        invalid("warmup_ticks", wait_ticks(self.warmup_ticks))?;
+        invalid("checkpoint_delay_ticks", wait_ticks(self.checkpoint_delay_ticks))?;
+        invalid("health_check_timeout_ticks", wait_ticks(self.health_check_timeout_ticks))?;
+        Ok(())
     }
 }
 
@@ -172,12 +208,16 @@ impl Default for InstanceRefresh {
 impl InstanceRefresh {
     /// The healthy floor: ceil(MinHealthy% × desired).
     pub fn healthy_floor(&self, replicas: u32) -> u32 {
-        (u64::from(self.min_healthy_percentage) * u64::from(replicas)).div_ceil(100) as u32
+        let floor = (u64::from(self.min_healthy_percentage) * u64::from(replicas)).div_ceil(100);
+        u32::try_from(floor).unwrap_or(u32::MAX)
     }
 
     /// The ceiling on healthy plus pending instances: floor(MaxHealthy% × desired), never below it.
     pub fn running_ceiling(&self, replicas: u32) -> u32 {
-        ((u64::from(self.max_healthy_percentage) * u64::from(replicas)) / 100).max(u64::from(replicas)) as u32
+        let ceiling =
+            ((u64::from(self.max_healthy_percentage) * u64::from(replicas)) / 100).max(u64::from(replicas));
+        // Percentages are bounded when read; one built in code cannot wrap the ceiling below the fleet.
+        u32::try_from(ceiling).unwrap_or(u32::MAX)
     }
 
     /// How many new instances one batch launches: what the floor lets go plus what the ceiling
@@ -205,7 +245,7 @@ impl InstanceRefresh {
         // 1. A batch still launching: wait for health checks, or fail after the timeout.
         if to_available < to_desired {
             let started = *fleet.status.step_started.get_or_insert(now);
-            if now >= started + self.health_check_timeout_ticks && !fleet.status.aborted {
+            if now >= started.saturating_add(self.health_check_timeout_ticks) && !fleet.status.aborted {
                 fleet.status.failure = Some(format!(
                     "instance refresh failed: {} new instances of revision {} did not pass health checks \
                      within {} ticks",
@@ -218,7 +258,7 @@ impl InstanceRefresh {
         }
         // 2. Healthy: a batch this refresh launched warms up before it counts.
         if fleet.status.step_started.is_some() && self.warmup_ticks > 0 {
-            let warm_at = *fleet.status.warm_at.get_or_insert(now + self.warmup_ticks);
+            let warm_at = *fleet.status.warm_at.get_or_insert(now.saturating_add(self.warmup_ticks));
             if now < warm_at {
                 return false;
             }
@@ -246,7 +286,7 @@ impl InstanceRefresh {
                 .count() as u32;
             if reached > 0 {
                 let since = *fleet.status.paused_since.get_or_insert(now);
-                if now < since + self.checkpoint_delay_ticks {
+                if now < since.saturating_add(self.checkpoint_delay_ticks) {
                     return false;
                 }
                 fleet.status.paused_since = None;

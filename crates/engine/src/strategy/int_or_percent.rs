@@ -34,6 +34,23 @@ impl IntOrPercent {
             IntOrPercent::Int(value) | IntOrPercent::Percent(value) => value,
         }
     }
+
+    /// The value if it is within the lab's bounds: a count of at most `Limits::FLEET_MAX`
+    /// instances, a percentage of at most 100. Larger ones mean nothing more than the bound does,
+    /// and a count near `u32::MAX` would overflow the fleet's ceiling (fleet + surge). Strategies
+    /// check this when they are read, where the refusal can name the field.
+    pub fn check(self) -> Result<Self, String> {
+        match self {
+            IntOrPercent::Int(value) if value > crate::Limits::FLEET_MAX => Err(format!(
+                "Invalid value: {self}: must not be greater than {} (the largest fleet)",
+                crate::Limits::FLEET_MAX
+            )),
+            IntOrPercent::Percent(value) if value > 100 => {
+                Err(format!("Invalid value: {self}: must not be greater than 100%"))
+            }
+            _ => Ok(self),
+        }
+    }
 }
 
 impl fmt::Display for IntOrPercent {

@@ -127,7 +127,7 @@ pub(crate) fn is_scaling_event(fleet: &RolloutFleet<'_>) -> bool {
 /// largest. Every active revision is annotated with the new size. Returns whether anything changed.
 pub(crate) fn scale_proportionally(fleet: &mut RolloutFleet<'_>, surge: u32) -> bool {
     let replicas = fleet.replicas;
-    let allowed = if replicas == 0 { 0 } else { replicas + surge };
+    let allowed = if replicas == 0 { 0 } else { replicas.saturating_add(surge) };
     let mut active: Vec<usize> =
         (0..fleet.revisions.len()).filter(|&i| fleet.revisions[i].desired > 0).collect();
     let target = fleet.target;
@@ -260,6 +260,19 @@ impl StrategySpec {
                     format!(" · checkpoints {:?}", refresh.checkpoint_percentages)
                 }
             ),
+        }
+    }
+
+    /// Checks a strategy built in code (the page's editor reads JSON, which is checked as it is
+    /// read) by the same rules, naming the field at fault relative to the strategy object:
+    /// `max_surge`, `steps[1].pause.duration_ticks`, or `.` for the strategy as a whole.
+    pub fn validate(&self) -> Result<(), crate::InputError> {
+        match self {
+            StrategySpec::Rolling(rolling) => rolling.validate(),
+            StrategySpec::Recreate(_) => Ok(()),
+            StrategySpec::BlueGreen(blue_green) => blue_green.validate(),
+            StrategySpec::Canary(canary) => canary.validate(),
+            StrategySpec::InstanceRefresh(refresh) => refresh.validate(),
         }
     }
 

@@ -38,9 +38,33 @@ pub enum RollingUpdateError {
         "spec.strategy.rollingUpdate.maxUnavailable: Invalid value: {0}: may not be 0 when `maxSurge` is 0"
     )]
     BothZero(IntOrPercent),
-    /// More than all of the fleet may be unavailable.
-    #[error("spec.strategy.rollingUpdate.maxUnavailable: Invalid value: {0}: must not be greater than 100%")]
+    /// More than all of the fleet may be unavailable. (The message starts by naming the field,
+    /// which the JSON reader moves into the error's field path: see `input::parse`.)
+    #[error(
+        "field `max_unavailable`: spec.strategy.rollingUpdate.maxUnavailable: Invalid value: {0}: must not be greater than 100%"
+    )]
     UnavailableOver100(IntOrPercent),
+    /// A limit beyond the lab's bounds (more instances than the largest fleet, over 100%).
+    #[error("field `{field}`: spec.strategy.rollingUpdate.{kubernetes_field}: {reason}")]
+    OutOfBounds {
+        /// `max_surge` or `max_unavailable`.
+        field: &'static str,
+        /// The same in Kubernetes' spelling.
+        kubernetes_field: &'static str,
+        /// What is wrong, with the value.
+        reason: String,
+    },
+}
+
+impl RollingUpdateError {
+    /// The parameter at fault, as the scenario format names it (`.` for both together).
+    pub fn field(&self) -> &'static str {
+        match self {
+            RollingUpdateError::BothZero(_) => ".",
+            RollingUpdateError::UnavailableOver100(_) => "max_unavailable",
+            RollingUpdateError::OutOfBounds { field, .. } => field,
+        }
+    }
 }
 
 impl TryFrom<RawRollingUpdate> for RollingUpdate {
@@ -75,7 +99,26 @@ impl RollingUpdate {
         {
             return Err(RollingUpdateError::UnavailableOver100(max_unavailable));
         }
+        for (field, kubernetes_field, value) in
+            [("max_surge", "maxSurge", max_surge), ("max_unavailable", "maxUnavailable", max_unavailable)]
+        {
+            value.check().map_err(|reason| RollingUpdateError::OutOfBounds {
+                field,
+                kubernetes_field,
+                reason,
+            })?;
+        }
         Ok(Self { max_surge, max_unavailable })
+    }
+
+    /// Checks limits built in code by the rules JSON is read with, naming the field at fault.
+    pub fn validate(&self) -> Result<(), crate::InputError> {
+        Self::validated(self.max_surge, self.max_unavailable).map(drop).map_err(|error| {
+            let message = error.to_string();
+            // The field is the error's own; its message need not say it twice.
+            let message = crate::input::split_field(&message).map_or(message.as_str(), |(_, rest)| rest);
+            crate::InputError::field(error.field(), message)
+        })
     }
 
     /// `ResolveFenceposts`: surge rounds up, unavailable rounds down, and if both come to zero the
@@ -107,7 +150,7 @@ impl RollingUpdate {
             fleet.revisions[fleet.target].desired = replicas;
             return true;
         }
-        let max_total = replicas + self.surge_for(replicas);
+        let max_total = replicas.saturating_add(self.surge_for(replicas));
         let total = fleet.total_desired();
         if total >= max_total {
             return false;

@@ -98,7 +98,7 @@ impl World {
             }
             self.conditions.last_update_tick = tick;
         } else if self.conditions.progressing != Progressing::False
-            && tick > self.conditions.last_update_tick + self.progress_deadline_ticks
+            && tick > self.conditions.last_update_tick.saturating_add(self.progress_deadline_ticks)
         {
             // `from.Add(delta).Before(now)`: the first tick strictly after the deadline (TM-6).
             self.conditions.progressing = Progressing::False;

@@ -50,34 +50,50 @@ impl World {
             return Err(CommandError::InvalidDrift { reason: "`actor` must hold 1 to 64 characters".into() });
         }
         check_change(change)?;
-        if targets.is_empty() || targets.len() > 1_000 {
+        if targets.is_empty() || targets.len() > super::Limits::SSH_TARGETS_MAX {
             return Err(CommandError::InvalidDrift {
-                reason: "`instances` must list 1 to 1000 instance ids".into(),
+                reason: format!("`instances` must list 1 to {} instance ids", super::Limits::SSH_TARGETS_MAX),
             });
         }
         // Every target must be a live instance before anything changes, so a typo changes nothing.
-        let mut indices = Vec::with_capacity(targets.len());
+        // Ids are handed out in increasing order and the fleet keeps that order, so each lookup is
+        // a binary search, not a walk over the fleet per target.
+        let mut indices = std::mem::take(&mut self.scratch_indices);
+        indices.clear();
         for id in targets {
-            match self.instances.iter().position(|i| i.id == InstanceId(*id)) {
-                Some(index) if self.instances[index].state.is_live() => indices.push(index),
-                Some(_) => return Err(CommandError::InstanceGone { instance: InstanceId(*id) }),
-                None => return Err(CommandError::UnknownInstance { instance: InstanceId(*id) }),
+            match self.instances.binary_search_by_key(&InstanceId(*id), |i| i.id) {
+                Ok(index) if self.instances[index].state.is_live() => indices.push(index as u32),
+                Ok(_) => {
+                    self.scratch_indices = indices;
+                    return Err(CommandError::InstanceGone { instance: InstanceId(*id) });
+                }
+                Err(_) => {
+                    self.scratch_indices = indices;
+                    return Err(CommandError::UnknownInstance { instance: InstanceId(*id) });
+                }
             }
         }
         // An attacker does not ask the access policy; everyone else does.
         let attack = matches!(change, DriftChange::Compromise);
         let refused = self.mode == FleetMode::Immutable && !break_glass && !attack;
-        for index in indices {
+        let description = change.describe();
+        // The audit log keeps its last entries only: those this command would push out again
+        // at once are not written.
+        let audited_from = indices.len().saturating_sub(super::Limits::AUDIT_CAPACITY);
+        for (position, &index) in indices.iter().enumerate() {
+            let index = index as usize;
             let id = self.instances[index].id;
-            self.audit(actor, id, change.describe(), break_glass, refused);
+            if position >= audited_from {
+                self.audit(actor, id, description.clone(), break_glass, refused);
+            }
             if refused {
-                self.emit(Event::SshRefused { instance: id, actor: actor.to_owned() });
+                self.emit_instance(|| Event::SshRefused { instance: id, actor: actor.to_owned() });
                 continue;
             }
             self.drift(index, change);
-            self.emit(Event::InstanceDrifted {
+            self.emit_instance(|| Event::InstanceDrifted {
                 instance: id,
-                change: change.describe(),
+                change: description.clone(),
                 emergency: break_glass,
             });
             if self.mode == FleetMode::Immutable && !attack {
@@ -85,9 +101,10 @@ impl World {
                 // its image, so the orchestrator replaces it.
                 self.instances[index].tainted = true;
                 self.tainted_pending = true;
-                self.emit(Event::InstanceTainted { instance: id });
+                self.emit_instance(|| Event::InstanceTainted { instance: id });
             }
         }
+        self.scratch_indices = indices;
         Ok(())
     }
 
@@ -131,7 +148,7 @@ impl World {
                     match upgrade_conflict(&state, package, version) {
                         Some(reason) => {
                             failed += 1;
-                            self.emit(Event::PatchFailed { instance: id, reason });
+                            self.emit_instance(|| Event::PatchFailed { instance: id, reason });
                         }
                         None => {
                             succeeded += 1;
@@ -145,8 +162,8 @@ impl World {
                         }
                     }
                 }
-                self.patches.attempted += succeeded + failed;
-                self.patches.succeeded += succeeded;
+                self.patches.attempted = self.patches.attempted.saturating_add(succeeded + failed);
+                self.patches.succeeded = self.patches.succeeded.saturating_add(succeeded);
                 self.emit(Event::PatchRolledOut {
                     package: package.to_owned(),
                     version: version.to_owned(),
@@ -176,7 +193,7 @@ impl World {
                 }
                 self.build_image(&spec)?;
                 let live = self.instances.iter().filter(|i| i.state.is_live()).count() as u32;
-                self.patches.attempted += live;
+                self.patches.attempted = self.patches.attempted.saturating_add(live);
                 self.patches.pending_image = Some(digest);
                 self.deploy(&ImageRef::digest(digest))
             }
@@ -343,7 +360,8 @@ impl World {
             && self.rollout_complete
             && self.revisions[self.target].image == image
         {
-            self.patches.succeeded += std::mem::take(&mut self.patches.in_progress);
+            self.patches.succeeded =
+                self.patches.succeeded.saturating_add(std::mem::take(&mut self.patches.in_progress));
             self.patches.pending_image = None;
             self.emit(Event::PatchRolledOut {
                 package: String::new(),
@@ -380,8 +398,8 @@ fn check_change(change: &DriftChange) -> Result<(), CommandError> {
         DriftChange::PatchPackage { version, .. } => {
             crate::image::check_version("version", version).err().map(|e| e.to_string())
         }
-        DriftChange::WriteLocalData { mb } if *mb == 0 || *mb > 100_000 => {
-            Some("`mb` must be between 1 and 100000".to_owned())
+        DriftChange::WriteLocalData { mb } if *mb == 0 || *mb > crate::drift::LOCAL_DATA_MB_MAX => {
+            Some(format!("`mb` must be between 1 and {}", crate::drift::LOCAL_DATA_MB_MAX))
         }
         _ => None,
     };

@@ -59,7 +59,9 @@ impl World {
         }
         instances.retain(|instance| {
             !(instance.state == Lifecycle::Terminated
-                && instance.stop_tick.is_some_and(|stop| tick >= stop + Limits::TERMINATED_SHOWN_TICKS))
+                && instance
+                    .stop_tick
+                    .is_some_and(|stop| tick >= stop.saturating_add(Limits::TERMINATED_SHOWN_TICKS)))
         });
     }
 
@@ -69,6 +71,11 @@ impl World {
         for index in 0..self.revisions.len() {
             let Revision { desired, live, .. } = self.revisions[index];
             for _ in live..desired {
+                // Ids are never reused; once all four billion are spent, nothing more launches
+                // (the rollout stalls) rather than an id wrapping around onto a live instance.
+                if self.next_instance_id == u32::MAX {
+                    break;
+                }
                 self.launch(index, tick);
                 changed = true;
             }
@@ -93,13 +100,14 @@ impl World {
         self.next_instance_id += 1;
         let pull_ticks = self.timing.pull_ticks.unwrap_or_else(|| {
             let size_kb = self.registry.image(image).map_or(0, |i| i.size_kb);
-            size_kb.div_ceil(self.timing.pull_mb_per_tick.max(1) * 1_000)
+            size_kb.div_ceil(self.timing.pull_mb_per_tick.max(1).saturating_mul(1_000))
         });
-        let boot_tick = tick + u64::from(pull_ticks);
+        let boot_tick = tick.saturating_add(u64::from(pull_ticks));
         let (broken, crash_after_ticks) =
             self.registry.image(image).map_or((false, 0), |i| (i.spec.broken, i.spec.crash_after_ticks));
         // A broken build boots forever: it never passes its readiness check.
-        let ready_tick = if broken { u64::MAX } else { boot_tick + u64::from(self.timing.boot_ticks) };
+        let ready_tick =
+            if broken { u64::MAX } else { boot_tick.saturating_add(u64::from(self.timing.boot_ticks)) };
         let crash_tick = match crash_after_ticks {
             0 => u64::MAX,
             after => ready_tick.saturating_add(u64::from(after)),
@@ -188,7 +196,7 @@ impl World {
         if was_in_service && drain_ticks > 0 {
             revision.terminating += 1;
             instance.state = Lifecycle::Draining;
-            instance.stop_tick = Some(tick + drain_ticks);
+            instance.stop_tick = Some(tick.saturating_add(drain_ticks));
             self.emit(Event::InstanceDraining { instance: id });
         } else {
             instance.state = Lifecycle::Terminated;

@@ -51,6 +51,24 @@ impl Limits {
     pub const AUDIT_CAPACITY: usize = 256;
     /// Ticks in a lab "day": the nightly base refresh runs this often.
     pub const NIGHT_TICKS: u64 = 100;
+    /// Ticks any wait the rollout counts may last: a pause, a scale-down delay, auto-promotion, a
+    /// warm-up, a checkpoint, a health-check timeout, the progress deadline, an instance's maximum
+    /// age, an analysis interval, a build's crash delay. The longest run `lab run` makes, so a wait
+    /// at the bound already means "not in this run"; it also keeps `now + wait` far from overflow.
+    pub const WAIT_TICKS_MAX: u64 = 1_000_000;
+    /// The latest tick a timeline entry may be scheduled at (the same longest run).
+    pub const TIMELINE_TICK_MAX: u64 = 1_000_000;
+    /// Commands one scenario's timeline may hold.
+    pub const TIMELINE_MAX: usize = 10_000;
+    /// Instance ids one `ssh` command may list.
+    pub const SSH_TARGETS_MAX: usize = 1_000;
+    /// Events naming one instance each (launched, in service, drifted, …) that one tick records,
+    /// commands applied before it included. Beyond it they are only counted, and one
+    /// `InstanceEventsLeftOut` at the end of the tick says how many were left out, so no command
+    /// list can make a tick write millions of events. Four per instance of the largest fleet: a
+    /// tick in which every instance of it changes state (a recreate, a rebuild) is recorded whole;
+    /// only floods of hand commands reach it.
+    pub const INSTANCE_EVENTS_PER_TICK_MAX: u32 = 4 * Self::FLEET_MAX;
 }
 
 /// How long instances take to move between lifecycle states.
@@ -110,7 +128,7 @@ pub struct World {
     instances: Vec<Instance>,
     next_instance_id: u32,
     /// Events since the last drain; cleared at the next tick if nobody drained them.
-    events: Vec<Event>,
+    events: TickEvents,
     events_sealed: bool,
     history: EventHistory,
     trace: crate::trace::TraceChain,
@@ -131,7 +149,8 @@ impl World {
             Some(tag) => ImageRef::Tag(tag.clone()),
             None => ImageRef::digest(image),
         };
-        let fleet_size = scenario.fleet_size;
+        // A scenario built in code may skip validation; the fleet still never outgrows its bound.
+        let fleet_size = scenario.fleet_size.min(Limits::FLEET_MAX);
         let mut world = World {
             seed: scenario.seed,
             timing: Timing {
@@ -147,7 +166,8 @@ impl World {
             revisions: vec![Revision {
                 desired: fleet_size,
                 annotated_replicas: fleet_size,
-                annotated_max_replicas: fleet_size + scenario.strategy.strategy().max_surge(fleet_size),
+                annotated_max_replicas: fleet_size
+                    .saturating_add(scenario.strategy.strategy().max_surge(fleet_size)),
                 ..Revision::new(1, image, launch, 0)
             }],
             registry,
@@ -187,7 +207,7 @@ impl World {
             rollout_complete: true,
             instances: Vec::with_capacity(fleet_size as usize),
             next_instance_id: 1,
-            events: Vec::new(),
+            events: TickEvents::default(),
             events_sealed: false,
             history: EventHistory::with_capacity(Limits::HISTORY_CAPACITY),
             trace: crate::trace::TraceChain::new(scenario.seed),
@@ -204,6 +224,7 @@ impl World {
             world.revisions[0].available += 1;
         }
         world.events.clear();
+        world.events.start_tick();
         world
     }
 
@@ -232,6 +253,13 @@ impl World {
                 Ok(())
             }
             Command::SetStrategy(strategy) => {
+                // A strategy read from JSON was checked as it was read; one built in code is
+                // checked here, so a wait or a limit beyond its bound never reaches a reconcile.
+                if let Err(error) = strategy.validate() {
+                    let error = CommandError::Invalid(error.within("set_strategy"));
+                    self.emit(Event::CommandRejected { reason: error.to_string() });
+                    return Err(error);
+                }
                 let description = strategy.describe();
                 self.strategy = strategy;
                 self.emit(Event::StrategyChanged { description });
@@ -324,7 +352,11 @@ impl World {
         self.settle_patch_progress();
         self.update_conditions(tick);
         self.serve_requests(tick);
-        self.trace.record(tick, &self.revisions, &self.events);
+        if let Some(count) = self.events.take_left_out() {
+            self.emit(Event::InstanceEventsLeftOut { count });
+        }
+        self.trace.record(tick, &self.revisions, &self.events.list);
+        self.events.start_tick();
         self.events_sealed = true;
         self.now += 1;
         tick
@@ -333,7 +365,7 @@ impl World {
     /// Takes the events emitted since the last drain, in order.
     pub fn drain_events(&mut self) -> std::vec::Drain<'_, Event> {
         self.events_sealed = false;
-        self.events.drain(..)
+        self.events.list.drain(..)
     }
 
     /// The tick the next `step` will run (equally: how many ticks have run).
@@ -476,6 +508,16 @@ impl World {
         push_event(&mut self.events, &mut self.history, self.now, event);
     }
 
+    /// Emits an event naming one instance, built only if the tick still records such events (the
+    /// ones past the cap are only counted, so a flood of them costs no allocation).
+    fn emit_instance(&mut self, event: impl FnOnce() -> Event) {
+        if self.events.has_room() {
+            self.emit(event());
+        } else {
+            self.events.leave_out();
+        }
+    }
+
     /// Events nobody drained after the previous tick are dropped, so the buffer stays bounded.
     fn unseal_events(&mut self) {
         if self.events_sealed {
@@ -485,9 +527,51 @@ impl World {
     }
 }
 
-fn push_event(events: &mut Vec<Event>, history: &mut EventHistory, tick: u64, event: Event) {
+/// The events of the tick under way, and how many of them named one instance each.
+#[derive(Clone, Debug, Default)]
+struct TickEvents {
+    list: Vec<Event>,
+    /// Per-instance events recorded since the tick began.
+    per_instance: u32,
+    /// Per-instance events past the cap, only counted.
+    left_out: u32,
+}
+
+impl TickEvents {
+    fn has_room(&self) -> bool {
+        self.per_instance < Limits::INSTANCE_EVENTS_PER_TICK_MAX
+    }
+
+    fn leave_out(&mut self) {
+        self.left_out = self.left_out.saturating_add(1);
+    }
+
+    fn clear(&mut self) {
+        self.list.clear();
+    }
+
+    /// How many per-instance events were left out of this tick, if any.
+    fn take_left_out(&mut self) -> Option<u32> {
+        Some(std::mem::take(&mut self.left_out)).filter(|&count| count > 0)
+    }
+
+    /// A new tick: the cap counts from zero again.
+    fn start_tick(&mut self) {
+        self.per_instance = 0;
+        self.left_out = 0;
+    }
+}
+
+fn push_event(events: &mut TickEvents, history: &mut EventHistory, tick: u64, event: Event) {
+    if event.is_per_instance() {
+        if !events.has_room() {
+            events.leave_out();
+            return;
+        }
+        events.per_instance += 1;
+    }
     if event.is_fleet_level() {
         history.push(EventRecord { tick, event: event.clone() });
     }
-    events.push(event);
+    events.list.push(event);
 }

@@ -34,7 +34,8 @@ impl World {
             }
             self.target = index;
         } else {
-            let max_replicas = self.replicas + self.strategy.strategy().max_surge(self.replicas);
+            let max_replicas =
+                self.replicas.saturating_add(self.strategy.strategy().max_surge(self.replicas));
             self.revisions.push(Revision {
                 annotated_replicas: self.replicas,
                 annotated_max_replicas: max_replicas,
@@ -167,7 +168,7 @@ impl World {
             if let Some(reason) = self.rollout_status.failure.take() {
                 self.abort_rollout(reason);
             }
-            let max_replicas = self.replicas + strategy.strategy().max_surge(self.replicas);
+            let max_replicas = self.replicas.saturating_add(strategy.strategy().max_surge(self.replicas));
             for index in 0..self.revisions.len() {
                 let (from, to) = (self.scratch_desired[index], self.revisions[index].desired);
                 if from != to {

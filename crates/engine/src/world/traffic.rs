@@ -240,7 +240,8 @@ impl World {
         {
             let Some(measurement) = self.measure(tick, target, &analysis) else { continue };
             if is_step {
-                self.rollout_status.step_measurements += 1;
+                self.rollout_status.step_measurements =
+                    self.rollout_status.step_measurements.saturating_add(1);
             }
             if let Some((verdict, reason)) = self.judge(&analysis, &measurement, kind, target) {
                 self.act_on_analysis(verdict, reason);
@@ -262,11 +263,11 @@ impl World {
         let (count, limit, outcome, limit_name) = match measurement.verdict {
             Verdict::Successful => return None,
             Verdict::Failed => {
-                status.analysis_failures += 1;
+                status.analysis_failures = status.analysis_failures.saturating_add(1);
                 (status.analysis_failures, analysis.failure_limit, "failed", "failure limit")
             }
             Verdict::Inconclusive => {
-                status.analysis_inconclusive += 1;
+                status.analysis_inconclusive = status.analysis_inconclusive.saturating_add(1);
                 (
                     status.analysis_inconclusive,
                     analysis.inconclusive_limit,
@@ -330,7 +331,7 @@ impl World {
             return;
         }
         let Some(measurement) = self.measure(tick, target, &analysis) else { return };
-        self.rollout_status.step_measurements += 1;
+        self.rollout_status.step_measurements = self.rollout_status.step_measurements.saturating_add(1);
         let Some((verdict, mut reason)) = self.judge(&analysis, &measurement, kind, target) else {
             if self.rollout_status.step_measurements >= analysis.count.unwrap_or(1) {
                 self.rollout_status.analysis_passed = true;
