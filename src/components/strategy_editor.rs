@@ -171,6 +171,22 @@ mod tests {
     }
 
     #[test]
+    fn the_editor_refuses_numbers_beyond_their_bounds() {
+        for (text, said) in [
+            (r#"{"type": "rolling", "max_surge": 4294967295, "max_unavailable": 0}"#, "maxSurge"),
+            (
+                r#"{"type": "canary", "steps": [{"pause": {"duration_ticks": 18446744073709551615}}]}"#,
+                "1000000",
+            ),
+            (r#"{"type": "blue_green", "scale_down_delay_ticks": 18446744073709551615}"#, "1000000"),
+            (r#"{"type": "instance_refresh", "warmup_ticks": 18446744073709551615}"#, "1000000"),
+        ] {
+            let refused = parse_strategy(text).expect_err(text);
+            assert!(refused.contains(said), "{text}: {refused}");
+        }
+    }
+
+    #[test]
     fn analyses_survive_the_round_trip_through_the_editor() {
         for text in [
             r#"{"type": "blue_green", "pre_promotion_analysis": {"error_rate_max_percent": 5, "count": 2},
