@@ -31,8 +31,8 @@ fn field_value(event: &Event) -> String {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FromSession {
     pub scenario: String,
-    pub actions: Vec<lab_engine::TimedCommand>,
-    pub tick: u64,
+    /// The session's actions and the tick it reached, or why the link's could not be read.
+    pub session: Result<(Vec<lab_engine::TimedCommand>, u64), String>,
 }
 
 #[derive(Properties, PartialEq)]
@@ -46,7 +46,11 @@ pub struct LessonBuilderProps {
 pub fn LessonBuilder(props: &LessonBuilderProps) -> Html {
     let (initial, initial_message) = match &props.from {
         None => (Draft::default(), None),
-        Some(from) => match Draft::from_session(&from.scenario, from.actions.clone(), from.tick) {
+        Some(from) => match from
+            .session
+            .clone()
+            .and_then(|(actions, tick)| Draft::from_session(&from.scenario, actions, tick))
+        {
             Ok(draft) => (
                 draft,
                 Some(format!(

@@ -108,7 +108,12 @@ impl Draft {
             scenario: scenario.to_owned(),
             solution: serde_json::to_string_pretty(&actions).unwrap_or_default(),
             par: actions.len().max(1).to_string(),
-            ticks_max: (at_tick + at_tick / 2).max(at_tick + 20).to_string(),
+            // Half as long again as the session took, and room to act: within a lesson's limit.
+            ticks_max: at_tick
+                .saturating_add(at_tick / 2)
+                .max(at_tick.saturating_add(20))
+                .min(lab_engine::lesson::LessonLimits::TICKS_MAX)
+                .to_string(),
             goal: vec![
                 row(
                     Metric::InServiceVersion,
@@ -283,6 +288,15 @@ mod tests {
         let lesson = draft.lesson().unwrap();
         let check = Draft::check(&lesson);
         assert!(check.solution_passes_at.is_some() && !check.untouched_passes, "{check:?}");
+    }
+
+    #[test]
+    fn a_session_link_with_an_absurd_tick_gives_a_lesson_within_its_limits() {
+        let solution = Draft::default().lesson().unwrap().solution;
+        let draft = Draft::from_session("sandbox", solution, u64::MAX).unwrap();
+        assert_eq!(draft.ticks_max, lab_engine::lesson::LessonLimits::TICKS_MAX.to_string());
+        // And the page refuses such a link before it gets here.
+        assert!(crate::share::parse_at(Some("18446744073709551615")).unwrap_err().contains("`at`"));
     }
 
     #[test]

@@ -170,6 +170,7 @@ mod tests {
     }
 
     /// Every command the curriculum uses, as logs a learner's session could hold.
+    #[cfg(not(target_arch = "wasm32"))]
     fn logged_commands() -> Vec<TimedCommand> {
         crate::lessons::built_in()
             .iter()
@@ -179,6 +180,8 @@ mod tests {
             .collect()
     }
 
+    // Property tests run natively only (proptest is not built for wasm).
+    #[cfg(not(target_arch = "wasm32"))]
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig { cases: 64, ..Default::default() })]
 

@@ -67,14 +67,11 @@ pub fn Root() -> Html {
         // `?builder&scenario=…&at=…&log=…`: a session from the lab to turn into a lesson.
         let from = query.scenario.clone().map(|scenario| crate::builder::FromSession {
             scenario,
-            actions: query
-                .share_log
-                .as_deref()
-                .and_then(crate::share::decode)
-                .and_then(|bytes| String::from_utf8(bytes).ok())
-                .and_then(|text| lab_engine::parse_json(&text).ok())
-                .unwrap_or_default(),
-            tick: query.share_at.as_deref().and_then(|t| t.parse().ok()).unwrap_or(0),
+            session: match query.share_log.as_deref() {
+                Some(log) => crate::share::parse_log(log),
+                None => Ok(Vec::new()),
+            }
+            .and_then(|actions| Ok((actions, crate::share::parse_at(query.share_at.as_deref())?))),
         });
         return html! { <crate::builder::LessonBuilder {from} /> };
     }

@@ -46,22 +46,30 @@ pub fn parse(
     let Some(log) = log else {
         return Ok(None);
     };
+    let actions = parse_log(log)?;
+    let seed = seed.and_then(|s| s.parse::<u64>().ok()).ok_or("the share link has no valid `seed`")?;
+    let tick = parse_at(at)?;
+    Ok(Some(SharedSession { seed, actions, tick }))
+}
+
+/// The `at` tick of a link: a whole number up to the longest a lesson may run.
+pub fn parse_at(at: Option<&str>) -> Result<u64, String> {
+    at.and_then(|s| s.parse::<u64>().ok())
+        .filter(|t| *t <= lab_engine::lesson::LessonLimits::TICKS_MAX)
+        .ok_or_else(|| "the share link has no valid `at` tick".to_owned())
+}
+
+/// The action log of a link (base64url JSON), refused with a sentence when too long or damaged.
+pub fn parse_log(log: &str) -> Result<Vec<TimedCommand>, String> {
     if log.len() > LOG_CHARS_MAX {
         return Err(format!(
             "the share link's action log is {} characters long; at most {LOG_CHARS_MAX} fit in a link",
             log.len()
         ));
     }
-    let seed = seed.and_then(|s| s.parse::<u64>().ok()).ok_or("the share link has no valid `seed`")?;
-    let tick = at
-        .and_then(|s| s.parse::<u64>().ok())
-        .filter(|t| *t <= lab_engine::lesson::LessonLimits::TICKS_MAX)
-        .ok_or("the share link has no valid `at` tick")?;
     let bytes = decode(log).ok_or("the share link's action log is damaged (not base64url)")?;
     let text = String::from_utf8(bytes).map_err(|_| "the share link's action log is damaged (not text)")?;
-    let actions: Vec<TimedCommand> = lab_engine::parse_json(&text)
-        .map_err(|error| format!("the share link's action log is damaged: {error}"))?;
-    Ok(Some(SharedSession { seed, actions, tick }))
+    lab_engine::parse_json(&text).map_err(|error| format!("the share link's action log is damaged: {error}"))
 }
 
 /// base64url without padding.
