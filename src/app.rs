@@ -146,10 +146,18 @@ pub fn App() -> Html {
                 hints_shown={session.hints_shown} why_open={session.why_open} showing_solution={session.showing_solution}
                 {passed} actions={report.actions} {next} share_url={AttrValue::from(share_url)} on_action={on_action.clone()}
                 out_of_time={session.progress.out_of_time(&lesson, world)}
-                refused={session.progress.refused.as_ref().map(|error| AttrValue::from(error.to_string()))} />
+                // After the last tick, "time is up" already says why.
+                refused={session.progress.refused.as_ref().filter(|_| !session.progress.out_of_time(&lesson, world))
+                    .map(|error| AttrValue::from(error.to_string()))} />
         }
     });
-    let banner: Vec<String> = stored_notices.1.iter().cloned().chain((*save_problem).clone()).collect();
+    let banner: Vec<String> = lab
+        .link_notice
+        .iter()
+        .chain(stored_notices.1.iter())
+        .cloned()
+        .chain((*save_problem).clone())
+        .collect();
     let make_lesson = format!(
         "?builder&scenario={}&at={}&log={}",
         lab.scenario_name,
@@ -185,7 +193,7 @@ pub fn App() -> Html {
                 </nav>
             </header>
             if !banner.is_empty() {
-                <div class="banner problem" role="alert" data-testid="storage-notice">
+                <div class="banner problem" role="alert" data-testid="banner">
                     { for banner.iter().map(|line| html! { <p>{ line.clone() }</p> }) }
                 </div>
             }

@@ -64,7 +64,7 @@ pub fn EmbedApp(props: &EmbedAppProps) -> Html {
                 <span class="muted">{ format!("traffic: {}", weights.join(" · ")) }</span>
                 <a class="nav-link" href={full_lab} target="_blank">{"Open in the full lab ↗"}</a>
             </div>
-            if let Some(notice) = lab.notice.clone() {
+            if let Some(notice) = lab.link_notice.clone().or_else(|| lab.notice.clone()) {
                 <p class="problem" role="alert">{ notice }</p>
             }
             if let Some(reason) = world.rollout_status().abort_reason.clone() {

@@ -158,7 +158,7 @@ pub fn LessonsPage() -> Html {
         <main id="lessons" data-ready="true" data-passed={passed.to_string()}>
             <crate::components::Masthead tagline={AttrValue::from(format!("Lessons · {passed} of {} passed", lessons.len()))} here="?lessons" />
             if !storage_notices.is_empty() {
-                <div class="banner problem" role="alert" data-testid="storage-notice">
+                <div class="banner problem" role="alert" data-testid="banner">
                     { for storage_notices.iter().map(|line| html! { <p>{ line.clone() }</p> }) }
                 </div>
             }

@@ -91,7 +91,7 @@ impl Lab {
                 }
             };
             if !problems.is_empty() {
-                lab.notice = Some(format!("The link had problems: {}.", problems.join("; ")));
+                lab.link_notice = Some(format!("The link had problems: {}.", problems.join("; ")));
             }
             return lab;
         }
@@ -132,7 +132,7 @@ impl Lab {
             Err(problem) => problems.push(format!("{problem}; the scenario opened at its start")),
         }
         if !problems.is_empty() {
-            lab.notice = Some(format!("The link had problems: {}.", problems.join("; ")));
+            lab.link_notice = Some(format!("The link had problems: {}.", problems.join("; ")));
         }
         lab
     }
@@ -175,7 +175,7 @@ mod tests {
     fn a_bad_link_is_reported_and_the_sandbox_opens() {
         let lab = Lab::from_query(&PageQuery::parse("?scenario=nope&ticks=abc"));
         assert_eq!(lab.scenario_name, "sandbox");
-        let notice = lab.notice.unwrap();
+        let notice = lab.link_notice.unwrap();
         assert!(notice.contains("no scenario `nope`") && notice.contains("ticks=abc"), "{notice}");
     }
 
@@ -200,10 +200,10 @@ mod tests {
         let data = crate::share::encode(serde_json::to_string(&lesson).unwrap().as_bytes());
         let lab = Lab::from_query(&PageQuery::parse(&format!("?lesson-data={data}")));
         assert_eq!(lab.lesson.as_ref().map(|s| s.lesson.id.as_str()), Some("teachers-own"));
-        assert!(lab.notice.is_none());
+        assert!(lab.link_notice.is_none());
         let lab = Lab::from_query(&PageQuery::parse("?lesson-data=e30"));
         assert!(lab.lesson.is_none());
-        let notice = lab.notice.unwrap();
+        let notice = lab.link_notice.unwrap();
         assert!(
             notice.contains("the lesson in the link was refused") && notice.contains("missing field"),
             "{notice}"
@@ -221,10 +221,10 @@ mod tests {
         lab.reduce(Action::Advance(30));
         let link = crate::share::scenario_link(&lab);
         let shared = Lab::from_query(&PageQuery::parse(&link));
-        assert!(shared.notice.is_none(), "{:?}", shared.notice);
+        assert!(shared.link_notice.is_none(), "{:?}", shared.link_notice);
         assert_eq!((shared.world.now(), shared.world.trace_digest()), (37, lab.world.trace_digest()));
         let wrong_seed = link.replace("seed=", "seed=9");
-        let notice = Lab::from_query(&PageQuery::parse(&wrong_seed)).notice.unwrap();
+        let notice = Lab::from_query(&PageQuery::parse(&wrong_seed)).link_notice.unwrap();
         assert!(notice.contains("this scenario uses seed"), "{notice}");
     }
 
@@ -239,7 +239,7 @@ mod tests {
         let lab = Lab::from_query(&PageQuery::parse(&crate::share::link(&lesson.id, &session)));
         let session = lab.lesson.as_ref().expect("the lesson opens");
         let report = session.progress.report(&session.lesson, &lab.world);
-        (report.passed_at_tick.zip(report.completion_code), lab.notice)
+        (report.passed_at_tick.zip(report.completion_code), lab.link_notice)
     }
 
     /// Logs a learner could hand in for `lesson`: its solution and mistakes, nothing, and forged or

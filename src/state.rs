@@ -35,6 +35,9 @@ pub struct Lab {
     pub last_built: Option<Digest>,
     /// The latest refusal or problem, shown until the next successful action.
     pub notice: Option<String>,
+    /// What was wrong with the link the page was opened with, and what the lab did instead:
+    /// shown in the banner at the top until the learner starts again.
+    pub link_notice: Option<String>,
     /// Set when the picture must be redrawn even though no tick ran (a step, a reset).
     pub dirty: bool,
     /// The recent ticks, for the timeline chart and the request stream.
@@ -118,6 +121,7 @@ impl Lab {
             speed: 4,
             last_built: None,
             notice: None,
+            link_notice: None,
             dirty: true,
             timeline: Default::default(),
             scores: None,

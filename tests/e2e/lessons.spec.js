@@ -107,7 +107,7 @@ test('corrupted saved progress is set aside and reported, not overwritten', asyn
     }
   }, PROGRESS_KEY);
   await page.goto('/?lessons');
-  const notice = page.getByTestId('storage-notice');
+  const notice = page.getByTestId('banner');
   await expect(notice).toContainText('Your saved progress could not be read');
   await expect(notice).toContainText(`${PROGRESS_KEY}.set-aside`);
   const kept = await page.evaluate((key) => localStorage.getItem(`${key}.set-aside`), PROGRESS_KEY);
