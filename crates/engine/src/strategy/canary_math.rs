@@ -44,19 +44,26 @@ pub fn approximate_counts(replicas: u32, weight: u32, max_surge: u32) -> (u32, u
     // Floor and ceiling are equally far from the weight when the exact count ends in .5.
     let tied = |total: u64| (total * w) % 100 == 50;
     let zero_allowed = weight == 100 || weight == 0 || (replicas == 1 && max_surge == 0);
-    let mut options: Vec<(u64, u64)> = Vec::with_capacity(4);
+    // At most four candidates, kept on the stack: this runs in every canary reconcile.
+    let mut options = [(0u64, 0u64); 4];
+    let mut len = 0;
+    let mut offer = |option: (u64, u64)| {
+        options[len] = option;
+        len += 1;
+    };
     if ceil < n || zero_allowed {
-        options.push((ceil, n));
+        offer((ceil, n));
     }
     if !tied(n) && (floor != 0 || zero_allowed) {
-        options.push((floor, n));
+        offer((floor, n));
     }
     if max_surge > 0 {
-        options.push((ceil, n + 1));
+        offer((ceil, n + 1));
         if !tied(n + 1) && (floor != 0 || zero_allowed) {
-            options.push((floor, n + 1));
+            offer((floor, n + 1));
         }
     }
+    let options = &options[..len];
     // |canary·100/total − w| compared exactly: |canary·100 − w·total| / total.
     let delta = |(canary, total): (u64, u64)| ((canary * 100).abs_diff(w * total), total);
     let closer = |a: (u64, u64), b: (u64, u64)| {
@@ -64,7 +71,7 @@ pub fn approximate_counts(replicas: u32, weight: u32, max_surge: u32) -> (u32, u
         da * tb < db * ta
     };
     let Some(mut best) = options.first().copied() else { return (0, replicas) };
-    for option in options.into_iter().skip(1) {
+    for &option in &options[1..] {
         if closer(option, best) {
             best = option;
         }

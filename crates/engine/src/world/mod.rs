@@ -90,7 +90,8 @@ pub use traffic::ServiceStats;
 pub struct World {
     seed: u64,
     timing: Timing,
-    strategy: StrategySpec,
+    /// Shared, so each tick's reconcile holds it without copying it (a clone is a count).
+    strategy: std::sync::Arc<StrategySpec>,
     /// The tick the next `step` runs; commands applied now act at this tick.
     now: u64,
     rng: ChaCha8Rng,
@@ -159,7 +160,7 @@ impl World {
                 boot_ticks: scenario.boot_ticks,
                 drain_ticks: scenario.drain_ticks,
             },
-            strategy: scenario.strategy.clone(),
+            strategy: std::sync::Arc::new(scenario.strategy.clone()),
             now: 0,
             rng: ChaCha8Rng::seed_from_u64(scenario.seed),
             replicas: fleet_size,
@@ -247,7 +248,7 @@ impl World {
                 self.rollout_status.promote_requested = true;
                 // Blue-green counts a promotion as the end of its wait for one; other strategies
                 // keep their own pause bookkeeping (a canary would otherwise show "Paused" on).
-                if matches!(self.strategy, crate::StrategySpec::BlueGreen(_)) {
+                if matches!(*self.strategy, crate::StrategySpec::BlueGreen(_)) {
                     self.rollout_status.paused_since.get_or_insert(self.now);
                 }
                 Ok(())
@@ -261,7 +262,7 @@ impl World {
                     return Err(error);
                 }
                 let description = strategy.describe();
-                self.strategy = strategy;
+                self.strategy = std::sync::Arc::new(strategy);
                 self.emit(Event::StrategyChanged { description });
                 Ok(())
             }

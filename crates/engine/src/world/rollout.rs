@@ -72,7 +72,7 @@ impl World {
     pub(super) fn accept_inconclusive_analysis(&mut self) {
         let status = &mut self.rollout_status;
         status.analysis_inconclusive = 0;
-        match &self.strategy {
+        match &*self.strategy {
             crate::StrategySpec::Canary(canary) => {
                 if let Some(crate::strategy::CanaryStep::Analysis(analysis)) =
                     canary.steps.get(status.step_index as usize)
@@ -141,7 +141,7 @@ impl World {
 
     /// TM-3: strategy pass, then instance controller, until a pass changes nothing.
     pub(super) fn reconcile(&mut self, tick: u64) {
-        let strategy = self.strategy.clone();
+        let strategy = std::sync::Arc::clone(&self.strategy);
         for _ in 0..Limits::RECONCILE_PASSES_MAX {
             let stable_before = self.rollout_status.stable;
             // An inconclusive analysis halts the rollout like a pause (Argo's `haltProgress`).

@@ -44,6 +44,9 @@ impl ServiceStats {
     }
 }
 
+/// The revision number of a traffic record no revision uses now (numbers start at 1).
+const UNUSED: u32 = 0;
+
 /// Requests and errors of one revision over recent ticks, for analysis.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(super) struct RevisionTraffic {
@@ -89,7 +92,7 @@ impl World {
     }
 
     fn fill_traffic_weights(&self, weights: &mut Vec<u32>) {
-        match &self.strategy {
+        match &*self.strategy {
             StrategySpec::BlueGreen(_) => {
                 weights.clear();
                 weights.extend(self.revisions.iter().map(|r| {
@@ -113,8 +116,14 @@ impl World {
                 }));
             }
             _ => {
-                let counts: Vec<u32> = self.revisions.iter().map(|r| r.available).collect();
-                percentages(&counts, weights);
+                // Revisions are few (the history limit keeps them far under 64): counted on the
+                // stack, so a tick allocates nothing.
+                let mut counts = [0u32; 64];
+                let len = self.revisions.len().min(counts.len());
+                for (count, revision) in counts.iter_mut().zip(&self.revisions) {
+                    *count = revision.available;
+                }
+                percentages(&counts[..len], weights);
             }
         }
     }
@@ -129,7 +138,7 @@ impl World {
         let mut weights = std::mem::take(&mut self.scratch_weights);
         self.fill_traffic_weights(&mut weights);
         // A blue-green preview gets smoke-test requests (not users'), which its analysis reads.
-        let preview = match &self.strategy {
+        let preview = match &*self.strategy {
             StrategySpec::BlueGreen(_) => self.rollout_status.preview,
             _ => None,
         };
@@ -155,12 +164,26 @@ impl World {
                     )
                 });
             let number = revision.number;
-            let stats = match self.traffic.iter_mut().position(|t| t.revision == number) {
+            let stats = match self.traffic.iter().position(|t| t.revision == number) {
                 Some(position) => &mut self.traffic[position],
-                None => {
-                    self.traffic.push(RevisionTraffic { revision: number, ..Default::default() });
-                    self.traffic.last_mut().expect("just pushed")
-                }
+                // A new revision takes over the record of one that is gone, window and all
+                // (cleared), so a busy fleet's deploys allocate nothing once warm.
+                None => match self.traffic.iter().position(|t| t.revision == UNUSED) {
+                    Some(position) => {
+                        let stats = &mut self.traffic[position];
+                        (stats.revision, stats.carry) = (number, 0);
+                        stats.window.clear();
+                        stats
+                    }
+                    None => {
+                        self.traffic.push(RevisionTraffic {
+                            revision: number,
+                            window: VecDeque::with_capacity(WINDOW_TICKS_MAX),
+                            carry: 0,
+                        });
+                        self.traffic.last_mut().expect("just pushed")
+                    }
+                },
             };
             let thousandths = requests * error_rate + stats.carry;
             // An instance that crashed this tick drops the requests it was serving.
@@ -184,7 +207,11 @@ impl World {
         self.scratch_weights = weights;
         // Revisions no longer tracked take their history with them.
         let revisions = &self.revisions;
-        self.traffic.retain(|t| revisions.iter().any(|r| r.number == t.revision));
+        for stats in &mut self.traffic {
+            if !revisions.iter().any(|r| r.number == stats.revision) {
+                stats.revision = UNUSED;
+            }
+        }
 
         self.service.requests += load + dropped_total;
         self.service.failed_requests += failed;
@@ -217,12 +244,12 @@ impl World {
             // Waiting for a person: nothing is measured until they decide.
             return;
         }
-        if let StrategySpec::BlueGreen(blue_green) = &self.strategy {
+        if let StrategySpec::BlueGreen(blue_green) = &*self.strategy {
             let blue_green = *blue_green;
             self.analyse_blue_green(tick, blue_green);
             return;
         }
-        let StrategySpec::Canary(canary) = &self.strategy else { return };
+        let StrategySpec::Canary(canary) = &*self.strategy else { return };
         let status = &self.rollout_status;
         let step = match canary.steps.get(status.step_index as usize) {
             Some(crate::strategy::CanaryStep::Analysis(analysis)) if !status.promote_full => Some(*analysis),
