@@ -80,3 +80,25 @@ fn every_documented_command_form_parses_and_runs() {
     }
     assert!(world.pipelines()[0].succeeded());
 }
+
+/// Every command the engine takes is documented in docs/scenario-format.md's command table, so a
+/// new command cannot go undocumented (the list comes from the reader itself: the variants an
+/// unknown command name is told to choose from).
+#[test]
+fn every_command_is_documented() {
+    let docs = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/scenario-format.md"))
+        .unwrap();
+    let table = docs.split("## Commands").nth(1).and_then(|rest| rest.split("\n## ").next()).unwrap();
+    let refusal =
+        serde_json::from_str::<lab_engine::Command>(r#""no_such_command""#).unwrap_err().to_string();
+    let names: Vec<&str> =
+        refusal.split("expected one of ").nth(1).unwrap().split('`').skip(1).step_by(2).collect();
+    assert!(names.len() >= 25, "{refusal}");
+    let undocumented: Vec<&&str> = names
+        .iter()
+        .filter(|name| {
+            !table.contains(&format!("`{{\"{name}\"")) && !table.contains(&format!("`\"{name}\"`"))
+        })
+        .collect();
+    assert!(undocumented.is_empty(), "commands missing from docs/scenario-format.md: {undocumented:?}");
+}
