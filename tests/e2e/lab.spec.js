@@ -9,7 +9,8 @@ const REPO = path.resolve(__dirname, '../..');
 const DEMO = path.join(REPO, 'scenarios', 'demo.json');
 // The page opens the sandbox scenario when the URL names none.
 const SANDBOX = path.join(REPO, 'scenarios', 'sandbox.json');
-const LAB_BIN = process.env.LAB_BIN || path.join(REPO, 'target', 'release', 'lab');
+// The CLI as scripts/test.sh builds it (`cargo build --profile fast -p lab-cli`).
+const LAB_BIN = process.env.LAB_BIN || path.join(REPO, 'target', 'fast', 'lab');
 const ARTIFACTS = path.join(__dirname, 'test-results', 'artifacts');
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
 

@@ -13,7 +13,8 @@ failOnPageErrors();
 
 const LESSON = 'thirty-snowflakes';
 const REPO = path.resolve(__dirname, '..', '..');
-const LAB_BIN = process.env.LAB_BIN || path.join(REPO, 'target', 'release', 'lab');
+// The CLI as scripts/test.sh builds it (`cargo build --profile fast -p lab-cli`).
+const LAB_BIN = process.env.LAB_BIN || path.join(REPO, 'target', 'fast', 'lab');
 const PROGRESS_KEY = 'immutable-lab.progress.v1';
 
 async function tickOf(page) {
