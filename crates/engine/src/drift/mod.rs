@@ -55,26 +55,29 @@ impl Observed {
     /// sha256 over the configuration state (everything but local data, which is content, not
     /// configuration). Equal fingerprints mean two instances are configured identically.
     pub fn fingerprint(&self) -> Digest {
+        // Every field named, none by `..`: a new kind of state does not compile until it is
+        // decided whether it is configuration.
+        let Observed { packages, kernel, files, cron, processes, tool_requirements, local_data_mb: _ } = self;
         let mut hasher = Sha256::new_with_prefix(b"lab-observed/v1");
         let mut put = |bytes: &[u8]| {
             hasher.update((bytes.len() as u32).to_le_bytes());
             hasher.update(bytes);
         };
-        for map in [&self.packages, &self.kernel, &self.files] {
+        for map in [packages, kernel, files] {
             put(&(map.len() as u32).to_le_bytes());
             for (key, value) in map {
                 put(key.as_bytes());
                 put(value.as_bytes());
             }
         }
-        for set in [&self.cron, &self.processes] {
+        for set in [cron, processes] {
             put(&(set.len() as u32).to_le_bytes());
             for item in set {
                 put(item.as_bytes());
             }
         }
-        put(&(self.tool_requirements.len() as u32).to_le_bytes());
-        for (tool, (package, version)) in &self.tool_requirements {
+        put(&(tool_requirements.len() as u32).to_le_bytes());
+        for (tool, (package, version)) in tool_requirements {
             put(tool.as_bytes());
             put(package.as_bytes());
             put(version.as_bytes());
