@@ -24,7 +24,7 @@ pub struct Revision {
     pub live: u32,
     /// Instances in service.
     pub available: u32,
-    /// Instances draining: no longer counted (TM-5), but still running.
+    /// Instances draining: no longer counted (TM-5 in docs/semantics.md), but still running.
     pub terminating: u32,
     /// The fleet size the strategy last scaled this revision for (Kubernetes' `desired-replicas`
     /// annotation): when it differs from the fleet size, the fleet was resized mid-rollout.

@@ -1,7 +1,7 @@
 //! Argo Rollouts canary with traffic routing, tick by tick: the router's weight and the canary's
-//! size are separate (§3.4), `set_canary_scale` overrides the size, the weight waits for the
-//! canary's instances, promotion keeps the old stable for the scale-down delay, abort sends all
-//! traffic back at once.
+//! size are separate (§3.4 of docs/semantics.md), `set_canary_scale` overrides the size, the
+//! weight waits for the canary's instances, promotion keeps the old stable for the scale-down
+//! delay, abort sends all traffic back at once.
 
 mod common;
 

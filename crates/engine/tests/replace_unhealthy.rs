@@ -1,5 +1,6 @@
-//! AWS replacing unhealthy instances (§4.2): up to 10% of desired capacity at a time (one if that
-//! is less than one), each batch waiting until its replacements pass their health checks.
+//! AWS replacing unhealthy instances (§4.2 of docs/semantics.md): up to 10% of desired capacity at
+//! a time (one if that is less than one), each batch waiting until its replacements pass their
+//! health checks.
 
 use lab_engine::{Command, Playback, Scenario, World};
 

@@ -1,4 +1,4 @@
-//! The worked examples of `shared/semantics/strategies.md` §6, reproduced tick by tick.
+//! The worked examples of §6 of docs/semantics.md (S1, S2, S11), reproduced tick by tick.
 //! Each row reads `tick: revision desired/available …` after the tick's reconcile reached its fixed point.
 
 use lab_engine::{Command, Event, Playback, Scenario, World};
@@ -232,7 +232,7 @@ fn conditions_follow_a_healthy_rollout_to_complete() {
     );
 }
 
-/// S2's fleet with v2 rolled out, then `extra` commands from tick 10.
+/// S2's fleet (docs/semantics.md) with v2 rolled out, then `extra` commands from tick 10.
 fn s2_then(extra: serde_json::Value) -> (World, Playback) {
     let mut scenario = example("s2-rolling-3-replicas.json");
     let mut more: Vec<lab_engine::TimedCommand> = serde_json::from_value(extra).unwrap();

@@ -4,7 +4,7 @@
 //! `failureCondition`): above the limit the measurement fails; above the target but within the
 //! limit it is inconclusive — with only a target, above it fails. More failed measurements than
 //! `failure_limit` fail the analysis (the rollout aborts); more inconclusive ones than
-//! `inconclusive_limit` pause the rollout for a person to decide (§3.2 of the semantics file).
+//! `inconclusive_limit` pause the rollout for a person to decide (§3.2 of docs/semantics.md).
 
 use serde::{Deserialize, Serialize};
 

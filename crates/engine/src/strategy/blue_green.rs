@@ -1,7 +1,7 @@
 //! Argo Rollouts blue-green: the new revision comes up beside the old one behind a preview
 //! service, and the active service switches to it in one step on promotion; the old revision stays
-//! for a scale-down delay, so going back is instant. Follows the sequence of §3.6 of the
-//! semantics file (`rollout/bluegreen.go`).
+//! for a scale-down delay, so going back is instant. Follows the sequence of §3.6 of
+//! docs/semantics.md (`rollout/bluegreen.go`).
 
 use serde::{Deserialize, Serialize};
 
@@ -120,7 +120,7 @@ impl BlueGreen {
             return true;
         }
         match self.auto_promotion_ticks {
-            // TM-6: a timed wait that starts at s expires at s + D.
+            // TM-6 (docs/semantics.md): a timed wait that starts at s expires at s + D.
             Some(delay) => fleet.now >= since.saturating_add(delay),
             None => self.auto_promotion_enabled,
         }

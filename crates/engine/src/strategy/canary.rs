@@ -1,7 +1,7 @@
 //! Argo Rollouts canary, basic (replica-weighted) mode: a list of steps (`set_weight`, `pause`)
 //! moves the split between the stable and the canary revision; each `set_weight` step completes
 //! when the instances match the weight, a pause after its duration or on promotion. After the last
-//! step the canary takes the whole fleet and becomes stable (§3.2 and §3.3 of the semantics file).
+//! step the canary takes the whole fleet and becomes stable (§3.2 and §3.3 of docs/semantics.md).
 
 use serde::{Deserialize, Serialize};
 
@@ -55,7 +55,7 @@ pub struct Canary {
     /// Background analysis of the canary's error rate; failing it aborts the rollout.
     pub analysis: Option<CanaryAnalysis>,
     /// A traffic router (a service mesh or ingress) splits the requests by weight, and the
-    /// canary's instance count follows the weight instead of deciding it (§3.4).
+    /// canary's instance count follows the weight instead of deciding it (§3.4 of docs/semantics.md).
     pub traffic_routing: bool,
     /// Traffic-routed: ticks the old stable revision stays after promotion.
     pub scale_down_delay_ticks: u64,
@@ -374,7 +374,8 @@ pub(super) fn analysis_done(fleet: &mut RolloutFleet<'_>, analysis: CanaryAnalys
     fleet.status.step_measurements >= analysis.count.unwrap_or(1)
 }
 
-/// Whether a pause step is over: promoted, or its duration has run (TM-6: at start + D).
+/// Whether a pause step is over: promoted, or its duration has run (at start + D: TM-6 in
+/// docs/semantics.md).
 pub(super) fn pause_over(fleet: &mut RolloutFleet<'_>, duration_ticks: Option<u64>) -> bool {
     let started = *fleet.status.step_started.get_or_insert(fleet.now);
     let promoted = std::mem::take(&mut fleet.status.promote_requested);

@@ -1,6 +1,6 @@
 //! The replica arithmetic of Argo Rollouts' basic (replica-weighted) canary: how many canary and
 //! stable instances approximate a traffic weight, and how far one reconcile may move towards them
-//! within maxSurge and maxUnavailable (§3.3 of the semantics file; `utils/replicaset/canary.go`).
+//! within maxSurge and maxUnavailable (§3.3 of docs/semantics.md; `utils/replicaset/canary.go`).
 //! All arithmetic is on integers, so the rounding ties Argo documents are decided exactly.
 
 /// A ReplicaSet as the arithmetic sees it: wanted and available instances.
@@ -207,7 +207,7 @@ fn adjust_within_limits(
 mod tests {
     use super::*;
 
-    /// §3.3's table of desired splits.
+    /// The table of desired splits in §3.3 of docs/semantics.md.
     #[test]
     fn desired_splits_follow_the_documented_table() {
         for (replicas, weight, surge, expected) in [

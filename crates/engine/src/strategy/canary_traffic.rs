@@ -1,4 +1,4 @@
-//! Argo Rollouts canary with a traffic router (§3.4 of the semantics file): the router splits
+//! Argo Rollouts canary with a traffic router (§3.4 of docs/semantics.md): the router splits
 //! requests by the step's weight, so the canary needs only `ceil(w·N/100)` instances (or what a
 //! `set_canary_scale` step says) while the stable revision keeps the whole fleet. The router's
 //! weight lags the step until the canary's instances are ready; an abort sends every request back

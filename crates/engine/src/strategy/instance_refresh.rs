@@ -1,7 +1,7 @@
 //! AWS Auto Scaling instance refresh: replace the group's instances in batches sized by the
 //! minimum (and maximum) healthy percentage, wait for each batch to pass health checks and warm
 //! up, pause at checkpoints, fail when a batch never becomes healthy, and optionally roll the
-//! replaced instances back (§4.1 of the semantics file).
+//! replaced instances back (§4.1 of docs/semantics.md).
 
 use serde::{Deserialize, Serialize};
 

@@ -3,7 +3,7 @@
 //! A strategy is one controller pass over revision counts, as in the Kubernetes Deployment
 //! controller: it only changes how many instances each revision *should* have. The world then
 //! creates or deletes instances to match and runs the strategy again, until a pass changes nothing
-//! (the fixed point of the tick model, TM-3 in `shared/semantics/strategies.md`).
+//! (the fixed point of the tick model, TM-3 in docs/semantics.md).
 
 pub mod analysis;
 mod blue_green;
@@ -122,9 +122,9 @@ pub(crate) fn is_scaling_event(fleet: &RolloutFleet<'_>) -> bool {
     fleet.revisions.iter().any(|r| r.desired > 0 && r.annotated_replicas != fleet.replicas)
 }
 
-/// Kubernetes' `sync`/`scale` for a resize in the middle of a rollout (§2.9 of the semantics
-/// file): share the change out in proportion to each active revision's size, leftovers to the
-/// largest. Every active revision is annotated with the new size. Returns whether anything changed.
+/// Kubernetes' `sync`/`scale` for a resize in the middle of a rollout (§2.9 of docs/semantics.md):
+/// share the change out in proportion to each active revision's size, leftovers to the largest.
+/// Every active revision is annotated with the new size. Returns whether anything changed.
 pub(crate) fn scale_proportionally(fleet: &mut RolloutFleet<'_>, surge: u32) -> bool {
     let replicas = fleet.replicas;
     let allowed = if replicas == 0 { 0 } else { replicas.saturating_add(surge) };

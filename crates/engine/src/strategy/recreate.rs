@@ -1,6 +1,6 @@
 //! Kubernetes Recreate: stop every old instance, wait until they are all gone (draining ones
 //! included), then start the new ones. Simple, and the fleet is down in between. Follows
-//! `rolloutRecreate` in `recreate.go` (§2.8 of the semantics file).
+//! `rolloutRecreate` in `recreate.go` (§2.8 of docs/semantics.md).
 
 use serde::{Deserialize, Serialize};
 

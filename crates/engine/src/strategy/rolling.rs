@@ -1,6 +1,6 @@
 //! Kubernetes RollingUpdate: grow the new revision within the surge, shrink old ones while enough
 //! instances stay available. Follows `rolloutRolling` in the Deployment controller's `rolling.go`
-//! (see §2.4 of `shared/semantics/strategies.md`).
+//! (see §2.4 of docs/semantics.md).
 
 use serde::{Deserialize, Serialize};
 
@@ -245,7 +245,7 @@ mod tests {
             .map_err(|error: serde_json::Error| error.to_string())
     }
 
-    /// The table of §2.2 of the semantics file: replicas, limits → surge, maxUnavailable, minAvailable.
+    /// The table of §2.2 of docs/semantics.md: replicas, limits → surge, maxUnavailable, minAvailable.
     #[test]
     fn fenceposts_follow_the_kubernetes_table() {
         let table: [(u32, &str, &str, u32, u32, u32); 9] = [

@@ -1,6 +1,6 @@
 //! The rollout's status conditions, as the Kubernetes Deployment controller reports them:
 //! Available, and Progressing with its reason, including the progress deadline (§2.5 and §2.6 of
-//! the semantics file). Kubernetes only reports a stalled rollout; it never rolls back by itself.
+//! docs/semantics.md). Kubernetes only reports a stalled rollout; it never rolls back by itself.
 
 use serde::Serialize;
 
@@ -100,7 +100,8 @@ impl World {
         } else if self.conditions.progressing != Progressing::False
             && tick > self.conditions.last_update_tick.saturating_add(self.progress_deadline_ticks)
         {
-            // `from.Add(delta).Before(now)`: the first tick strictly after the deadline (TM-6).
+            // `from.Add(delta).Before(now)`: the first tick strictly after the deadline
+            // (TM-6 in docs/semantics.md).
             self.conditions.progressing = Progressing::False;
             self.conditions.reason = "ProgressDeadlineExceeded";
             let revision = self.revisions[self.target].number;

@@ -137,8 +137,8 @@ impl World {
         self.instances.len() - 1
     }
 
-    /// Removes `count` live instances of a revision, in TM-4 order: not ready before ready
-    /// (pending before booting), and among ready ones the most recently ready first.
+    /// Removes `count` live instances of a revision, in TM-4 order (docs/semantics.md): not ready
+    /// before ready (pending before booting), and among ready ones the most recently ready first.
     fn remove_instances(&mut self, revision_index: usize, count: u32, tick: u64) {
         let number = self.revisions[revision_index].number;
         let World { instances, scratch_indices, .. } = self;

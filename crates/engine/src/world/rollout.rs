@@ -1,6 +1,6 @@
 //! Rollouts as commands see them: deploying a launch template (a new revision, or an old one
-//! re-adopted), aborting, `undo`, resizing the fleet, and the TM-3 reconcile that runs the strategy
-//! and the instance controller to a fixed point each tick.
+//! re-adopted), aborting, `undo`, resizing the fleet, and the reconcile that runs the strategy and
+//! the instance controller to a fixed point each tick (TM-3 in docs/semantics.md).
 
 use super::{Limits, World};
 use crate::strategy::RolloutFleet;
@@ -139,7 +139,7 @@ impl World {
         }
     }
 
-    /// TM-3: strategy pass, then instance controller, until a pass changes nothing.
+    /// TM-3 (docs/semantics.md): strategy pass, then instance controller, until a pass changes nothing.
     pub(super) fn reconcile(&mut self, tick: u64) {
         let strategy = std::sync::Arc::clone(&self.strategy);
         for _ in 0..Limits::RECONCILE_PASSES_MAX {

@@ -1,5 +1,5 @@
-//! The rollout the strategy tests share: a fleet on v1 with R = 1 and G = 0 (the semantics file's
-//! conventions), and v2 built and deployed at tick 0.
+//! The rollout the strategy tests share: a fleet on v1 with R = 1 and G = 0 (the conventions of
+//! docs/semantics.md), and v2 built and deployed at tick 0.
 
 // Each test file uses the helpers it needs.
 #![allow(dead_code)]
