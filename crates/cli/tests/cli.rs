@@ -280,15 +280,16 @@ fn printing_commands() -> Vec<Vec<String>> {
 #[test]
 fn a_closed_pipe_ends_with_an_error_not_a_panic() {
     for arguments in printing_commands() {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_lab"))
+        // The reader is gone before `lab` starts, so it cannot write a byte, as after `head -0`.
+        // (Closing the reader after the start raced with a fast command's whole output.)
+        let (reader, writer) = std::io::pipe().expect("a pipe");
+        drop(reader);
+        let output = Command::new(env!("CARGO_BIN_EXE_lab"))
             .args(&arguments)
-            .stdout(Stdio::piped())
+            .stdout(writer)
             .stderr(Stdio::piped())
-            .spawn()
+            .output()
             .expect("lab runs");
-        // The reader goes away before `lab` writes a byte, as `head -0` would.
-        drop(child.stdout.take());
-        let output = child.wait_with_output().expect("lab ends");
         let message = String::from_utf8_lossy(&output.stderr);
         assert_eq!(output.status.code(), Some(2), "{arguments:?}: {message}");
         assert!(!message.contains("panicked"), "{arguments:?}: {message}");
