@@ -5,19 +5,29 @@ use std::time::Instant;
 
 use lab_engine::BusyFleet;
 
-use crate::args::Args;
 use crate::terminal::Output;
 
-pub fn main(arguments: &[String]) -> Result<(), String> {
-    let args = Args::parse(arguments, &["instances", "ticks"])?;
-    if !args.positional.is_empty() {
-        return Err("usage: lab bench [--instances N] [--ticks T]".into());
-    }
-    let instances = args.number("instances", u64::from(lab_engine::Limits::FLEET_MAX))?.unwrap_or(10_000);
-    let ticks = args.number("ticks", 1_000_000)?.unwrap_or(1_000);
+/// The largest fleet the engine runs.
+const INSTANCES_MAX: u64 = lab_engine::Limits::FLEET_MAX as u64;
+const TICKS_MAX: u64 = 1_000_000;
+/// Untimed ticks first: they fill the reused buffers, so the timing sees the steady state.
+const WARM_UP_TICKS: u32 = 20;
+
+/// `lab bench`'s arguments; the command's description and exit codes are in `main.rs`.
+#[derive(clap::Args)]
+pub struct Args {
+    #[arg(long, value_name = "N", default_value_t = 10_000, value_parser = crate::count(INSTANCES_MAX),
+          help = format!("Instances in the fleet, 1 to {INSTANCES_MAX}"))]
+    instances: u64,
+    #[arg(long, value_name = "T", default_value_t = 1_000, value_parser = crate::count(TICKS_MAX),
+          help = format!("Ticks timed after {WARM_UP_TICKS} ticks of warm-up, 1 to {TICKS_MAX}"))]
+    ticks: u64,
+}
+
+pub fn main(args: &Args) -> Result<(), String> {
+    let (instances, ticks) = (args.instances, args.ticks);
     let mut fleet = BusyFleet::new(instances as u32);
-    // A short warm-up fills the reused buffers, so the timing sees the steady state.
-    for _ in 0..20 {
+    for _ in 0..WARM_UP_TICKS {
         fleet.step();
     }
     // The CLI is a shell: reading the clock here is fine; the engine never does.

@@ -1,10 +1,11 @@
 //! `lab compare <scenario.json>`: the scenario run as a mutable and as an immutable fleet, from the
 //! same seed and the same commands, with the metrics side by side.
 
+use std::path::PathBuf;
+
 use lab_engine::compare::{MetricsRow, compare, exposure_closed_tick};
 use lab_engine::{Event, Scenario};
 
-use crate::args::Args;
 use crate::terminal::Output;
 
 /// The most ticks `lab_engine::compare::compare` runs: it stops there whatever it is asked for.
@@ -12,15 +13,24 @@ use crate::terminal::Output;
 /// refuses `--ticks` beyond it rather than print fewer ticks than asked.
 const TICKS_MAX: u64 = 2_000;
 
-pub fn main(arguments: &[String]) -> Result<(), String> {
-    let args = Args::parse(arguments, &["ticks"])?;
-    let [path] = args.positional.as_slice() else {
-        return Err("usage: lab compare <scenario.json> [--ticks N]".into());
-    };
-    let ticks = args.number("ticks", TICKS_MAX)?;
-    let text = std::fs::read_to_string(path).map_err(|error| format!("cannot read {path}: {error}"))?;
+/// `lab compare`'s arguments; the command's description and exit codes are in `main.rs`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// The scenario file (docs/scenario-format.md)
+    #[arg(value_name = "SCENARIO.JSON")]
+    scenario: PathBuf,
+    #[arg(long, value_name = "N", value_parser = crate::count(TICKS_MAX), help = format!(
+        "Ticks to run, 1 to {TICKS_MAX} [default: until both fleets have settled, at most {TICKS_MAX}]"
+    ))]
+    ticks: Option<u64>,
+}
+
+pub fn main(args: &Args) -> Result<(), String> {
+    let path = args.scenario.display();
+    let text =
+        std::fs::read_to_string(&args.scenario).map_err(|error| format!("cannot read {path}: {error}"))?;
     let scenario = Scenario::from_json(&text).map_err(|error| format!("{path}: {error}"))?;
-    let comparison = compare(&scenario, ticks);
+    let comparison = compare(&scenario, args.ticks);
     let last = |rows: &[MetricsRow]| rows.last().copied().unwrap_or_default();
     let (mutable, immutable) = (last(&comparison.mutable), last(&comparison.immutable));
     let exposure = |rows: &[MetricsRow]| match exposure_closed_tick(rows) {

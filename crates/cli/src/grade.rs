@@ -1,26 +1,36 @@
 //! `lab grade <lesson.json> <submission.json>`: the teacher's autograder. Replays a learner's
 //! action log on the lesson's start and says whether it reaches the goal; no server involved.
 
+use std::path::{Path, PathBuf};
+
 use lab_engine::lesson::{Lesson, Replay, Submission, pack_from_json};
 use lab_engine::parse_json;
 
-use crate::args::Args;
 use crate::terminal::Output;
 
 /// Exit code for a submission that replays but does not pass.
 pub const EXIT_NOT_PASSED: u8 = 1;
 
+/// `lab grade`'s arguments; the command's description and exit codes are in `main.rs`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// The lesson file, or a pack of lessons (lessons/)
+    #[arg(value_name = "LESSON.JSON")]
+    lesson: PathBuf,
+    /// The learner's submission (lesson id, seed, actions), as the lab saves it
+    #[arg(value_name = "SUBMISSION.JSON")]
+    submission: PathBuf,
+}
+
 /// The verdict: `Ok(true)` passed, `Ok(false)` replayed but did not pass.
-pub fn main(arguments: &[String]) -> Result<bool, String> {
-    let args = Args::parse(arguments, &[])?;
-    let [lesson_path, submission_path] = args.positional.as_slice() else {
-        return Err("usage: lab grade <lesson.json> <submission.json>".into());
+pub fn main(args: &Args) -> Result<bool, String> {
+    let (lesson_path, submission_path) = (args.lesson.display(), args.submission.display());
+    let read = |path: &Path| {
+        std::fs::read_to_string(path).map_err(|error| format!("cannot read {}: {error}", path.display()))
     };
-    let read =
-        |path: &String| std::fs::read_to_string(path).map_err(|error| format!("cannot read {path}: {error}"));
-    let lessons = pack_from_json(&read(lesson_path)?).map_err(|error| format!("{lesson_path}: {error}"))?;
+    let lessons = pack_from_json(&read(&args.lesson)?).map_err(|error| format!("{lesson_path}: {error}"))?;
     let submission: Submission =
-        parse_json(&read(submission_path)?).map_err(|error| format!("{submission_path}: {error}"))?;
+        parse_json(&read(&args.submission)?).map_err(|error| format!("{submission_path}: {error}"))?;
     let lesson: &Lesson = lessons.iter().find(|l| l.id == submission.lesson).ok_or_else(|| {
         let ids: Vec<&str> = lessons.iter().map(|l| l.id.as_str()).collect();
         format!(

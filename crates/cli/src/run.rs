@@ -1,9 +1,10 @@
 //! `lab run`: plays a scenario and prints its trace.
 
+use std::path::PathBuf;
+
 use lab_engine::{Event, Playback, Scenario, World};
 use serde::Serialize;
 
-use crate::args::Args;
 use crate::terminal::Output;
 
 /// Without `--ticks`, a run stops once the timeline is done and the fleet has settled, or here.
@@ -48,13 +49,22 @@ fn drift_lines(world: &World) -> Vec<DriftLine> {
         .collect()
 }
 
-pub fn main(arguments: &[String]) -> Result<(), String> {
-    let args = Args::parse(arguments, &["ticks"])?;
-    let [path] = args.positional.as_slice() else {
-        return Err("usage: lab run <scenario.json> [--ticks N]".into());
-    };
-    let ticks = args.number("ticks", TICKS_MAX)?;
-    let text = std::fs::read_to_string(path).map_err(|error| format!("cannot read {path}: {error}"))?;
+/// `lab run`'s arguments; the command's description and exit codes are in `main.rs`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// The scenario file (docs/scenario-format.md)
+    #[arg(value_name = "SCENARIO.JSON")]
+    scenario: PathBuf,
+    #[arg(long, value_name = "N", value_parser = crate::count(TICKS_MAX), help = format!(
+        "Ticks to run, 1 to {TICKS_MAX} [default: until the fleet has settled, at most {TICKS_DEFAULT_MAX}]"
+    ))]
+    ticks: Option<u64>,
+}
+
+pub fn main(args: &Args) -> Result<(), String> {
+    let (path, ticks) = (args.scenario.display(), args.ticks);
+    let text =
+        std::fs::read_to_string(&args.scenario).map_err(|error| format!("cannot read {path}: {error}"))?;
     let scenario = Scenario::from_json(&text).map_err(|error| format!("{path}: {error}"))?;
 
     let mut world = World::new(&scenario);

@@ -1,17 +1,24 @@
 //! `lab scoreboard <scenario.json>`: the scenario run once per strategy, side by side.
 
+use std::path::PathBuf;
+
 use lab_engine::Scenario;
 use lab_engine::scoreboard::scoreboard;
 
-use crate::args::Args;
 use crate::terminal::Output;
 
-pub fn main(arguments: &[String]) -> Result<(), String> {
-    let args = Args::parse(arguments, &[])?;
-    let [path] = args.positional.as_slice() else {
-        return Err("usage: lab scoreboard <scenario.json>".into());
-    };
-    let text = std::fs::read_to_string(path).map_err(|error| format!("cannot read {path}: {error}"))?;
+/// `lab scoreboard`'s arguments; the command's description and exit codes are in `main.rs`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// The scenario file (docs/scenario-format.md); each strategy in turn replaces its own
+    #[arg(value_name = "SCENARIO.JSON")]
+    scenario: PathBuf,
+}
+
+pub fn main(args: &Args) -> Result<(), String> {
+    let path = args.scenario.display();
+    let text =
+        std::fs::read_to_string(&args.scenario).map_err(|error| format!("cannot read {path}: {error}"))?;
     let scenario = Scenario::from_json(&text).map_err(|error| format!("{path}: {error}"))?;
     let scores = scoreboard(&scenario);
     let ticks = |value: Option<u64>| value.map_or("-".to_owned(), |v| v.to_string());

@@ -265,7 +265,7 @@ fn printing_commands() -> Vec<Vec<String>> {
         serde_json::json!({"lesson": "thirty-snowflakes", "seed": 4004, "actions": lesson["solution"]});
     let submission = scratch_file("pipe-pass.json", &submission.to_string());
     let spec = scratch_file("pipe-spec.json", r#"{"base": "ubuntu-22.04", "app_version": "1.4.2"}"#);
-    let commands: [&[&str]; 7] = [
+    let commands: [&[&str]; 9] = [
         &["run", &demo()],
         &["compare", &demo()],
         &["scoreboard", &demo()],
@@ -273,6 +273,8 @@ fn printing_commands() -> Vec<Vec<String>> {
         &["grade", &lesson_path, &submission],
         &["bench", "--instances", "10", "--ticks", "10"],
         &["help"],
+        &["--help"],
+        &["grade", "--help"],
     ];
     commands.iter().map(|c| c.iter().map(|a| a.to_string()).collect()).collect()
 }
@@ -280,15 +282,16 @@ fn printing_commands() -> Vec<Vec<String>> {
 #[test]
 fn a_closed_pipe_ends_with_an_error_not_a_panic() {
     for arguments in printing_commands() {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_lab"))
+        // The reader is gone before `lab` starts, so it cannot write a byte, as after `head -0`.
+        // (Closing the reader after the start raced with a fast command's whole output.)
+        let (reader, writer) = std::io::pipe().expect("a pipe");
+        drop(reader);
+        let output = Command::new(env!("CARGO_BIN_EXE_lab"))
             .args(&arguments)
-            .stdout(Stdio::piped())
+            .stdout(writer)
             .stderr(Stdio::piped())
-            .spawn()
+            .output()
             .expect("lab runs");
-        // The reader goes away before `lab` writes a byte, as `head -0` would.
-        drop(child.stdout.take());
-        let output = child.wait_with_output().expect("lab ends");
         let message = String::from_utf8_lossy(&output.stderr);
         assert_eq!(output.status.code(), Some(2), "{arguments:?}: {message}");
         assert!(!message.contains("panicked"), "{arguments:?}: {message}");
@@ -465,4 +468,107 @@ fn flags_beyond_what_the_engine_runs_are_refused_with_the_maximum() {
         assert_eq!(output.status.code(), Some(2), "{arguments:?}: {message}");
         assert!(message.contains(expected), "{arguments:?}: {message}");
     }
+}
+
+#[test]
+fn every_command_has_help_that_exits_0() {
+    let cases: [&[&str]; 13] = [
+        &["--help"],
+        &["-h"],
+        &["help"],
+        &["run", "--help"],
+        &["bench", "--help"],
+        &["image", "--help"],
+        &["image", "digest", "--help"],
+        &["compare", "--help"],
+        &["scoreboard", "--help"],
+        &["grade", "--help"],
+        &["grade", "-h"],
+        &["help", "grade"],
+        &["help", "image", "digest"],
+    ];
+    for arguments in cases {
+        let output = lab(arguments);
+        let text = String::from_utf8_lossy(&output.stdout);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{arguments:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(output.stderr.is_empty(), "{arguments:?}: {}", String::from_utf8_lossy(&output.stderr));
+        assert!(text.contains("Usage: lab") && text.contains("Exit codes:"), "{arguments:?}: {text}");
+    }
+    let output = lab(&["--version"]);
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&output.stdout), concat!("lab ", env!("CARGO_PKG_VERSION"), "\n"));
+}
+
+#[test]
+fn grade_help_says_what_it_prints_and_its_exit_codes() {
+    let output = lab(&["grade", "--help"]);
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{text}");
+    assert!(text.contains("Usage: lab grade <LESSON.JSON> <SUBMISSION.JSON>"), "{text}");
+    assert!(text.contains("PASSED") && text.contains("NOT PASSED"), "{text}");
+    for code in ["0  passed", "1  not passed", "2  bad input"] {
+        assert!(text.contains(code), "{code}: {text}");
+    }
+}
+
+#[test]
+fn usage_mistakes_exit_2_with_a_message_and_no_output() {
+    let output = lab(&[]);
+    let message = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{message}");
+    assert!(message.starts_with("lab: expected a command\n") && message.contains("Usage: lab"), "{message}");
+    assert!(output.stdout.is_empty());
+
+    let scenario = demo();
+    let cases: [(&[&str], &str); 8] = [
+        (&["--bogus"], "unexpected argument '--bogus'"),
+        (&["run", &scenario, "--verbose"], "unexpected argument '--verbose'"),
+        (&["grade", "--ticks", "3", "a.json", "b.json"], "unexpected argument '--ticks'"),
+        (&["run", &scenario, "other.json"], "unexpected argument 'other.json'"),
+        (&["run"], "required arguments were not provided"),
+        (&["grade", &scenario], "required arguments were not provided"),
+        (&["image"], "expected a command"),
+        (&["image", "resize", &scenario], "unrecognized subcommand 'resize'"),
+    ];
+    for (arguments, expected) in cases {
+        let output = lab(arguments);
+        let message = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{arguments:?}: {message}");
+        assert!(message.starts_with("lab: ") && message.contains(expected), "{arguments:?}: {message}");
+        assert!(!message.contains("panicked"), "{arguments:?}: {message}");
+        assert!(output.stdout.is_empty(), "{arguments:?}");
+    }
+}
+
+#[test]
+fn a_flag_given_twice_takes_its_last_value() {
+    let output = lab(&["run", &demo(), "--ticks", "3", "--ticks=5"]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(String::from_utf8_lossy(&output.stdout).lines().count(), 6, "5 ticks and the digest");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_path_that_is_not_utf8_is_reported_not_a_panic() {
+    use std::os::unix::ffi::OsStrExt;
+    let path = std::ffi::OsStr::from_bytes(b"/no/such/dir/\xff\x1b[2J.json");
+    let output = Command::new(env!("CARGO_BIN_EXE_lab")).arg("run").arg(path).output().expect("lab runs");
+    let message = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{message}");
+    assert!(message.starts_with("lab: cannot read /no/such/dir/"), "{message}");
+    assert_eq!(raw_controls(&output.stderr), [], "{message:?}");
+}
+
+#[test]
+fn arguments_quoted_in_usage_errors_are_escaped() {
+    let output = lab(&["run", &demo(), &format!("--x{HOSTILE}")]);
+    let message = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{message}");
+    assert_eq!(raw_controls(&output.stderr), [], "{message:?}");
+    assert!(message.contains(r"--x\u{1b}[2J"), "{message}");
 }
