@@ -133,8 +133,17 @@ proptest! {
                 for instance in world.instances() {
                     let first = *image_of.entry(instance.id).or_insert(instance.image);
                     prop_assert_eq!(first, instance.image, "{} changed image", instance.id);
-                    prop_assert!(instance.state != Lifecycle::Terminated || !instance.state.is_live());
+                    // A terminated instance stopped at a tick that has run.
+                    prop_assert!(
+                        instance.state != Lifecycle::Terminated
+                            || instance.stop_tick.is_some_and(|stop| stop <= world.now()),
+                        "{} terminated without having stopped", instance.id
+                    );
                 }
+                // The revisions' live counters count exactly the live instances.
+                let live = world.instances().iter().filter(|i| i.state.is_live()).count();
+                let counted: u32 = world.revisions().iter().map(|r| r.live).sum();
+                prop_assert_eq!(live as u32, counted);
                 let in_service = world.instances().iter().filter(|i| i.state == Lifecycle::InService).count();
                 let available: u32 = world.revisions().iter().map(|r| r.available).sum();
                 prop_assert_eq!(in_service as u32, available);
