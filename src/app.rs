@@ -232,8 +232,8 @@ pub fn App() -> Html {
                         strategy={AttrValue::from(strategy)} phase={AttrValue::from(snapshot.rollout.phase)}
                         reason={AttrValue::from(snapshot.rollout.conditions.reason)} steps={Rc::new(view::rollout_steps(world))}
                         canary_weights={view::canary_weights(world).map(AttrValue::from)}
-                        abort_reason={world.rollout_status().abort_reason.clone().map(AttrValue::from)}
-                        pause_reason={world.rollout_status().inconclusive_pause.clone().map(AttrValue::from)}
+                        abort_reason={world.rollout_status().abort_cause.as_ref().map(|cause| AttrValue::from(cause.to_string()))}
+                        pause_reason={world.rollout_status().inconclusive_pause.as_ref().map(|f| AttrValue::from(crate::describe::inconclusive_pause(f)))}
                         on_command={on_action.reform(Action::Command)} strategy_spec={Rc::new(world.strategy().clone())}
                         rollout_controls={offers(Control::Rollout)} deploy_controls={offers(Control::Deploy)}
                         health_controls={offers(Control::Health)}

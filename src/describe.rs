@@ -2,6 +2,11 @@
 
 use lab_engine::{Event, World};
 
+/// Why a rollout waits after an undecided analysis, and what the learner can do.
+pub fn inconclusive_pause(finding: &lab_engine::strategy::AnalysisFinding) -> String {
+    format!("{finding}; promote to carry on or abort to go back")
+}
+
 /// One sentence describing a fleet-level event.
 pub fn describe(event: &Event, world: &World) -> String {
     let version =
@@ -124,23 +129,23 @@ pub fn describe(event: &Event, world: &World) -> String {
         Event::RolloutPromoted { revision } => {
             format!("Promoted: revision {revision} is now stable and takes the traffic")
         }
-        Event::RolloutAborted { reason } => match world.strategy() {
+        Event::RolloutAborted { cause } => match world.strategy() {
             lab_engine::StrategySpec::InstanceRefresh(refresh) if refresh.auto_rollback => {
                 format!(
-                    "Rollout aborted: {reason}. Auto-rollback replaces the new instances with the stable revision"
+                    "Rollout aborted: {cause}. Auto-rollback replaces the new instances with the stable revision"
                 )
             }
             lab_engine::StrategySpec::InstanceRefresh(_) => {
-                format!("Rollout aborted: {reason}. Instances already replaced stay in place")
+                format!("Rollout aborted: {cause}. Instances already replaced stay in place")
             }
-            _ => format!("Rollout aborted: {reason}. Traffic stays on the stable revision"),
+            _ => format!("Rollout aborted: {cause}. Traffic stays on the stable revision"),
         },
         Event::InstanceCrashed { instance } => {
             format!(
                 "{instance} crashed: out of service, replaced like any instance failing its health checks"
             )
         }
-        Event::AnalysisInconclusive { reason } => format!("Rollout paused: {reason}"),
+        Event::AnalysisInconclusive { finding } => format!("Rollout paused: {}", inconclusive_pause(finding)),
         Event::HealthChecksFailed { instances } => format!(
             "{instances} instances fail their health checks: out of service, replaced 10% of the fleet at a time"
         ),

@@ -67,11 +67,11 @@ pub fn EmbedApp(props: &EmbedAppProps) -> Html {
             if let Some(notice) = lab.link_notice.clone().or_else(|| lab.notice.clone()) {
                 <p class="problem" role="alert">{ notice }</p>
             }
-            if let Some(reason) = world.rollout_status().abort_reason.clone() {
-                <p class="abort-reason" role="alert" data-testid="abort-reason">{ format!("Rollout aborted: {reason}") }</p>
+            if let Some(cause) = world.rollout_status().abort_cause.as_ref() {
+                <p class="abort-reason" role="alert" data-testid="abort-reason">{ format!("Rollout aborted: {cause}") }</p>
             }
-            if let Some(reason) = world.rollout_status().inconclusive_pause.clone() {
-                <p class="pause-reason" role="status">{ reason }</p>
+            if let Some(finding) = world.rollout_status().inconclusive_pause.as_ref() {
+                <p class="pause-reason" role="status">{ crate::describe::inconclusive_pause(finding) }</p>
             }
             <FleetView canvas={canvas} summary={AttrValue::from(summary)} legend={Rc::new(legend)} />
             <Controls playing={lab.playing} speed={lab.speed} on_action={on_action.clone()} />

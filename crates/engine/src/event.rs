@@ -3,7 +3,41 @@
 use serde::Serialize;
 
 use crate::pipeline::StageKind;
+use crate::strategy::AnalysisFinding;
 use crate::{Digest, InstanceId};
+
+/// Why a rollout was aborted: data the shells put in words (`Display` gives the lab's English).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "by", rename_all = "snake_case")]
+pub enum AbortCause {
+    /// A person aborted it (`kubectl argo rollouts abort`).
+    Hand,
+    /// An analysis failed the new revision.
+    Analysis {
+        /// What it measured, and against which thresholds.
+        finding: AnalysisFinding,
+        /// Blue-green after promotion: the revision the traffic went back to.
+        traffic_back_to: Option<u32>,
+    },
+    /// The strategy could not go on (an instance refresh whose replacements never got healthy).
+    Strategy {
+        /// What happened, in the strategy's words.
+        reason: String,
+    },
+}
+
+impl std::fmt::Display for AbortCause {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            AbortCause::Hand => f.write_str("aborted by hand"),
+            AbortCause::Analysis { finding, traffic_back_to: None } => write!(f, "{finding}"),
+            AbortCause::Analysis { finding, traffic_back_to: Some(previous) } => {
+                write!(f, "{finding}; traffic goes back to revision {previous}")
+            }
+            AbortCause::Strategy { reason } => f.write_str(reason),
+        }
+    }
+}
 
 /// Something that happened. Closed: shells match on every variant.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -228,7 +262,7 @@ pub enum Event {
     /// The rollout was aborted; traffic stays on the stable revision.
     RolloutAborted {
         /// Why.
-        reason: String,
+        cause: AbortCause,
     },
     /// An instance of a crashing build fell over: out of service, to be replaced.
     InstanceCrashed {
@@ -238,8 +272,8 @@ pub enum Event {
     /// Analysis could not decide (a metric missed its target but stayed within its limit too
     /// often): the rollout pauses until promoted or aborted (Argo's `InconclusiveAnalysis`).
     AnalysisInconclusive {
-        /// Which metric, its value and the thresholds.
-        reason: String,
+        /// Which analysis, which metric, its value and the thresholds.
+        finding: AnalysisFinding,
     },
     /// The deployment strategy was changed.
     StrategyChanged {

@@ -40,7 +40,7 @@ mod world;
 
 pub use command::{Command, CommandError, ImageRef, is_valid_tag, tag_for_version};
 pub use digest::{Digest, DigestParseError};
-pub use event::{Event, EventRecord};
+pub use event::{AbortCause, Event, EventRecord};
 pub use history::EventHistory;
 pub use image::{Image, ImageSpec, LAYER_COUNT, Layer, LayerKind, Runtime, SpecError};
 pub use input::{InputError, parse as parse_json};

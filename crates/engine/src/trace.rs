@@ -211,17 +211,28 @@ fn encode_event(row: &mut Vec<u8>, event: &Event) {
             row.extend_from_slice(&[31]);
             row.extend_from_slice(&revision.to_le_bytes());
         }
-        Event::RolloutAborted { reason } => {
+        Event::RolloutAborted { cause } => {
             row.extend_from_slice(&[32]);
-            text(row, reason);
+            match cause {
+                crate::AbortCause::Hand => row.push(0),
+                crate::AbortCause::Analysis { finding, traffic_back_to } => {
+                    row.push(1);
+                    finding_row(row, finding);
+                    row.extend_from_slice(&traffic_back_to.unwrap_or(0).to_le_bytes());
+                }
+                crate::AbortCause::Strategy { reason } => {
+                    row.push(2);
+                    text(row, reason);
+                }
+            }
         }
         Event::InstanceCrashed { instance } => {
             row.extend_from_slice(&[36]);
             row.extend_from_slice(&instance.0.to_le_bytes());
         }
-        Event::AnalysisInconclusive { reason } => {
+        Event::AnalysisInconclusive { finding } => {
             row.extend_from_slice(&[35]);
-            text(row, reason);
+            finding_row(row, finding);
         }
         Event::HealthChecksFailed { instances } => {
             row.extend_from_slice(&[34]);
@@ -236,4 +247,28 @@ fn encode_event(row: &mut Vec<u8>, event: &Event) {
             row.extend_from_slice(&count.to_le_bytes());
         }
     }
+}
+
+/// An analysis finding in the trace's binary form: which analysis, revision, verdict, the
+/// measurement's numbers and the count (the thresholds are the strategy's, hashed when it was set).
+fn finding_row(row: &mut Vec<u8>, finding: &crate::strategy::AnalysisFinding) {
+    use crate::strategy::{AnalysisKind, Verdict};
+    let kind = match finding.kind {
+        AnalysisKind::Background => 0,
+        AnalysisKind::Step => 1,
+        AnalysisKind::PrePromotion => 2,
+        AnalysisKind::PostPromotion => 3,
+    };
+    let verdict = match finding.measurement.verdict {
+        Verdict::Successful => 0,
+        Verdict::Inconclusive => 1,
+        Verdict::Failed => 2,
+    };
+    row.extend_from_slice(&[kind, verdict]);
+    row.extend_from_slice(&finding.revision.to_le_bytes());
+    let m = &finding.measurement;
+    for number in [m.requests, m.errors, m.error_rate_per_mille, m.latency_ms] {
+        row.extend_from_slice(&number.to_le_bytes());
+    }
+    row.extend_from_slice(&finding.count.to_le_bytes());
 }

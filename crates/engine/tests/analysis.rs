@@ -10,12 +10,12 @@ use lab_engine::{Command, Event, Playback, World};
 fn aborted(events: &[Event]) -> Option<String> {
     events
         .iter()
-        .find_map(|e| if let Event::RolloutAborted { reason } = e { Some(reason.clone()) } else { None })
+        .find_map(|e| if let Event::RolloutAborted { cause } = e { Some(cause.to_string()) } else { None })
 }
 
 fn inconclusive(events: &[Event]) -> Option<String> {
     events.iter().find_map(|e| {
-        if let Event::AnalysisInconclusive { reason } = e { Some(reason.clone()) } else { None }
+        if let Event::AnalysisInconclusive { finding } = e { Some(finding.to_string()) } else { None }
     })
 }
 
@@ -67,7 +67,7 @@ fn an_inconclusive_analysis_pauses_the_rollout_until_a_person_promotes() {
             && reason.contains("above the 1% target but within the 10% limit"),
         "{reason}"
     );
-    assert!(reason.contains("promote to carry on or abort"), "{reason}");
+    assert!(reason.contains("(1 inconclusive measurement, inconclusive limit 0)"), "{reason}");
     assert!(aborted(&events).is_none());
     let snapshot = world.snapshot();
     assert_eq!(snapshot.rollout.phase, "Paused");

@@ -127,7 +127,7 @@ fn blue_green_of(params: &str, error_per_mille: u32) -> (World, Playback) {
 
 fn abort_reason(events: &[(u64, Event)]) -> Option<(u64, String)> {
     events.iter().find_map(|(tick, e)| match e {
-        Event::RolloutAborted { reason } => Some((*tick, reason.clone())),
+        Event::RolloutAborted { cause } => Some((*tick, cause.to_string())),
         _ => None,
     })
 }

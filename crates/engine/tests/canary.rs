@@ -93,7 +93,7 @@ fn analysis_aborts_a_canary_that_errors_and_says_which_metric_value_and_threshol
     let events = run(&mut world, &mut playback, 12);
     let reason = events
         .iter()
-        .find_map(|e| if let Event::RolloutAborted { reason } = e { Some(reason.clone()) } else { None })
+        .find_map(|e| if let Event::RolloutAborted { cause } = e { Some(cause.to_string()) } else { None })
         .expect("the analysis aborted the rollout");
     assert!(
         reason.contains("revision 2")
@@ -168,7 +168,7 @@ fn a_failed_analysis_step_aborts_and_says_why() {
     let reason = events
         .iter()
         .find_map(|e| match e {
-            Event::RolloutAborted { reason } => Some(reason.clone()),
+            Event::RolloutAborted { cause } => Some(cause.to_string()),
             _ => None,
         })
         .expect("aborted");

@@ -42,7 +42,7 @@ fn analysis_sees_the_requests_a_crashing_canary_drops_and_aborts() {
     let events = run(&mut world, &mut playback, 15);
     let reason = events
         .iter()
-        .find_map(|e| if let Event::RolloutAborted { reason } = e { Some(reason.clone()) } else { None })
+        .find_map(|e| if let Event::RolloutAborted { cause } = e { Some(cause.to_string()) } else { None })
         .expect("aborted by analysis");
     assert!(
         reason.starts_with("analysis failed: revision 2") && reason.contains("above the 5% limit"),

@@ -123,7 +123,7 @@ fn a_broken_image_fails_the_refresh_and_auto_rollback_restores_the_old_revision(
     let reason = events
         .iter()
         .find_map(|e| match e {
-            Event::RolloutAborted { reason } => Some(reason.clone()),
+            Event::RolloutAborted { cause } => Some(cause.to_string()),
             _ => None,
         })
         .expect("the refresh failed");

@@ -317,9 +317,9 @@ impl GoalHistory {
         }
         self.min_in_service = Some(self.min_in_service.map_or(in_service, |min| min.min(in_service)));
         self.peak_live = self.peak_live.max(live);
-        self.aborted_by_analysis |= events.iter().any(
-            |event| matches!(event, Event::RolloutAborted { reason } if reason.contains("analysis failed")),
-        );
+        self.aborted_by_analysis |= events.iter().any(|event| {
+            matches!(event, Event::RolloutAborted { cause: crate::AbortCause::Analysis { .. } })
+        });
     }
 }
 

@@ -15,7 +15,7 @@ mod int_or_percent;
 mod recreate;
 mod rolling;
 
-pub use analysis::{AnalysisError, CanaryAnalysis, Measurement, Verdict};
+pub use analysis::{AnalysisError, AnalysisFinding, AnalysisKind, CanaryAnalysis, Measurement, Verdict};
 pub use blue_green::BlueGreen;
 pub use canary::{Canary, CanaryError, CanaryStep};
 pub use instance_refresh::{InstanceRefresh, InstanceRefreshError};
@@ -67,8 +67,8 @@ pub struct RolloutStatus {
     /// Analysis: inconclusive measurements so far.
     pub analysis_inconclusive: u32,
     /// Argo's `InconclusiveAnalysis` pause: analysis could not decide, so the rollout waits for a
-    /// person to promote (carry on) or abort. Holds the reason shown to the learner.
-    pub inconclusive_pause: Option<String>,
+    /// person to promote (carry on) or abort. Holds what the analysis found.
+    pub inconclusive_pause: Option<AnalysisFinding>,
     /// Canary step analysis and blue-green pre/post-promotion analysis: measurements taken.
     pub step_measurements: u32,
     /// Blue-green: the current pre- or post-promotion analysis has passed.
@@ -76,8 +76,8 @@ pub struct RolloutStatus {
     /// Blue-green: the revision that was stable before the last promotion, which a failed
     /// post-promotion analysis switches the traffic back to.
     pub previous_stable: Option<u32>,
-    /// Why the rollout was aborted, for the learner.
-    pub abort_reason: Option<String>,
+    /// Why the rollout was aborted.
+    pub abort_cause: Option<crate::AbortCause>,
     /// A strategy that failed on its own (an instance refresh whose batch never became healthy)
     /// leaves the reason here; the world aborts the rollout with it.
     pub failure: Option<String>,

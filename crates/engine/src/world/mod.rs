@@ -271,13 +271,13 @@ impl World {
                 Ok(())
             }
             Command::AbortRollout => {
-                self.abort_rollout("aborted by hand".into());
+                self.abort_rollout(crate::AbortCause::Hand);
                 Ok(())
             }
             Command::RetryRollout => {
                 if self.rollout_status.aborted {
                     self.rollout_status.aborted = false;
-                    self.rollout_status.abort_reason = None;
+                    self.rollout_status.abort_cause = None;
                     self.rollout_status.analysis_failures = 0;
                     self.rollout_status.analysis_inconclusive = 0;
                     self.rollout_status.scale_down_at = None;

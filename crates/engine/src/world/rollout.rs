@@ -53,7 +53,7 @@ impl World {
     }
 
     /// Aborts the rollout (by hand, or because analysis failed), saying why.
-    pub(super) fn abort_rollout(&mut self, reason: String) {
+    pub(super) fn abort_rollout(&mut self, cause: crate::AbortCause) {
         if self.rollout_complete || self.rollout_status.aborted {
             return;
         }
@@ -64,8 +64,8 @@ impl World {
         self.rollout_status.step_index = 0;
         self.rollout_status.step_started = None;
         self.conditions.reason = "RolloutAborted";
-        self.rollout_status.abort_reason = Some(reason.clone());
-        self.emit(Event::RolloutAborted { reason });
+        self.rollout_status.abort_cause = Some(cause.clone());
+        self.emit(Event::RolloutAborted { cause });
     }
 
     /// A person promoted past an inconclusive analysis: it counts as passed.
@@ -166,7 +166,7 @@ impl World {
                 strategy.strategy().reconcile(&mut fleet)
             };
             if let Some(reason) = self.rollout_status.failure.take() {
-                self.abort_rollout(reason);
+                self.abort_rollout(crate::AbortCause::Strategy { reason });
             }
             let max_replicas = self.replicas.saturating_add(strategy.strategy().max_surge(self.replicas));
             for index in 0..self.revisions.len() {

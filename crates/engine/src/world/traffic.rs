@@ -8,7 +8,7 @@ use std::collections::VecDeque;
 use super::World;
 use crate::Event;
 use crate::StrategySpec;
-use crate::strategy::{CanaryAnalysis, Measurement, Verdict};
+use crate::strategy::{AnalysisFinding, AnalysisKind, CanaryAnalysis, Measurement, Verdict};
 
 /// Requests each wanted instance's share of the load amounts to, per tick.
 const REQUESTS_PER_INSTANCE_TICK: u64 = 10;
@@ -261,68 +261,61 @@ impl World {
         if !in_progress || status.aborted {
             return;
         }
-        for (analysis, kind, is_step) in [(background, "analysis", false), (step, "step analysis", true)]
-            .into_iter()
-            .filter_map(|(analysis, kind, is_step)| analysis.map(|analysis| (analysis, kind, is_step)))
+        for (analysis, kind, is_step) in
+            [(background, AnalysisKind::Background, false), (step, AnalysisKind::Step, true)]
+                .into_iter()
+                .filter_map(|(analysis, kind, is_step)| analysis.map(|analysis| (analysis, kind, is_step)))
         {
             let Some(measurement) = self.measure(tick, target, &analysis) else { continue };
             if is_step {
                 self.rollout_status.step_measurements =
                     self.rollout_status.step_measurements.saturating_add(1);
             }
-            if let Some((verdict, reason)) = self.judge(&analysis, &measurement, kind, target) {
-                self.act_on_analysis(verdict, reason);
+            if let Some(finding) = self.judge(&analysis, &measurement, kind, target) {
+                self.act_on_analysis(finding, None);
                 return;
             }
         }
     }
 
-    /// Counts a measurement against its analysis' limits; past one, returns the verdict and the
-    /// reason in words (which metric, its value, the threshold).
+    /// Counts a measurement against its analysis' limits; past one, returns what was found
+    /// (which metric, its value, the threshold).
     fn judge(
         &mut self,
         analysis: &CanaryAnalysis,
         measurement: &Measurement,
-        kind: &str,
+        kind: AnalysisKind,
         revision: u32,
-    ) -> Option<(Verdict, String)> {
+    ) -> Option<AnalysisFinding> {
         let status = &mut self.rollout_status;
-        let (count, limit, outcome, limit_name) = match measurement.verdict {
+        let (count, limit) = match measurement.verdict {
             Verdict::Successful => return None,
             Verdict::Failed => {
                 status.analysis_failures = status.analysis_failures.saturating_add(1);
-                (status.analysis_failures, analysis.failure_limit, "failed", "failure limit")
+                (status.analysis_failures, analysis.failure_limit)
             }
             Verdict::Inconclusive => {
                 status.analysis_inconclusive = status.analysis_inconclusive.saturating_add(1);
-                (
-                    status.analysis_inconclusive,
-                    analysis.inconclusive_limit,
-                    "inconclusive",
-                    "inconclusive limit",
-                )
+                (status.analysis_inconclusive, analysis.inconclusive_limit)
             }
         };
-        (count > limit).then(|| {
-            let plural = if count == 1 { "" } else { "s" };
-            let reason = format!(
-                "{kind} {outcome}: revision {revision}, over the last {} ticks: {} ({count} {outcome} measurement{plural}, {limit_name} {limit})",
-                analysis.window_ticks,
-                analysis.explain(measurement),
-            );
-            (measurement.verdict, reason)
+        (count > limit).then_some(AnalysisFinding {
+            kind,
+            revision,
+            analysis: *analysis,
+            measurement: *measurement,
+            count,
         })
     }
 
     /// A failed analysis aborts the rollout; an inconclusive one pauses it for a person.
-    fn act_on_analysis(&mut self, verdict: Verdict, reason: String) {
-        if verdict == Verdict::Inconclusive {
-            let reason = format!("{reason}; promote to carry on or abort to go back");
+    fn act_on_analysis(&mut self, finding: AnalysisFinding, traffic_back_to: Option<u32>) {
+        if finding.measurement.verdict == Verdict::Inconclusive {
             self.rollout_status.analysis_inconclusive = 0;
-            self.rollout_status.inconclusive_pause = Some(reason.clone());
-            self.emit(Event::AnalysisInconclusive { reason });
+            self.rollout_status.inconclusive_pause = Some(finding);
+            self.emit(Event::AnalysisInconclusive { finding });
         } else {
-            self.abort_rollout(reason);
+            self.abort_rollout(crate::AbortCause::Analysis { finding, traffic_back_to });
         }
     }
 }
@@ -346,11 +339,11 @@ impl World {
         let promoted = status.stable == Some(target);
         let (analysis, kind) =
             match (promoted, blue_green.pre_promotion_analysis, blue_green.post_promotion_analysis) {
-                (false, Some(analysis), _) => (analysis, "pre-promotion analysis"),
+                (false, Some(analysis), _) => (analysis, AnalysisKind::PrePromotion),
                 (true, _, Some(analysis))
                     if status.previous_stable.is_some() && status.scale_down_at.is_some() =>
                 {
-                    (analysis, "post-promotion analysis")
+                    (analysis, AnalysisKind::PostPromotion)
                 }
                 _ => return,
             };
@@ -359,21 +352,22 @@ impl World {
         }
         let Some(measurement) = self.measure(tick, target, &analysis) else { return };
         self.rollout_status.step_measurements = self.rollout_status.step_measurements.saturating_add(1);
-        let Some((verdict, mut reason)) = self.judge(&analysis, &measurement, kind, target) else {
+        let Some(finding) = self.judge(&analysis, &measurement, kind, target) else {
             if self.rollout_status.step_measurements >= analysis.count.unwrap_or(1) {
                 self.rollout_status.analysis_passed = true;
             }
             return;
         };
-        if verdict == Verdict::Failed
+        let mut traffic_back_to = None;
+        if finding.measurement.verdict == Verdict::Failed
             && promoted
             && let Some(previous) = self.rollout_status.previous_stable
         {
             // "Switches traffic back to the previous stable ReplicaSet."
             self.rollout_status.stable = Some(previous);
-            reason.push_str(&format!("; traffic goes back to revision {previous}"));
+            traffic_back_to = Some(previous);
         }
-        self.act_on_analysis(verdict, reason);
+        self.act_on_analysis(finding, traffic_back_to);
     }
 }
 
