@@ -2,6 +2,9 @@
 //! is refused with the field named, and a value that slipped past validation (a world built in
 //! code) never overflows a tick into "at once" or panics.
 
+mod common;
+
+use common::run;
 use lab_engine::strategy::{BlueGreen, CanaryStep, IntOrPercent, RollingUpdate};
 use lab_engine::{Command, Event, Lifecycle, Playback, Scenario, StrategySpec, World};
 
@@ -236,16 +239,6 @@ fn world_with(strategy: StrategySpec, tweak: impl FnOnce(&mut Scenario)) -> (Wor
     scenario.strategy = strategy;
     tweak(&mut scenario);
     (World::new(&scenario), Playback::new(&scenario))
-}
-
-fn run(world: &mut World, playback: &mut Playback, ticks: u64) -> Vec<Event> {
-    let mut events = Vec::new();
-    for _ in 0..ticks {
-        playback.step(world);
-        world.check_invariants().unwrap();
-        events.extend(world.drain_events());
-    }
-    events
 }
 
 fn canary(json: &str) -> StrategySpec {

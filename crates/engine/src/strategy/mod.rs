@@ -10,14 +10,16 @@ mod blue_green;
 mod canary;
 pub mod canary_math;
 mod canary_traffic;
+mod finding;
 mod instance_refresh;
 mod int_or_percent;
 mod recreate;
 mod rolling;
 
-pub use analysis::{AnalysisError, AnalysisFinding, AnalysisKind, CanaryAnalysis, Measurement, Verdict};
+pub use analysis::{AnalysisError, CanaryAnalysis, Measurement, Verdict};
 pub use blue_green::BlueGreen;
 pub use canary::{Canary, CanaryError, CanaryStep};
+pub use finding::{AnalysisFinding, AnalysisKind};
 pub use instance_refresh::{InstanceRefresh, InstanceRefreshError};
 pub use int_or_percent::IntOrPercent;
 pub use recreate::Recreate;

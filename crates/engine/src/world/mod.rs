@@ -8,68 +8,18 @@ mod drift;
 mod images;
 mod instances;
 mod invariants;
+mod limits;
 mod operations;
 mod pipelines;
 mod rollout;
+mod tick_events;
 mod traffic;
 
 use crate::registry::Registry;
 use crate::{
-    Command, CommandError, Digest, Event, EventHistory, EventRecord, Image, ImageRef, Instance, Lifecycle,
-    Revision, Scenario, Snapshot, StrategySpec,
+    Command, CommandError, Digest, Event, EventHistory, Image, ImageRef, Instance, Lifecycle, Revision,
+    Scenario, Snapshot, StrategySpec,
 };
-
-/// The bounds on everything the world holds, so that no input can make it grow without limit.
-pub struct Limits;
-
-impl Limits {
-    /// The largest fleet the lab simulates.
-    pub const FLEET_MAX: u32 = 20_000;
-    /// Images the registry holds.
-    pub const IMAGES_MAX: usize = crate::registry::IMAGES_MAX;
-    /// Old, empty revisions kept for rollbacks (Kubernetes' revisionHistoryLimit default).
-    pub const REVISION_HISTORY: usize = 10;
-    /// Fleet-level events kept for the event log.
-    pub const HISTORY_CAPACITY: usize = 256;
-    /// Ticks a terminated instance stays visible; shells hide it after this.
-    pub const TERMINATED_SHOWN_TICKS: u64 = 6;
-    /// Terminated instances are forgotten in a sweep every this many ticks (a power of two), so a
-    /// busy fleet does not compact its instance list every tick.
-    pub const FORGET_SWEEP_TICKS: u64 = 8;
-    /// Controller passes in one tick. Real strategies settle in a handful; the cap turns a bug
-    /// into a stalled rollout instead of a hung page.
-    pub const RECONCILE_PASSES_MAX: u32 = 64;
-    /// Ticks any single wait (pull, boot, drain) may last.
-    pub const DELAY_TICKS_MAX: u32 = 1_000;
-    /// Pipeline runs under way at once.
-    pub const PIPELINES_ACTIVE_MAX: usize = 4;
-    /// Pipeline runs remembered (finished ones beyond this are forgotten, oldest first).
-    pub const PIPELINES_KEPT: usize = 16;
-    /// Advisories the world knows.
-    pub const ADVISORIES_MAX: usize = 64;
-    /// Entries the audit log keeps.
-    pub const AUDIT_CAPACITY: usize = 256;
-    /// Ticks in a lab "day": the nightly base refresh runs this often.
-    pub const NIGHT_TICKS: u64 = 100;
-    /// Ticks any wait the rollout counts may last: a pause, a scale-down delay, auto-promotion, a
-    /// warm-up, a checkpoint, a health-check timeout, the progress deadline, an instance's maximum
-    /// age, an analysis interval, a build's crash delay. The longest run `lab run` makes, so a wait
-    /// at the bound already means "not in this run"; it also keeps `now + wait` far from overflow.
-    pub const WAIT_TICKS_MAX: u64 = 1_000_000;
-    /// The latest tick a timeline entry may be scheduled at (the same longest run).
-    pub const TIMELINE_TICK_MAX: u64 = 1_000_000;
-    /// Commands one scenario's timeline may hold.
-    pub const TIMELINE_MAX: usize = 10_000;
-    /// Instance ids one `ssh` command may list.
-    pub const SSH_TARGETS_MAX: usize = 1_000;
-    /// Events naming one instance each (launched, in service, drifted, …) that one tick records,
-    /// commands applied before it included. Beyond it they are only counted, and one
-    /// `InstanceEventsLeftOut` at the end of the tick says how many were left out, so no command
-    /// list can make a tick write millions of events. Four per instance of the largest fleet: a
-    /// tick in which every instance of it changes state (a recreate, a rebuild) is recorded whole;
-    /// only floods of hand commands reach it.
-    pub const INSTANCE_EVENTS_PER_TICK_MAX: u32 = 4 * Self::FLEET_MAX;
-}
 
 /// How long instances take to move between lifecycle states.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -83,6 +33,8 @@ struct Timing {
 
 pub use conditions::{Progressing, RolloutConditions};
 pub use drift::{AuditEntry, PatchStats};
+pub use limits::Limits;
+use tick_events::{TickEvents, push_event};
 pub use traffic::ServiceStats;
 
 /// The whole simulation. See the crate documentation for the rules it keeps.
@@ -526,53 +478,4 @@ impl World {
             self.events_sealed = false;
         }
     }
-}
-
-/// The events of the tick under way, and how many of them named one instance each.
-#[derive(Clone, Debug, Default)]
-struct TickEvents {
-    list: Vec<Event>,
-    /// Per-instance events recorded since the tick began.
-    per_instance: u32,
-    /// Per-instance events past the cap, only counted.
-    left_out: u32,
-}
-
-impl TickEvents {
-    fn has_room(&self) -> bool {
-        self.per_instance < Limits::INSTANCE_EVENTS_PER_TICK_MAX
-    }
-
-    fn leave_out(&mut self) {
-        self.left_out = self.left_out.saturating_add(1);
-    }
-
-    fn clear(&mut self) {
-        self.list.clear();
-    }
-
-    /// How many per-instance events were left out of this tick, if any.
-    fn take_left_out(&mut self) -> Option<u32> {
-        Some(std::mem::take(&mut self.left_out)).filter(|&count| count > 0)
-    }
-
-    /// A new tick: the cap counts from zero again.
-    fn start_tick(&mut self) {
-        self.per_instance = 0;
-        self.left_out = 0;
-    }
-}
-
-fn push_event(events: &mut TickEvents, history: &mut EventHistory, tick: u64, event: Event) {
-    if event.is_per_instance() {
-        if !events.has_room() {
-            events.leave_out();
-            return;
-        }
-        events.per_instance += 1;
-    }
-    if event.is_fleet_level() {
-        history.push(EventRecord { tick, event: event.clone() });
-    }
-    events.list.push(event);
 }
