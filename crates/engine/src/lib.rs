@@ -19,6 +19,7 @@ pub mod compare;
 mod digest;
 pub mod drift;
 mod event;
+mod event_log;
 pub mod export;
 mod history;
 mod image;

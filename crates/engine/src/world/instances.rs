@@ -3,12 +3,12 @@
 
 use rand_core::Rng;
 
-use super::{Limits, World, push_event};
+use super::{Limits, World};
 use crate::{Event, Instance, InstanceId, Lifecycle, Revision};
 
 impl World {
     pub(super) fn advance_lifecycles(&mut self, tick: u64) {
-        let World { instances, revisions, events, history, tainted_pending, .. } = self;
+        let World { instances, revisions, log, tainted_pending, .. } = self;
         for instance in instances.iter_mut() {
             if instance.state == Lifecycle::InService && tick >= instance.crash_tick {
                 // It falls over: out of service at once, its requests in flight lost, and the
@@ -23,7 +23,7 @@ impl World {
                     revision.available -= 1;
                     revision.crashed += 1;
                 }
-                push_event(events, history, tick, Event::InstanceCrashed { instance: instance.id });
+                log.emit(tick, Event::InstanceCrashed { instance: instance.id });
                 continue;
             }
             let event = match instance.state {
@@ -43,7 +43,7 @@ impl World {
                 _ => None,
             };
             if let Some(event) = event {
-                push_event(events, history, tick, event);
+                log.emit(tick, event);
             }
             if instance.state == Lifecycle::Booting && tick >= instance.ready_tick {
                 instance.state = Lifecycle::InService;
@@ -51,7 +51,7 @@ impl World {
                 if let Some(revision) = revisions.iter_mut().find(|r| r.number == instance.revision) {
                     revision.available += 1;
                 }
-                push_event(events, history, tick, Event::InstanceInService { instance: instance.id });
+                log.emit(tick, Event::InstanceInService { instance: instance.id });
             }
         }
         if !tick.is_multiple_of(Limits::FORGET_SWEEP_TICKS) {

@@ -12,7 +12,6 @@ mod limits;
 mod operations;
 mod pipelines;
 mod rollout;
-mod tick_events;
 mod traffic;
 
 use crate::registry::Registry;
@@ -34,7 +33,6 @@ struct Timing {
 pub use conditions::{Progressing, RolloutConditions};
 pub use drift::{AuditEntry, PatchStats};
 pub use limits::Limits;
-use tick_events::{TickEvents, push_event};
 pub use traffic::ServiceStats;
 
 /// The whole simulation. See the crate documentation for the rules it keeps.
@@ -80,10 +78,8 @@ pub struct World {
     rollout_complete: bool,
     instances: Vec<Instance>,
     next_instance_id: u32,
-    /// Events since the last drain; cleared at the next tick if nobody drained them.
-    events: TickEvents,
-    events_sealed: bool,
-    history: EventHistory,
+    /// The tick's events and the fleet-level history.
+    log: crate::event_log::EventLog,
     trace: crate::trace::TraceChain,
     /// Reused buffers, so a tick allocates nothing once the fleet has reached its size.
     scratch_indices: Vec<u32>,
@@ -160,9 +156,7 @@ impl World {
             rollout_complete: true,
             instances: Vec::with_capacity(fleet_size as usize),
             next_instance_id: 1,
-            events: TickEvents::default(),
-            events_sealed: false,
-            history: EventHistory::with_capacity(Limits::HISTORY_CAPACITY),
+            log: crate::event_log::EventLog::new(),
             trace: crate::trace::TraceChain::new(scenario.seed),
             scratch_indices: Vec::new(),
             scratch_desired: Vec::new(),
@@ -176,8 +170,7 @@ impl World {
             instance.ready_tick = 0;
             world.revisions[0].available += 1;
         }
-        world.events.clear();
-        world.events.start_tick();
+        world.log.forget_tick();
         world
     }
 
@@ -305,20 +298,15 @@ impl World {
         self.settle_patch_progress();
         self.update_conditions(tick);
         self.serve_requests(tick);
-        if let Some(count) = self.events.take_left_out() {
-            self.emit(Event::InstanceEventsLeftOut { count });
-        }
-        self.trace.record(tick, &self.revisions, &self.events.list);
-        self.events.start_tick();
-        self.events_sealed = true;
+        let events = self.log.end_tick(tick);
+        self.trace.record(tick, &self.revisions, events);
         self.now += 1;
         tick
     }
 
     /// Takes the events emitted since the last drain, in order.
     pub fn drain_events(&mut self) -> std::vec::Drain<'_, Event> {
-        self.events_sealed = false;
-        self.events.list.drain(..)
+        self.log.drain()
     }
 
     /// The tick the next `step` will run (equally: how many ticks have run).
@@ -433,7 +421,7 @@ impl World {
 
     /// The most recent fleet-level events.
     pub fn history(&self) -> &EventHistory {
-        &self.history
+        self.log.history()
     }
 
     /// The chained digest of every tick run so far.
@@ -458,24 +446,17 @@ impl World {
     }
 
     fn emit(&mut self, event: Event) {
-        push_event(&mut self.events, &mut self.history, self.now, event);
+        self.log.emit(self.now, event);
     }
 
     /// Emits an event naming one instance, built only if the tick still records such events (the
     /// ones past the cap are only counted, so a flood of them costs no allocation).
     fn emit_instance(&mut self, event: impl FnOnce() -> Event) {
-        if self.events.has_room() {
-            self.emit(event());
-        } else {
-            self.events.leave_out();
-        }
+        self.log.emit_instance(self.now, event);
     }
 
     /// Events nobody drained after the previous tick are dropped, so the buffer stays bounded.
     fn unseal_events(&mut self) {
-        if self.events_sealed {
-            self.events.clear();
-            self.events_sealed = false;
-        }
+        self.log.unseal();
     }
 }
