@@ -35,6 +35,7 @@ mod scenario;
 pub mod scoreboard;
 mod snapshot;
 pub mod strategy;
+mod supply;
 mod trace;
 mod workload;
 mod world;

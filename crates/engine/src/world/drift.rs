@@ -121,7 +121,8 @@ impl World {
             self.compromised_live += 1;
         }
         let image = self.instances[index].image;
-        let baseline = || self.registry.image(image).map(|i| Observed::baseline(&i.spec)).unwrap_or_default();
+        let baseline =
+            || self.supply.registry().image(image).map(|i| Observed::baseline(&i.spec)).unwrap_or_default();
         let mut observed = match self.instances[index].observed.take() {
             Some(observed) => observed,
             None => Box::new(baseline()),
@@ -205,9 +206,12 @@ impl World {
         let instance = &self.instances[index];
         match &instance.observed {
             Some(observed) => (**observed).clone(),
-            None => {
-                self.registry.image(instance.image).map(|i| Observed::baseline(&i.spec)).unwrap_or_default()
-            }
+            None => self
+                .supply
+                .registry()
+                .image(instance.image)
+                .map(|i| Observed::baseline(&i.spec))
+                .unwrap_or_default(),
         }
     }
 
@@ -215,7 +219,7 @@ impl World {
     /// its image is gone), else every difference from the image's baseline.
     pub fn drift_report(&self, instance: &crate::Instance) -> Option<crate::drift::DriftReport> {
         let observed = instance.observed.as_ref()?;
-        let baseline = Observed::baseline(&self.registry.image(instance.image)?.spec);
+        let baseline = Observed::baseline(&self.supply.registry().image(instance.image)?.spec);
         Some(crate::drift::DriftReport::between(&baseline, observed))
     }
 
@@ -224,7 +228,7 @@ impl World {
     pub fn is_vulnerable(&self, instance: &crate::Instance) -> bool {
         match &instance.observed {
             None => !self.advisories_for(instance.image).is_empty(),
-            Some(observed) => self.advisories.iter().any(|advisory| {
+            Some(observed) => self.supply.advisories().iter().any(|advisory| {
                 observed
                     .packages
                     .get(&advisory.package)
@@ -244,7 +248,8 @@ impl World {
                     Some((_, fingerprint)) => *fingerprint,
                     None => {
                         let fingerprint = self
-                            .registry
+                            .supply
+                            .registry()
                             .image(instance.image)
                             .map_or(instance.image, |i| Observed::baseline(&i.spec).fingerprint());
                         image_fingerprints.push((instance.image, fingerprint));

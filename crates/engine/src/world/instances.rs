@@ -93,18 +93,23 @@ impl World {
         revision.live += 1;
         // A floating launch template (a tag) is looked up at every launch: the `latest` trap.
         let image = match &revision.launch {
-            launch if launch.is_floating() => self.registry.resolve(launch).unwrap_or(revision.image),
+            launch if launch.is_floating() => {
+                self.supply.registry().resolve(launch).unwrap_or(revision.image)
+            }
             _ => revision.image,
         };
         let id = InstanceId(self.next_instance_id);
         self.next_instance_id += 1;
         let pull_ticks = self.timing.pull_ticks.unwrap_or_else(|| {
-            let size_kb = self.registry.image(image).map_or(0, |i| i.size_kb);
+            let size_kb = self.supply.registry().image(image).map_or(0, |i| i.size_kb);
             size_kb.div_ceil(self.timing.pull_mb_per_tick.max(1).saturating_mul(1_000))
         });
         let boot_tick = tick.saturating_add(u64::from(pull_ticks));
-        let (broken, crash_after_ticks) =
-            self.registry.image(image).map_or((false, 0), |i| (i.spec.broken, i.spec.crash_after_ticks));
+        let (broken, crash_after_ticks) = self
+            .supply
+            .registry()
+            .image(image)
+            .map_or((false, 0), |i| (i.spec.broken, i.spec.crash_after_ticks));
         // A broken build boots forever: it never passes its readiness check.
         let ready_tick =
             if broken { u64::MAX } else { boot_tick.saturating_add(u64::from(self.timing.boot_ticks)) };

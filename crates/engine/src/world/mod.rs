@@ -5,12 +5,10 @@ use rand_core::SeedableRng;
 
 mod conditions;
 mod drift;
-mod images;
 mod instances;
 mod invariants;
 mod limits;
 mod operations;
-mod pipelines;
 mod rollout;
 mod traffic;
 
@@ -46,12 +44,7 @@ pub struct World {
     now: u64,
     rng: ChaCha8Rng,
     replicas: u32,
-    registry: Registry,
-    pipelines: Vec<crate::pipeline::PipelineRun>,
-    next_run_id: u32,
-    advisories: Vec<crate::scan::Advisory>,
-    scan_policy: crate::scan::Severity,
-    nightly_refresh: bool,
+    supply: crate::supply::Supply,
     mode: crate::FleetMode,
     external_state: bool,
     audit: std::collections::VecDeque<AuditEntry>,
@@ -89,10 +82,6 @@ pub struct World {
 impl World {
     /// A world at tick 0: the scenario's image built and its whole fleet in service.
     pub fn new(scenario: &Scenario) -> Self {
-        let mut registry = Registry::new(scenario.registry.immutable_tags);
-        // The first build always succeeds: an empty registry has no tag to refuse and the spec was
-        // validated when the scenario was read.
-        let _ = registry.build(&scenario.image, 0);
         let image = scenario.image.digest();
         let launch = match &scenario.launch_reference {
             Some(tag) => ImageRef::Tag(tag.clone()),
@@ -119,21 +108,7 @@ impl World {
                     .saturating_add(scenario.strategy.strategy().max_surge(fleet_size)),
                 ..Revision::new(1, image, launch, 0)
             }],
-            registry,
-            pipelines: Vec::new(),
-            next_run_id: 0,
-            advisories: crate::scan::BUILT_IN_ADVISORIES
-                .iter()
-                .map(|(id, package, fixed_in, severity, summary)| crate::scan::Advisory {
-                    id: (*id).into(),
-                    package: (*package).into(),
-                    fixed_in: (*fixed_in).into(),
-                    severity: *severity,
-                    summary: (*summary).into(),
-                })
-                .collect(),
-            scan_policy: scenario.pipeline.fail_on,
-            nightly_refresh: scenario.pipeline.nightly_base_refresh,
+            supply: crate::supply::Supply::new(scenario),
             mode: scenario.mode,
             external_state: scenario.external_state,
             audit: std::collections::VecDeque::new(),
@@ -247,20 +222,35 @@ impl World {
                 }
                 Ok(())
             }
-            Command::Tag { tag, image } => self.tag(&tag, &image),
+            Command::Tag { tag, image } => self.supply.tag(&tag, &image, self.now, &mut self.log),
             Command::SetImmutableTags { enabled } => {
-                self.registry.set_immutable_tags(enabled);
-                self.emit(Event::RegistryPolicyChanged { immutable_tags: enabled });
+                self.supply.set_immutable_tags(enabled, self.now, &mut self.log);
                 Ok(())
             }
             Command::CollectGarbage => {
-                self.collect_garbage();
+                let World { supply, instances, revisions, now, log, .. } = self;
+                // Images still running, and the releases a rollback may return to, stay.
+                let in_use = |digest| {
+                    instances.iter().any(|i| i.image == digest && i.state.is_live())
+                        || revisions.iter().any(|r| r.image == digest)
+                };
+                supply.collect_garbage(in_use, *now, log);
                 Ok(())
             }
-            Command::RunPipeline { spec, options } => self.run_pipeline(spec, options),
-            Command::Approve { run } => self.approve(run),
-            Command::Promote { image, environment } => self.promote(&image, &environment),
-            Command::PublishAdvisory(advisory) => self.publish_advisory(advisory),
+            Command::RunPipeline { spec, options } => {
+                self.supply.run_pipeline(spec, options, self.now, &mut self.log)
+            }
+            Command::Approve { run } => self.supply.approve(run),
+            Command::Promote { image, environment } => {
+                self.supply.promote(&image, &environment, self.now, &mut self.log)
+            }
+            Command::PublishAdvisory(advisory) => {
+                let World { supply, instances, now, log, .. } = self;
+                let instances_on = |images: &[Digest]| {
+                    instances.iter().filter(|i| i.state.is_live() && images.contains(&i.image)).count() as u32
+                };
+                supply.publish_advisory(advisory, instances_on, *now, log)
+            }
             Command::Ssh { instances, actor, change, break_glass } => {
                 self.ssh(&instances, &actor, &change, break_glass)
             }
@@ -272,8 +262,7 @@ impl World {
                 Ok(())
             }
             Command::SetNightlyRefresh { enabled } => {
-                self.nightly_refresh = enabled;
-                self.emit(Event::NightlyRefreshChanged { enabled });
+                self.supply.set_nightly_refresh(enabled, self.now, &mut self.log);
                 Ok(())
             }
         };
@@ -289,7 +278,7 @@ impl World {
     pub fn step(&mut self) -> u64 {
         self.unseal_events();
         let tick = self.now;
-        self.advance_pipelines(tick);
+        self.supply.advance_pipelines(self.revisions[self.target].image, tick, &mut self.log);
         self.random_drift();
         self.advance_lifecycles(tick);
         self.replace_tainted(tick);
@@ -336,17 +325,17 @@ impl World {
 
     /// The registry's images, in build order.
     pub fn images(&self) -> &[Image] {
-        self.registry.images()
+        self.supply.registry().images()
     }
 
     /// The registry entry for a digest.
     pub fn image(&self, digest: Digest) -> Option<&Image> {
-        self.registry.image(digest)
+        self.supply.image(digest)
     }
 
     /// The registry: images, tags and the build cache.
     pub fn registry(&self) -> &Registry {
-        &self.registry
+        self.supply.registry()
     }
 
     /// The rollout's status: stable and preview revisions, pauses, aborts.
@@ -391,22 +380,22 @@ impl World {
 
     /// Pipeline runs, oldest first.
     pub fn pipelines(&self) -> &[crate::pipeline::PipelineRun] {
-        &self.pipelines
+        self.supply.pipelines()
     }
 
     /// Every advisory known, built-in ones first.
     pub fn advisories(&self) -> &[crate::scan::Advisory] {
-        &self.advisories
+        self.supply.advisories()
     }
 
     /// Whether the nightly base refresh is on.
     pub fn nightly_refresh(&self) -> bool {
-        self.nightly_refresh
+        self.supply.nightly_refresh()
     }
 
     /// Finds the image a reference names.
     pub fn resolve(&self, reference: &ImageRef) -> Result<Digest, CommandError> {
-        self.registry.resolve(reference)
+        self.supply.resolve(reference)
     }
 
     /// The fleet size the rollout aims for.
@@ -443,6 +432,20 @@ impl World {
     /// A plain summary for shells and traces.
     pub fn snapshot(&self) -> Snapshot {
         Snapshot::of(self)
+    }
+
+    /// Advisories that affect an image, as known now (one published later counts at once).
+    pub fn advisories_for(&self, digest: Digest) -> Vec<&crate::scan::Advisory> {
+        self.supply.advisories_for(digest)
+    }
+
+    fn build_image(&mut self, spec: &crate::ImageSpec) -> Result<(), CommandError> {
+        self.supply.build_image(spec, self.now, &mut self.log)
+    }
+
+    /// The spec the fleet's target revision runs.
+    fn target_spec(&self) -> crate::ImageSpec {
+        self.supply.spec_of(self.revisions[self.target].image)
     }
 
     fn emit(&mut self, event: Event) {

@@ -30,7 +30,8 @@ impl World {
                 continue;
             }
             let image = self.instances[index].image;
-            let Some(baseline) = self.registry.image(image).map(|i| Observed::baseline(&i.spec)) else {
+            let Some(baseline) = self.supply.registry().image(image).map(|i| Observed::baseline(&i.spec))
+            else {
                 continue;
             };
             let mut observed = self.observed_state(index);
@@ -158,9 +159,9 @@ impl World {
         let image = self.instances[index].image;
         let mut observed = match self.instances[index].observed.take() {
             Some(observed) => observed,
-            None => {
-                Box::new(self.registry.image(image).map(|i| Observed::baseline(&i.spec)).unwrap_or_default())
-            }
+            None => Box::new(
+                self.supply.registry().image(image).map(|i| Observed::baseline(&i.spec)).unwrap_or_default(),
+            ),
         };
         match app_version {
             Some(version) => {

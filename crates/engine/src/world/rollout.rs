@@ -8,7 +8,7 @@ use crate::{CommandError, Event, ImageRef, Revision};
 
 impl World {
     pub(super) fn deploy(&mut self, reference: &ImageRef) -> Result<(), CommandError> {
-        let image = self.registry.resolve(reference)?;
+        let image = self.supply.registry().resolve(reference)?;
         // The launch template is what names the image: a digest pins it, a tag floats. Deploying the
         // template the fleet already has changes nothing, even if the tag now names another image,
         // exactly as Kubernetes ignores a re-applied `image: app:latest`.

@@ -156,7 +156,7 @@ impl World {
                 requests = u64::from(revision.available) * REQUESTS_PER_INSTANCE_TICK;
             }
             let (error_rate, latency_ms, crashes) =
-                self.registry.image(revision.image).map_or((0, BASE_LATENCY_MS, false), |i| {
+                self.supply.registry().image(revision.image).map_or((0, BASE_LATENCY_MS, false), |i| {
                     (
                         u64::from(i.spec.error_rate_per_mille),
                         BASE_LATENCY_MS + u64::from(i.spec.added_latency_ms),
