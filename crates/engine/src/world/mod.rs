@@ -4,9 +4,6 @@ use rand_chacha::ChaCha8Rng;
 use rand_core::SeedableRng;
 
 mod conditions;
-mod drift;
-mod instances;
-mod invariants;
 mod limits;
 mod operations;
 mod rollout;
@@ -14,22 +11,12 @@ mod traffic;
 
 use crate::registry::Registry;
 use crate::{
-    Command, CommandError, Digest, Event, EventHistory, Image, ImageRef, Instance, Lifecycle, Revision,
-    Scenario, Snapshot, StrategySpec,
+    Command, CommandError, Digest, Event, EventHistory, Image, ImageRef, Instance, Revision, Scenario,
+    Snapshot, StrategySpec,
 };
 
-/// How long instances take to move between lifecycle states.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Timing {
-    /// A fixed pull time; without one, the pull takes as long as the image's size needs.
-    pull_ticks: Option<u32>,
-    pull_mb_per_tick: u32,
-    boot_ticks: u32,
-    drain_ticks: u32,
-}
-
+pub use crate::operations::{AuditEntry, PatchStats};
 pub use conditions::{Progressing, RolloutConditions};
-pub use drift::{AuditEntry, PatchStats};
 pub use limits::Limits;
 pub use traffic::ServiceStats;
 
@@ -37,7 +24,6 @@ pub use traffic::ServiceStats;
 #[derive(Clone, Debug)]
 pub struct World {
     seed: u64,
-    timing: Timing,
     /// Shared, so each tick's reconcile holds it without copying it (a clone is a count).
     strategy: std::sync::Arc<StrategySpec>,
     /// The tick the next `step` runs; commands applied now act at this tick.
@@ -45,19 +31,9 @@ pub struct World {
     rng: ChaCha8Rng,
     replicas: u32,
     supply: crate::supply::Supply,
-    mode: crate::FleetMode,
-    external_state: bool,
-    audit: std::collections::VecDeque<AuditEntry>,
-    patches: PatchStats,
-    data_lost_mb: u64,
-    compromised_instance_ticks: u64,
-    max_instance_age_ticks: Option<u64>,
-    random_drift_per_mille: u32,
+    fleet: crate::fleet::Fleet,
+    operations: crate::operations::Operations,
     service: ServiceStats,
-    /// Some instance was marked for replacement since the last sweep.
-    tainted_pending: bool,
-    /// Live instances an attacker controls.
-    compromised_live: u32,
     conditions: RolloutConditions,
     paused: bool,
     rollout_status: crate::strategy::RolloutStatus,
@@ -69,13 +45,10 @@ pub struct World {
     revisions: Vec<Revision>,
     target: usize,
     rollout_complete: bool,
-    instances: Vec<Instance>,
-    next_instance_id: u32,
     /// The tick's events and the fleet-level history.
     log: crate::event_log::EventLog,
     trace: crate::trace::TraceChain,
     /// Reused buffers, so a tick allocates nothing once the fleet has reached its size.
-    scratch_indices: Vec<u32>,
     scratch_desired: Vec<u32>,
 }
 
@@ -89,37 +62,29 @@ impl World {
         };
         // A scenario built in code may skip validation; the fleet still never outgrows its bound.
         let fleet_size = scenario.fleet_size.min(Limits::FLEET_MAX);
+        let mut revisions = vec![Revision {
+            desired: fleet_size,
+            annotated_replicas: fleet_size,
+            annotated_max_replicas: fleet_size
+                .saturating_add(scenario.strategy.strategy().max_surge(fleet_size)),
+            ..Revision::new(1, image, launch, 0)
+        }];
+        let mut rng = ChaCha8Rng::seed_from_u64(scenario.seed);
+        let supply = crate::supply::Supply::new(scenario);
+        let mut log = crate::event_log::EventLog::new();
+        let fleet =
+            crate::fleet::Fleet::start(scenario, &mut revisions[0], supply.registry(), &mut rng, &mut log);
         let mut world = World {
             seed: scenario.seed,
-            timing: Timing {
-                pull_ticks: scenario.pull_ticks,
-                pull_mb_per_tick: scenario.pull_mb_per_tick,
-                boot_ticks: scenario.boot_ticks,
-                drain_ticks: scenario.drain_ticks,
-            },
             strategy: std::sync::Arc::new(scenario.strategy.clone()),
             now: 0,
-            rng: ChaCha8Rng::seed_from_u64(scenario.seed),
+            rng,
             replicas: fleet_size,
-            revisions: vec![Revision {
-                desired: fleet_size,
-                annotated_replicas: fleet_size,
-                annotated_max_replicas: fleet_size
-                    .saturating_add(scenario.strategy.strategy().max_surge(fleet_size)),
-                ..Revision::new(1, image, launch, 0)
-            }],
-            supply: crate::supply::Supply::new(scenario),
-            mode: scenario.mode,
-            external_state: scenario.external_state,
-            audit: std::collections::VecDeque::new(),
-            patches: PatchStats::default(),
-            data_lost_mb: 0,
-            compromised_instance_ticks: 0,
-            max_instance_age_ticks: scenario.max_instance_age_ticks,
-            random_drift_per_mille: scenario.random_drift_per_mille,
+            revisions,
+            supply,
+            fleet,
+            operations: crate::operations::Operations::new(scenario),
             service: ServiceStats::default(),
-            tainted_pending: false,
-            compromised_live: 0,
             conditions: RolloutConditions::default(),
             paused: false,
             rollout_status: crate::strategy::RolloutStatus { stable: Some(1), ..Default::default() },
@@ -129,22 +94,10 @@ impl World {
             progress_deadline_ticks: scenario.progress_deadline_ticks,
             target: 0,
             rollout_complete: true,
-            instances: Vec::with_capacity(fleet_size as usize),
-            next_instance_id: 1,
-            log: crate::event_log::EventLog::new(),
+            log,
             trace: crate::trace::TraceChain::new(scenario.seed),
-            scratch_indices: Vec::new(),
             scratch_desired: Vec::new(),
         };
-        // The starting fleet has been running for a while: it is in service from the first tick.
-        for _ in 0..fleet_size {
-            let index = world.launch(0, 0);
-            let instance = &mut world.instances[index];
-            instance.state = Lifecycle::InService;
-            instance.boot_tick = 0;
-            instance.ready_tick = 0;
-            world.revisions[0].available += 1;
-        }
         world.log.forget_tick();
         world
     }
@@ -211,7 +164,9 @@ impl World {
                 self.emit(Event::RolloutPaused { paused: true });
                 Ok(())
             }
-            Command::FailHealthChecks { count } => self.fail_health_checks(count),
+            Command::FailHealthChecks { count } => {
+                self.fleet.fail_health_checks(&mut self.revisions, count, self.now, &mut self.log)
+            }
             Command::Resume => {
                 if self.paused {
                     self.paused = false;
@@ -228,10 +183,10 @@ impl World {
                 Ok(())
             }
             Command::CollectGarbage => {
-                let World { supply, instances, revisions, now, log, .. } = self;
+                let World { supply, fleet, revisions, now, log, .. } = self;
                 // Images still running, and the releases a rollback may return to, stay.
                 let in_use = |digest| {
-                    instances.iter().any(|i| i.image == digest && i.state.is_live())
+                    fleet.instances().iter().any(|i| i.image == digest && i.state.is_live())
                         || revisions.iter().any(|r| r.image == digest)
                 };
                 supply.collect_garbage(in_use, *now, log);
@@ -245,20 +200,31 @@ impl World {
                 self.supply.promote(&image, &environment, self.now, &mut self.log)
             }
             Command::PublishAdvisory(advisory) => {
-                let World { supply, instances, now, log, .. } = self;
+                let World { supply, fleet, now, log, .. } = self;
                 let instances_on = |images: &[Digest]| {
-                    instances.iter().filter(|i| i.state.is_live() && images.contains(&i.image)).count() as u32
+                    fleet
+                        .instances()
+                        .iter()
+                        .filter(|i| i.state.is_live() && images.contains(&i.image))
+                        .count() as u32
                 };
                 supply.publish_advisory(advisory, instances_on, *now, log)
             }
-            Command::Ssh { instances, actor, change, break_glass } => {
-                self.ssh(&instances, &actor, &change, break_glass)
-            }
+            Command::Ssh { instances, actor, change, break_glass } => self.ssh(&crate::operations::Session {
+                targets: &instances,
+                actor: &actor,
+                change: &change,
+                break_glass,
+            }),
             Command::PatchPackage { package, version } => self.patch_package(&package, &version),
-            Command::ConfigurationRun => self.configuration_management_run(),
+            Command::ConfigurationRun => {
+                let World { operations, fleet, supply, now, log, .. } = self;
+                operations.configuration_management_run(fleet, supply.registry(), *now, log);
+                Ok(())
+            }
             Command::DeployApp { app_version } => self.deploy_in_place(&app_version),
             Command::RebuildAll => {
-                self.rebuild_all();
+                self.operations.rebuild_all(&mut self.fleet, self.now, &mut self.log);
                 Ok(())
             }
             Command::SetNightlyRefresh { enabled } => {
@@ -279,12 +245,21 @@ impl World {
         self.unseal_events();
         let tick = self.now;
         self.supply.advance_pipelines(self.revisions[self.target].image, tick, &mut self.log);
-        self.random_drift();
-        self.advance_lifecycles(tick);
-        self.replace_tainted(tick);
+        self.operations.random_drift(
+            &mut self.fleet,
+            self.supply.registry(),
+            &mut self.rng,
+            tick,
+            &mut self.log,
+        );
+        self.fleet.advance_lifecycles(&mut self.revisions, tick, &mut self.log);
+        self.operations.count_compromise(&self.fleet);
+        self.fleet.replace_tainted(&mut self.revisions, self.replicas, tick, &mut self.log);
         self.reconcile(tick);
         self.note_rollout_complete();
-        self.settle_patch_progress();
+        let (complete, target_image) = (self.rollout_complete, self.revisions[self.target].image);
+        let rolled_out = |image| complete && target_image == image;
+        self.operations.settle_patch_progress(&self.fleet, rolled_out, tick, &mut self.log);
         self.update_conditions(tick);
         self.serve_requests(tick);
         let events = self.log.end_tick(tick);
@@ -310,7 +285,7 @@ impl World {
 
     /// Every instance the world still shows, including recently terminated ones, by id.
     pub fn instances(&self) -> &[Instance] {
-        &self.instances
+        self.fleet.instances()
     }
 
     /// Revisions still tracked, oldest first.
@@ -355,7 +330,7 @@ impl World {
 
     /// How the fleet is operated.
     pub fn mode(&self) -> crate::FleetMode {
-        self.mode
+        self.operations.mode()
     }
 
     /// Failed requests and time below capacity so far.
@@ -365,17 +340,17 @@ impl World {
 
     /// Fleet-wide patch results so far.
     pub fn patch_stats(&self) -> PatchStats {
-        self.patches
+        self.operations.patch_stats()
     }
 
     /// Data lost with replaced instances, in MB.
     pub fn data_lost_mb(&self) -> u64 {
-        self.data_lost_mb
+        self.fleet.data_lost_mb()
     }
 
     /// Sum over ticks of the instances an attacker controlled.
     pub fn compromised_instance_ticks(&self) -> u64 {
-        self.compromised_instance_ticks
+        self.operations.compromised_instance_ticks()
     }
 
     /// Pipeline runs, oldest first.
@@ -425,8 +400,7 @@ impl World {
 
     /// Whether nothing is in motion: the rollout is complete and no instance is starting or leaving.
     pub fn is_settled(&self) -> bool {
-        self.rollout_complete
-            && self.instances.iter().all(|i| matches!(i.state, Lifecycle::InService | Lifecycle::Terminated))
+        self.rollout_complete && self.fleet.is_still()
     }
 
     /// A plain summary for shells and traces.
@@ -448,14 +422,13 @@ impl World {
         self.supply.spec_of(self.revisions[self.target].image)
     }
 
-    fn emit(&mut self, event: Event) {
-        self.log.emit(self.now, event);
+    /// Checks the world's invariants; the error says which one broke. Tests call it after every tick.
+    pub fn check_invariants(&self) -> Result<(), String> {
+        self.fleet.check_invariants(&self.revisions)
     }
 
-    /// Emits an event naming one instance, built only if the tick still records such events (the
-    /// ones past the cap are only counted, so a flood of them costs no allocation).
-    fn emit_instance(&mut self, event: impl FnOnce() -> Event) {
-        self.log.emit_instance(self.now, event);
+    fn emit(&mut self, event: Event) {
+        self.log.emit(self.now, event);
     }
 
     /// Events nobody drained after the previous tick are dropped, so the buffer stays bounded.

@@ -1,71 +1,50 @@
-//! The rest of the mutable toolbox, and what an immutable fleet does instead: a configuration
-//! management run, an in-place application deploy, the monthly rebuild, and the steady trickle of
-//! small manual changes that real fleets see.
-
-use rand_core::Rng;
+//! Operations commands that need more than one part: an immutable fleet answers a patch or an
+//! application deploy with a new image and a rollout, a mutable one changes its instances in
+//! place; and the read-only questions about drift the shells ask.
 
 use super::World;
-use crate::drift::{APP_FILE, DriftChange, Observed};
-use crate::{CommandError, Event, FleetMode, ImageRef, Lifecycle};
-
-/// Small changes people make by hand, for the random drift.
-fn random_change(pick: u32) -> DriftChange {
-    match pick % 5 {
-        0 => DriftChange::HotfixConfig { key: "LOG_LEVEL".into(), value: "debug".into() },
-        1 => DriftChange::KernelParam { key: "net.core.somaxconn".into(), value: "4096".into() },
-        2 => DriftChange::InstallTool { name: "htop".into(), requires: None },
-        3 => DriftChange::AddCron { line: "*/10 * * * * /usr/local/bin/clear-tmp".into() },
-        _ => DriftChange::EditAppFile { path: "config.js".into() },
-    }
-}
+use crate::operations::{AuditEntry, Session, inspect};
+use crate::{CommandError, FleetMode, ImageRef, Instance};
 
 impl World {
-    /// Converges what the image manages (its packages and config) back to the image on every
-    /// live instance, the way Ansible or Puppet would. What the image does not manage (kernel
-    /// parameters, cron jobs, extra tools, processes) is invisible to it and stays.
-    pub(super) fn configuration_management_run(&mut self) -> Result<(), CommandError> {
-        let (mut converged, mut failed, mut unmanaged_left) = (0u32, 0u32, 0u32);
-        for index in 0..self.instances.len() {
-            if !self.instances[index].state.is_live() || self.instances[index].observed.is_none() {
-                continue;
-            }
-            let image = self.instances[index].image;
-            let Some(baseline) = self.supply.registry().image(image).map(|i| Observed::baseline(&i.spec))
-            else {
-                continue;
-            };
-            let mut observed = self.observed_state(index);
-            let mut conflict = None;
-            for (package, version) in &baseline.packages {
-                if observed.packages.get(package) != Some(version) {
-                    conflict =
-                        conflict.or_else(|| crate::drift::upgrade_conflict(&observed, package, version));
-                }
-            }
-            let id = self.instances[index].id;
-            if let Some(reason) = conflict {
-                failed += 1;
-                self.emit(Event::PatchFailed {
-                    instance: id,
-                    reason: format!("configuration run: {reason}"),
-                });
-                continue;
-            }
-            // Managed items go back to the image's values; anything the image does not mention is
-            // outside the tool's inventory and stays exactly as it was.
-            for (package, version) in &baseline.packages {
-                observed.packages.insert(package.clone(), version.clone());
-            }
-            for (path, value) in &baseline.files {
-                observed.files.insert(path.clone(), value.clone());
-            }
-            let clean = observed == baseline;
-            unmanaged_left += u32::from(!clean);
-            self.instances[index].observed = if clean { None } else { Some(Box::new(observed)) };
-            converged += 1;
+    pub(super) fn ssh(&mut self, session: &Session<'_>) -> Result<(), CommandError> {
+        let World { operations, fleet, supply, now, log, .. } = self;
+        operations.ssh(fleet, supply.registry(), session, *now, log)
+    }
+
+    /// Patches a package across the fleet the way the fleet's mode says: in place on a mutable
+    /// fleet (per instance, where its drift allows), or by baking it into a new image and
+    /// replacing every instance on an immutable one.
+    pub(super) fn patch_package(&mut self, package: &str, version: &str) -> Result<(), CommandError> {
+        crate::image::check_version("version", version)
+            .map_err(|error| CommandError::InvalidDrift { reason: error.to_string() })?;
+        if self.operations.mode() == FleetMode::Mutable {
+            let World { operations, fleet, supply, now, log, .. } = self;
+            operations.patch_in_place(fleet, supply.registry(), (package, version), *now, log);
+            return Ok(());
         }
-        self.emit(Event::ConfigurationRun { converged, failed, unmanaged_left });
-        Ok(())
+        let mut spec = self.target_spec();
+        match &mut spec.runtime {
+            Some(runtime) if runtime.name == package => runtime.version = version.to_owned(),
+            _ => {
+                spec.packages.insert(package.to_owned(), version.to_owned());
+            }
+        }
+        let digest = spec.digest();
+        if digest == self.revisions[self.target].image {
+            // The image the fleet is rolling out already carries that version.
+            self.emit(crate::Event::PatchRolledOut {
+                package: package.to_owned(),
+                version: version.to_owned(),
+                succeeded: 0,
+                failed: 0,
+            });
+            return Ok(());
+        }
+        self.build_image(&spec)?;
+        let live = self.fleet.instances().iter().filter(|i| i.state.is_live()).count() as u32;
+        self.operations.note_patch_rollout(live, digest);
+        self.deploy(&ImageRef::digest(digest))
     }
 
     /// Ships a new application version: copied onto every instance in place on a mutable fleet
@@ -74,101 +53,43 @@ impl World {
     pub(super) fn deploy_in_place(&mut self, app_version: &str) -> Result<(), CommandError> {
         crate::image::check_version("app_version", app_version)
             .map_err(|error| CommandError::InvalidDrift { reason: error.to_string() })?;
-        if self.mode == FleetMode::Immutable {
+        if self.operations.mode() == FleetMode::Immutable {
             let mut spec = self.target_spec();
             spec.app_version = app_version.to_owned();
             let digest = spec.digest();
             self.build_image(&spec)?;
             return self.deploy(&ImageRef::digest(digest));
         }
-        let (mut succeeded, mut failed) = (0, 0);
-        for index in 0..self.instances.len() {
-            if !self.instances[index].state.is_live() {
-                continue;
-            }
-            let observed = self.observed_state(index);
-            let edited = observed
-                .files
-                .iter()
-                .any(|(path, value)| path.starts_with("app/") && value.contains("edited"));
-            let id = self.instances[index].id;
-            if edited {
-                failed += 1;
-                self.emit(Event::PatchFailed {
-                    instance: id,
-                    reason: "deploy script stopped: local changes to the application would be overwritten"
-                        .into(),
-                });
-                continue;
-            }
-            succeeded += 1;
-            self.drift_change(
-                index,
-                &DriftChange::PatchPackage { name: String::new(), version: String::new() },
-                Some(app_version),
-            );
-        }
-        self.emit(Event::PatchRolledOut {
-            package: "application".into(),
-            version: app_version.to_owned(),
-            succeeded,
-            failed,
-        });
+        let World { operations, fleet, supply, now, log, .. } = self;
+        operations.deploy_app_in_place(fleet, supply.registry(), app_version, *now, log);
         Ok(())
     }
 
-    /// The monthly rebuild script: terminate every instance at once and launch fresh ones from
-    /// the image. Drift is gone; so is the service, until the new instances are ready.
-    pub(super) fn rebuild_all(&mut self) {
-        let mut rebuilt = 0;
-        for index in 0..self.instances.len() {
-            if self.instances[index].state.is_live() {
-                self.instances[index].tainted = true;
-                self.tainted_pending = true;
-                rebuilt += 1;
-            }
-        }
-        self.emit(Event::FleetRebuilt { instances: rebuilt });
+    /// The state of the instance at `index` in [`World::instances`]: its drift if it has any, else
+    /// its image's baseline.
+    pub fn observed_state(&self, index: usize) -> crate::drift::Observed {
+        inspect::observed_state(&self.fleet, self.supply.registry(), index)
     }
 
-    /// The trickle of small manual changes: each tick, with the scenario's probability, someone
-    /// changes one random instance by hand. Immutable fleets refuse, and say who tried.
-    pub(super) fn random_drift(&mut self) {
-        if self.random_drift_per_mille == 0 {
-            return;
-        }
-        if self.rng.next_u32() % 1_000 >= self.random_drift_per_mille {
-            return;
-        }
-        let live: u32 = self.instances.iter().filter(|i| i.state == Lifecycle::InService).count() as u32;
-        if live == 0 {
-            return;
-        }
-        let nth = (self.rng.next_u32() % live) as usize;
-        let change = random_change(self.rng.next_u32());
-        let Some(id) =
-            self.instances.iter().filter(|i| i.state == Lifecycle::InService).nth(nth).map(|i| i.id.0)
-        else {
-            return;
-        };
-        let _ = self.ssh(&[id], "someone", &change, false);
+    /// What the drift detector reports for an instance: `None` while it is exactly its image (or
+    /// its image is gone), else every difference from the image's baseline.
+    pub fn drift_report(&self, instance: &Instance) -> Option<crate::drift::DriftReport> {
+        inspect::drift_report(self.supply.registry(), instance)
     }
 
-    /// Applies a change, or (with `app_version`) records a new application version in place.
-    fn drift_change(&mut self, index: usize, change: &DriftChange, app_version: Option<&str>) {
-        let image = self.instances[index].image;
-        let mut observed = match self.instances[index].observed.take() {
-            Some(observed) => observed,
-            None => Box::new(
-                self.supply.registry().image(image).map(|i| Observed::baseline(&i.spec)).unwrap_or_default(),
-            ),
-        };
-        match app_version {
-            Some(version) => {
-                observed.files.insert(APP_FILE.to_owned(), version.to_owned());
-            }
-            None => change.apply(&mut observed),
-        }
-        self.instances[index].observed = Some(observed);
+    /// Whether a known advisory affects a package or runtime actually on the instance (for a
+    /// drifted instance that is its observed state, not its image).
+    pub fn is_vulnerable(&self, instance: &Instance) -> bool {
+        inspect::is_vulnerable(self.supply.registry(), self.supply.advisories(), instance)
+    }
+
+    /// Distinct configurations among live instances: 1 for a fleet that is really identical.
+    pub fn snowflake_index(&self) -> u32 {
+        inspect::snowflake_index(&self.fleet, self.supply.registry())
+    }
+
+    /// The audit log, oldest first.
+    pub fn audit_log(&self) -> impl DoubleEndedIterator<Item = &AuditEntry> {
+        self.operations.audit_log()
     }
 }

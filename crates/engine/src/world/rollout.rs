@@ -29,9 +29,7 @@ impl World {
             if self.rollout_status.stable == Some(old_number) {
                 self.rollout_status.stable = Some(number);
             }
-            for instance in self.instances.iter_mut().filter(|i| i.revision == old_number) {
-                instance.revision = number;
-            }
+            self.fleet.renumber(old_number, number);
             self.target = index;
         } else {
             let max_replicas =
@@ -185,7 +183,13 @@ impl World {
             {
                 self.emit(Event::RolloutPromoted { revision });
             }
-            let resized = self.sync_instances(tick);
+            let resized = self.fleet.sync(
+                &mut self.revisions,
+                self.supply.registry(),
+                &mut self.rng,
+                tick,
+                &mut self.log,
+            );
             if !rescaled && !resized {
                 return;
             }

@@ -1,12 +1,13 @@
 //! The world's invariants, checked by tests after every tick.
 
-use super::World;
-use crate::Lifecycle;
+use super::Fleet;
+use crate::{Lifecycle, Revision};
 
-impl World {
-    /// Checks the world's invariants; the error says which one broke. Tests call it after every tick.
-    pub fn check_invariants(&self) -> Result<(), String> {
-        for revision in &self.revisions {
+impl Fleet {
+    /// Checks that the instances and the revisions' counters agree; the error says which
+    /// invariant broke.
+    pub(crate) fn check_invariants(&self, revisions: &[Revision]) -> Result<(), String> {
+        for revision in revisions {
             let mine = self.instances.iter().filter(|i| i.revision == revision.number);
             let live = mine.clone().filter(|i| i.state.is_live()).count() as u32;
             let available = mine.clone().filter(|i| i.state == Lifecycle::InService).count() as u32;
@@ -31,7 +32,7 @@ impl World {
             }
         }
         for instance in &self.instances {
-            if !self.revisions.iter().any(|r| r.number == instance.revision) && instance.state.is_live() {
+            if !revisions.iter().any(|r| r.number == instance.revision) && instance.state.is_live() {
                 return Err(format!("{} belongs to no revision", instance.id));
             }
             let stopped = matches!(instance.state, Lifecycle::Draining | Lifecycle::Terminated);
@@ -45,7 +46,7 @@ impl World {
         if self.instances.windows(2).any(|pair| pair[0].id >= pair[1].id) {
             return Err("instance ids are not strictly increasing".into());
         }
-        let live: u32 = self.revisions.iter().map(|r| r.live).sum();
+        let live: u32 = revisions.iter().map(|r| r.live).sum();
         let counted = self.instances.iter().filter(|i| i.state.is_live()).count() as u32;
         if live != counted {
             return Err(format!("revisions count {live} live instances, the fleet has {counted}"));

@@ -1,14 +1,140 @@
-//! The instance side of a tick: lifecycles advancing, and the ReplicaSet-like controller that
-//! launches and removes instances until each revision has what the strategy wants.
+//! The fleet: every instance, its lifecycle from launch to termination, and the ReplicaSet-like
+//! controller that launches and removes instances until each revision has what the rollout wants.
+//! Revisions belong to the rollout; the fleet keeps their instance counters (`live`, `available`,
+//! `terminating`) true as instances move, so it is handed them for each pass.
 
+use rand_chacha::ChaCha8Rng;
 use rand_core::Rng;
 
-use super::{Limits, World};
-use crate::{Event, Instance, InstanceId, Lifecycle, Revision};
+use crate::event_log::EventLog;
+use crate::registry::Registry;
+use crate::{Event, Instance, InstanceId, Lifecycle, Limits, Revision, Scenario};
 
-impl World {
-    pub(super) fn advance_lifecycles(&mut self, tick: u64) {
-        let World { instances, revisions, log, tainted_pending, .. } = self;
+mod invariants;
+mod replacement;
+
+/// How long instances take to move between lifecycle states.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Timing {
+    /// A fixed pull time; without one, the pull takes as long as the image's size needs.
+    pull_ticks: Option<u32>,
+    pull_mb_per_tick: u32,
+    boot_ticks: u32,
+    drain_ticks: u32,
+}
+
+/// The instances and what the fleet remembers about them.
+#[derive(Clone, Debug)]
+pub(crate) struct Fleet {
+    timing: Timing,
+    /// In id order (ids only grow), including recently terminated instances still shown.
+    instances: Vec<Instance>,
+    next_instance_id: u32,
+    /// Instances in service longer than this are replaced (AWS's maximum instance lifetime).
+    max_instance_age_ticks: Option<u64>,
+    /// Some instance was marked for replacement since the last sweep.
+    tainted_pending: bool,
+    /// Live instances an attacker controls.
+    compromised_live: u32,
+    /// Data that left with replaced instances' disks, in MB.
+    data_lost_mb: u64,
+    /// Reused, so a tick allocates nothing once the fleet has reached its size.
+    scratch_indices: Vec<u32>,
+}
+
+impl Fleet {
+    /// The scenario's starting fleet, already in service: it has been running for a while.
+    pub(crate) fn start(
+        scenario: &Scenario,
+        revision: &mut Revision,
+        registry: &Registry,
+        rng: &mut ChaCha8Rng,
+        log: &mut EventLog,
+    ) -> Self {
+        let mut fleet = Fleet {
+            timing: Timing {
+                pull_ticks: scenario.pull_ticks,
+                pull_mb_per_tick: scenario.pull_mb_per_tick,
+                boot_ticks: scenario.boot_ticks,
+                drain_ticks: scenario.drain_ticks,
+            },
+            instances: Vec::with_capacity(revision.desired as usize),
+            next_instance_id: 1,
+            max_instance_age_ticks: scenario.max_instance_age_ticks,
+            tainted_pending: false,
+            compromised_live: 0,
+            data_lost_mb: 0,
+            scratch_indices: Vec::new(),
+        };
+        for _ in 0..revision.desired {
+            let index = fleet.launch(revision, registry, rng, 0, log);
+            let instance = &mut fleet.instances[index];
+            instance.state = Lifecycle::InService;
+            instance.boot_tick = 0;
+            instance.ready_tick = 0;
+            revision.available += 1;
+        }
+        fleet
+    }
+
+    /// Every instance still shown, by id.
+    pub(crate) fn instances(&self) -> &[Instance] {
+        &self.instances
+    }
+
+    /// Live instances an attacker controls.
+    pub(crate) fn compromised_live(&self) -> u32 {
+        self.compromised_live
+    }
+
+    /// Data lost with replaced instances, in MB.
+    pub(crate) fn data_lost_mb(&self) -> u64 {
+        self.data_lost_mb
+    }
+
+    /// Whether no instance is starting or leaving.
+    pub(crate) fn is_still(&self) -> bool {
+        self.instances.iter().all(|i| matches!(i.state, Lifecycle::InService | Lifecycle::Terminated))
+    }
+
+    /// Where a live instance is in the fleet, or why the id names none.
+    pub(crate) fn find_live(&self, id: InstanceId) -> Result<usize, crate::CommandError> {
+        // Ids are handed out in increasing order and the fleet keeps that order: a binary search.
+        match self.instances.binary_search_by_key(&id, |i| i.id) {
+            Ok(index) if self.instances[index].state.is_live() => Ok(index),
+            Ok(_) => Err(crate::CommandError::InstanceGone { instance: id }),
+            Err(_) => Err(crate::CommandError::UnknownInstance { instance: id }),
+        }
+    }
+
+    /// What hand-made changes did to the instance at `index`, for changing it further.
+    pub(crate) fn observed_mut(&mut self, index: usize) -> &mut Option<Box<crate::drift::Observed>> {
+        &mut self.instances[index].observed
+    }
+
+    /// Marks the instance at `index` for replacement at the next sweep.
+    pub(crate) fn taint(&mut self, index: usize) {
+        self.instances[index].tainted = true;
+        self.tainted_pending = true;
+    }
+
+    /// An attacker gains persistence on the instance at `index`.
+    pub(crate) fn compromise(&mut self, index: usize) {
+        if !self.instances[index].compromised {
+            self.instances[index].compromised = true;
+            self.compromised_live += 1;
+        }
+    }
+
+    /// A revision re-adopted under a new number takes its instances along.
+    pub(crate) fn renumber(&mut self, from: u32, to: u32) {
+        for instance in self.instances.iter_mut().filter(|i| i.revision == from) {
+            instance.revision = to;
+        }
+    }
+
+    pub(crate) fn advance_lifecycles(&mut self, revisions: &mut [Revision], tick: u64, log: &mut EventLog) {
+        let Fleet { instances, tainted_pending, .. } = self;
         for instance in instances.iter_mut() {
             if instance.state == Lifecycle::InService && tick >= instance.crash_tick {
                 // It falls over: out of service at once, its requests in flight lost, and the
@@ -66,50 +192,59 @@ impl World {
     }
 
     /// The ReplicaSet controller: launches or removes instances until each revision has `desired`.
-    pub(super) fn sync_instances(&mut self, tick: u64) -> bool {
+    /// Returns whether it changed anything.
+    pub(crate) fn sync(
+        &mut self,
+        revisions: &mut [Revision],
+        registry: &Registry,
+        rng: &mut ChaCha8Rng,
+        tick: u64,
+        log: &mut EventLog,
+    ) -> bool {
         let mut changed = false;
-        for index in 0..self.revisions.len() {
-            let Revision { desired, live, .. } = self.revisions[index];
+        for index in 0..revisions.len() {
+            let Revision { desired, live, .. } = revisions[index];
             for _ in live..desired {
                 // Ids are never reused; once all four billion are spent, nothing more launches
                 // (the rollout stalls) rather than an id wrapping around onto a live instance.
                 if self.next_instance_id == u32::MAX {
                     break;
                 }
-                self.launch(index, tick);
+                self.launch(&mut revisions[index], registry, rng, tick, log);
                 changed = true;
             }
             if live > desired {
-                self.remove_instances(index, live - desired, tick);
+                self.remove_instances(revisions, index, live - desired, tick, log);
                 changed = true;
             }
         }
         changed
     }
 
-    /// Creates one instance of the revision at `revision_index`; returns its index in the fleet.
-    pub(super) fn launch(&mut self, revision_index: usize, tick: u64) -> usize {
-        let revision = &mut self.revisions[revision_index];
+    /// Creates one instance of `revision`; returns its index in the fleet.
+    fn launch(
+        &mut self,
+        revision: &mut Revision,
+        registry: &Registry,
+        rng: &mut ChaCha8Rng,
+        tick: u64,
+        log: &mut EventLog,
+    ) -> usize {
         revision.live += 1;
         // A floating launch template (a tag) is looked up at every launch: the `latest` trap.
         let image = match &revision.launch {
-            launch if launch.is_floating() => {
-                self.supply.registry().resolve(launch).unwrap_or(revision.image)
-            }
+            launch if launch.is_floating() => registry.resolve(launch).unwrap_or(revision.image),
             _ => revision.image,
         };
         let id = InstanceId(self.next_instance_id);
         self.next_instance_id += 1;
         let pull_ticks = self.timing.pull_ticks.unwrap_or_else(|| {
-            let size_kb = self.supply.registry().image(image).map_or(0, |i| i.size_kb);
+            let size_kb = registry.image(image).map_or(0, |i| i.size_kb);
             size_kb.div_ceil(self.timing.pull_mb_per_tick.max(1).saturating_mul(1_000))
         });
         let boot_tick = tick.saturating_add(u64::from(pull_ticks));
-        let (broken, crash_after_ticks) = self
-            .supply
-            .registry()
-            .image(image)
-            .map_or((false, 0), |i| (i.spec.broken, i.spec.crash_after_ticks));
+        let (broken, crash_after_ticks) =
+            registry.image(image).map_or((false, 0), |i| (i.spec.broken, i.spec.crash_after_ticks));
         // A broken build boots forever: it never passes its readiness check.
         let ready_tick =
             if broken { u64::MAX } else { boot_tick.saturating_add(u64::from(self.timing.boot_ticks)) };
@@ -117,8 +252,8 @@ impl World {
             0 => u64::MAX,
             after => ready_tick.saturating_add(u64::from(after)),
         };
-        let random = self.rng.next_u32().to_le_bytes();
-        let instance = Instance {
+        let random = rng.next_u32().to_le_bytes();
+        self.instances.push(Instance {
             id,
             revision: revision.number,
             image,
@@ -135,18 +270,23 @@ impl World {
             tainted: false,
             unhealthy: false,
             compromised: false,
-        };
-        let revision_number = revision.number;
-        self.instances.push(instance);
-        self.emit(Event::InstanceLaunched { instance: id, revision: revision_number, image });
+        });
+        log.emit(tick, Event::InstanceLaunched { instance: id, revision: revision.number, image });
         self.instances.len() - 1
     }
 
     /// Removes `count` live instances of a revision, in TM-4 order (docs/semantics.md): not ready
     /// before ready (pending before booting), and among ready ones the most recently ready first.
-    fn remove_instances(&mut self, revision_index: usize, count: u32, tick: u64) {
-        let number = self.revisions[revision_index].number;
-        let World { instances, scratch_indices, .. } = self;
+    fn remove_instances(
+        &mut self,
+        revisions: &mut [Revision],
+        revision_index: usize,
+        count: u32,
+        tick: u64,
+        log: &mut EventLog,
+    ) {
+        let number = revisions[revision_index].number;
+        let Fleet { instances, scratch_indices, .. } = self;
         scratch_indices.clear();
         scratch_indices.extend(
             instances
@@ -166,13 +306,13 @@ impl World {
         });
         for position in 0..count as usize {
             let index = self.scratch_indices[position] as usize;
-            self.stop_instance(index, tick);
+            self.stop_instance(revisions, index, tick, log);
         }
     }
 
     /// Takes an instance out of its revision. One in service drains first, so in-flight requests
     /// finish; one that never entered service has nothing to drain and stops at once.
-    pub(super) fn stop_instance(&mut self, index: usize, tick: u64) {
+    fn stop_instance(&mut self, revisions: &mut [Revision], index: usize, tick: u64, log: &mut EventLog) {
         let drain_ticks = u64::from(self.timing.drain_ticks);
         if self.instances[index].compromised {
             // The attacker's foothold goes with the instance.
@@ -183,12 +323,11 @@ impl World {
         if lost_mb > 0 {
             self.data_lost_mb += u64::from(lost_mb);
             let id = self.instances[index].id;
-            self.emit(Event::DataLost { instance: id, mb: lost_mb });
+            log.emit(tick, Event::DataLost { instance: id, mb: lost_mb });
         }
         let instance = &mut self.instances[index];
         let was_in_service = instance.state == Lifecycle::InService;
-        let revision = self
-            .revisions
+        let revision = revisions
             .iter_mut()
             .find(|r| r.number == instance.revision)
             .expect("a live instance belongs to a tracked revision");
@@ -202,11 +341,11 @@ impl World {
             revision.terminating += 1;
             instance.state = Lifecycle::Draining;
             instance.stop_tick = Some(tick.saturating_add(drain_ticks));
-            self.emit(Event::InstanceDraining { instance: id });
+            log.emit(tick, Event::InstanceDraining { instance: id });
         } else {
             instance.state = Lifecycle::Terminated;
             instance.stop_tick = Some(tick);
-            self.emit(Event::InstanceTerminated { instance: id });
+            log.emit(tick, Event::InstanceTerminated { instance: id });
         }
     }
 }
