@@ -32,6 +32,7 @@ pub mod pipeline;
 mod playback;
 pub mod registry;
 mod revision;
+mod rollout;
 pub mod scan;
 mod scenario;
 pub mod scoreboard;

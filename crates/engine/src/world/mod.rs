@@ -1,60 +1,48 @@
-//! The world: a fleet, its revisions, the image registry, and the tick loop that moves them.
+//! The world: the clock, the random source, the event log and the trace, and the parts it
+//! delegates to — the supply chain (images, pipelines, advisories), the rollout (revisions,
+//! strategy, conditions, traffic), the fleet (instances and their lifecycles) and operations (how
+//! the fleet is run by hand). `apply` hands each command to its part; `step` calls the parts in
+//! the tick's order. Only this module knows every part: each part gets what it needs from the
+//! others as arguments.
 
 use rand_chacha::ChaCha8Rng;
 use rand_core::SeedableRng;
 
-mod conditions;
 mod limits;
 mod operations;
-mod rollout;
-mod traffic;
+mod reads;
 
-use crate::registry::Registry;
-use crate::{
-    Command, CommandError, Digest, Event, EventHistory, Image, ImageRef, Instance, Revision, Scenario,
-    Snapshot, StrategySpec,
-};
+use crate::event_log::EventLog;
+use crate::fleet::Fleet;
+use crate::operations::{Operations, Session};
+use crate::rollout::{Parts, Rollout};
+use crate::supply::Supply;
+use crate::trace::TraceChain;
+use crate::{Command, CommandError, Digest, Event, ImageRef, Scenario};
 
 pub use crate::operations::{AuditEntry, PatchStats};
-pub use conditions::{Progressing, RolloutConditions};
+pub use crate::rollout::{Progressing, RolloutConditions, ServiceStats};
 pub use limits::Limits;
-pub use traffic::ServiceStats;
 
 /// The whole simulation. See the crate documentation for the rules it keeps.
 #[derive(Clone, Debug)]
 pub struct World {
     seed: u64,
-    /// Shared, so each tick's reconcile holds it without copying it (a clone is a count).
-    strategy: std::sync::Arc<StrategySpec>,
     /// The tick the next `step` runs; commands applied now act at this tick.
     now: u64,
     rng: ChaCha8Rng,
-    replicas: u32,
-    supply: crate::supply::Supply,
-    fleet: crate::fleet::Fleet,
-    operations: crate::operations::Operations,
-    service: ServiceStats,
-    conditions: RolloutConditions,
-    paused: bool,
-    rollout_status: crate::strategy::RolloutStatus,
-    traffic: Vec<traffic::RevisionTraffic>,
-    scratch_weights: Vec<u32>,
-    progress_counts: conditions::ProgressCounts,
-    progress_deadline_ticks: u64,
-    /// Oldest first; `target` indexes the rollout target.
-    revisions: Vec<Revision>,
-    target: usize,
-    rollout_complete: bool,
-    /// The tick's events and the fleet-level history.
-    log: crate::event_log::EventLog,
-    trace: crate::trace::TraceChain,
-    /// Reused buffers, so a tick allocates nothing once the fleet has reached its size.
-    scratch_desired: Vec<u32>,
+    log: EventLog,
+    trace: TraceChain,
+    supply: Supply,
+    rollout: Rollout,
+    fleet: Fleet,
+    operations: Operations,
 }
 
 impl World {
     /// A world at tick 0: the scenario's image built and its whole fleet in service.
     pub fn new(scenario: &Scenario) -> Self {
+        let supply = Supply::new(scenario);
         let image = scenario.image.digest();
         let launch = match &scenario.launch_reference {
             Some(tag) => ImageRef::Tag(tag.clone()),
@@ -62,208 +50,143 @@ impl World {
         };
         // A scenario built in code may skip validation; the fleet still never outgrows its bound.
         let fleet_size = scenario.fleet_size.min(Limits::FLEET_MAX);
-        let mut revisions = vec![Revision {
-            desired: fleet_size,
-            annotated_replicas: fleet_size,
-            annotated_max_replicas: fleet_size
-                .saturating_add(scenario.strategy.strategy().max_surge(fleet_size)),
-            ..Revision::new(1, image, launch, 0)
-        }];
+        let mut rollout = Rollout::new(scenario, fleet_size, image, launch);
         let mut rng = ChaCha8Rng::seed_from_u64(scenario.seed);
-        let supply = crate::supply::Supply::new(scenario);
-        let mut log = crate::event_log::EventLog::new();
-        let fleet =
-            crate::fleet::Fleet::start(scenario, &mut revisions[0], supply.registry(), &mut rng, &mut log);
-        let mut world = World {
+        let mut log = EventLog::new();
+        let first = &mut rollout.revisions_mut()[0];
+        let fleet = Fleet::start(scenario, first, supply.registry(), &mut rng, &mut log);
+        // The starting fleet's launches are not news.
+        log.forget_tick();
+        World {
             seed: scenario.seed,
-            strategy: std::sync::Arc::new(scenario.strategy.clone()),
             now: 0,
             rng,
-            replicas: fleet_size,
-            revisions,
-            supply,
-            fleet,
-            operations: crate::operations::Operations::new(scenario),
-            service: ServiceStats::default(),
-            conditions: RolloutConditions::default(),
-            paused: false,
-            rollout_status: crate::strategy::RolloutStatus { stable: Some(1), ..Default::default() },
-            traffic: Vec::new(),
-            scratch_weights: Vec::new(),
-            progress_counts: conditions::ProgressCounts::default(),
-            progress_deadline_ticks: scenario.progress_deadline_ticks,
-            target: 0,
-            rollout_complete: true,
             log,
-            trace: crate::trace::TraceChain::new(scenario.seed),
-            scratch_desired: Vec::new(),
-        };
-        world.log.forget_tick();
-        world
+            trace: TraceChain::new(scenario.seed),
+            supply,
+            rollout,
+            fleet,
+            operations: Operations::new(scenario),
+        }
     }
 
     /// Applies a command at the current tick. On error the world is unchanged except for a
     /// `CommandRejected` event that explains why.
     pub fn apply(&mut self, command: Command) -> Result<(), CommandError> {
-        self.unseal_events();
+        self.log.unseal();
+        let now = self.now;
+        let World { supply, rollout, fleet, operations, log, .. } = self;
         let result = match command {
-            Command::BuildImage(spec) => self.build_image(&spec),
-            Command::Deploy { image } => self.deploy(&image),
-            Command::Scale { replicas } => self.scale(replicas),
-            Command::Undo { to_revision } => self.undo(to_revision),
-            Command::PromoteRollout => {
-                if self.rollout_status.inconclusive_pause.take().is_some() {
-                    // Promoting past an inconclusive analysis accepts it: a step analysis is done,
-                    // a blue-green analysis has passed, a background one carries on measuring.
-                    self.accept_inconclusive_analysis();
-                    return Ok(());
-                }
-                self.rollout_status.promote_requested = true;
-                // Blue-green counts a promotion as the end of its wait for one; other strategies
-                // keep their own pause bookkeeping (a canary would otherwise show "Paused" on).
-                if matches!(*self.strategy, crate::StrategySpec::BlueGreen(_)) {
-                    self.rollout_status.paused_since.get_or_insert(self.now);
-                }
-                Ok(())
-            }
-            Command::SetStrategy(strategy) => {
-                // A strategy read from JSON was checked as it was read; one built in code is
-                // checked here, so a wait or a limit beyond its bound never reaches a reconcile.
-                if let Err(error) = strategy.validate() {
-                    let error = CommandError::Invalid(error.within("set_strategy"));
-                    self.emit(Event::CommandRejected { reason: error.to_string() });
-                    return Err(error);
-                }
-                let description = strategy.describe();
-                self.strategy = std::sync::Arc::new(strategy);
-                self.emit(Event::StrategyChanged { description });
-                Ok(())
-            }
-            Command::PromoteFullRollout => {
-                self.rollout_status.promote_full = true;
-                Ok(())
-            }
-            Command::AbortRollout => {
-                self.abort_rollout(crate::AbortCause::Hand);
-                Ok(())
-            }
-            Command::RetryRollout => {
-                if self.rollout_status.aborted {
-                    self.rollout_status.aborted = false;
-                    self.rollout_status.abort_cause = None;
-                    self.rollout_status.analysis_failures = 0;
-                    self.rollout_status.analysis_inconclusive = 0;
-                    self.rollout_status.scale_down_at = None;
-                    self.note_new_revision();
-                }
-                Ok(())
-            }
-            Command::Pause => {
-                self.paused = true;
-                self.conditions.reason = "DeploymentPaused";
-                self.emit(Event::RolloutPaused { paused: true });
-                Ok(())
-            }
-            Command::FailHealthChecks { count } => {
-                self.fleet.fail_health_checks(&mut self.revisions, count, self.now, &mut self.log)
-            }
-            Command::Resume => {
-                if self.paused {
-                    self.paused = false;
-                    // The progress deadline clock restarts on resume (`DeploymentResumed`).
-                    self.conditions.reason = "DeploymentResumed";
-                    self.conditions.last_update_tick = self.now;
-                    self.emit(Event::RolloutPaused { paused: false });
-                }
-                Ok(())
-            }
-            Command::Tag { tag, image } => self.supply.tag(&tag, &image, self.now, &mut self.log),
+            // The supply chain.
+            Command::BuildImage(spec) => supply.build_image(&spec, now, log),
+            Command::Tag { tag, image } => supply.tag(&tag, &image, now, log),
             Command::SetImmutableTags { enabled } => {
-                self.supply.set_immutable_tags(enabled, self.now, &mut self.log);
+                supply.set_immutable_tags(enabled, now, log);
                 Ok(())
             }
             Command::CollectGarbage => {
-                let World { supply, fleet, revisions, now, log, .. } = self;
                 // Images still running, and the releases a rollback may return to, stay.
                 let in_use = |digest| {
                     fleet.instances().iter().any(|i| i.image == digest && i.state.is_live())
-                        || revisions.iter().any(|r| r.image == digest)
+                        || rollout.revisions().iter().any(|r| r.image == digest)
                 };
-                supply.collect_garbage(in_use, *now, log);
+                supply.collect_garbage(in_use, now, log);
                 Ok(())
             }
-            Command::RunPipeline { spec, options } => {
-                self.supply.run_pipeline(spec, options, self.now, &mut self.log)
-            }
-            Command::Approve { run } => self.supply.approve(run),
-            Command::Promote { image, environment } => {
-                self.supply.promote(&image, &environment, self.now, &mut self.log)
-            }
+            Command::RunPipeline { spec, options } => supply.run_pipeline(spec, options, now, log),
+            Command::Approve { run } => supply.approve(run),
+            Command::Promote { image, environment } => supply.promote(&image, &environment, now, log),
             Command::PublishAdvisory(advisory) => {
-                let World { supply, fleet, now, log, .. } = self;
                 let instances_on = |images: &[Digest]| {
-                    fleet
-                        .instances()
-                        .iter()
-                        .filter(|i| i.state.is_live() && images.contains(&i.image))
-                        .count() as u32
+                    let live = fleet.instances().iter().filter(|i| i.state.is_live());
+                    live.filter(|i| images.contains(&i.image)).count() as u32
                 };
-                supply.publish_advisory(advisory, instances_on, *now, log)
-            }
-            Command::Ssh { instances, actor, change, break_glass } => self.ssh(&crate::operations::Session {
-                targets: &instances,
-                actor: &actor,
-                change: &change,
-                break_glass,
-            }),
-            Command::PatchPackage { package, version } => self.patch_package(&package, &version),
-            Command::ConfigurationRun => {
-                let World { operations, fleet, supply, now, log, .. } = self;
-                operations.configuration_management_run(fleet, supply.registry(), *now, log);
-                Ok(())
-            }
-            Command::DeployApp { app_version } => self.deploy_in_place(&app_version),
-            Command::RebuildAll => {
-                self.operations.rebuild_all(&mut self.fleet, self.now, &mut self.log);
-                Ok(())
+                supply.publish_advisory(advisory, instances_on, now, log)
             }
             Command::SetNightlyRefresh { enabled } => {
-                self.supply.set_nightly_refresh(enabled, self.now, &mut self.log);
+                supply.set_nightly_refresh(enabled, now, log);
                 Ok(())
             }
+            // The rollout.
+            Command::Deploy { image } => {
+                rollout.deploy(&image, Parts { registry: supply.registry(), fleet, tick: now, log })
+            }
+            Command::Undo { to_revision } => {
+                rollout.undo(to_revision, Parts { registry: supply.registry(), fleet, tick: now, log })
+            }
+            Command::Scale { replicas } => rollout.scale(replicas, now, log),
+            Command::SetStrategy(strategy) => rollout.set_strategy(strategy, now, log),
+            Command::PromoteRollout => {
+                rollout.promote(now);
+                Ok(())
+            }
+            Command::PromoteFullRollout => {
+                rollout.promote_full();
+                Ok(())
+            }
+            Command::AbortRollout => {
+                rollout.abort_by_hand(now, log);
+                Ok(())
+            }
+            Command::RetryRollout => {
+                rollout.retry(now);
+                Ok(())
+            }
+            Command::Pause => {
+                rollout.pause(now, log);
+                Ok(())
+            }
+            Command::Resume => {
+                rollout.resume(now, log);
+                Ok(())
+            }
+            // The fleet.
+            Command::FailHealthChecks { count } => {
+                fleet.fail_health_checks(rollout.revisions_mut(), count, now, log)
+            }
+            // Operations.
+            Command::Ssh { instances, actor, change, break_glass } => {
+                let session = Session { targets: &instances, actor: &actor, change: &change, break_glass };
+                operations.ssh(fleet, supply.registry(), &session, now, log)
+            }
+            Command::ConfigurationRun => {
+                operations.configuration_management_run(fleet, supply.registry(), now, log);
+                Ok(())
+            }
+            Command::RebuildAll => {
+                operations.rebuild_all(fleet, now, log);
+                Ok(())
+            }
+            Command::PatchPackage { package, version } => self.patch_package(&package, &version),
+            Command::DeployApp { app_version } => self.deploy_in_place(&app_version),
         };
         if let Err(error) = &result {
-            self.emit(Event::CommandRejected { reason: error.to_string() });
+            self.log.emit(now, Event::CommandRejected { reason: error.to_string() });
         }
         result
     }
 
-    /// Runs one tick: instances advance through their lifecycle, then the strategy and the
-    /// instance controller reconcile until nothing changes, then the tick is hashed into the trace.
-    /// Returns the tick that ran.
+    /// Runs one tick: pipelines move, instances advance through their lifecycle, then the
+    /// strategy and the instance controller reconcile until nothing changes, requests are served,
+    /// and the tick is hashed into the trace. Returns the tick that ran.
     pub fn step(&mut self) -> u64 {
-        self.unseal_events();
+        self.log.unseal();
         let tick = self.now;
-        self.supply.advance_pipelines(self.revisions[self.target].image, tick, &mut self.log);
-        self.operations.random_drift(
-            &mut self.fleet,
-            self.supply.registry(),
-            &mut self.rng,
-            tick,
-            &mut self.log,
-        );
-        self.fleet.advance_lifecycles(&mut self.revisions, tick, &mut self.log);
-        self.operations.count_compromise(&self.fleet);
-        self.fleet.replace_tainted(&mut self.revisions, self.replicas, tick, &mut self.log);
-        self.reconcile(tick);
-        self.note_rollout_complete();
-        let (complete, target_image) = (self.rollout_complete, self.revisions[self.target].image);
+        let World { rng, log, trace, supply, rollout, fleet, operations, .. } = self;
+        supply.advance_pipelines(rollout.target_revision().image, tick, log);
+        operations.random_drift(fleet, supply.registry(), rng, tick, log);
+        fleet.advance_lifecycles(rollout.revisions_mut(), tick, log);
+        operations.count_compromise(fleet);
+        let replicas = rollout.replicas();
+        fleet.replace_tainted(rollout.revisions_mut(), replicas, tick, log);
+        rollout.reconcile(fleet, supply.registry(), rng, tick, log);
+        rollout.note_rollout_complete(tick, log);
+        let (complete, target_image) = (rollout.is_complete(), rollout.target_revision().image);
         let rolled_out = |image| complete && target_image == image;
-        self.operations.settle_patch_progress(&self.fleet, rolled_out, tick, &mut self.log);
-        self.update_conditions(tick);
-        self.serve_requests(tick);
-        let events = self.log.end_tick(tick);
-        self.trace.record(tick, &self.revisions, events);
+        operations.settle_patch_progress(fleet, rolled_out, tick, log);
+        rollout.update_conditions(tick, log);
+        rollout.serve_requests(supply.registry(), tick, log);
+        trace.record(tick, rollout.revisions(), log.end_tick(tick));
         self.now += 1;
         tick
     }
@@ -283,134 +206,20 @@ impl World {
         self.seed
     }
 
-    /// Every instance the world still shows, including recently terminated ones, by id.
-    pub fn instances(&self) -> &[Instance] {
-        self.fleet.instances()
-    }
-
-    /// Revisions still tracked, oldest first.
-    pub fn revisions(&self) -> &[Revision] {
-        &self.revisions
-    }
-
-    /// The revision the fleet is rolling out to (or runs, once complete).
-    pub fn target_revision(&self) -> &Revision {
-        &self.revisions[self.target]
-    }
-
-    /// The registry's images, in build order.
-    pub fn images(&self) -> &[Image] {
-        self.supply.registry().images()
-    }
-
-    /// The registry entry for a digest.
-    pub fn image(&self, digest: Digest) -> Option<&Image> {
-        self.supply.image(digest)
-    }
-
-    /// The registry: images, tags and the build cache.
-    pub fn registry(&self) -> &Registry {
-        self.supply.registry()
-    }
-
-    /// The rollout's status: stable and preview revisions, pauses, aborts.
-    pub fn rollout_status(&self) -> &crate::strategy::RolloutStatus {
-        &self.rollout_status
-    }
-
-    /// Ticks without progress before a rollout is reported stalled.
-    pub fn progress_deadline_ticks(&self) -> u64 {
-        self.progress_deadline_ticks
-    }
-
-    /// Whether the rollout is paused.
-    pub fn paused(&self) -> bool {
-        self.paused
-    }
-
-    /// How the fleet is operated.
-    pub fn mode(&self) -> crate::FleetMode {
-        self.operations.mode()
-    }
-
-    /// Failed requests and time below capacity so far.
-    pub fn service_stats(&self) -> ServiceStats {
-        self.service
-    }
-
-    /// Fleet-wide patch results so far.
-    pub fn patch_stats(&self) -> PatchStats {
-        self.operations.patch_stats()
-    }
-
-    /// Data lost with replaced instances, in MB.
-    pub fn data_lost_mb(&self) -> u64 {
-        self.fleet.data_lost_mb()
-    }
-
-    /// Sum over ticks of the instances an attacker controlled.
-    pub fn compromised_instance_ticks(&self) -> u64 {
-        self.operations.compromised_instance_ticks()
-    }
-
-    /// Pipeline runs, oldest first.
-    pub fn pipelines(&self) -> &[crate::pipeline::PipelineRun] {
-        self.supply.pipelines()
-    }
-
-    /// Every advisory known, built-in ones first.
-    pub fn advisories(&self) -> &[crate::scan::Advisory] {
-        self.supply.advisories()
-    }
-
-    /// Whether the nightly base refresh is on.
-    pub fn nightly_refresh(&self) -> bool {
-        self.supply.nightly_refresh()
-    }
-
-    /// Finds the image a reference names.
-    pub fn resolve(&self, reference: &ImageRef) -> Result<Digest, CommandError> {
-        self.supply.resolve(reference)
-    }
-
-    /// The fleet size the rollout aims for.
-    pub fn replicas(&self) -> u32 {
-        self.replicas
-    }
-
-    /// The strategy in use.
-    pub fn strategy(&self) -> &StrategySpec {
-        &self.strategy
-    }
-
-    /// The most recent fleet-level events.
-    pub fn history(&self) -> &EventHistory {
-        self.log.history()
-    }
-
     /// The chained digest of every tick run so far.
     pub fn trace_digest(&self) -> Digest {
         self.trace.head()
     }
 
-    /// Whether the fleet runs only the target revision, all of it in service.
-    pub fn rollout_complete(&self) -> bool {
-        self.rollout_complete
+    /// Checks the world's invariants; the error says which one broke. Tests call it after every tick.
+    pub fn check_invariants(&self) -> Result<(), String> {
+        self.fleet.check_invariants(self.rollout.revisions())
     }
 
-    /// Whether nothing is in motion: the rollout is complete and no instance is starting or leaving.
-    pub fn is_settled(&self) -> bool {
-        self.rollout_complete && self.fleet.is_still()
-    }
-
-    /// A plain summary for shells and traces.
-    pub fn snapshot(&self) -> Snapshot {
-        Snapshot::of(self)
-    }
-
-    /// Advisories that affect an image, as known now (one published later counts at once).
-    pub fn advisories_for(&self, digest: Digest) -> Vec<&crate::scan::Advisory> {
-        self.supply.advisories_for(digest)
+    /// Deploys a template on behalf of another command (an immutable patch or app deploy).
+    fn deploy(&mut self, reference: &ImageRef) -> Result<(), CommandError> {
+        let World { supply, rollout, fleet, now, log, .. } = self;
+        rollout.deploy(reference, Parts { registry: supply.registry(), fleet, tick: *now, log })
     }
 
     fn build_image(&mut self, spec: &crate::ImageSpec) -> Result<(), CommandError> {
@@ -419,20 +228,10 @@ impl World {
 
     /// The spec the fleet's target revision runs.
     fn target_spec(&self) -> crate::ImageSpec {
-        self.supply.spec_of(self.revisions[self.target].image)
-    }
-
-    /// Checks the world's invariants; the error says which one broke. Tests call it after every tick.
-    pub fn check_invariants(&self) -> Result<(), String> {
-        self.fleet.check_invariants(&self.revisions)
+        self.supply.spec_of(self.rollout.target_revision().image)
     }
 
     fn emit(&mut self, event: Event) {
         self.log.emit(self.now, event);
-    }
-
-    /// Events nobody drained after the previous tick are dropped, so the buffer stays bounded.
-    fn unseal_events(&mut self) {
-        self.log.unseal();
     }
 }

@@ -3,15 +3,10 @@
 //! place; and the read-only questions about drift the shells ask.
 
 use super::World;
-use crate::operations::{AuditEntry, Session, inspect};
+use crate::operations::{AuditEntry, inspect};
 use crate::{CommandError, FleetMode, ImageRef, Instance};
 
 impl World {
-    pub(super) fn ssh(&mut self, session: &Session<'_>) -> Result<(), CommandError> {
-        let World { operations, fleet, supply, now, log, .. } = self;
-        operations.ssh(fleet, supply.registry(), session, *now, log)
-    }
-
     /// Patches a package across the fleet the way the fleet's mode says: in place on a mutable
     /// fleet (per instance, where its drift allows), or by baking it into a new image and
     /// replacing every instance on an immutable one.
@@ -31,7 +26,7 @@ impl World {
             }
         }
         let digest = spec.digest();
-        if digest == self.revisions[self.target].image {
+        if digest == self.rollout.target_revision().image {
             // The image the fleet is rolling out already carries that version.
             self.emit(crate::Event::PatchRolledOut {
                 package: package.to_owned(),

@@ -4,8 +4,9 @@
 
 use serde::Serialize;
 
-use super::World;
+use super::Rollout;
 use crate::Event;
+use crate::event_log::EventLog;
 
 /// The Progressing condition's status.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -45,28 +46,28 @@ impl Default for RolloutConditions {
 
 /// The counts `DeploymentProgressing` compares from one status to the next.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub(super) struct ProgressCounts {
+pub(crate) struct ProgressCounts {
     updated: u32,
     old: u32,
     ready: u32,
     available: u32,
 }
 
-impl World {
+impl Rollout {
     /// The conditions after the last tick.
-    pub fn conditions(&self) -> RolloutConditions {
+    pub(crate) fn conditions(&self) -> RolloutConditions {
         self.conditions
     }
 
     /// A new revision became the target: `NewReplicaSetCreated`, and the deadline clock restarts.
-    pub(super) fn note_new_revision(&mut self) {
+    pub(crate) fn note_new_revision(&mut self, tick: u64) {
         self.conditions.progressing = Progressing::True;
         self.conditions.reason = "NewReplicaSetCreated";
-        self.conditions.last_update_tick = self.now;
+        self.conditions.last_update_tick = tick;
     }
 
     /// Recomputes the conditions at the end of a tick.
-    pub(super) fn update_conditions(&mut self, tick: u64) {
+    pub(crate) fn update_conditions(&mut self, tick: u64, log: &mut EventLog) {
         let target = &self.revisions[self.target];
         let live: u32 = self.revisions.iter().map(|r| r.live).sum();
         let available: u32 = self.revisions.iter().map(|r| r.available).sum();
@@ -76,12 +77,12 @@ impl World {
         let max_unavailable = self.strategy.strategy().max_unavailable(self.replicas);
         self.conditions.available = available >= self.replicas.saturating_sub(max_unavailable);
 
-        if self.paused || self.rollout_status.inconclusive_pause.is_some() {
+        if self.paused || self.status.inconclusive_pause.is_some() {
             // While paused (by hand or by an inconclusive analysis) the deadline clock is suspended.
             self.conditions.last_update_tick = tick;
             return;
         }
-        if self.rollout_complete {
+        if self.complete {
             // Complete rollouts are never re-evaluated against the deadline.
             self.conditions.progressing = Progressing::Complete;
             self.conditions.reason = "NewReplicaSetAvailable";
@@ -105,7 +106,7 @@ impl World {
             self.conditions.progressing = Progressing::False;
             self.conditions.reason = "ProgressDeadlineExceeded";
             let revision = self.revisions[self.target].number;
-            self.emit(Event::RolloutStalled { revision, reason: "ProgressDeadlineExceeded".into() });
+            log.emit(tick, Event::RolloutStalled { revision, reason: "ProgressDeadlineExceeded".into() });
         }
     }
 }

@@ -5,9 +5,11 @@
 
 use std::collections::VecDeque;
 
-use super::World;
+use super::Rollout;
 use crate::Event;
 use crate::StrategySpec;
+use crate::event_log::EventLog;
+use crate::registry::Registry;
 use crate::strategy::{AnalysisFinding, AnalysisKind, CanaryAnalysis, Measurement, Verdict};
 
 /// Requests each wanted instance's share of the load amounts to, per tick.
@@ -49,7 +51,7 @@ const UNUSED: u32 = 0;
 
 /// Requests and errors of one revision over recent ticks, for analysis.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub(super) struct RevisionTraffic {
+pub(crate) struct RevisionTraffic {
     /// The revision.
     pub(super) revision: u32,
     /// (requests, errors, summed latency in ms) per tick, newest last.
@@ -82,10 +84,10 @@ pub(crate) fn percentages(counts: &[u32], out: &mut Vec<u32>) {
     }
 }
 
-impl World {
+impl Rollout {
     /// Percent of requests each revision receives, in revision order. Blue-green sends everything
     /// to the active (stable) revision; the other strategies split by instances in service.
-    pub fn traffic_weights(&self) -> Vec<u32> {
+    pub(crate) fn traffic_weights(&self) -> Vec<u32> {
         let mut weights = Vec::with_capacity(self.revisions.len());
         self.fill_traffic_weights(&mut weights);
         weights
@@ -95,20 +97,22 @@ impl World {
         match &*self.strategy {
             StrategySpec::BlueGreen(_) => {
                 weights.clear();
-                weights.extend(self.revisions.iter().map(|r| {
-                    if Some(r.number) == self.rollout_status.stable && r.available > 0 { 100 } else { 0 }
-                }));
+                weights.extend(
+                    self.revisions.iter().map(|r| {
+                        if Some(r.number) == self.status.stable && r.available > 0 { 100 } else { 0 }
+                    }),
+                );
             }
             StrategySpec::Canary(canary) if canary.traffic_routing => {
                 // The router: the canary gets its weight, stable the rest, older revisions nothing.
                 let target = self.revisions[self.target].number;
-                let promoted = self.rollout_status.stable == Some(target);
-                let canary_weight = if promoted { 100 } else { self.rollout_status.router_weight };
+                let promoted = self.status.stable == Some(target);
+                let canary_weight = if promoted { 100 } else { self.status.router_weight };
                 weights.clear();
                 weights.extend(self.revisions.iter().map(|r| {
                     if r.number == target {
                         canary_weight
-                    } else if Some(r.number) == self.rollout_status.stable {
+                    } else if Some(r.number) == self.status.stable {
                         100 - canary_weight
                     } else {
                         0
@@ -129,7 +133,7 @@ impl World {
     }
 
     /// Serves one tick of requests and records what happened.
-    pub(super) fn serve_requests(&mut self, tick: u64) {
+    pub(crate) fn serve_requests(&mut self, registry: &Registry, tick: u64, log: &mut EventLog) {
         let in_service: u64 = self.revisions.iter().map(|r| u64::from(r.available)).sum();
         let load = u64::from(self.replicas) * REQUESTS_PER_INSTANCE_TICK;
         let served = load.min(in_service * CAPACITY_PER_INSTANCE_TICK);
@@ -139,7 +143,7 @@ impl World {
         self.fill_traffic_weights(&mut weights);
         // A blue-green preview gets smoke-test requests (not users'), which its analysis reads.
         let preview = match &*self.strategy {
-            StrategySpec::BlueGreen(_) => self.rollout_status.preview,
+            StrategySpec::BlueGreen(_) => self.status.preview,
             _ => None,
         };
         let mut handed_out = 0;
@@ -156,7 +160,7 @@ impl World {
                 requests = u64::from(revision.available) * REQUESTS_PER_INSTANCE_TICK;
             }
             let (error_rate, latency_ms, crashes) =
-                self.supply.registry().image(revision.image).map_or((0, BASE_LATENCY_MS, false), |i| {
+                registry.image(revision.image).map_or((0, BASE_LATENCY_MS, false), |i| {
                     (
                         u64::from(i.spec.error_rate_per_mille),
                         BASE_LATENCY_MS + u64::from(i.spec.added_latency_ms),
@@ -223,11 +227,11 @@ impl World {
             }
         }
         self.service.degraded = degraded;
-        self.analyse(tick);
+        self.analyse(tick, log);
     }
 
     /// Requests, errors and summed latency (ms) a revision had over the last `ticks` ticks.
-    pub fn revision_traffic(&self, revision: u32, ticks: usize) -> (u64, u64, u64) {
+    pub(crate) fn revision_traffic(&self, revision: u32, ticks: usize) -> (u64, u64, u64) {
         self.traffic.iter().find(|t| t.revision == revision).map_or((0, 0, 0), |t| {
             t.window.iter().rev().take(ticks).fold((0, 0, 0), |(r, e, l), (requests, errors, latency)| {
                 (r + requests, e + errors, l + latency)
@@ -239,18 +243,18 @@ impl World {
     /// measurement of the canary. More failed measurements than the limit abort the rollout, more
     /// inconclusive ones than theirs pause it; either way the reason names the metric, its value
     /// and the threshold.
-    fn analyse(&mut self, tick: u64) {
-        if self.rollout_status.inconclusive_pause.is_some() {
+    fn analyse(&mut self, tick: u64, log: &mut EventLog) {
+        if self.status.inconclusive_pause.is_some() {
             // Waiting for a person: nothing is measured until they decide.
             return;
         }
         if let StrategySpec::BlueGreen(blue_green) = &*self.strategy {
             let blue_green = *blue_green;
-            self.analyse_blue_green(tick, blue_green);
+            self.analyse_blue_green(tick, blue_green, log);
             return;
         }
         let StrategySpec::Canary(canary) = &*self.strategy else { return };
-        let status = &self.rollout_status;
+        let status = &self.status;
         let step = match canary.steps.get(status.step_index as usize) {
             Some(crate::strategy::CanaryStep::Analysis(analysis)) if !status.promote_full => Some(*analysis),
             _ => None,
@@ -268,11 +272,10 @@ impl World {
         {
             let Some(measurement) = self.measure(tick, target, &analysis) else { continue };
             if is_step {
-                self.rollout_status.step_measurements =
-                    self.rollout_status.step_measurements.saturating_add(1);
+                self.status.step_measurements = self.status.step_measurements.saturating_add(1);
             }
             if let Some(finding) = self.judge(&analysis, &measurement, kind, target) {
-                self.act_on_analysis(finding, None);
+                self.act_on_analysis(finding, None, tick, log);
                 return;
             }
         }
@@ -287,7 +290,7 @@ impl World {
         kind: AnalysisKind,
         revision: u32,
     ) -> Option<AnalysisFinding> {
-        let status = &mut self.rollout_status;
+        let status = &mut self.status;
         let (count, limit) = match measurement.verdict {
             Verdict::Successful => return None,
             Verdict::Failed => {
@@ -309,18 +312,24 @@ impl World {
     }
 
     /// A failed analysis aborts the rollout; an inconclusive one pauses it for a person.
-    fn act_on_analysis(&mut self, finding: AnalysisFinding, traffic_back_to: Option<u32>) {
+    fn act_on_analysis(
+        &mut self,
+        finding: AnalysisFinding,
+        traffic_back_to: Option<u32>,
+        tick: u64,
+        log: &mut EventLog,
+    ) {
         if finding.measurement.verdict == Verdict::Inconclusive {
-            self.rollout_status.analysis_inconclusive = 0;
-            self.rollout_status.inconclusive_pause = Some(finding);
-            self.emit(Event::AnalysisInconclusive { finding });
+            self.status.analysis_inconclusive = 0;
+            self.status.inconclusive_pause = Some(finding);
+            log.emit(tick, Event::AnalysisInconclusive { finding });
         } else {
-            self.abort_rollout(crate::AbortCause::Analysis { finding, traffic_back_to });
+            self.abort_rollout(crate::AbortCause::Analysis { finding, traffic_back_to }, tick, log);
         }
     }
 }
 
-impl World {
+impl Rollout {
     /// One measurement of `revision` if one is due; no traffic gives no verdict.
     fn measure(&self, tick: u64, revision: u32, analysis: &CanaryAnalysis) -> Option<Measurement> {
         if !tick.is_multiple_of(u64::from(analysis.interval_ticks.max(1))) {
@@ -333,8 +342,8 @@ impl World {
 
     /// Blue-green analysis: before promotion against the preview's smoke-test requests, after it
     /// against the new active revision while the old one is still there to take the traffic back.
-    fn analyse_blue_green(&mut self, tick: u64, blue_green: crate::strategy::BlueGreen) {
-        let status = &self.rollout_status;
+    fn analyse_blue_green(&mut self, tick: u64, blue_green: crate::strategy::BlueGreen, log: &mut EventLog) {
+        let status = &self.status;
         let target = self.revisions[self.target].number;
         let promoted = status.stable == Some(target);
         let (analysis, kind) =
@@ -351,23 +360,23 @@ impl World {
             return;
         }
         let Some(measurement) = self.measure(tick, target, &analysis) else { return };
-        self.rollout_status.step_measurements = self.rollout_status.step_measurements.saturating_add(1);
+        self.status.step_measurements = self.status.step_measurements.saturating_add(1);
         let Some(finding) = self.judge(&analysis, &measurement, kind, target) else {
-            if self.rollout_status.step_measurements >= analysis.count.unwrap_or(1) {
-                self.rollout_status.analysis_passed = true;
+            if self.status.step_measurements >= analysis.count.unwrap_or(1) {
+                self.status.analysis_passed = true;
             }
             return;
         };
         let mut traffic_back_to = None;
         if finding.measurement.verdict == Verdict::Failed
             && promoted
-            && let Some(previous) = self.rollout_status.previous_stable
+            && let Some(previous) = self.status.previous_stable
         {
             // "Switches traffic back to the previous stable ReplicaSet."
-            self.rollout_status.stable = Some(previous);
+            self.status.stable = Some(previous);
             traffic_back_to = Some(previous);
         }
-        self.act_on_analysis(finding, traffic_back_to);
+        self.act_on_analysis(finding, traffic_back_to, tick, log);
     }
 }
 

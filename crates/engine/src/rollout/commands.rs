@@ -1,0 +1,75 @@
+//! The commands a person gives a rollout under way: promote (past a pause, or past an
+//! inconclusive analysis), promote fully, abort, retry, pause and resume, and a new strategy.
+
+use std::sync::Arc;
+
+use super::Rollout;
+use crate::event_log::EventLog;
+use crate::{AbortCause, CommandError, Event, StrategySpec};
+
+impl Rollout {
+    pub(crate) fn promote(&mut self, tick: u64) {
+        if self.status.inconclusive_pause.take().is_some() {
+            // Promoting past an inconclusive analysis accepts it: a step analysis is done, a
+            // blue-green analysis has passed, a background one carries on measuring.
+            self.accept_inconclusive_analysis();
+            return;
+        }
+        self.status.promote_requested = true;
+        // Blue-green counts a promotion as the end of its wait for one; other strategies keep
+        // their own pause bookkeeping (a canary would otherwise show "Paused" on).
+        if matches!(*self.strategy, StrategySpec::BlueGreen(_)) {
+            self.status.paused_since.get_or_insert(tick);
+        }
+    }
+
+    pub(crate) fn promote_full(&mut self) {
+        self.status.promote_full = true;
+    }
+
+    pub(crate) fn abort_by_hand(&mut self, tick: u64, log: &mut EventLog) {
+        self.abort_rollout(AbortCause::Hand, tick, log);
+    }
+
+    pub(crate) fn retry(&mut self, tick: u64) {
+        if self.status.aborted {
+            self.status.aborted = false;
+            self.status.abort_cause = None;
+            self.status.analysis_failures = 0;
+            self.status.analysis_inconclusive = 0;
+            self.status.scale_down_at = None;
+            self.note_new_revision(tick);
+        }
+    }
+
+    pub(crate) fn pause(&mut self, tick: u64, log: &mut EventLog) {
+        self.paused = true;
+        self.conditions.reason = "DeploymentPaused";
+        log.emit(tick, Event::RolloutPaused { paused: true });
+    }
+
+    pub(crate) fn resume(&mut self, tick: u64, log: &mut EventLog) {
+        if self.paused {
+            self.paused = false;
+            // The progress deadline clock restarts on resume (`DeploymentResumed`).
+            self.conditions.reason = "DeploymentResumed";
+            self.conditions.last_update_tick = tick;
+            log.emit(tick, Event::RolloutPaused { paused: false });
+        }
+    }
+
+    pub(crate) fn set_strategy(
+        &mut self,
+        strategy: StrategySpec,
+        tick: u64,
+        log: &mut EventLog,
+    ) -> Result<(), CommandError> {
+        // A strategy read from JSON was checked as it was read; one built in code is checked
+        // here, so a wait or a limit beyond its bound never reaches a reconcile.
+        strategy.validate().map_err(|error| CommandError::Invalid(error.within("set_strategy")))?;
+        let description = strategy.describe();
+        self.strategy = Arc::new(strategy);
+        log.emit(tick, Event::StrategyChanged { description });
+        Ok(())
+    }
+}
