@@ -3,54 +3,49 @@
 
 mod common;
 
-use common::run;
+use common::{Driver, Run};
+use lab_engine::{Command, Event, World};
 
-use lab_engine::{Command, Event, Playback, World};
-
-fn aborted(events: &[Event]) -> Option<String> {
-    events
-        .iter()
-        .find_map(|e| if let Event::RolloutAborted { cause } = e { Some(cause.to_string()) } else { None })
+fn aborted(run: &Run) -> Option<String> {
+    run.abort_cause().map(|(_, cause)| cause)
 }
 
-fn inconclusive(events: &[Event]) -> Option<String> {
-    events.iter().find_map(|e| {
-        if let Event::AnalysisInconclusive { finding } = e { Some(finding.to_string()) } else { None }
-    })
+fn inconclusive(run: &Run) -> Option<String> {
+    let finding = |e: &Event| match e {
+        Event::AnalysisInconclusive { finding } => Some(finding.to_string()),
+        _ => None,
+    };
+    run.first(finding).map(|(_, finding)| finding)
 }
 
-fn completed(events: &[Event]) -> bool {
-    events.iter().any(|e| matches!(e, Event::RolloutComplete { revision: 2 }))
+fn completed(run: &Run) -> bool {
+    run.any(|e| matches!(e, Event::RolloutComplete { revision: 2 }))
 }
 
 /// A canary with a 20% step and a step analysis of `analysis` (JSON), then the rest of the way.
-fn canary(analysis: &str, v2_extra: &str) -> (World, Playback) {
+fn canary(analysis: &str, v2_extra: &str) -> Driver {
     let strategy = format!(
         r#"{{"type": "canary", "steps": [{{"set_weight": 20}}, {{"analysis": {analysis}}}, {{"set_weight": 60}}]}}"#
     );
-    common::rollout(10, &strategy, v2_extra)
+    Driver::rollout(10, &strategy, v2_extra)
 }
 
 #[test]
 fn a_slow_release_passes_an_error_rate_analysis_but_not_a_latency_one() {
     let slow = r#", "added_latency_ms": 300"#;
-    let (mut world, mut playback) = canary(r#"{"error_rate_max_percent": 5, "count": 2}"#, slow);
-    let events = run(&mut world, &mut playback, 30);
-    assert!(aborted(&events).is_none() && completed(&events), "errors alone cannot see slowness");
+    let run = canary(r#"{"error_rate_max_percent": 5, "count": 2}"#, slow).run(30);
+    assert!(aborted(&run).is_none() && completed(&run), "errors alone cannot see slowness");
 
-    let (mut world, mut playback) =
-        canary(r#"{"error_rate_max_percent": 5, "latency_max_ms": 200, "count": 2}"#, slow);
-    let events = run(&mut world, &mut playback, 30);
-    let reason = aborted(&events).expect("the latency limit aborts the rollout");
+    let mut lab = canary(r#"{"error_rate_max_percent": 5, "latency_max_ms": 200, "count": 2}"#, slow);
+    let reason = aborted(&lab.run(30)).expect("the latency limit aborts the rollout");
     // 40 ms for any request plus the 300 ms the build adds.
     assert!(reason.contains("mean latency 340 ms is above the 200 ms limit"), "{reason}");
     assert!(reason.starts_with("step analysis failed: revision 2"), "{reason}");
-    assert_eq!(world.snapshot().rollout.phase, "Degraded");
+    assert_eq!(lab.world.snapshot().rollout.phase, "Degraded");
 
     // The same analysis passes a release that is not slow.
-    let (mut world, mut playback) =
-        canary(r#"{"error_rate_max_percent": 5, "latency_max_ms": 200, "count": 2}"#, "");
-    assert!(completed(&run(&mut world, &mut playback, 30)));
+    let mut lab = canary(r#"{"error_rate_max_percent": 5, "latency_max_ms": 200, "count": 2}"#, "");
+    assert!(completed(&lab.run(30)));
 }
 
 /// 3% errors: above a 1% target, within a 10% limit.
@@ -59,63 +54,61 @@ const UNDECIDED: &str = r#"{"error_rate_target_percent": 1, "error_rate_max_perc
 
 #[test]
 fn an_inconclusive_analysis_pauses_the_rollout_until_a_person_promotes() {
-    let (mut world, mut playback) = canary(UNDECIDED, MIDDLING);
-    let events = run(&mut world, &mut playback, 8);
-    let reason = inconclusive(&events).expect("the analysis could not decide");
+    let mut lab = canary(UNDECIDED, MIDDLING);
+    let run = lab.run(8);
+    let reason = inconclusive(&run).expect("the analysis could not decide");
     assert!(
         reason.contains("error rate 2.5% (1 of 40 requests)")
             && reason.contains("above the 1% target but within the 10% limit"),
         "{reason}"
     );
     assert!(reason.contains("(1 inconclusive measurement, inconclusive limit 0)"), "{reason}");
-    assert!(aborted(&events).is_none());
-    let snapshot = world.snapshot();
+    assert!(aborted(&run).is_none());
+    let snapshot = lab.world.snapshot();
     assert_eq!(snapshot.rollout.phase, "Paused");
     let split = |world: &World| world.revisions().iter().map(|r| r.desired).collect::<Vec<_>>();
-    let held = split(&world);
+    let held = split(&lab.world);
     assert_eq!(held, [8, 2], "held at the 20% step");
 
     // Waiting: nothing moves, nothing more is measured, and the progress deadline does not run.
-    let events = run(&mut world, &mut playback, 700);
-    assert_eq!(split(&world), held);
-    assert!(inconclusive(&events).is_none() && aborted(&events).is_none());
-    assert_ne!(world.conditions().reason, "ProgressDeadlineExceeded");
+    let run = lab.run(700);
+    assert_eq!(split(&lab.world), held);
+    assert!(inconclusive(&run).is_none() && aborted(&run).is_none());
+    assert_ne!(lab.world.conditions().reason, "ProgressDeadlineExceeded");
 
     // Promoting accepts the analysis: the step is done and the canary goes on to the end.
-    world.apply(Command::PromoteRollout).unwrap();
-    let events = run(&mut world, &mut playback, 20);
-    assert!(completed(&events), "{events:?}");
+    lab.world.apply(Command::PromoteRollout).unwrap();
+    let run = lab.run(20);
+    assert!(completed(&run), "{:?}", run.events);
 }
 
 #[test]
 fn aborting_an_inconclusive_rollout_goes_back_to_stable() {
-    let (mut world, mut playback) = canary(UNDECIDED, MIDDLING);
-    run(&mut world, &mut playback, 8);
-    assert_eq!(world.snapshot().rollout.phase, "Paused");
-    world.apply(Command::AbortRollout).unwrap();
-    run(&mut world, &mut playback, 5);
-    assert_eq!(world.snapshot().rollout.phase, "Degraded");
-    assert_eq!(world.revisions().iter().map(|r| r.desired).collect::<Vec<_>>(), [10, 0]);
+    let mut lab = canary(UNDECIDED, MIDDLING);
+    lab.run(8);
+    assert_eq!(lab.world.snapshot().rollout.phase, "Paused");
+    lab.world.apply(Command::AbortRollout).unwrap();
+    lab.run(5);
+    assert_eq!(lab.world.snapshot().rollout.phase, "Degraded");
+    assert_eq!(lab.world.revisions().iter().map(|r| r.desired).collect::<Vec<_>>(), [10, 0]);
 }
 
 #[test]
 fn the_inconclusive_limit_tolerates_that_many_undecided_measurements() {
     let tolerant = r#"{"error_rate_target_percent": 1, "error_rate_max_percent": 10, "count": 3, "inconclusive_limit": 3}"#;
-    let (mut world, mut playback) = canary(tolerant, MIDDLING);
-    let events = run(&mut world, &mut playback, 30);
-    assert!(inconclusive(&events).is_none() && completed(&events));
+    let run = canary(tolerant, MIDDLING).run(30);
+    assert!(inconclusive(&run).is_none() && completed(&run));
 }
 
 #[test]
 fn blue_green_waits_on_an_inconclusive_smoke_test() {
     let strategy = format!(r#"{{"type": "blue_green", "pre_promotion_analysis": {UNDECIDED}}}"#);
-    let (mut world, mut playback) = common::rollout(4, &strategy, MIDDLING);
-    let events = run(&mut world, &mut playback, 10);
-    let reason = inconclusive(&events).expect("undecided smoke test");
+    let mut lab = Driver::rollout(4, &strategy, MIDDLING);
+    let reason = inconclusive(&lab.run(10)).expect("undecided smoke test");
     assert!(reason.starts_with("pre-promotion analysis inconclusive: revision 2"), "{reason}");
-    assert_eq!(world.rollout_status().stable, Some(1), "users stay on the old version");
-    world.apply(Command::PromoteRollout).unwrap();
-    let events = run(&mut world, &mut playback, 40);
-    assert!(events.iter().any(|e| matches!(e, Event::RolloutPromoted { revision: 2 })), "{events:?}");
-    assert!(completed(&events));
+    assert_eq!(lab.world.rollout_status().stable, Some(1), "users stay on the old version");
+    lab.world.apply(Command::PromoteRollout).unwrap();
+    let run = lab.run(40);
+    assert!(run.any(|e| matches!(e, Event::RolloutPromoted { revision: 2 })), "{:?}", run.events);
+    assert!(completed(&run));
 }

@@ -4,9 +4,9 @@
 
 mod common;
 
-use common::run;
+use common::Driver;
 use lab_engine::strategy::{BlueGreen, CanaryStep, IntOrPercent, RollingUpdate};
-use lab_engine::{Command, Event, Lifecycle, Playback, Scenario, StrategySpec, World};
+use lab_engine::{Command, Event, Lifecycle, Scenario, StrategySpec, World};
 
 const BASE: &str = r#""seed": 1, "fleet_size": 4, "pull_ticks": 0, "boot_ticks": 1, "drain_ticks": 0,
       "image": {"base": "ubuntu-22.04", "app_version": "1"}"#;
@@ -234,11 +234,11 @@ fn values_at_their_bounds_are_accepted() {
 }
 
 /// A world running `strategy` straight from code (no validation), v2 deployed at tick 0.
-fn world_with(strategy: StrategySpec, tweak: impl FnOnce(&mut Scenario)) -> (World, Playback) {
+fn world_with(strategy: StrategySpec, tweak: impl FnOnce(&mut Scenario)) -> Driver {
     let mut scenario = Scenario::from_json(&text("")).unwrap();
     scenario.strategy = strategy;
     tweak(&mut scenario);
-    (World::new(&scenario), Playback::new(&scenario))
+    Driver::new(&scenario)
 }
 
 fn canary(json: &str) -> StrategySpec {
@@ -253,10 +253,10 @@ fn a_canary_pause_of_u64_max_ticks_neither_panics_nor_ends_at_once() {
         unreachable!()
     };
     spec.steps[1] = CanaryStep::Pause { duration_ticks: Some(u64::MAX) };
-    let (mut world, mut playback) = world_with(StrategySpec::Canary(spec), |_| {});
-    run(&mut world, &mut playback, 40);
-    assert_eq!(world.rollout_status().step_index, 1, "still at the pause");
-    assert!(!world.rollout_complete());
+    let mut lab = world_with(StrategySpec::Canary(spec), |_| {});
+    lab.run(40);
+    assert_eq!(lab.world.rollout_status().step_index, 1, "still at the pause");
+    assert!(!lab.world.rollout_complete());
 }
 
 #[test]
@@ -268,40 +268,40 @@ fn traffic_routed_canary_delays_of_u64_max_keep_the_old_revision() {
     };
     spec.scale_down_delay_ticks = u64::MAX;
     spec.abort_scale_down_delay_ticks = u64::MAX;
-    let (mut world, mut playback) = world_with(StrategySpec::Canary(spec.clone()), |_| {});
-    run(&mut world, &mut playback, 40);
-    assert_eq!(world.revisions()[0].desired, 4, "the old stable revision waits out its delay");
+    let mut lab = world_with(StrategySpec::Canary(spec.clone()), |_| {});
+    lab.run(40);
+    assert_eq!(lab.world.revisions()[0].desired, 4, "the old stable revision waits out its delay");
 
-    let (mut world, mut playback) = world_with(StrategySpec::Canary(spec), |_| {});
-    run(&mut world, &mut playback, 3);
-    world.apply(Command::AbortRollout).unwrap();
-    run(&mut world, &mut playback, 40);
-    assert!(world.revisions()[1].desired > 0, "the aborted canary waits out its delay");
+    let mut lab = world_with(StrategySpec::Canary(spec), |_| {});
+    lab.run(3);
+    lab.world.apply(Command::AbortRollout).unwrap();
+    lab.run(40);
+    assert!(lab.world.revisions()[1].desired > 0, "the aborted canary waits out its delay");
 }
 
 #[test]
 fn blue_green_delays_of_u64_max_neither_panic_nor_end_at_once() {
     let keep = BlueGreen { scale_down_delay_ticks: u64::MAX, ..BlueGreen::default() };
-    let (mut world, mut playback) = world_with(StrategySpec::BlueGreen(keep), |_| {});
-    run(&mut world, &mut playback, 40);
-    assert_eq!(world.rollout_status().stable, Some(2), "promoted");
-    assert_eq!(world.revisions()[0].desired, 4, "the old revision waits out its scale-down delay");
+    let mut lab = world_with(StrategySpec::BlueGreen(keep), |_| {});
+    lab.run(40);
+    assert_eq!(lab.world.rollout_status().stable, Some(2), "promoted");
+    assert_eq!(lab.world.revisions()[0].desired, 4, "the old revision waits out its scale-down delay");
 
     let wait = BlueGreen { auto_promotion_ticks: Some(u64::MAX), ..BlueGreen::default() };
-    let (mut world, mut playback) = world_with(StrategySpec::BlueGreen(wait), |_| {});
-    run(&mut world, &mut playback, 40);
-    assert_eq!(world.rollout_status().stable, Some(1), "auto-promotion waits");
+    let mut lab = world_with(StrategySpec::BlueGreen(wait), |_| {});
+    lab.run(40);
+    assert_eq!(lab.world.rollout_status().stable, Some(1), "auto-promotion waits");
 
     let abort = BlueGreen {
         auto_promotion_enabled: false,
         abort_scale_down_delay_ticks: u64::MAX,
         ..BlueGreen::default()
     };
-    let (mut world, mut playback) = world_with(StrategySpec::BlueGreen(abort), |_| {});
-    run(&mut world, &mut playback, 5);
-    world.apply(Command::AbortRollout).unwrap();
-    run(&mut world, &mut playback, 40);
-    assert_eq!(world.revisions()[1].desired, 4, "the aborted preview waits out its delay");
+    let mut lab = world_with(StrategySpec::BlueGreen(abort), |_| {});
+    lab.run(5);
+    lab.world.apply(Command::AbortRollout).unwrap();
+    lab.run(40);
+    assert_eq!(lab.world.revisions()[1].desired, 4, "the aborted preview waits out its delay");
 }
 
 #[test]
@@ -314,34 +314,34 @@ fn instance_refresh_waits_of_u64_max_neither_panic_nor_end_at_once() {
     };
     let mut warm = refresh(r#"{"type": "instance_refresh", "warmup_ticks": 1}"#);
     warm.warmup_ticks = u64::MAX;
-    let (mut world, mut playback) = world_with(StrategySpec::InstanceRefresh(warm), |_| {});
-    run(&mut world, &mut playback, 40);
-    assert_eq!(world.revisions()[1].desired, 1, "the first batch is still warming up");
+    let mut lab = world_with(StrategySpec::InstanceRefresh(warm), |_| {});
+    lab.run(40);
+    assert_eq!(lab.world.revisions()[1].desired, 1, "the first batch is still warming up");
 
     let mut checkpoint = refresh(
         r#"{"type": "instance_refresh", "checkpoint_percentages": [25, 100], "checkpoint_delay_ticks": 1}"#,
     );
     checkpoint.checkpoint_delay_ticks = u64::MAX;
-    let (mut world, mut playback) = world_with(StrategySpec::InstanceRefresh(checkpoint), |_| {});
-    run(&mut world, &mut playback, 40);
-    assert_eq!(world.revisions()[1].desired, 1, "waiting at the 25% checkpoint");
+    let mut lab = world_with(StrategySpec::InstanceRefresh(checkpoint), |_| {});
+    lab.run(40);
+    assert_eq!(lab.world.revisions()[1].desired, 1, "waiting at the 25% checkpoint");
 
     let mut timeout = refresh(r#"{"type": "instance_refresh", "health_check_timeout_ticks": 1}"#);
     timeout.health_check_timeout_ticks = u64::MAX;
-    let (mut world, mut playback) = world_with(StrategySpec::InstanceRefresh(timeout), |scenario| {
+    let mut lab = world_with(StrategySpec::InstanceRefresh(timeout), |scenario| {
         scenario.timeline[0].command = Command::BuildImage({
             let mut spec = lab_engine::ImageSpec::new("ubuntu-22.04", "2");
             spec.broken = true;
             spec
         });
     });
-    run(&mut world, &mut playback, 40);
-    assert!(!world.rollout_status().aborted, "the batch has not timed out");
+    lab.run(40);
+    assert!(!lab.world.rollout_status().aborted, "the batch has not timed out");
 }
 
 #[test]
 fn a_progress_deadline_of_u64_max_never_passes() {
-    let (mut world, mut playback) = world_with(StrategySpec::default(), |scenario| {
+    let mut lab = world_with(StrategySpec::default(), |scenario| {
         scenario.progress_deadline_ticks = u64::MAX;
         // From tick 5, so the deadline is counted from a tick other than 0.
         for entry in &mut scenario.timeline {
@@ -353,17 +353,16 @@ fn a_progress_deadline_of_u64_max_never_passes() {
             spec
         });
     });
-    let events = run(&mut world, &mut playback, 40);
-    assert!(!events.iter().any(|e| matches!(e, Event::RolloutStalled { .. })));
+    assert!(!lab.run(40).any(|e| matches!(e, Event::RolloutStalled { .. })));
 }
 
 #[test]
 fn a_max_surge_of_u32_max_in_code_still_completes() {
     let huge =
         RollingUpdate { max_surge: IntOrPercent::Int(u32::MAX), max_unavailable: IntOrPercent::Int(0) };
-    let (mut world, mut playback) = world_with(StrategySpec::Rolling(huge), |_| {});
-    run(&mut world, &mut playback, 10);
-    assert!(world.rollout_complete());
+    let mut lab = world_with(StrategySpec::Rolling(huge), |_| {});
+    lab.run(10);
+    assert!(lab.world.rollout_complete());
     let canary = lab_engine::strategy::Canary {
         max_surge: IntOrPercent::Int(u32::MAX),
         ..match canary(r#"{"type": "canary"}"#) {
@@ -371,9 +370,9 @@ fn a_max_surge_of_u32_max_in_code_still_completes() {
             _ => unreachable!(),
         }
     };
-    let (mut world, mut playback) = world_with(StrategySpec::Canary(canary), |_| {});
-    run(&mut world, &mut playback, 10);
-    assert!(world.rollout_complete());
+    let mut lab = world_with(StrategySpec::Canary(canary), |_| {});
+    lab.run(10);
+    assert!(lab.world.rollout_complete());
 }
 
 #[test]
@@ -389,10 +388,9 @@ fn an_ssh_flood_at_one_tick_writes_a_bounded_number_of_events() {
     };
     scenario.timeline =
         (0..100).map(|_| lab_engine::TimedCommand { tick: 0, command: ssh.clone() }).collect();
-    let mut world = World::new(&scenario);
-    let mut playback = Playback::new(&scenario);
-    playback.step(&mut world);
-    let events: Vec<Event> = world.drain_events().collect();
+    let mut lab = Driver::new(&scenario);
+    let events: Vec<Event> = lab.run(1).events.into_iter().map(|(_, event)| event).collect();
+    let world = &lab.world;
     let cap = lab_engine::Limits::INSTANCE_EVENTS_PER_TICK_MAX as usize;
     let instance_events = events.iter().filter(|e| e.is_per_instance()).count();
     assert_eq!(instance_events, cap, "the tick records per-instance events up to the cap");
@@ -448,16 +446,15 @@ fn built_in_scenarios_and_lessons_stay_far_below_the_event_cap() {
     let mut most = 0;
     for name in lab_engine::builtin::scenario_names() {
         let scenario = Scenario::from_json(lab_engine::builtin::scenario(name).unwrap()).unwrap();
-        let (mut world, mut playback) = (World::new(&scenario), Playback::new(&scenario));
-        for _ in 0..400 {
-            playback.step(&mut world);
-            most = most.max(busiest(&world.drain_events().collect::<Vec<_>>()));
-        }
+        // Refusals allowed: this counts events, whatever the scenario's commands meet.
+        let ticks = Driver::new(&scenario).allowing_refusals().run(400).ticks_of(Event::is_per_instance);
+        most = most.max(ticks.chunk_by(|a, b| a == b).map(<[u64]>::len).max().unwrap_or(0));
     }
     for text in lab_engine::builtin::lesson_texts() {
         let lesson = lab_engine::lesson::Lesson::from_json(text).unwrap();
         let mut runs = vec![lesson.solution.clone()];
         runs.extend(lesson.mistakes.iter().map(|m| m.actions.clone()));
+        // A lesson's own loop: its actions go through `Replay`, the grader's path, not a timeline.
         for actions in runs {
             let mut replay = lab_engine::lesson::Replay::start(&lesson);
             let mut next = 0;

@@ -5,52 +5,29 @@
 
 mod common;
 
-use lab_engine::{Command, Playback, World};
+use common::{Driver, rows};
+use lab_engine::Command;
 
 /// Ten instances on v1, a traffic-routed canary with `steps`, v2 deployed at tick 0; R = 1, G = 0.
-fn routed(steps: &str, extra: &str) -> (World, Playback) {
+fn routed(steps: &str, extra: &str) -> Driver {
     let strategy = format!(
         r#"{{"type": "canary", "traffic_routing": true, "scale_down_delay_ticks": 3,
              "abort_scale_down_delay_ticks": 2, "steps": {steps}{extra}}}"#
     );
-    common::rollout(10, &strategy, "")
-}
-
-/// `tick phase step: desired/available@weight` per revision.
-fn row(world: &World, tick: u64) -> String {
-    let snapshot = world.snapshot();
-    let cells: Vec<String> = snapshot
-        .revisions
-        .iter()
-        .zip(&snapshot.traffic)
-        .map(|(r, t)| format!("r{} {}/{}@{}", r.revision, r.desired, r.available, t.weight))
-        .collect();
-    format!("{tick} {} {}: {}", snapshot.rollout.phase, snapshot.rollout.step.unwrap_or(0), cells.join(" "))
-}
-
-fn run(world: &mut World, playback: &mut Playback, ticks: u64, promote_at: &[u64]) -> Vec<String> {
-    (0..ticks)
-        .map(|_| {
-            if promote_at.contains(&world.now()) {
-                world.apply(Command::PromoteRollout).unwrap();
-            }
-            let tick = playback.step(world);
-            world.check_invariants().unwrap();
-            row(world, tick)
-        })
-        .collect()
+    Driver::rollout(10, &strategy, "")
 }
 
 #[test]
 fn the_router_splits_by_weight_while_stable_keeps_the_whole_fleet() {
-    let (mut world, mut playback) = routed(
+    let run = routed(
         r#"[{"set_weight": 20}, {"pause": {}}, {"set_canary_scale": {"replicas": 5}}, {"set_weight": 50},
             {"pause": {"duration_ticks": 2}}]"#,
         "",
-    );
-    let rows = run(&mut world, &mut playback, 12, &[3]);
+    )
+    .at(3, Command::PromoteRollout)
+    .rows(12, rows::phase_step_weights);
     assert_eq!(
-        rows,
+        run.rows,
         [
             // ceil(20% of 10) = 2 canary instances; no traffic until they are ready.
             "0 Progressing 0: r1 10/10@100 r2 2/0@0",
@@ -76,15 +53,15 @@ fn the_router_splits_by_weight_while_stable_keeps_the_whole_fleet() {
 
 #[test]
 fn abort_takes_the_traffic_back_at_once_and_the_canary_later() {
-    let (mut world, mut playback) = routed(r#"[{"set_weight": 30}, {"pause": {}}]"#, "");
-    let mut rows = run(&mut world, &mut playback, 3, &[]);
-    world.apply(Command::AbortRollout).unwrap();
-    rows.extend(run(&mut world, &mut playback, 4, &[]));
-    assert_eq!(rows[2], "2 Paused 1: r1 10/10@70 r2 3/3@30");
+    let mut lab = routed(r#"[{"set_weight": 30}, {"pause": {}}]"#, "");
+    let mut run = lab.rows(3, rows::phase_step_weights);
+    lab.world.apply(Command::AbortRollout).unwrap();
+    run.rows.extend(lab.rows(4, rows::phase_step_weights).rows);
+    assert_eq!(run.rows[2], "2 Paused 1: r1 10/10@70 r2 3/3@30");
     // All requests back to stable at the abort; the canary's 3 instances go 2 ticks later.
-    assert_eq!(rows[3], "3 Degraded 0: r1 10/10@100 r2 3/3@0");
-    assert_eq!(rows[4], "4 Degraded 0: r1 10/10@100 r2 3/3@0");
-    assert_eq!(rows[5], "5 Degraded 0: r1 10/10@100 r2 0/0@0");
+    assert_eq!(run.rows[3], "3 Degraded 0: r1 10/10@100 r2 3/3@0");
+    assert_eq!(run.rows[4], "4 Degraded 0: r1 10/10@100 r2 3/3@0");
+    assert_eq!(run.rows[5], "5 Degraded 0: r1 10/10@100 r2 0/0@0");
 }
 
 #[test]

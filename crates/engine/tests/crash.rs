@@ -3,30 +3,29 @@
 
 mod common;
 
-use common::run;
-
+use common::{Driver, Run};
 use lab_engine::{Event, Lifecycle};
 
-fn crashes(events: &[Event]) -> usize {
-    events.iter().filter(|e| matches!(e, Event::InstanceCrashed { .. })).count()
+fn crashes(run: &Run) -> usize {
+    run.count(|e| matches!(e, Event::InstanceCrashed { .. }))
 }
 
 #[test]
 fn a_crashing_release_passes_readiness_then_loops_through_crashes_and_replacements() {
-    let (mut world, mut playback) =
-        common::rollout(10, r#"{"type": "rolling"}"#, r#", "crash_after_ticks": 4"#);
-    let events = run(&mut world, &mut playback, 40);
+    let mut lab = Driver::rollout(10, r#"{"type": "rolling"}"#, r#", "crash_after_ticks": 4"#);
+    let run = lab.run(40);
     // Readiness passed: instances of the new revision did go into service.
-    assert!(events.iter().any(|e| matches!(e, Event::InstanceInService { .. })));
+    assert!(run.any(|e| matches!(e, Event::InstanceInService { .. })));
     // Then they fell over, were replaced by new instances, and those fell over too.
-    assert!(crashes(&events) > 10, "{} crashes", crashes(&events));
-    let launched = events.iter().filter(|e| matches!(e, Event::InstanceLaunched { .. })).count();
+    assert!(crashes(&run) > 10, "{} crashes", crashes(&run));
+    let launched = run.count(|e| matches!(e, Event::InstanceLaunched { .. }));
     assert!(launched > 10 + 5, "replacements were launched: {launched}");
     // Users noticed: requests in flight on a crashing instance fail.
+    let world = &lab.world;
     assert!(world.service_stats().failed_requests > 0);
     assert!(world.service_stats().faulty_requests > 0);
     // A crashed instance is out of service and marked as failing its health checks.
-    let crashed = events.iter().rev().find_map(|e| match e {
+    let crashed = run.events.iter().rev().find_map(|(_, e)| match e {
         Event::InstanceCrashed { instance } => Some(*instance),
         _ => None,
     });
@@ -38,16 +37,12 @@ fn a_crashing_release_passes_readiness_then_loops_through_crashes_and_replacemen
 fn analysis_sees_the_requests_a_crashing_canary_drops_and_aborts() {
     let strategy = r#"{"type": "canary", "steps": [{"set_weight": 20}, {"pause": {"duration_ticks": 20}}],
         "analysis": {"error_rate_max_percent": 5}}"#;
-    let (mut world, mut playback) = common::rollout(10, strategy, r#", "crash_after_ticks": 3"#);
-    let events = run(&mut world, &mut playback, 15);
-    let reason = events
-        .iter()
-        .find_map(|e| if let Event::RolloutAborted { cause } = e { Some(cause.to_string()) } else { None })
-        .expect("aborted by analysis");
+    let run = Driver::rollout(10, strategy, r#", "crash_after_ticks": 3"#).run(15);
+    let (_, reason) = run.abort_cause().expect("aborted by analysis");
     assert!(
         reason.starts_with("analysis failed: revision 2") && reason.contains("above the 5% limit"),
         "{reason}"
     );
     // The crash came first, and only the canary's instances crashed.
-    assert!(crashes(&events) >= 1 && crashes(&events) <= 2, "{}", crashes(&events));
+    assert!(crashes(&run) >= 1 && crashes(&run) <= 2, "{}", crashes(&run));
 }

@@ -1,17 +1,18 @@
 //! Same seed and same commands give the same trace; the trace notices any difference.
 
-use lab_engine::{Playback, Scenario, World};
+mod common;
+
+use common::Driver;
+use lab_engine::Scenario;
 
 const DEMO: &str = include_str!("../../../scenarios/demo.json");
 
+/// The trace digest after `ticks` ticks of `scenario` (whatever its commands meet: refusals too
+/// are in the trace).
 fn trace_digest(scenario: &Scenario, ticks: u64) -> String {
-    let mut world = World::new(scenario);
-    let mut playback = Playback::new(scenario);
-    for _ in 0..ticks {
-        playback.step(&mut world);
-        world.drain_events().for_each(drop);
-    }
-    world.trace_digest().to_string()
+    let mut lab = Driver::new(scenario).allowing_refusals();
+    lab.run(ticks);
+    lab.world.trace_digest().to_string()
 }
 
 #[test]
@@ -37,12 +38,9 @@ fn a_different_seed_or_command_changes_the_trace() {
 #[test]
 fn trace_prefix_does_not_depend_on_how_far_the_run_goes() {
     let scenario = Scenario::from_json(DEMO).unwrap();
-    let mut world = World::new(&scenario);
-    let mut playback = Playback::new(&scenario);
-    for _ in 0..20 {
-        playback.step(&mut world);
-    }
-    assert_eq!(world.trace_digest().to_string(), trace_digest(&scenario, 20));
+    let mut lab = Driver::new(&scenario).allowing_refusals();
+    lab.run(20);
+    assert_eq!(lab.world.trace_digest().to_string(), trace_digest(&scenario, 20));
 }
 
 /// Every command form documented in docs/scenario-format.md parses and runs without a refusal.
@@ -69,16 +67,10 @@ fn every_documented_command_form_parses_and_runs() {
         {"tick": 70, "command": {"set_immutable_tags": {"enabled": true}}}
       ]
     }"#;
-    let scenario = Scenario::from_json(text).unwrap_or_else(|error| panic!("{error}"));
-    let mut world = World::new(&scenario);
-    let mut playback = Playback::new(&scenario);
-    for _ in 0..80 {
-        let tick = playback.step(&mut world);
-        for event in world.drain_events() {
-            assert!(!matches!(event, lab_engine::Event::CommandRejected { .. }), "tick {tick}: {event:?}");
-        }
-    }
-    assert!(world.pipelines()[0].succeeded());
+    // The driver fails the run at a refused command.
+    let mut lab = Driver::from_json(text);
+    lab.run(80);
+    assert!(lab.world.pipelines()[0].succeeded());
 }
 
 /// Every command the engine takes is documented in docs/scenario-format.md's command table, so a

@@ -1,25 +1,16 @@
 //! Drift, snowflakes and the mutable-versus-immutable comparison, ending with the seed story:
 //! thirty servers, an OpenSSL patch in place that fails on two, and its immutable twin.
 
+mod common;
+
 use std::collections::BTreeSet;
 
+use common::Driver;
 use lab_engine::compare::{MetricsRow, compare, exposure_closed_tick};
 use lab_engine::drift::{DriftChange, DriftReport};
-use lab_engine::{Command, CommandError, Event, FleetMode, ImageSpec, InstanceId, Playback, Scenario, World};
+use lab_engine::{Command, CommandError, Event, FleetMode, ImageSpec, InstanceId, Scenario, World};
 
 const SEED_004: &str = include_str!("../../../scenarios/seed-004.json");
-
-fn run_to_end(scenario: &Scenario) -> (World, Vec<Event>) {
-    let mut world = World::new(scenario);
-    let mut playback = Playback::new(scenario);
-    let mut events = Vec::new();
-    while !(playback.is_done() && world.is_settled()) {
-        playback.step(&mut world);
-        events.extend(world.drain_events());
-        assert!(world.now() < 1_000, "never settled");
-    }
-    (world, events)
-}
 
 fn seed_004(mode: FleetMode) -> Scenario {
     let mut scenario = Scenario::from_json(SEED_004).unwrap();
@@ -29,10 +20,13 @@ fn seed_004(mode: FleetMode) -> Scenario {
 
 #[test]
 fn seed_004_in_place_patch_succeeds_on_28_and_fails_on_7_and_15_with_reasons() {
-    let (world, events) = run_to_end(&seed_004(FleetMode::Mutable));
-    let failures: Vec<(u32, String)> = events
+    let mut lab = Driver::new(&seed_004(FleetMode::Mutable));
+    let run = lab.run_to_end(1_000);
+    let world = &lab.world;
+    let failures: Vec<(u32, String)> = run
+        .events
         .iter()
-        .filter_map(|e| match e {
+        .filter_map(|(_, e)| match e {
             Event::PatchFailed { instance, reason } => Some((instance.0, reason.clone())),
             _ => None,
         })
@@ -40,21 +34,24 @@ fn seed_004_in_place_patch_succeeds_on_28_and_fails_on_7_and_15_with_reasons() {
     assert_eq!(failures.iter().map(|(id, _)| *id).collect::<Vec<_>>(), [7, 15]);
     assert!(failures[0].1.contains("vm.overcommit_memory=2"), "{}", failures[0].1);
     assert!(failures[1].1.contains("tcpflow") && failures[1].1.contains("3.0.11"), "{}", failures[1].1);
-    assert!(events.contains(&Event::PatchRolledOut {
-        package: "openssl".into(),
-        version: "3.0.12".into(),
-        succeeded: 28,
-        failed: 2
-    }));
+    assert!(run.any(|e| *e
+        == Event::PatchRolledOut {
+            package: "openssl".into(),
+            version: "3.0.12".into(),
+            succeeded: 28,
+            failed: 2
+        }));
     // Three cohorts, three hand-made one-offs, two failed patches: far from one fleet.
     assert!(world.snowflake_index() >= 6, "snowflake index {}", world.snowflake_index());
 }
 
 #[test]
 fn seed_004_immutable_twin_bakes_the_patch_and_replaces_all_30() {
-    let (world, events) = run_to_end(&seed_004(FleetMode::Immutable));
-    assert!(!events.iter().any(|e| matches!(e, Event::PatchFailed { .. })));
-    assert!(events.iter().filter(|e| matches!(e, Event::SshRefused { .. })).count() >= 30);
+    let mut lab = Driver::new(&seed_004(FleetMode::Immutable));
+    let run = lab.run_to_end(1_000);
+    let world = &lab.world;
+    assert!(!run.any(|e| matches!(e, Event::PatchFailed { .. })));
+    assert!(run.count(|e| matches!(e, Event::SshRefused { .. })) >= 30);
     let live: Vec<_> = world.instances().iter().filter(|i| i.state.is_live()).collect();
     assert_eq!(live.len(), 30);
     let images: BTreeSet<_> = live.iter().map(|i| i.image).collect();
@@ -80,6 +77,11 @@ fn the_comparison_measures_both_fleets_on_the_same_events() {
 }
 
 fn small_world(mode: FleetMode, edit: impl FnOnce(&mut Scenario)) -> World {
+    World::new(&small_scenario(mode, edit))
+}
+
+/// Four instances of an image with OpenSSL and a config key, in `mode`, changed by `edit`.
+fn small_scenario(mode: FleetMode, edit: impl FnOnce(&mut Scenario)) -> Scenario {
     let mut spec = ImageSpec::new("ubuntu-22.04", "1.0.0");
     spec.packages.insert("openssl".into(), "3.0.12".into());
     spec.config.insert("LOG_LEVEL".into(), "info".into());
@@ -87,7 +89,7 @@ fn small_world(mode: FleetMode, edit: impl FnOnce(&mut Scenario)) -> World {
     scenario.mode = mode;
     scenario.pull_ticks = Some(1);
     edit(&mut scenario);
-    World::new(&scenario)
+    scenario
 }
 
 fn ssh(world: &mut World, id: u32, change: DriftChange, break_glass: bool) -> Result<(), CommandError> {
@@ -120,42 +122,46 @@ fn every_drift_kind_shows_up_in_detection_and_changes_the_fingerprint() {
 
 #[test]
 fn an_immutable_fleet_refuses_ssh_and_replaces_what_break_glass_touched() {
-    let mut world = small_world(FleetMode::Immutable, |_| {});
-    ssh(&mut world, 3, DriftChange::KernelParam { key: "vm.swappiness".into(), value: "1".into() }, false)
-        .unwrap();
-    assert_eq!(world.snowflake_index(), 1);
-    assert!(world.audit_log().last().unwrap().refused);
+    let mut lab = Driver::new(&small_scenario(FleetMode::Immutable, |_| {}));
+    ssh(
+        &mut lab.world,
+        3,
+        DriftChange::KernelParam { key: "vm.swappiness".into(), value: "1".into() },
+        false,
+    )
+    .unwrap();
+    assert_eq!(lab.world.snowflake_index(), 1);
+    assert!(lab.world.audit_log().last().unwrap().refused);
 
-    ssh(&mut world, 3, DriftChange::KernelParam { key: "vm.swappiness".into(), value: "1".into() }, true)
+    ssh(&mut lab.world, 3, DriftChange::KernelParam { key: "vm.swappiness".into(), value: "1".into() }, true)
         .unwrap();
-    assert!(world.instances()[2].tainted);
-    for _ in 0..10 {
-        world.step();
-    }
-    assert!(!world.instances().iter().any(|i| i.id == InstanceId(3) && i.state.is_live()));
-    assert_eq!(world.instances().iter().filter(|i| i.state.is_live()).count(), 4);
-    assert_eq!(world.snowflake_index(), 1, "the replacement is clean");
+    assert!(lab.world.instances()[2].tainted);
+    lab.run(10);
+    assert!(!lab.world.instances().iter().any(|i| i.id == InstanceId(3) && i.state.is_live()));
+    assert_eq!(lab.world.instances().iter().filter(|i| i.state.is_live()).count(), 4);
+    assert_eq!(lab.world.snowflake_index(), 1, "the replacement is clean");
 }
 
 #[test]
 fn bad_targets_and_changes_are_refused_and_change_nothing() {
-    let mut world = small_world(FleetMode::Mutable, |_| {});
-    let unknown = ssh(&mut world, 99, DriftChange::AddCron { line: "x".into() }, false);
+    // Refusals allowed: the next tick carries the events of the refusals this test makes.
+    let mut lab = Driver::new(&small_scenario(FleetMode::Mutable, |_| {})).allowing_refusals();
+    let unknown = ssh(&mut lab.world, 99, DriftChange::AddCron { line: "x".into() }, false);
     assert!(matches!(unknown, Err(CommandError::UnknownInstance { .. })));
     let bad = ssh(
-        &mut world,
+        &mut lab.world,
         1,
         DriftChange::PatchPackage { name: "openssl".into(), version: "latest".into() },
         false,
     );
     assert!(matches!(bad, Err(CommandError::InvalidDrift { .. })));
-    assert_eq!(world.snowflake_index(), 1);
-    assert_eq!(world.audit_log().count(), 0);
+    assert_eq!(lab.world.snowflake_index(), 1);
+    assert_eq!(lab.world.audit_log().count(), 0);
 
     // An instance that has been replaced cannot be logged into any more.
-    world.apply(Command::RebuildAll).unwrap();
-    world.step();
-    let gone = ssh(&mut world, 1, DriftChange::AddCron { line: "x".into() }, false);
+    lab.world.apply(Command::RebuildAll).unwrap();
+    lab.run(1);
+    let gone = ssh(&mut lab.world, 1, DriftChange::AddCron { line: "x".into() }, false);
     assert!(matches!(gone, Err(CommandError::InstanceGone { .. })), "{gone:?}");
 }
 
@@ -182,30 +188,26 @@ fn a_low_pid_limit_also_breaks_in_place_upgrades() {
 #[test]
 fn local_data_is_lost_on_replacement_unless_state_is_external() {
     for (external, expected_mb) in [(false, 120), (true, 0)] {
-        let mut world = small_world(FleetMode::Mutable, |s| s.external_state = external);
-        ssh(&mut world, 1, DriftChange::WriteLocalData { mb: 120 }, false).unwrap();
-        let mut spec = world.image(world.target_revision().image).unwrap().spec.clone();
+        let mut lab = Driver::new(&small_scenario(FleetMode::Mutable, |s| s.external_state = external));
+        ssh(&mut lab.world, 1, DriftChange::WriteLocalData { mb: 120 }, false).unwrap();
+        let mut spec = lab.world.image(lab.world.target_revision().image).unwrap().spec.clone();
         spec.app_version = "1.0.1".into();
-        world.apply(Command::BuildImage(spec)).unwrap();
-        world.apply(Command::Deploy { image: lab_engine::ImageRef::tag("v1.0.1") }).unwrap();
-        for _ in 0..60 {
-            world.step();
-        }
-        assert!(world.is_settled());
-        assert_eq!(world.data_lost_mb(), expected_mb, "external state: {external}");
+        lab.world.apply(Command::BuildImage(spec)).unwrap();
+        lab.world.apply(Command::Deploy { image: lab_engine::ImageRef::tag("v1.0.1") }).unwrap();
+        lab.run(60);
+        assert!(lab.world.is_settled());
+        assert_eq!(lab.world.data_lost_mb(), expected_mb, "external state: {external}");
     }
 }
 
 #[test]
 fn a_compromise_persists_on_a_mutable_fleet_and_is_wiped_by_maximum_age() {
     let compromised_after = |mode, max_age| {
-        let mut world = small_world(mode, |s| s.max_instance_age_ticks = max_age);
-        ssh(&mut world, 2, DriftChange::Compromise, false).unwrap();
-        for _ in 0..80 {
-            world.step();
-        }
-        let still = world.instances().iter().any(|i| i.compromised && i.state.is_live());
-        (still, world.compromised_instance_ticks())
+        let mut lab = Driver::new(&small_scenario(mode, |s| s.max_instance_age_ticks = max_age));
+        ssh(&mut lab.world, 2, DriftChange::Compromise, false).unwrap();
+        lab.run(80);
+        let still = lab.world.instances().iter().any(|i| i.compromised && i.state.is_live());
+        (still, lab.world.compromised_instance_ticks())
     };
     let (mutable_still, mutable_ticks) = compromised_after(FleetMode::Mutable, None);
     let (immutable_still, immutable_ticks) = compromised_after(FleetMode::Immutable, Some(20));
@@ -256,33 +258,30 @@ fn an_in_place_deploy_stops_at_hand_edited_apps_while_an_image_deploy_replaces_t
         "{events:?}"
     );
 
-    let mut immutable = small_world(FleetMode::Immutable, |_| {});
-    immutable.apply(Command::DeployApp { app_version: "1.1.0".into() }).unwrap();
-    for _ in 0..40 {
-        immutable.step();
-    }
+    let mut immutable = Driver::new(&small_scenario(FleetMode::Immutable, |_| {}));
+    immutable.world.apply(Command::DeployApp { app_version: "1.1.0".into() }).unwrap();
+    immutable.run(40);
     let versions: BTreeSet<String> = immutable
+        .world
         .instances()
         .iter()
         .filter(|i| i.state.is_live())
-        .map(|i| immutable.image(i.image).unwrap().spec.app_version.clone())
+        .map(|i| immutable.world.image(i.image).unwrap().spec.app_version.clone())
         .collect();
     assert_eq!(versions, BTreeSet::from(["1.1.0".to_owned()]));
 }
 
 #[test]
 fn the_monthly_rebuild_wipes_drift_and_costs_downtime() {
-    let mut world = small_world(FleetMode::Mutable, |_| {});
-    ssh(&mut world, 1, DriftChange::AddCron { line: "@hourly sync".into() }, false).unwrap();
-    world.step();
-    assert_eq!(world.service_stats().failed_requests, 0);
-    world.apply(Command::RebuildAll).unwrap();
-    for _ in 0..20 {
-        world.step();
-    }
-    assert_eq!(world.snowflake_index(), 1);
-    assert!(world.instances().iter().filter(|i| i.state.is_live()).all(|i| i.id.0 > 4), "all replaced");
-    let service = world.service_stats();
+    let mut lab = Driver::new(&small_scenario(FleetMode::Mutable, |_| {}));
+    ssh(&mut lab.world, 1, DriftChange::AddCron { line: "@hourly sync".into() }, false).unwrap();
+    lab.run(1);
+    assert_eq!(lab.world.service_stats().failed_requests, 0);
+    lab.world.apply(Command::RebuildAll).unwrap();
+    lab.run(20);
+    assert_eq!(lab.world.snowflake_index(), 1);
+    assert!(lab.world.instances().iter().filter(|i| i.state.is_live()).all(|i| i.id.0 > 4), "all replaced");
+    let service = lab.world.service_stats();
     assert!(
         service.failed_requests > 0 && service.incidents == 1 && service.mttr_ticks() >= 2,
         "{service:?}"
@@ -295,11 +294,9 @@ fn random_drift_is_seeded_and_refused_on_an_immutable_fleet() {
         let mut scenario = Scenario::new(seed, 20, ImageSpec::new("ubuntu-22.04", "1.0.0"));
         scenario.mode = mode;
         scenario.random_drift_per_mille = 300;
-        let mut world = World::new(&scenario);
-        for _ in 0..100 {
-            world.step();
-        }
-        (world.instances().iter().filter(|i| i.observed.is_some()).count(), world.trace_digest())
+        let mut lab = Driver::new(&scenario);
+        lab.run(100);
+        (lab.world.instances().iter().filter(|i| i.observed.is_some()).count(), lab.world.trace_digest())
     };
     let (mutable_a, trace_a) = drifted_after(FleetMode::Mutable, 5);
     let (_, trace_b) = drifted_after(FleetMode::Mutable, 5);

@@ -4,43 +4,25 @@
 
 mod common;
 
-use lab_engine::{Event, Playback, World};
+use common::{Driver, rows};
+use lab_engine::Event;
 
 /// Ten instances on v1, an instance refresh with `params`, v2 deployed at tick 0; R = 1, G = 0.
-fn refresh(params: &str, broken: bool) -> (World, Playback) {
+fn refresh(params: &str, broken: bool) -> Driver {
     let strategy = format!(r#"{{"type": "instance_refresh"{params}}}"#);
-    common::rollout(10, &strategy, &format!(r#", "broken": {broken}"#))
-}
-
-/// `tick phase: desired/available` per revision.
-fn run(world: &mut World, playback: &mut Playback, ticks: u64) -> (Vec<String>, Vec<Event>) {
-    let mut rows = Vec::new();
-    let mut events = Vec::new();
-    for _ in 0..ticks {
-        let tick = playback.step(world);
-        world.check_invariants().unwrap();
-        events.extend(world.drain_events());
-        let snapshot = world.snapshot();
-        let cells: Vec<String> = snapshot
-            .revisions
-            .iter()
-            .map(|r| format!("r{} {}/{}", r.revision, r.desired, r.available))
-            .collect();
-        rows.push(format!("{tick} {}: {}", snapshot.rollout.phase, cells.join(" ")));
-    }
-    (rows, events)
+    Driver::rollout(10, &strategy, &format!(r#", "broken": {broken}"#))
 }
 
 #[test]
 fn checkpoint_example_batches_stop_at_the_checkpoint_and_wait_its_delay() {
     // Min healthy 80% of 10: floor 8, batches of 2; the 50% checkpoint caps the third batch at 1.
-    let (mut world, mut playback) = refresh(
+    let run = refresh(
         r#", "min_healthy_percentage": 80, "checkpoint_percentages": [50, 100], "checkpoint_delay_ticks": 3"#,
         false,
-    );
-    let (rows, events) = run(&mut world, &mut playback, 10);
+    )
+    .rows(10, rows::phase_counts);
     assert_eq!(
-        rows,
+        run.rows,
         [
             "0 Progressing: r1 8/8 r2 2/0",
             "1 Progressing: r1 6/6 r2 4/2",
@@ -54,50 +36,50 @@ fn checkpoint_example_batches_stop_at_the_checkpoint_and_wait_its_delay() {
             "9 Healthy: r1 0/0 r2 10/10",
         ]
     );
-    assert!(events.iter().any(|e| matches!(e, Event::RolloutComplete { revision: 2 })));
+    assert!(run.any(|e| matches!(e, Event::RolloutComplete { revision: 2 })));
 }
 
 #[test]
 fn a_batch_that_jumps_several_checkpoints_waits_once() {
     // All at once (min 0%) with checkpoints at 20% and 40%: one batch is capped at the 20%
     // checkpoint, then the next reaches 40% and 100% after a single wait each.
-    let (mut world, mut playback) = refresh(
+    let run = refresh(
         r#", "min_healthy_percentage": 0, "checkpoint_percentages": [20, 30, 100], "checkpoint_delay_ticks": 2"#,
         false,
-    );
-    let (rows, _) = run(&mut world, &mut playback, 6);
-    assert_eq!(rows[0], "0 Progressing: r1 8/8 r2 2/0");
+    )
+    .rows(6, rows::phase_counts);
+    assert_eq!(run.rows[0], "0 Progressing: r1 8/8 r2 2/0");
     // 2 of 10 reached 20%; after the wait the 30% checkpoint caps the batch at 1 more.
-    assert_eq!(rows[1], "1 Paused: r1 8/8 r2 2/2");
-    assert_eq!(rows[3], "3 Progressing: r1 7/7 r2 3/2");
-    assert_eq!(rows[4], "4 Paused: r1 7/7 r2 3/3");
+    assert_eq!(run.rows[1], "1 Paused: r1 8/8 r2 2/2");
+    assert_eq!(run.rows[3], "3 Progressing: r1 7/7 r2 3/2");
+    assert_eq!(run.rows[4], "4 Paused: r1 7/7 r2 3/3");
 }
 
 #[test]
 fn one_hundred_percent_healthy_launches_before_it_terminates() {
-    let (mut world, mut playback) =
-        refresh(r#", "min_healthy_percentage": 100, "max_healthy_percentage": 110"#, false);
-    let mut ticks = 0;
-    while ticks == 0 || world.snapshot().rollout.phase != "Healthy" {
-        let tick = playback.step(&mut world);
+    let healthy = |world: &lab_engine::World| world.snapshot().rollout.phase == "Healthy";
+    let sizes = |world: &lab_engine::World, tick| {
         let snapshot = world.snapshot();
         let available: u32 = snapshot.revisions.iter().map(|r| r.available).sum();
         let desired: u32 = snapshot.revisions.iter().map(|r| r.desired).sum();
-        assert!(available >= 10, "tick {tick}: only {available} healthy");
-        assert!(desired <= 11, "tick {tick}: {desired} instances wanted, above 110%");
-        ticks += 1;
-        assert!(ticks < 40, "the refresh never finished");
+        (tick, available, desired)
+    };
+    let run = refresh(r#", "min_healthy_percentage": 100, "max_healthy_percentage": 110"#, false)
+        .rows_until(39, healthy, sizes);
+    for (tick, available, desired) in &run.rows {
+        assert!(*available >= 10, "tick {tick}: only {available} healthy");
+        assert!(*desired <= 11, "tick {tick}: {desired} instances wanted, above 110%");
     }
     // One new instance per tick of health checks, ten of them.
-    assert_eq!(ticks, 11);
+    assert_eq!(run.rows.len(), 11);
 }
 
 #[test]
 fn warm_up_holds_each_batch_after_it_is_healthy() {
-    let (mut world, mut playback) = refresh(r#", "min_healthy_percentage": 50, "warmup_ticks": 2"#, false);
-    let (rows, _) = run(&mut world, &mut playback, 5);
+    let run =
+        refresh(r#", "min_healthy_percentage": 50, "warmup_ticks": 2"#, false).rows(5, rows::phase_counts);
     assert_eq!(
-        rows,
+        run.rows,
         [
             "0 Progressing: r1 5/5 r2 5/0",
             "1 Progressing: r1 5/5 r2 5/5",
@@ -111,22 +93,15 @@ fn warm_up_holds_each_batch_after_it_is_healthy() {
 
 #[test]
 fn a_broken_image_fails_the_refresh_and_auto_rollback_restores_the_old_revision() {
-    let (mut world, mut playback) =
-        refresh(r#", "health_check_timeout_ticks": 5, "auto_rollback": true"#, true);
-    let (rows, events) = run(&mut world, &mut playback, 8);
-    assert_eq!(rows[0], "0 Progressing: r1 9/9 r2 1/0");
+    let run = refresh(r#", "health_check_timeout_ticks": 5, "auto_rollback": true"#, true)
+        .rows(8, rows::phase_counts);
+    assert_eq!(run.rows[0], "0 Progressing: r1 9/9 r2 1/0");
     // Still retrying at tick 4; the timeout counts from the batch's launch at tick 0.
-    assert_eq!(rows[4], "4 Progressing: r1 9/9 r2 1/0");
-    assert_eq!(rows[5], "5 Degraded: r1 9/9 r2 1/0");
-    assert_eq!(rows[6], "6 Degraded: r1 10/9 r2 0/0");
-    assert_eq!(rows[7], "7 Degraded: r1 10/10 r2 0/0");
-    let reason = events
-        .iter()
-        .find_map(|e| match e {
-            Event::RolloutAborted { cause } => Some(cause.to_string()),
-            _ => None,
-        })
-        .expect("the refresh failed");
+    assert_eq!(run.rows[4], "4 Progressing: r1 9/9 r2 1/0");
+    assert_eq!(run.rows[5], "5 Degraded: r1 9/9 r2 1/0");
+    assert_eq!(run.rows[6], "6 Degraded: r1 10/9 r2 0/0");
+    assert_eq!(run.rows[7], "7 Degraded: r1 10/10 r2 0/0");
+    let (_, reason) = run.abort_cause().expect("the refresh failed");
     assert_eq!(
         reason,
         "instance refresh failed: 1 new instances of revision 2 did not pass health checks within 5 ticks"
@@ -135,9 +110,8 @@ fn a_broken_image_fails_the_refresh_and_auto_rollback_restores_the_old_revision(
 
 #[test]
 fn without_auto_rollback_a_failed_refresh_leaves_what_it_replaced() {
-    let (mut world, mut playback) = refresh(r#", "health_check_timeout_ticks": 3"#, true);
-    let (rows, _) = run(&mut world, &mut playback, 8);
-    assert_eq!(rows[7], "7 Degraded: r1 9/9 r2 1/0");
+    let run = refresh(r#", "health_check_timeout_ticks": 3"#, true).rows(8, rows::phase_counts);
+    assert_eq!(run.rows[7], "7 Degraded: r1 9/9 r2 1/0");
 }
 
 #[test]

@@ -1,6 +1,9 @@
 //! The image pipeline: stages in order, the gates that keep bad images out, and promotion of one
 //! digest through every environment.
 
+mod common;
+
+use common::{Driver, Run};
 use lab_engine::pipeline::{PipelineOptions, StageKind, StageStatus};
 use lab_engine::scan::{Advisory, Severity};
 use lab_engine::{Command, CommandError, Event, ImageRef, ImageSpec, Runtime, Scenario, World};
@@ -14,23 +17,23 @@ fn spec(openssl: &str, app_version: &str) -> ImageSpec {
 }
 
 fn world() -> World {
-    World::new(&Scenario::new(11, 3, spec("3.0.12", "1.0.0")))
+    World::new(&scenario())
+}
+
+/// Three instances of an image with OpenSSL 3.0.12 and Node.js.
+fn scenario() -> Scenario {
+    Scenario::new(11, 3, spec("3.0.12", "1.0.0"))
 }
 
 /// Runs ticks until the run stops moving (finished or waiting for approval), returning its events.
-fn run_until_still(world: &mut World, run: u32) -> Vec<Event> {
-    let mut events = Vec::new();
-    for _ in 0..200 {
-        world.step();
-        events.extend(world.drain_events());
+fn run_until_still(lab: &mut Driver, run: u32) -> Run {
+    let still = |world: &World| {
         let pipeline = world.pipelines().iter().find(|p| p.id == run).unwrap();
         let waiting =
             matches!(pipeline.stages.get(pipeline.current), Some((_, StageStatus::AwaitingApproval { .. })));
-        if pipeline.is_finished() || waiting {
-            return events;
-        }
-    }
-    panic!("pipeline run {run} never stopped moving");
+        pipeline.is_finished() || waiting
+    };
+    lab.run_until(200, still)
 }
 
 fn start(world: &mut World, spec: ImageSpec, options: PipelineOptions) -> u32 {
@@ -50,84 +53,85 @@ fn failure(world: &World, run: u32) -> Option<(StageKind, String)> {
 
 #[test]
 fn a_clean_image_is_promoted_unchanged_through_every_environment() {
-    let mut world = world();
+    let mut lab = Driver::new(&scenario());
     let candidate = spec("3.0.12", "1.1.0");
-    let run = start(&mut world, candidate.clone(), PipelineOptions::default());
-    let events = run_until_still(&mut world, run);
-    let passed: Vec<StageKind> = events
+    let run = start(&mut lab.world, candidate.clone(), PipelineOptions::default());
+    let started = run_until_still(&mut lab, run);
+    let passed: Vec<StageKind> = started
+        .events
         .iter()
-        .filter_map(|e| if let Event::StagePassed { stage, .. } = e { Some(*stage) } else { None })
+        .filter_map(|(_, e)| if let Event::StagePassed { stage, .. } = e { Some(*stage) } else { None })
         .collect();
     assert_eq!(passed, StageKind::ALL[..9].to_vec(), "everything up to staging passes, then the gate waits");
-    assert!(events.iter().any(|e| matches!(e, Event::AwaitingApproval { .. })));
-    assert!(!world.registry().tags().contains_key("production"));
+    assert!(started.any(|e| matches!(e, Event::AwaitingApproval { .. })));
+    assert!(!lab.world.registry().tags().contains_key("production"));
 
-    world.apply(Command::Approve { run }).unwrap();
-    let events = run_until_still(&mut world, run);
-    assert!(events.iter().any(|e| matches!(e, Event::PipelineSucceeded { .. })));
+    lab.world.apply(Command::Approve { run }).unwrap();
+    let approved = run_until_still(&mut lab, run);
+    assert!(approved.any(|e| matches!(e, Event::PipelineSucceeded { .. })));
     let digest = candidate.digest();
     for environment in ["dev", "staging", "production"] {
-        assert_eq!(world.registry().tags().get(environment), Some(&digest), "{environment}");
+        assert_eq!(lab.world.registry().tags().get(environment), Some(&digest), "{environment}");
     }
-    let pipeline = world.pipelines().iter().find(|p| p.id == run).unwrap();
-    assert_eq!(world.registry().tags().get(&pipeline.commit_tag()), Some(&digest));
-    assert_eq!(world.registry().tags().get("v1.1.0"), Some(&digest));
+    let pipeline = lab.world.pipelines().iter().find(|p| p.id == run).unwrap();
+    assert_eq!(lab.world.registry().tags().get(&pipeline.commit_tag()), Some(&digest));
+    assert_eq!(lab.world.registry().tags().get("v1.1.0"), Some(&digest));
 }
 
 #[test]
 fn a_vulnerable_package_stops_the_pipeline_at_the_scan_with_the_advisory() {
-    let mut world = world();
+    let mut lab = Driver::new(&scenario());
     let vulnerable = spec("3.0.11", "1.1.0");
-    let run = start(&mut world, vulnerable.clone(), PipelineOptions::default());
-    run_until_still(&mut world, run);
-    let (stage, reason) = failure(&world, run).expect("the scan fails");
+    let run = start(&mut lab.world, vulnerable.clone(), PipelineOptions::default());
+    run_until_still(&mut lab, run);
+    let (stage, reason) = failure(&lab.world, run).expect("the scan fails");
     assert_eq!(stage, StageKind::VulnerabilityScan);
     assert!(
         reason.contains("openssl 3.0.11 is affected by CVE-2023-5363") && reason.contains("fixed in 3.0.12"),
         "{reason}"
     );
-    assert!(world.image(vulnerable.digest()).is_none(), "a failed image is never pushed");
+    assert!(lab.world.image(vulnerable.digest()).is_none(), "a failed image is never pushed");
 }
 
 #[test]
 fn a_looser_policy_lets_a_high_finding_through() {
     let mut scenario = Scenario::new(11, 3, spec("3.0.12", "1.0.0"));
     scenario.pipeline.fail_on = Severity::Critical;
-    let mut world = World::new(&scenario);
-    let run = start(&mut world, spec("3.0.11", "1.1.0"), PipelineOptions::default());
-    run_until_still(&mut world, run);
-    assert_eq!(failure(&world, run), None);
+    let mut lab = Driver::new(&scenario);
+    let run = start(&mut lab.world, spec("3.0.11", "1.1.0"), PipelineOptions::default());
+    run_until_still(&mut lab, run);
+    assert_eq!(failure(&lab.world, run), None);
 }
 
 #[test]
 fn a_baked_secret_stops_the_pipeline_at_the_secret_scan() {
-    let mut world = world();
+    let mut lab = Driver::new(&scenario());
     let mut leaky = spec("3.0.12", "1.1.0");
     leaky.config.insert("DB_PASSWORD".into(), "hunter2".into());
-    let run = start(&mut world, leaky, PipelineOptions::default());
-    run_until_still(&mut world, run);
-    let (stage, reason) = failure(&world, run).unwrap();
+    let run = start(&mut lab.world, leaky, PipelineOptions::default());
+    run_until_still(&mut lab, run);
+    let (stage, reason) = failure(&lab.world, run).unwrap();
     assert_eq!(stage, StageKind::SecretScan);
     assert!(reason.contains("DB_PASSWORD") && reason.contains("inject it at runtime"), "{reason}");
 
     let mut injected = spec("3.0.12", "1.1.1");
     injected.config.insert("DB_PASSWORD".into(), "${DB_PASSWORD}".into());
-    let run = start(&mut world, injected, PipelineOptions::default());
-    run_until_still(&mut world, run);
-    assert_eq!(failure(&world, run), None);
+    let run = start(&mut lab.world, injected, PipelineOptions::default());
+    run_until_still(&mut lab, run);
+    assert_eq!(failure(&lab.world, run), None);
 }
 
 #[test]
 fn failing_tests_stop_the_pipeline_where_they_fail() {
     for stage in [StageKind::UnitTests, StageKind::IntegrationTests] {
-        let mut world = world();
+        let mut lab = Driver::new(&scenario());
         let run = start(
-            &mut world,
+            &mut lab.world,
             spec("3.0.12", "1.1.0"),
             PipelineOptions { failing_tests: Some(stage), ..Default::default() },
         );
-        run_until_still(&mut world, run);
-        assert_eq!(failure(&world, run).unwrap().0, stage);
+        run_until_still(&mut lab, run);
+        assert_eq!(failure(&lab.world, run).unwrap().0, stage);
     }
     let mut world = world();
     let refused = world.apply(Command::RunPipeline {
@@ -153,16 +157,16 @@ fn production_without_approval_is_refused() {
 
 #[test]
 fn rebuilding_per_environment_gives_every_environment_a_different_digest() {
-    let mut world = world();
+    let mut lab = Driver::new(&scenario());
     let run = start(
-        &mut world,
+        &mut lab.world,
         spec("3.0.12", "1.1.0"),
         PipelineOptions { rebuild_per_environment: true, ..Default::default() },
     );
-    run_until_still(&mut world, run);
-    world.apply(Command::Approve { run }).unwrap();
-    run_until_still(&mut world, run);
-    let tags = world.registry().tags();
+    run_until_still(&mut lab, run);
+    lab.world.apply(Command::Approve { run }).unwrap();
+    run_until_still(&mut lab, run);
+    let tags = lab.world.registry().tags();
     let digests = [tags["dev"], tags["staging"], tags["production"]];
     assert!(digests[0] != digests[1] && digests[1] != digests[2] && digests[0] != digests[2], "{digests:?}");
     assert!(
@@ -173,12 +177,12 @@ fn rebuilding_per_environment_gives_every_environment_a_different_digest() {
 
 #[test]
 fn the_build_stage_takes_as_long_as_the_layers_it_rebuilds() {
-    let mut world = world();
+    let mut lab = Driver::new(&scenario());
     let mut config_only = spec("3.0.12", "1.0.0");
     config_only.config.insert("LOG_LEVEL".into(), "debug".into());
-    let run = start(&mut world, config_only, PipelineOptions::default());
-    run_until_still(&mut world, run);
-    let pipeline = world.pipelines().iter().find(|p| p.id == run).unwrap();
+    let run = start(&mut lab.world, config_only, PipelineOptions::default());
+    run_until_still(&mut lab, run);
+    let pipeline = lab.world.pipelines().iter().find(|p| p.id == run).unwrap();
     let ticks_of = |kind| match pipeline.stages.iter().find(|(k, _)| *k == kind).unwrap().1 {
         StageStatus::Passed { at_tick } => at_tick,
         ref other => panic!("{other:?}"),
@@ -215,14 +219,12 @@ fn an_advisory_published_later_marks_images_and_instances_vulnerable() {
 
 #[test]
 fn the_nightly_refresh_rebuilds_the_running_image_on_a_new_base_snapshot() {
-    let mut world = world();
-    world.apply(Command::SetNightlyRefresh { enabled: true }).unwrap();
-    for _ in 0..=lab_engine::Limits::NIGHT_TICKS {
-        world.step();
-    }
-    let run = world.pipelines().last().expect("a nightly run started");
+    let mut lab = Driver::new(&scenario());
+    lab.world.apply(Command::SetNightlyRefresh { enabled: true }).unwrap();
+    lab.run(lab_engine::Limits::NIGHT_TICKS + 1);
+    let run = lab.world.pipelines().last().expect("a nightly run started");
     assert_eq!(run.spec.base_snapshot, 1);
-    assert_ne!(run.digest, world.target_revision().image);
-    let running = world.image(world.target_revision().image).unwrap().spec.layers();
+    assert_ne!(run.digest, lab.world.target_revision().image);
+    let running = lab.world.image(lab.world.target_revision().image).unwrap().spec.layers();
     assert_ne!(run.spec.layers()[0].digest, running[0].digest, "the base layer is new");
 }

@@ -1,11 +1,12 @@
 //! The registry as a learner meets it: the build cache, tags, the `latest` trap, immutable tags,
 //! garbage collection, and image size setting how long a launch takes.
 
+mod common;
+
 use std::collections::BTreeSet;
 
-use lab_engine::{
-    Command, CommandError, Digest, Event, ImageRef, ImageSpec, Lifecycle, Playback, Scenario, World,
-};
+use common::Driver;
+use lab_engine::{Command, CommandError, Digest, Event, ImageRef, ImageSpec, Lifecycle, Scenario, World};
 
 fn base_spec(app_version: &str) -> ImageSpec {
     let mut spec = ImageSpec::new("ubuntu-22.04", app_version);
@@ -14,23 +15,18 @@ fn base_spec(app_version: &str) -> ImageSpec {
 }
 
 fn world_with(fleet: u32, edit: impl FnOnce(&mut Scenario)) -> World {
+    World::new(&scenario_with(fleet, edit))
+}
+
+/// `fleet` instances of 1.0.0, changed by `edit`.
+fn scenario_with(fleet: u32, edit: impl FnOnce(&mut Scenario)) -> Scenario {
     let mut scenario = Scenario::new(3, fleet, base_spec("1.0.0"));
     edit(&mut scenario);
-    World::new(&scenario)
+    scenario
 }
 
 fn events(world: &mut World) -> Vec<Event> {
     world.drain_events().collect()
-}
-
-fn run_until_settled(world: &mut World) {
-    for _ in 0..500 {
-        if world.is_settled() {
-            return;
-        }
-        world.step();
-    }
-    panic!("the fleet did not settle");
 }
 
 fn live_images(world: &World) -> BTreeSet<Digest> {
@@ -88,13 +84,9 @@ fn scale_out_after_latest_moves(launch_reference: Option<&str>) -> World {
         {"tick": 3, "command": {"scale": {"replicas": 8}}},
     ]);
     scenario.timeline = serde_json::from_value(timeline).unwrap();
-    let mut world = World::new(&scenario);
-    let mut playback = Playback::new(&scenario);
-    while !(playback.is_done() && world.is_settled()) {
-        playback.step(&mut world);
-        assert!(world.now() < 500);
-    }
-    world
+    let mut lab = Driver::new(&scenario);
+    lab.run_to_end(500);
+    lab.world
 }
 
 #[test]
@@ -115,14 +107,16 @@ fn pinning_by_digest_keeps_the_fleet_on_one_image() {
 
 #[test]
 fn redeploying_a_moved_tag_changes_nothing() {
-    let mut world = world_with(2, |s| s.launch_reference = Some("latest".into()));
-    world.apply(Command::BuildImage(base_spec("2.0.0"))).unwrap();
-    let refused = world.apply(Command::Deploy { image: ImageRef::tag("latest") });
+    // Refusals allowed: the next tick carries the event of the refusal this test makes.
+    let mut lab =
+        Driver::new(&scenario_with(2, |s| s.launch_reference = Some("latest".into()))).allowing_refusals();
+    lab.world.apply(Command::BuildImage(base_spec("2.0.0"))).unwrap();
+    let refused = lab.world.apply(Command::Deploy { image: ImageRef::tag("latest") });
     assert!(matches!(refused, Err(CommandError::AlreadyTarget { .. })), "{refused:?}");
     // Deploying the digest is a real change of template.
-    world.apply(Command::Deploy { image: ImageRef::digest(base_spec("2.0.0").digest()) }).unwrap();
-    run_until_settled(&mut world);
-    assert_eq!(live_images(&world), BTreeSet::from([base_spec("2.0.0").digest()]));
+    lab.world.apply(Command::Deploy { image: ImageRef::digest(base_spec("2.0.0").digest()) }).unwrap();
+    lab.run_to_end(500);
+    assert_eq!(live_images(&lab.world), BTreeSet::from([base_spec("2.0.0").digest()]));
 }
 
 #[test]
@@ -157,13 +151,14 @@ fn bad_tags_and_unknown_images_are_refused() {
 
 #[test]
 fn garbage_collection_keeps_what_runs_or_may_be_rolled_back_to() {
-    let mut world = world_with(2, |_| {});
+    let mut lab = Driver::new(&scenario_with(2, |_| {}));
     for version in ["2.0.0", "3.0.0", "4.0.0"] {
-        world.apply(Command::BuildImage(base_spec(version))).unwrap();
+        lab.world.apply(Command::BuildImage(base_spec(version))).unwrap();
     }
-    world.apply(Command::Tag { tag: "staging".into(), image: ImageRef::tag("v3.0.0") }).unwrap();
-    world.apply(Command::Deploy { image: ImageRef::tag("v4.0.0") }).unwrap();
-    run_until_settled(&mut world);
+    lab.world.apply(Command::Tag { tag: "staging".into(), image: ImageRef::tag("v3.0.0") }).unwrap();
+    lab.world.apply(Command::Deploy { image: ImageRef::tag("v4.0.0") }).unwrap();
+    lab.run_to_end(500);
+    let world = &mut lab.world;
     world.apply(Command::CollectGarbage).unwrap();
     let kept: BTreeSet<String> = world.images().iter().map(|i| i.spec.app_version.clone()).collect();
     // 1.0.0: the previous release (a rollback target); 3.0.0: staging; 4.0.0: running. 2.0.0 goes.
@@ -174,11 +169,11 @@ fn garbage_collection_keeps_what_runs_or_may_be_rolled_back_to() {
 #[test]
 fn a_bigger_image_takes_longer_to_pull() {
     let ready_after_deploy = |spec: ImageSpec| {
-        let mut world = world_with(1, |_| {});
-        world.apply(Command::BuildImage(spec.clone())).unwrap();
-        world.apply(Command::Deploy { image: ImageRef::digest(spec.digest()) }).unwrap();
-        world.step();
-        let new = world.instances().iter().find(|i| i.image == spec.digest()).unwrap();
+        let mut lab = Driver::new(&scenario_with(1, |_| {}));
+        lab.world.apply(Command::BuildImage(spec.clone())).unwrap();
+        lab.world.apply(Command::Deploy { image: ImageRef::digest(spec.digest()) }).unwrap();
+        lab.run(1);
+        let new = lab.world.instances().iter().find(|i| i.image == spec.digest()).unwrap();
         new.ready_tick - new.launch_tick
     };
     let bloated = base_spec("2.0.0");

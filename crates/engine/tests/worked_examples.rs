@@ -1,7 +1,10 @@
 //! The worked examples of §6 of docs/semantics.md (S1, S2, S11), reproduced tick by tick.
 //! Each row reads `tick: revision desired/available …` after the tick's reconcile reached its fixed point.
 
-use lab_engine::{Command, Event, Playback, Scenario, World};
+mod common;
+
+use common::{Driver, Run, rows};
+use lab_engine::{Command, Event, Scenario};
 
 /// A scenario with `replicas` instances on v1 and a deploy of v2 at tick 0, R = `ready_ticks`, G = 0.
 fn rolling_scenario(
@@ -25,48 +28,26 @@ fn rolling_scenario(
     Scenario::from_json(&text).expect("test scenario parses")
 }
 
-/// Runs `ticks` ticks and returns one row per tick plus the scale events in order.
-fn run(scenario: &Scenario, ticks: u64) -> (Vec<String>, Vec<String>) {
-    let mut world = World::new(scenario);
-    let mut playback = Playback::new(scenario);
-    let mut rows = Vec::new();
-    let mut scalings = Vec::new();
-    for _ in 0..ticks {
-        let tick = playback.step(&mut world);
-        world.check_invariants().unwrap_or_else(|broken| panic!("tick {tick}: {broken}"));
-        for event in world.drain_events() {
-            match event {
-                Event::RevisionScaled { revision, to, .. } => {
-                    scalings.push(format!("t{tick} r{revision}→{to}"))
-                }
-                Event::CommandRejected { reason } => {
-                    panic!("tick {tick}: the scenario's command was refused: {reason}")
-                }
-                _ => {}
-            }
-        }
-        let columns: Vec<String> = world
-            .revisions()
-            .iter()
-            .map(|r| format!("r{} {}/{}", r.number, r.desired, r.available))
-            .collect();
-        rows.push(format!("{tick}: {}", columns.join(" ")));
-    }
-    (rows, scalings)
+/// The scale events in order, as `t<tick> r<revision>→<desired>`.
+fn scalings<R>(run: &Run<R>) -> Vec<String> {
+    let scaled = |(tick, event): &(u64, Event)| match event {
+        Event::RevisionScaled { revision, to, .. } => Some(format!("t{tick} r{revision}→{to}")),
+        _ => None,
+    };
+    run.events.iter().filter_map(scaled).collect()
 }
 
 #[test]
 fn s1_rolling_update_ten_replicas_25_percent() {
-    let (rows, scalings) = run(&rolling_scenario(10, 3, 2, 1, ""), 3);
-    assert_eq!(rows, ["0: r1 8/8 r2 5/0", "1: r1 3/3 r2 10/5", "2: r1 0/0 r2 10/10"]);
-    assert_eq!(scalings, ["t0 r2→3", "t0 r1→8", "t0 r2→5", "t1 r1→3", "t1 r2→10", "t2 r1→0"]);
+    let run = Driver::new(&rolling_scenario(10, 3, 2, 1, "")).rows(3, rows::counts);
+    assert_eq!(run.rows, ["0: r1 8/8 r2 5/0", "1: r1 3/3 r2 10/5", "2: r1 0/0 r2 10/10"]);
+    assert_eq!(scalings(&run), ["t0 r2→3", "t0 r1→8", "t0 r2→5", "t1 r1→3", "t1 r2→10", "t2 r1→0"]);
 }
 
 #[test]
 fn s1_variant_with_two_ticks_to_ready() {
-    let (rows, _) = run(&rolling_scenario(10, 3, 2, 2, ""), 5);
     assert_eq!(
-        rows,
+        Driver::new(&rolling_scenario(10, 3, 2, 2, "")).rows(5, rows::counts).rows,
         [
             "0: r1 8/8 r2 5/0",
             "1: r1 8/8 r2 5/0",
@@ -79,9 +60,9 @@ fn s1_variant_with_two_ticks_to_ready() {
 
 #[test]
 fn s2_three_replicas_alternate_up_and_down() {
-    let (rows, scalings) = run(&rolling_scenario(3, 1, 0, 1, ""), 4);
-    assert_eq!(rows, ["0: r1 3/3 r2 1/0", "1: r1 2/2 r2 2/1", "2: r1 1/1 r2 3/2", "3: r1 0/0 r2 3/3"]);
-    assert_eq!(scalings, ["t0 r2→1", "t1 r1→2", "t1 r2→2", "t2 r1→1", "t2 r2→3", "t3 r1→0"]);
+    let run = Driver::new(&rolling_scenario(3, 1, 0, 1, "")).rows(4, rows::counts);
+    assert_eq!(run.rows, ["0: r1 3/3 r2 1/0", "1: r1 2/2 r2 2/1", "2: r1 1/1 r2 3/2", "3: r1 0/0 r2 3/3"]);
+    assert_eq!(scalings(&run), ["t0 r2→1", "t1 r1→2", "t1 r2→2", "t2 r1→1", "t2 r2→3", "t3 r1→0"]);
 }
 
 /// A worked example from `tests/scenarios/` (the files the documentation points to).
@@ -92,17 +73,17 @@ fn example(file: &str) -> Scenario {
 
 #[test]
 fn the_example_files_reproduce_s1_and_s2_with_percentages() {
-    let (rows, _) = run(&example("s1-rolling-10-replicas.json"), 3);
-    assert_eq!(rows, ["0: r1 8/8 r2 5/0", "1: r1 3/3 r2 10/5", "2: r1 0/0 r2 10/10"]);
-    let (rows, _) = run(&example("s2-rolling-3-replicas.json"), 4);
-    assert_eq!(rows, ["0: r1 3/3 r2 1/0", "1: r1 2/2 r2 2/1", "2: r1 1/1 r2 3/2", "3: r1 0/0 r2 3/3"]);
+    let s1 = Driver::new(&example("s1-rolling-10-replicas.json")).rows(3, rows::counts);
+    assert_eq!(s1.rows, ["0: r1 8/8 r2 5/0", "1: r1 3/3 r2 10/5", "2: r1 0/0 r2 10/10"]);
+    let s2 = Driver::new(&example("s2-rolling-3-replicas.json")).rows(4, rows::counts);
+    assert_eq!(s2.rows, ["0: r1 3/3 r2 1/0", "1: r1 2/2 r2 2/1", "2: r1 1/1 r2 3/2", "3: r1 0/0 r2 3/3"]);
 }
 
 #[test]
 fn s11_scaling_mid_rollout_is_shared_out_in_proportion() {
-    let (rows, scalings) = run(&example("s11-proportional-scaling.json"), 6);
+    let run = Driver::new(&example("s11-proportional-scaling.json")).rows(6, rows::counts);
     assert_eq!(
-        rows,
+        run.rows,
         [
             "0: r1 8/8 r2 5/0",
             "1: r1 8/8 r2 5/0",
@@ -113,23 +94,16 @@ fn s11_scaling_mid_rollout_is_shared_out_in_proportion() {
         ]
     );
     // "3 replicas are added to the old ReplicaSet and 2 replicas are added to the new ReplicaSet".
-    assert!(
-        scalings.contains(&"t2 r1→11".to_owned()) && scalings.contains(&"t2 r2→7".to_owned()),
-        "{scalings:?}"
-    );
+    let scaled = scalings(&run);
+    assert!(scaled.contains(&"t2 r1→11".to_owned()) && scaled.contains(&"t2 r2→7".to_owned()), "{scaled:?}");
 }
 
 #[test]
 fn rollout_completes_and_says_so_once() {
-    let scenario = rolling_scenario(3, 1, 0, 1, "");
-    let mut world = World::new(&scenario);
-    let mut playback = Playback::new(&scenario);
-    let mut completions = 0;
-    for _ in 0..10 {
-        playback.step(&mut world);
-        completions += world.drain_events().filter(|e| matches!(e, Event::RolloutComplete { .. })).count();
-    }
+    let mut lab = Driver::new(&rolling_scenario(3, 1, 0, 1, ""));
+    let completions = lab.run(10).count(|e| matches!(e, Event::RolloutComplete { .. }));
     assert_eq!(completions, 1);
+    let world = &lab.world;
     assert!(world.is_settled());
     let new_image = world.target_revision().image;
     assert!(world.instances().iter().filter(|i| i.state.is_live()).all(|i| i.image == new_image));
@@ -146,24 +120,12 @@ fn recreate_stops_everything_old_and_waits_for_it_before_starting_new() {
         {"tick": 0, "command": {"deploy": {"image": "v2"}}}
       ]
     }"#;
-    let scenario = Scenario::from_json(text).unwrap();
-    let mut world = World::new(&scenario);
-    let mut playback = Playback::new(&scenario);
-    let mut rows = Vec::new();
-    for _ in 0..5 {
-        let tick = playback.step(&mut world);
-        world.check_invariants().unwrap();
-        let columns: Vec<String> = world
-            .revisions()
-            .iter()
-            .map(|r| format!("r{} {}/{}+{}", r.number, r.desired, r.available, r.terminating))
-            .collect();
-        rows.push(format!("{tick}: {}", columns.join(" ")));
-    }
+    let mut lab = Driver::from_json(text);
+    let run = lab.rows(5, rows::terminating);
     // desired/available+terminating: the old instances drain for two ticks, and only then do the
     // new ones start; the fleet serves nothing from tick 0 until tick 3.
     assert_eq!(
-        rows,
+        run.rows,
         [
             "0: r1 0/0+3 r2 0/0+0",
             "1: r1 0/0+3 r2 0/0+0",
@@ -172,7 +134,7 @@ fn recreate_stops_everything_old_and_waits_for_it_before_starting_new() {
             "4: r1 0/0+0 r2 3/3+0"
         ]
     );
-    assert!(world.service_stats().failed_requests > 0);
+    assert!(lab.world.service_stats().failed_requests > 0);
     let refused = Scenario::from_json(
         &text.replace(r#"{"type": "recreate"}"#, r#"{"type": "recreate", "max_surge": 1}"#),
     );
@@ -184,42 +146,31 @@ fn a_stuck_rollout_is_reported_at_the_first_tick_past_its_deadline_and_not_rolle
     let mut scenario = example("s11-proportional-scaling.json");
     scenario.timeline.truncate(2); // the broken deploy, without the scale-up
     scenario.progress_deadline_ticks = 5;
-    let mut world = World::new(&scenario);
-    let mut playback = Playback::new(&scenario);
-    let mut stalled_at = None;
-    let mut reasons = Vec::new();
-    for _ in 0..10 {
-        let tick = playback.step(&mut world);
-        if world.drain_events().any(|e| matches!(e, Event::RolloutStalled { .. })) {
-            stalled_at.get_or_insert(tick);
-        }
-        reasons.push(world.conditions().reason);
-    }
+    let mut lab = Driver::new(&scenario);
+    let run = lab.rows(10, |world, _| world.conditions().reason);
+    let stalled_at = run.ticks_of(|e| matches!(e, Event::RolloutStalled { .. })).first().copied();
+    let reasons = run.rows;
     assert_eq!(stalled_at, Some(6), "deadline 5 from tick 0 fires at the first tick strictly after 5");
     assert_eq!(reasons[0], "NewReplicaSetCreated");
     assert_eq!(reasons[5], "NewReplicaSetCreated");
     assert_eq!(reasons[6], "ProgressDeadlineExceeded");
-    let conditions = world.conditions();
+    let conditions = lab.world.conditions();
     assert_eq!(conditions.progressing, lab_engine::Progressing::False);
     assert!(conditions.available, "8 of 10 available meets minAvailable 8");
     // Nothing was rolled back: the broken revision keeps its instances.
     assert_eq!(
-        world.revisions().iter().map(|r| (r.desired, r.available)).collect::<Vec<_>>(),
+        lab.world.revisions().iter().map(|r| (r.desired, r.available)).collect::<Vec<_>>(),
         [(8, 8), (5, 0)]
     );
 }
 
 #[test]
 fn conditions_follow_a_healthy_rollout_to_complete() {
-    let scenario = example("s2-rolling-3-replicas.json");
-    let mut world = World::new(&scenario);
-    let mut playback = Playback::new(&scenario);
-    let mut seen = Vec::new();
-    for _ in 0..4 {
-        playback.step(&mut world);
+    let conditions = |world: &lab_engine::World, _| {
         let conditions = world.conditions();
-        seen.push((conditions.progressing, conditions.reason, conditions.available));
-    }
+        (conditions.progressing, conditions.reason, conditions.available)
+    };
+    let seen = Driver::new(&example("s2-rolling-3-replicas.json")).rows(4, conditions).rows;
     use lab_engine::Progressing::{Complete, True};
     assert_eq!(
         seen,
@@ -233,25 +184,20 @@ fn conditions_follow_a_healthy_rollout_to_complete() {
 }
 
 /// S2's fleet (docs/semantics.md) with v2 rolled out, then `extra` commands from tick 10.
-fn s2_then(extra: serde_json::Value) -> (World, Playback) {
+fn s2_then(extra: serde_json::Value) -> Driver {
     let mut scenario = example("s2-rolling-3-replicas.json");
     let mut more: Vec<lab_engine::TimedCommand> = serde_json::from_value(extra).unwrap();
     scenario.timeline.append(&mut more);
-    let world = World::new(&scenario);
-    let playback = Playback::new(&scenario);
-    (world, playback)
+    Driver::new(&scenario)
 }
 
 #[test]
 fn undo_re_adopts_the_previous_revision_under_a_new_number() {
-    let (mut world, mut playback) = s2_then(serde_json::json!([{"tick": 10, "command": {"undo": {}}}]));
-    for _ in 0..10 {
-        playback.step(&mut world);
-    }
-    let v1 = world.revisions()[0].image;
-    for _ in 0..10 {
-        playback.step(&mut world);
-    }
+    let mut lab = s2_then(serde_json::json!([{"tick": 10, "command": {"undo": {}}}]));
+    lab.run(10);
+    let v1 = lab.world.revisions()[0].image;
+    lab.run(10);
+    let world = &mut lab.world;
     assert!(world.is_settled());
     let target = world.target_revision();
     assert_eq!((target.number, target.image), (3, v1), "revision 1 re-adopted as revision 3");
@@ -265,28 +211,26 @@ fn undo_re_adopts_the_previous_revision_under_a_new_number() {
 
 #[test]
 fn a_paused_rollout_waits_and_undo_is_refused_until_resumed() {
-    let (mut world, mut playback) = s2_then(serde_json::json!([
+    // The undo below is refused on purpose, and its refusal is among the next tick's events.
+    let mut lab = s2_then(serde_json::json!([
         {"tick": 10, "command": "pause"},
         {"tick": 10, "command": {"build_image": {"base": "ubuntu-22.04", "app_version": "3"}}},
         {"tick": 10, "command": {"deploy": {"image": "v3"}}},
-    ]));
-    for _ in 0..15 {
-        playback.step(&mut world);
-    }
-    assert!(world.paused());
-    assert_eq!(world.snapshot().rollout.phase, "Paused");
-    assert_eq!(world.target_revision().live, 0, "nothing rolls out while paused");
+    ]))
+    .allowing_refusals();
+    lab.run(15);
+    assert!(lab.world.paused());
+    assert_eq!(lab.world.snapshot().rollout.phase, "Paused");
+    assert_eq!(lab.world.target_revision().live, 0, "nothing rolls out while paused");
     assert!(matches!(
-        world.apply(Command::Undo { to_revision: None }),
+        lab.world.apply(Command::Undo { to_revision: None }),
         Err(lab_engine::CommandError::UndoWhilePaused)
     ));
-    world.apply(Command::Scale { replicas: 5 }).unwrap();
-    world.step();
-    assert_eq!(world.revisions().iter().map(|r| r.desired).sum::<u32>(), 5, "scaling still happens");
-    world.apply(Command::Resume).unwrap();
-    for _ in 0..20 {
-        world.step();
-    }
-    assert!(world.is_settled());
-    assert_eq!(world.target_revision().available, 5);
+    lab.world.apply(Command::Scale { replicas: 5 }).unwrap();
+    lab.run(1);
+    assert_eq!(lab.world.revisions().iter().map(|r| r.desired).sum::<u32>(), 5, "scaling still happens");
+    lab.world.apply(Command::Resume).unwrap();
+    lab.run(20);
+    assert!(lab.world.is_settled());
+    assert_eq!(lab.world.target_revision().available, 5);
 }
