@@ -1,11 +1,43 @@
 //! The views the shells read (`crates/engine/src/views/`) agree with the snapshot the trace
-//! reports, tick by tick, on every built-in scenario; an aborted rollout shows its cause as data.
+//! reports, tick by tick, on every built-in scenario; building them allocates nothing; an aborted
+//! rollout shows its cause as data.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
 
 use lab_engine::strategy::CanaryStep;
 use lab_engine::views::RolloutStep;
 use lab_engine::{AbortCause, Lifecycle, Playback, Scenario, StateCounts, StrategySpec, World};
 
 const TICKS: u64 = 150;
+
+struct Counting;
+
+thread_local! {
+    // Per thread, so tests running side by side do not count each other's allocations.
+    static ALLOCATIONS: Cell<u64> = const { Cell::new(0) };
+}
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let _ = ALLOCATIONS.try_with(|count| count.set(count.get() + 1));
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let _ = ALLOCATIONS.try_with(|count| count.set(count.get() + 1));
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+fn allocations() -> u64 {
+    ALLOCATIONS.with(Cell::get)
+}
 
 fn scenario(name: &str) -> Scenario {
     Scenario::from_json(lab_engine::builtin::scenario(name).expect("a built-in scenario")).expect("it parses")
@@ -85,6 +117,26 @@ fn every_view_agrees_with_the_snapshot_on_every_built_in_scenario() {
             playback.step(&mut world);
             world.drain_events().for_each(drop);
             views_agree_with_the_snapshot(&world, name);
+        }
+    }
+}
+
+#[test]
+fn building_the_views_allocates_nothing() {
+    for name in lab_engine::builtin::scenario_names() {
+        let scenario = scenario(name);
+        let mut world = World::new(&scenario);
+        let mut playback = Playback::new(&scenario);
+        while world.now() < TICKS {
+            playback.step(&mut world);
+            world.drain_events().for_each(drop);
+            let before = allocations();
+            let (rollout, fleet, supply, operations) =
+                (world.rollout_view(), world.fleet_view(), world.supply_view(), world.operations_view());
+            let read = (rollout.target.number, rollout.phase, fleet.instances.len(), supply.images.len());
+            let spent = allocations() - before;
+            assert_eq!(spent, 0, "{name} at tick {}: {spent} allocations building the views", world.now());
+            std::hint::black_box((read, operations.history.len(), rollout.abort_cause));
         }
     }
 }
