@@ -90,7 +90,7 @@ pub fn App() -> Html {
     let on_publish = on_action.reform(|()| Action::Command(Command::PublishAdvisory(demo_advisory())));
     let plan = {
         let lab = lab.clone();
-        Callback::from(move |spec: ImageSpec| lab.borrow().world.registry().plan(&spec))
+        Callback::from(move |spec: ImageSpec| lab.borrow().world.supply_view().plan(&spec))
     };
     let on_scenario = Callback::from(|event: Event| {
         let name = event.target_unchecked_into::<web_sys::HtmlSelectElement>().value();
@@ -114,13 +114,15 @@ pub fn App() -> Html {
         snapshot.instances.pending + snapshot.instances.booting + snapshot.instances.in_service,
         legend.iter().map(|row| format!("{} on {}", row.count, row.label)).collect::<Vec<_>>().join(", ")
     );
-    let strategy = world.strategy().describe();
+    let rollout = world.rollout_view();
+    let supply = world.supply_view();
+    let strategy = rollout.strategy.describe();
     let registry_versions =
-        world.images().iter().map(|i| (i.digest, i.spec.app_version.clone())).collect::<Vec<_>>();
-    let current_spec = world
-        .image(world.target_revision().image)
+        supply.images.iter().map(|i| (i.digest, i.spec.app_version.clone())).collect::<Vec<_>>();
+    let current_spec = supply
+        .image(rollout.target.image)
         .map(|i| i.spec.clone())
-        .unwrap_or_else(|| world.images()[0].spec.clone());
+        .unwrap_or_else(|| supply.images[0].spec.clone());
 
     let lesson_panel = lab.lesson.as_ref().map(|session| {
         let lesson = session.lesson.clone();
@@ -220,7 +222,7 @@ pub fn App() -> Html {
                         <p class="problem" role="alert">{ notice }</p>
                     }
                     if lab.lesson.is_some() && (offers_explicitly(&lab, Control::Ssh) || offers_explicitly(&lab, Control::FleetOps)) {
-                        <DriftPalette fleet_size={world.replicas()} notice={None::<AttrValue>}
+                        <DriftPalette fleet_size={rollout.replicas} notice={None::<AttrValue>}
                             blurb={AttrValue::from("Log into a server and change it by hand, or run an operation across the fleet.")}
                             inject_label={AttrValue::from("Apply to the server")}
                             on_command={on_action.reform(Action::Command)} />
@@ -232,9 +234,9 @@ pub fn App() -> Html {
                         strategy={AttrValue::from(strategy)} phase={AttrValue::from(snapshot.rollout.phase)}
                         reason={AttrValue::from(snapshot.rollout.conditions.reason)} steps={Rc::new(view::rollout_steps(world))}
                         canary_weights={view::canary_weights(world).map(AttrValue::from)}
-                        abort_reason={world.rollout_status().abort_cause.as_ref().map(|cause| AttrValue::from(cause.to_string()))}
-                        pause_reason={world.rollout_status().inconclusive_pause.as_ref().map(|f| AttrValue::from(crate::describe::inconclusive_pause(f)))}
-                        on_command={on_action.reform(Action::Command)} strategy_spec={Rc::new(world.strategy().clone())}
+                        abort_reason={rollout.abort_cause.map(|cause| AttrValue::from(cause.to_string()))}
+                        pause_reason={rollout.inconclusive_pause.map(|f| AttrValue::from(crate::describe::inconclusive_pause(f)))}
+                        on_command={on_action.reform(Action::Command)} strategy_spec={Rc::new(rollout.strategy.clone())}
                         rollout_controls={offers(Control::Rollout)} deploy_controls={offers(Control::Deploy)}
                         health_controls={offers(Control::Health)}
                         strategy_controls={offers(Control::Strategy)} />
@@ -245,11 +247,11 @@ pub fn App() -> Html {
                     }
                     <ScoreboardCard scores={lab.scores.clone()} on_run={on_action.reform(|_| Action::RunScoreboard)} />
                     if offers(Control::Pipeline) {
-                        <PipelineView runs={Rc::new(world.pipelines().to_vec())} now={world.now()} {on_approve} />
+                        <PipelineView runs={Rc::new(supply.pipelines.to_vec())} now={world.now()} {on_approve} />
                     }
-                    <Exports images={Rc::new(world.images().iter().map(|i| (i.digest, i.spec.clone())).collect::<Vec<_>>())}
-                        strategy={Rc::new(world.strategy().clone())} replicas={world.replicas()}
-                        progress_deadline_ticks={world.progress_deadline_ticks()} />
+                    <Exports images={Rc::new(supply.images.iter().map(|i| (i.digest, i.spec.clone())).collect::<Vec<_>>())}
+                        strategy={Rc::new(rollout.strategy.clone())} replicas={rollout.replicas}
+                        progress_deadline_ticks={rollout.progress_deadline_ticks} />
                     <section class="card table-card" aria-labelledby="table-title">
                         <div class="card-head">
                             <h2 id="table-title">{"Instances"}</h2>
@@ -268,12 +270,12 @@ pub fn App() -> Html {
                 </div>
                 <aside class="right">
                     if offers(Control::Deploy) || offers(Control::Registry) {
-                        <Registry rows={Rc::new(view::registry_rows(world, &snapshot.images))} immutable_tags={world.registry().immutable_tags()}
+                        <Registry rows={Rc::new(view::registry_rows(world, &snapshot.images))} immutable_tags={supply.immutable_tags}
                             {on_deploy} {on_immutable} {on_collect} />
                     }
                     if offers(Control::Advisory) || offers(Control::Pipeline) {
-                        <Security advisories={world.advisories().len() as u32} vulnerable_instances={snapshot.vulnerable_instances}
-                            nightly_refresh={world.nightly_refresh()} {on_publish} {on_nightly} />
+                        <Security advisories={supply.advisories.len() as u32} vulnerable_instances={snapshot.vulnerable_instances}
+                            nightly_refresh={supply.nightly_refresh} {on_publish} {on_nightly} />
                     }
                     <EventLog entries={Rc::new(view::log_entries(world))} />
                 </aside>

@@ -54,7 +54,7 @@ impl BranchSummary {
             in_service: metrics.in_service,
             failed_requests: metrics.failed_requests,
             vulnerable_instances: metrics.vulnerable_instances,
-            phase: world.rollout_phase(),
+            phase: world.rollout_view().phase,
             actions,
         }
     }
@@ -183,7 +183,7 @@ impl crate::state::Lab {
             timeline: self.timeline.clone(),
             lesson: self.lesson.clone(),
         });
-        thin(&mut self.checkpoints, self.world.instances().len());
+        thin(&mut self.checkpoints, self.world.fleet_view().instances.len());
     }
 
     /// The world, playback, timeline and lesson progress of tick 0 (the log and branches stay).
@@ -281,7 +281,7 @@ mod tests {
         assert_eq!(lab.log.len(), 1, "the new branch has only its own action");
         assert_eq!(lab.head_tick, 4);
         lab.reduce(Action::Advance(30));
-        assert_eq!(lab.world.replicas(), 8);
+        assert_eq!(lab.world.fleet_view().replicas, 8);
         lab.reduce(Action::SwitchBranch(0));
         assert_eq!((lab.world.now(), lab.world.trace_digest()), (60, digests[60]));
         assert_eq!(lab.branches[0].summary.head_tick, 34, "the branch left behind is kept");

@@ -64,7 +64,7 @@ pub fn CompareApp(props: &CompareAppProps) -> Html {
     let on_command = on_action.reform(Action::Command);
 
     let lab = state.borrow();
-    let [mutable, immutable] = [&lab.labs[0].world, &lab.labs[1].world];
+    let [mutable_world, immutable_world] = [&lab.labs[0].world, &lab.labs[1].world];
     let rows = |index: usize| lab.rows[index].last().copied().unwrap_or_default();
     let (m, i) = (rows(0), rows(1));
     let fleet = |index: usize, title: &'static str, id: &'static str| {
@@ -73,19 +73,20 @@ pub fn CompareApp(props: &CompareAppProps) -> Html {
         let legend = view::legend(world, &snapshot.images);
         html! {
             <FleetView canvas={canvases[index].clone()} title={title} heading_id={id}
-                summary={AttrValue::from(format!("{title}: {} instances, snowflake index {}", snapshot.instances.in_service, world.snowflake_index()))}
+                summary={AttrValue::from(format!("{title}: {} instances, snowflake index {}", snapshot.instances.in_service, world.operations_view().snowflake_index()))}
                 legend={Rc::new(legend)} />
         }
     };
-    let failures: Vec<String> = mutable
-        .history()
+    let failures: Vec<String> = mutable_world
+        .operations_view()
+        .history
         .iter()
         .filter_map(|record| match &record.event {
             Event::PatchFailed { instance, reason } => Some(format!("{instance}: {reason}")),
             _ => None,
         })
         .collect();
-    let refused = immutable.audit_log().filter(|entry| entry.refused).count();
+    let refused = immutable_world.operations_view().audit_log().filter(|entry| entry.refused).count();
     let exposure = |index: usize| match exposure_closed_tick(&lab.rows[index]) {
         Some(tick) if lab.rows[index].iter().any(|r| r.vulnerable_instances > 0) => {
             format!("closed at tick {tick}")
@@ -100,18 +101,18 @@ pub fn CompareApp(props: &CompareAppProps) -> Html {
                 <p class="tagline">{"The same servers, the same people, the same events. On the left every fix is made in place; on the right every change is a new image."}</p>
                 <a class="nav-link" href="?">{"Back to the lab"}</a>
             </header>
-            <div class="status" data-testid="compare-status" data-tick={mutable.now().to_string()}
+            <div class="status" data-testid="compare-status" data-tick={mutable_world.now().to_string()}
                 data-mutable-snowflakes={m.snowflake_index.to_string()} data-immutable-snowflakes={i.snowflake_index.to_string()}
                 data-mutable-patched={format!("{}/{}", m.patches_succeeded, m.patches_attempted)}
                 data-immutable-patched={format!("{}/{}", i.patches_succeeded, i.patches_attempted)}
                 data-mutable-drifted={m.drifted_instances.to_string()} data-immutable-drifted={i.drifted_instances.to_string()}>
                 <span class="scenario-title">{ lab.title().to_owned() }</span>
-                <span class="pill tick">{ format!("tick {}", mutable.now()) }</span>
+                <span class="pill tick">{ format!("tick {}", mutable_world.now()) }</span>
             </div>
             <div class="compare-columns">
                 <aside class="left">
                     <Controls playing={lab.playing} speed={lab.speed} on_action={on_action.clone()} />
-                    <DriftPalette fleet_size={mutable.replicas()} notice={lab.notice.clone().map(AttrValue::from)} {on_command} />
+                    <DriftPalette fleet_size={mutable_world.fleet_view().replicas} notice={lab.notice.clone().map(AttrValue::from)} {on_command} />
                 </aside>
                 <div class="twins">
                     { fleet(0, "Mutable fleet: patched in place", "mutable-title") }
@@ -145,10 +146,10 @@ pub fn CompareApp(props: &CompareAppProps) -> Html {
             <div class="compare-logs">
                 <section class="card" aria-labelledby="drift-title">
                     <h2 id="drift-title">{"Drift report (mutable fleet)"}</h2>
-                    <DriftTable title="Mutable fleet" rows={Rc::new(view::drift_rows(mutable))} />
+                    <DriftTable title="Mutable fleet" rows={Rc::new(view::drift_rows(mutable_world))} />
                 </section>
-                <EventLog entries={Rc::new(view::log_entries(mutable))} title="Mutable fleet log" />
-                <EventLog entries={Rc::new(view::log_entries(immutable))} title="Immutable fleet log" />
+                <EventLog entries={Rc::new(view::log_entries(mutable_world))} title="Mutable fleet log" />
+                <EventLog entries={Rc::new(view::log_entries(immutable_world))} title="Immutable fleet log" />
             </div>
             <section class="card charts" aria-labelledby="charts-title">
                 <div class="card-head">

@@ -109,7 +109,7 @@ impl CompareLab {
 /// The id of the `position`-th live server (1-based, by id); an out-of-range position is passed
 /// through so the world refuses it with its own message.
 fn server_id(world: &lab_engine::World, position: u32) -> u32 {
-    let mut live = world.instances().iter().filter(|i| i.state.is_live());
+    let mut live = world.fleet_view().live();
     position.checked_sub(1).and_then(|skip| live.nth(skip as usize)).map_or(position, |i| i.id.0)
 }
 
@@ -181,6 +181,7 @@ mod tests {
         let by_learner = |index: usize| {
             lab.labs[index]
                 .world
+                .operations_view()
                 .audit_log()
                 .filter(|entry| entry.actor == "learner")
                 .cloned()

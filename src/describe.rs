@@ -9,8 +9,9 @@ pub fn inconclusive_pause(finding: &lab_engine::strategy::AnalysisFinding) -> St
 
 /// One sentence describing a fleet-level event.
 pub fn describe(event: &Event, world: &World) -> String {
+    let supply = world.supply_view();
     let version =
-        |digest| world.image(digest).map_or_else(String::new, |i| format!("v{}", i.spec.app_version));
+        |digest| supply.image(digest).map_or_else(String::new, |i| format!("v{}", i.spec.app_version));
     match event {
         Event::ImageBuilt { image, app_version, reused: false, layers_built, build_ticks } => {
             let cached = lab_engine::LAYER_COUNT as u32 - layers_built;
@@ -129,7 +130,7 @@ pub fn describe(event: &Event, world: &World) -> String {
         Event::RolloutPromoted { revision } => {
             format!("Promoted: revision {revision} is now stable and takes the traffic")
         }
-        Event::RolloutAborted { cause } => match world.strategy() {
+        Event::RolloutAborted { cause } => match world.rollout_view().strategy {
             lab_engine::StrategySpec::InstanceRefresh(refresh) if refresh.auto_rollback => {
                 format!(
                     "Rollout aborted: {cause}. Auto-rollback replaces the new instances with the stable revision"

@@ -67,10 +67,10 @@ pub fn EmbedApp(props: &EmbedAppProps) -> Html {
             if let Some(notice) = lab.link_notice.clone().or_else(|| lab.notice.clone()) {
                 <p class="problem" role="alert">{ notice }</p>
             }
-            if let Some(cause) = world.rollout_status().abort_cause.as_ref() {
+            if let Some(cause) = world.rollout_view().abort_cause {
                 <p class="abort-reason" role="alert" data-testid="abort-reason">{ format!("Rollout aborted: {cause}") }</p>
             }
-            if let Some(finding) = world.rollout_status().inconclusive_pause.as_ref() {
+            if let Some(finding) = world.rollout_view().inconclusive_pause {
                 <p class="pause-reason" role="status">{ crate::describe::inconclusive_pause(finding) }</p>
             }
             <FleetView canvas={canvas} summary={AttrValue::from(summary)} legend={Rc::new(legend)} />

@@ -119,7 +119,7 @@ impl Lab {
             Ok(None) => {
                 if let Some(asked) = query.ticks {
                     // A link pre-runs a bounded amount of work, whatever fleet it asks for.
-                    let fleet = lab.world.replicas();
+                    let fleet = lab.world.fleet_view().replicas;
                     let ticks = pre_run_ticks(asked, fleet);
                     if ticks < asked {
                         problems.push(format!(
@@ -190,7 +190,7 @@ mod tests {
     fn the_url_can_pre_run_a_scenario_and_resize_the_fleet() {
         let lab = Lab::from_query(&PageQuery::parse("?scenario=demo&ticks=40&fleet=30"));
         assert_eq!(lab.world.now(), 40);
-        assert_eq!(lab.world.replicas(), 30);
+        assert_eq!(lab.world.fleet_view().replicas, 30);
     }
 
     #[test]

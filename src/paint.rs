@@ -54,7 +54,8 @@ impl FleetPainter {
         }
         self.last_tick = Some(now);
         let shown_tick = now.saturating_sub(1);
-        let slots = self.layout.update(world.instances(), shown_tick);
+        let instances = world.fleet_view().instances;
+        let slots = self.layout.update(instances, shown_tick);
 
         let css_width = f64::from(canvas.client_width().max(320));
         let grid = Grid::fit(slots, css_width);
@@ -73,21 +74,19 @@ impl FleetPainter {
 
         let time = now as f64 - 1.0 + fraction;
         self.collect_tiles(lab, time);
-        draw_tiles(&context, &grid, &self.tiles, world.instances(), lab);
+        draw_tiles(&context, &grid, &self.tiles, instances, lab);
     }
 
     fn collect_tiles(&mut self, lab: &Lab, time: f64) {
         let world = &lab.world;
+        let fleet = world.fleet_view();
+        let supply = world.supply_view();
         self.tiles.clear();
         // Clean instances share their image's answer; only drifted ones are checked one by one.
-        let vulnerable_images: Vec<lab_engine::Digest> = world
-            .images()
-            .iter()
-            .map(|i| i.digest)
-            .filter(|d| !world.advisories_for(*d).is_empty())
-            .collect();
+        let vulnerable_images: Vec<lab_engine::Digest> =
+            supply.images.iter().map(|i| i.digest).filter(|d| !supply.advisories_of(*d).is_empty()).collect();
         let shown_tick = world.now().saturating_sub(1);
-        for (index, instance) in world.instances().iter().enumerate() {
+        for (index, instance) in fleet.instances.iter().enumerate() {
             let Some(slot) = self.layout.slot(instance.id) else { continue };
             if !crate::layout::is_shown(instance, shown_tick) {
                 continue;
@@ -101,7 +100,7 @@ impl FleetPainter {
                 instance: index as u32,
                 vulnerable: match instance.observed {
                     None => vulnerable_images.contains(&instance.image),
-                    Some(_) => world.is_vulnerable(instance),
+                    Some(_) => fleet.is_vulnerable(instance),
                 },
                 drifted: instance.observed.is_some(),
                 unhealthy: instance.unhealthy,
@@ -421,9 +420,10 @@ fn label_group(
     context.set_fill_style_str(ink);
     context.set_text_align("center");
     let mut font_px = 0.0;
+    let supply = lab.world.supply_view();
     for tile in group {
         let instance = &instances[tile.instance as usize];
-        let version = lab.world.image(instance.image).map_or("?", |image| image.spec.app_version.as_str());
+        let version = supply.image(instance.image).map_or("?", |image| image.spec.app_version.as_str());
         let label = format!("v{version}");
         // Long versions (`v2.4.0-rc1`) get a smaller font so the label stays inside its tile.
         let fitted = (grid.tile * 0.2).min(grid.tile * 0.86 / (0.6 * label.chars().count() as f64)).round();

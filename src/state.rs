@@ -317,7 +317,7 @@ mod tests {
     #[test]
     fn build_then_deploy_replaces_every_instance() {
         let mut lab = lab();
-        let mut spec = lab.world.images()[0].spec.clone();
+        let mut spec = lab.world.supply_view().images[0].spec.clone();
         spec.app_version = "2.0.0".into();
         lab.reduce(Action::Build(spec.clone()));
         let built = lab.last_built.expect("build accepted");
@@ -325,16 +325,16 @@ mod tests {
         lab.reduce(Action::Deploy(built));
         lab.reduce(Action::Advance(200));
         assert!(lab.world.is_settled());
-        assert!(lab.world.instances().iter().filter(|i| i.state.is_live()).all(|i| i.image == built));
+        assert!(lab.world.fleet_view().live().all(|i| i.image == built));
     }
 
     #[test]
     fn a_refused_deploy_leaves_a_notice_and_the_fleet_alone() {
         let mut lab = lab();
-        let running = lab.world.images()[0].digest;
+        let running = lab.world.supply_view().images[0].digest;
         lab.reduce(Action::Deploy(running));
         assert!(lab.notice.as_deref().unwrap().contains("launch template already is"));
-        assert!(lab.world.rollout_complete());
+        assert!(lab.world.rollout_view().complete);
     }
 
     #[test]
@@ -355,7 +355,7 @@ mod tests {
         lab.reduce(Action::Command(Command::Approve { run: 9 }));
         assert_eq!(lab.notice.as_deref(), Some("there is no pipeline run 9"));
         lab.reduce(Action::Command(Command::SetNightlyRefresh { enabled: true }));
-        assert!(lab.notice.is_none() && lab.world.nightly_refresh());
+        assert!(lab.notice.is_none() && lab.world.supply_view().nightly_refresh);
     }
 
     #[test]

@@ -51,12 +51,14 @@ pub struct Timeline {
 impl Timeline {
     /// Records the tick the world has just run.
     pub fn record(&mut self, world: &World) {
-        let stats = world.service_stats();
-        let revisions: Vec<RevisionSample> = world
-            .revisions()
+        let stats = world.operations_view().service;
+        let rollout = world.rollout_view();
+        let revisions: Vec<RevisionSample> = rollout
+            .revisions
             .iter()
             .map(|r| {
-                let (requests, errors, _) = world.revision_traffic(r.number, 1);
+                let lab_engine::views::RecentTraffic { requests, errors, .. } =
+                    rollout.recent_traffic(r.number, 1);
                 RevisionSample {
                     revision: r.number,
                     look: crate::view::look_of(world, r.image),

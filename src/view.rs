@@ -15,11 +15,11 @@ const LOG_ENTRIES_SHOWN: usize = 60;
 
 /// The registry position of an image, which picks its colour and glyph.
 pub fn look_of(world: &World, digest: Digest) -> usize {
-    world.images().iter().position(|i| i.digest == digest).unwrap_or(0)
+    world.supply_view().position(digest).unwrap_or(0)
 }
 
 fn version_of(world: &World, digest: Digest) -> String {
-    world.image(digest).map_or_else(String::new, |i| i.spec.app_version.clone())
+    world.supply_view().image(digest).map_or_else(String::new, |i| i.spec.app_version.clone())
 }
 
 /// One legend entry per image live instances run.
@@ -36,9 +36,10 @@ pub fn legend(world: &World, images: &[(Digest, u32)]) -> Vec<LegendRow> {
 
 /// Every image in the registry with what uses it.
 pub fn registry_rows(world: &World, images: &[(Digest, u32)]) -> Vec<RegistryRow> {
-    let target = world.target_revision().image;
-    world
-        .images()
+    let target = world.rollout_view().target.image;
+    let supply = world.supply_view();
+    supply
+        .images
         .iter()
         .enumerate()
         .map(|(index, image)| RegistryRow {
@@ -49,20 +50,20 @@ pub fn registry_rows(world: &World, images: &[(Digest, u32)]) -> Vec<RegistryRow
             target: target == image.digest,
             built_tick: image.built_tick,
             size_kb: image.size_kb,
-            tags: Rc::new(world.registry().tags_of(image.digest).map(str::to_owned).collect()),
-            advisories: Rc::new(world.advisories_for(image.digest).iter().map(|a| a.id.clone()).collect()),
+            tags: Rc::new(supply.tags_of(image.digest).map(str::to_owned).collect()),
+            advisories: Rc::new(supply.advisories_of(image.digest).iter().map(|a| a.id.clone()).collect()),
         })
         .collect()
 }
 
 /// One bar per revision.
 pub fn revision_bars(world: &World) -> Vec<RevisionBar> {
-    let target = world.target_revision().number;
-    let weights = world.traffic_weights();
-    world
-        .revisions()
+    let rollout = world.rollout_view();
+    let target = rollout.target.number;
+    rollout
+        .revisions
         .iter()
-        .zip(weights)
+        .zip(rollout.weights())
         .map(|(r, weight)| RevisionBar {
             weight,
             revision: r.number,
@@ -85,43 +86,38 @@ pub fn revision_bars(world: &World) -> Vec<RevisionBar> {
 /// checkpoints (empty for other strategies).
 pub fn rollout_steps(world: &World) -> Vec<StepView> {
     use lab_engine::strategy::CanaryStep;
-    let labels: Vec<String> = match world.strategy() {
-        lab_engine::StrategySpec::Canary(canary) => canary
-            .steps
-            .iter()
-            .map(|step| match step {
-                CanaryStep::SetWeight(weight) => format!("set weight {weight}%"),
-                CanaryStep::Pause { duration_ticks: Some(ticks) } => format!("pause {ticks} ticks"),
-                CanaryStep::Pause { duration_ticks: None } => "pause until promoted".to_owned(),
-                CanaryStep::Analysis(analysis) => {
-                    format!("analysis: {}, {} measurements", analysis.summary(), analysis.count.unwrap_or(1))
-                }
-                CanaryStep::SetCanaryScale { replicas: Some(count), .. } => {
-                    format!("canary scale {count} instances")
-                }
-                CanaryStep::SetCanaryScale { weight: Some(share), .. } => format!("canary scale {share}%"),
-                CanaryStep::SetCanaryScale { .. } => "canary scale matches the weight".to_owned(),
-            })
-            .collect(),
-        lab_engine::StrategySpec::InstanceRefresh(refresh) => {
-            let batch = refresh.batch_size(world.replicas());
-            let mut labels: Vec<String> = refresh
-                .checkpoint_percentages
-                .iter()
-                .filter(|&&share| share < 100)
-                .map(|share| {
-                    format!("replace to {share}%, then wait {} ticks", refresh.checkpoint_delay_ticks)
-                })
-                .collect();
-            labels.push(format!("replace to 100% in batches of {batch}"));
-            labels
-        }
-        _ => return Vec::new(),
-    };
-    let current = world.rollout_status().step_index as usize;
-    let in_progress = !world.rollout_complete();
-    labels
+    use lab_engine::views::RolloutStep;
+    let rollout = world.rollout_view();
+    let current = rollout.step_index as usize;
+    let in_progress = !rollout.complete;
+    rollout
+        .steps()
         .into_iter()
+        .map(|step| match step {
+            RolloutStep::Canary(CanaryStep::SetWeight(weight)) => format!("set weight {weight}%"),
+            RolloutStep::Canary(CanaryStep::Pause { duration_ticks: Some(ticks) }) => {
+                format!("pause {ticks} ticks")
+            }
+            RolloutStep::Canary(CanaryStep::Pause { duration_ticks: None }) => {
+                "pause until promoted".to_owned()
+            }
+            RolloutStep::Canary(CanaryStep::Analysis(analysis)) => {
+                format!("analysis: {}, {} measurements", analysis.summary(), analysis.count.unwrap_or(1))
+            }
+            RolloutStep::Canary(CanaryStep::SetCanaryScale { replicas: Some(count), .. }) => {
+                format!("canary scale {count} instances")
+            }
+            RolloutStep::Canary(CanaryStep::SetCanaryScale { weight: Some(share), .. }) => {
+                format!("canary scale {share}%")
+            }
+            RolloutStep::Canary(CanaryStep::SetCanaryScale { .. }) => {
+                "canary scale matches the weight".to_owned()
+            }
+            RolloutStep::Checkpoint { percent, wait_ticks } => {
+                format!("replace to {percent}%, then wait {wait_ticks} ticks")
+            }
+            RolloutStep::Finish { batch } => format!("replace to 100% in batches of {batch}"),
+        })
         .enumerate()
         .map(|(index, label)| StepView {
             label: label.into(),
@@ -139,15 +135,15 @@ pub fn rollout_steps(world: &World) -> Vec<StepView> {
 /// A canary's "set weight vs actual weight": what the current step asks for and the share of
 /// requests the canary really gets (replica-weighted canaries can only approximate it).
 pub fn canary_weights(world: &World) -> Option<String> {
-    let lab_engine::StrategySpec::Canary(canary) = world.strategy() else { return None };
-    if world.rollout_complete() {
+    let rollout = world.rollout_view();
+    let lab_engine::StrategySpec::Canary(canary) = rollout.strategy else { return None };
+    if rollout.complete {
         return None;
     }
-    let status = world.rollout_status();
-    let set = if status.aborted { 0 } else { canary.current_weight(status.step_index) };
-    let target = world.target_revision().number;
-    let index = world.revisions().iter().position(|r| r.number == target).unwrap_or(0);
-    let actual = world.traffic_weights().get(index).copied().unwrap_or(0);
+    let set = if rollout.aborted { 0 } else { canary.current_weight(rollout.step_index) };
+    let target = rollout.target.number;
+    let index = rollout.revisions.iter().position(|r| r.number == target).unwrap_or(0);
+    let actual = rollout.weights().get(index).copied().unwrap_or(0);
     let how = if canary.traffic_routing { "router" } else { "share of instances in service" };
     Some(format!("set weight {set}% · actual weight {actual}% ({how})"))
 }
@@ -155,7 +151,8 @@ pub fn canary_weights(world: &World) -> Option<String> {
 /// The newest fleet-level events, newest first.
 pub fn log_entries(world: &World) -> Vec<LogEntry> {
     world
-        .history()
+        .operations_view()
+        .history
         .numbered()
         .rev()
         .take(LOG_ENTRIES_SHOWN)
@@ -178,16 +175,18 @@ pub fn log_entries(world: &World) -> Vec<LogEntry> {
 /// One row per instance on screen.
 pub fn table_rows(world: &World) -> Vec<TableRow> {
     let shown_tick = world.now().saturating_sub(1);
-    let vulnerable: Vec<(Digest, String)> = world
-        .images()
+    let supply = world.supply_view();
+    let vulnerable: Vec<(Digest, String)> = supply
+        .images
         .iter()
         .map(|image| {
-            let ids: Vec<String> = world.advisories_for(image.digest).iter().map(|a| a.id.clone()).collect();
+            let ids: Vec<String> = supply.advisories_of(image.digest).iter().map(|a| a.id.clone()).collect();
             (image.digest, ids.join(", "))
         })
         .collect();
     world
-        .instances()
+        .fleet_view()
+        .instances
         .iter()
         .filter(|i| is_shown(i, shown_tick))
         .map(|i| TableRow {
@@ -215,12 +214,12 @@ pub fn table_rows(world: &World) -> Vec<TableRow> {
 /// The drift detector's report: one row per live instance that differs from its image.
 pub fn drift_rows(world: &World) -> Vec<DriftRow> {
     use lab_engine::drift::DriftKind;
+    let operations = world.operations_view();
     world
-        .instances()
-        .iter()
-        .filter(|i| i.state.is_live())
+        .fleet_view()
+        .live()
         .filter_map(|instance| {
-            let report = world.drift_report(instance)?;
+            let report = operations.drift_report(instance)?;
             let observed = instance.observed.as_ref()?;
             let items = report
                 .items
@@ -278,7 +277,7 @@ mod tests {
         // The sandbox ships openssl 3.0.11, which a built-in advisory affects.
         assert_eq!(rows[0].advisories.as_slice(), ["CVE-2023-5363"]);
         let table = table_rows(world);
-        assert_eq!(table.len(), world.replicas() as usize);
+        assert_eq!(table.len(), world.fleet_view().replicas as usize);
         assert!(table.iter().all(|row| row.advisories.contains("CVE-2023-5363")));
     }
 

@@ -70,7 +70,8 @@ pub fn main(args: &Args) -> Result<(), String> {
     }
     let failures: Vec<String> = comparison
         .mutable_world
-        .history()
+        .operations_view()
+        .history
         .iter()
         .filter_map(|record| match &record.event {
             Event::PatchFailed { instance, reason } => Some(format!("  {instance}: {reason}")),

@@ -37,12 +37,12 @@ struct DriftLine {
 }
 
 fn drift_lines(world: &World) -> Vec<DriftLine> {
+    let operations = world.operations_view();
     world
-        .instances()
-        .iter()
-        .filter(|i| i.state.is_live())
+        .fleet_view()
+        .live()
         .filter_map(|instance| {
-            let report = world.drift_report(instance)?;
+            let report = operations.drift_report(instance)?;
             let fingerprint = instance.observed.as_ref()?.fingerprint();
             Some(DriftLine { instance: instance.id, fingerprint, items: report.items })
         })

@@ -7,8 +7,8 @@
 //! which is what lessons, share links and graders rely on.
 //!
 //! The boundary is closed: [`Command`]s go in through [`World::apply`], [`Event`]s come out through
-//! [`World::drain_events`], and shells (the browser app, the `lab` CLI) read plain view types such as
-//! [`Snapshot`] and [`Instance`].
+//! [`World::drain_events`], and shells (the browser app, the `lab` CLI) read the world through the
+//! plain views of [`views`] and the [`Snapshot`].
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
@@ -40,6 +40,7 @@ mod snapshot;
 pub mod strategy;
 mod supply;
 mod trace;
+pub mod views;
 mod workload;
 mod world;
 
@@ -56,5 +57,6 @@ pub use revision::Revision;
 pub use scenario::{FleetMode, PipelineSettings, RegistrySettings, Scenario, TimedCommand};
 pub use snapshot::{ConditionsView, RevisionView, RolloutView, Snapshot, StateCounts, TrafficShare};
 pub use strategy::StrategySpec;
+pub use views::{FleetView, OperationsView, RolloutStateView, SupplyView};
 pub use workload::BusyFleet;
 pub use world::{AuditEntry, Limits, PatchStats, Progressing, RolloutConditions, ServiceStats, World};

@@ -1,0 +1,122 @@
+//! The rollout view: where the rollout stands.
+
+use crate::strategy::{AnalysisFinding, CanaryStep};
+use crate::{AbortCause, Revision, StrategySpec, World};
+
+/// The rollout: its strategy, revisions and target, steps, pause, abort and completion.
+///
+/// Data only: the abort cause and the inconclusive analysis are the engine's types, which shells
+/// put into words.
+#[derive(Clone, Copy, Debug)]
+pub struct RolloutStateView<'a> {
+    /// The strategy's settings.
+    pub strategy: &'a StrategySpec,
+    /// The fleet size the rollout aims for.
+    pub replicas: u32,
+    /// Ticks without progress before a rollout is reported stalled.
+    pub progress_deadline_ticks: u64,
+    /// Revisions still tracked, oldest first.
+    pub revisions: &'a [Revision],
+    /// The revision the fleet is rolling out to (or runs, once complete).
+    pub target: &'a Revision,
+    /// `Healthy`, `Progressing`, `Paused` or `Degraded`, as the trace reports it.
+    pub phase: &'static str,
+    /// The index of the current step in [`steps`](Self::steps) (0 for strategies without steps).
+    pub step_index: u32,
+    /// Whether the learner paused the rollout.
+    pub paused: bool,
+    /// Whether the rollout was aborted (traffic back on the stable revision).
+    pub aborted: bool,
+    /// Why it was aborted.
+    pub abort_cause: Option<&'a AbortCause>,
+    /// The undecided analysis the rollout waits on, if one paused it.
+    pub inconclusive_pause: Option<&'a AnalysisFinding>,
+    /// Whether the fleet runs only the target revision, all of it in service.
+    pub complete: bool,
+    world: &'a World,
+}
+
+/// One step of a rollout that has steps, as data; shells put it into words.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RolloutStep<'a> {
+    /// A canary step as the strategy lists it.
+    Canary(&'a CanaryStep),
+    /// An instance refresh checkpoint: replace until `percent` of the fleet is new, then wait.
+    Checkpoint {
+        /// Share of the fleet replaced at this checkpoint.
+        percent: u32,
+        /// Ticks the refresh waits there.
+        wait_ticks: u64,
+    },
+    /// An instance refresh's last step: replace the rest in batches.
+    Finish {
+        /// Instances replaced at a time.
+        batch: u32,
+    },
+}
+
+/// Requests one revision served over recent ticks.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RecentTraffic {
+    /// Requests it received.
+    pub requests: u64,
+    /// Requests that failed.
+    pub errors: u64,
+    /// Their summed latency, in ms.
+    pub latency_ms: u64,
+}
+
+impl World {
+    /// The rollout: its strategy, revisions and target, steps, pause, abort and completion.
+    pub fn rollout_view(&self) -> RolloutStateView<'_> {
+        let status = self.rollout_status();
+        RolloutStateView {
+            strategy: self.strategy(),
+            replicas: self.replicas(),
+            progress_deadline_ticks: self.progress_deadline_ticks(),
+            revisions: self.revisions(),
+            target: self.target_revision(),
+            phase: self.rollout_phase(),
+            step_index: status.step_index,
+            paused: self.paused(),
+            aborted: status.aborted,
+            abort_cause: status.abort_cause.as_ref(),
+            inconclusive_pause: status.inconclusive_pause.as_ref(),
+            complete: self.rollout_complete(),
+            world: self,
+        }
+    }
+}
+
+impl<'a> RolloutStateView<'a> {
+    /// Percent of requests each revision receives, in the order of [`revisions`](Self::revisions).
+    /// Returns a new `Vec`.
+    pub fn weights(&self) -> Vec<u32> {
+        self.world.traffic_weights()
+    }
+
+    /// The rollout's steps: a canary's steps, or an instance refresh's checkpoints and its last
+    /// step (empty for other strategies). Returns a new `Vec`.
+    pub fn steps(&self) -> Vec<RolloutStep<'a>> {
+        match self.strategy {
+            StrategySpec::Canary(canary) => canary.steps.iter().map(RolloutStep::Canary).collect(),
+            StrategySpec::InstanceRefresh(refresh) => refresh
+                .checkpoint_percentages
+                .iter()
+                .filter(|&&percent| percent < 100)
+                .map(|&percent| RolloutStep::Checkpoint {
+                    percent,
+                    wait_ticks: refresh.checkpoint_delay_ticks,
+                })
+                .chain([RolloutStep::Finish { batch: refresh.batch_size(self.replicas) }])
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// What a revision served over the last `ticks` ticks (zero for one that served nothing).
+    pub fn recent_traffic(&self, revision: u32, ticks: usize) -> RecentTraffic {
+        let (requests, errors, latency_ms) = self.world.revision_traffic(revision, ticks);
+        RecentTraffic { requests, errors, latency_ms }
+    }
+}
