@@ -1,5 +1,6 @@
 //! Events in words, for the event log and screen readers.
 
+use lab_engine::strategy::AbortAftermath;
 use lab_engine::{Event, World};
 
 /// Why a rollout waits after an undecided analysis, and what the learner can do.
@@ -130,16 +131,16 @@ pub fn describe(event: &Event, world: &World) -> String {
         Event::RolloutPromoted { revision } => {
             format!("Promoted: revision {revision} is now stable and takes the traffic")
         }
-        Event::RolloutAborted { cause } => match world.rollout_view().strategy {
-            lab_engine::StrategySpec::InstanceRefresh(refresh) if refresh.auto_rollback => {
-                format!(
-                    "Rollout aborted: {cause}. Auto-rollback replaces the new instances with the stable revision"
-                )
-            }
-            lab_engine::StrategySpec::InstanceRefresh(_) => {
+        Event::RolloutAborted { cause } => match world.rollout_view().after_abort {
+            AbortAftermath::RollsBack => format!(
+                "Rollout aborted: {cause}. Auto-rollback replaces the new instances with the stable revision"
+            ),
+            AbortAftermath::LeavesReplaced => {
                 format!("Rollout aborted: {cause}. Instances already replaced stay in place")
             }
-            _ => format!("Rollout aborted: {cause}. Traffic stays on the stable revision"),
+            AbortAftermath::TrafficStaysOnStable => {
+                format!("Rollout aborted: {cause}. Traffic stays on the stable revision")
+            }
         },
         Event::InstanceCrashed { instance } => {
             format!(

@@ -136,16 +136,15 @@ pub fn rollout_steps(world: &World) -> Vec<StepView> {
 /// requests the canary really gets (replica-weighted canaries can only approximate it).
 pub fn canary_weights(world: &World) -> Option<String> {
     let rollout = world.rollout_view();
-    let lab_engine::StrategySpec::Canary(canary) = rollout.strategy else { return None };
+    let goal = rollout.weight_goal?;
     if rollout.complete {
         return None;
     }
-    let set = if rollout.aborted { 0 } else { canary.current_weight(rollout.step_index) };
     let target = rollout.target.number;
     let index = rollout.revisions.iter().position(|r| r.number == target).unwrap_or(0);
     let actual = rollout.weights().get(index).copied().unwrap_or(0);
-    let how = if canary.traffic_routing { "router" } else { "share of instances in service" };
-    Some(format!("set weight {set}% · actual weight {actual}% ({how})"))
+    let how = if goal.routed { "router" } else { "share of instances in service" };
+    Some(format!("set weight {}% · actual weight {actual}% ({how})", goal.percent))
 }
 
 /// The newest fleet-level events, newest first.

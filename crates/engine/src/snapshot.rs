@@ -109,7 +109,9 @@ fn phase_and_progressing(world: &World) -> (&'static str, &'static str) {
         _ if world.paused() => ("Paused", "Unknown"),
         _ if status.inconclusive_pause.is_some() => ("Paused", "True"),
         crate::Progressing::True if status.paused_since.is_some() => ("Paused", "True"),
-        crate::Progressing::True if canary_pausing(world) => ("Paused", "True"),
+        crate::Progressing::True if world.strategy().strategy().waiting_at_pause(status) => {
+            ("Paused", "True")
+        }
         crate::Progressing::Complete => ("Healthy", "Complete"),
         crate::Progressing::True => ("Progressing", "True"),
         crate::Progressing::False => ("Degraded", "False"),
@@ -120,20 +122,6 @@ impl World {
     /// The rollout's phase: `Healthy`, `Progressing`, `Paused` or `Degraded`.
     pub fn rollout_phase(&self) -> &'static str {
         phase_and_progressing(self).0
-    }
-}
-
-fn canary_pausing(world: &World) -> bool {
-    let status = world.rollout_status();
-    match world.strategy() {
-        crate::StrategySpec::Canary(canary) => {
-            status.step_started.is_some()
-                && matches!(
-                    canary.steps.get(status.step_index as usize),
-                    Some(crate::strategy::CanaryStep::Pause { .. })
-                )
-        }
-        _ => false,
     }
 }
 
@@ -210,12 +198,7 @@ impl Snapshot {
         let rollout = RolloutView {
             strategy: world.strategy().strategy().name(),
             phase,
-            step: match world.strategy() {
-                crate::StrategySpec::Canary(_) | crate::StrategySpec::InstanceRefresh(_) => {
-                    Some(status.step_index)
-                }
-                _ => None,
-            },
+            step: world.strategy().strategy().has_steps().then_some(status.step_index),
             conditions: ConditionsView {
                 available: conditions.available,
                 progressing,

@@ -15,12 +15,7 @@ impl Rollout {
             self.accept_inconclusive_analysis();
             return;
         }
-        self.status.promote_requested = true;
-        // Blue-green counts a promotion as the end of its wait for one; other strategies keep
-        // their own pause bookkeeping (a canary would otherwise show "Paused" on).
-        if matches!(*self.strategy, StrategySpec::BlueGreen(_)) {
-            self.status.paused_since.get_or_insert(tick);
-        }
+        self.strategy.strategy().promote(&mut self.status, tick);
     }
 
     pub(crate) fn promote_full(&mut self) {

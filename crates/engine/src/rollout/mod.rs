@@ -16,6 +16,7 @@ mod traffic;
 
 pub use conditions::{Progressing, RolloutConditions};
 pub use traffic::ServiceStats;
+pub(crate) use traffic::percentages;
 
 /// What a rollout command needs from the other parts: the registry to resolve images, the fleet
 /// whose instances follow a re-adopted revision, the tick and the event log.
@@ -195,19 +196,8 @@ impl Rollout {
 
     /// A person promoted past an inconclusive analysis: it counts as passed.
     pub(crate) fn accept_inconclusive_analysis(&mut self) {
-        let status = &mut self.status;
-        status.analysis_inconclusive = 0;
-        match &*self.strategy {
-            crate::StrategySpec::Canary(canary) => {
-                if let Some(crate::strategy::CanaryStep::Analysis(analysis)) =
-                    canary.steps.get(status.step_index as usize)
-                {
-                    status.step_measurements = status.step_measurements.max(analysis.count.unwrap_or(1));
-                }
-            }
-            crate::StrategySpec::BlueGreen(_) => status.analysis_passed = true,
-            _ => {}
-        }
+        self.status.analysis_inconclusive = 0;
+        self.strategy.strategy().accept_inconclusive(&mut self.status);
     }
 
     /// `kubectl rollout undo`: the chosen revision's template becomes the target again.

@@ -7,7 +7,6 @@ use std::collections::VecDeque;
 
 use super::Rollout;
 use crate::Event;
-use crate::StrategySpec;
 use crate::event_log::EventLog;
 use crate::registry::Registry;
 use crate::strategy::{AnalysisFinding, AnalysisKind, CanaryAnalysis, Measurement, Verdict};
@@ -94,42 +93,7 @@ impl Rollout {
     }
 
     fn fill_traffic_weights(&self, weights: &mut Vec<u32>) {
-        match &*self.strategy {
-            StrategySpec::BlueGreen(_) => {
-                weights.clear();
-                weights.extend(
-                    self.revisions.iter().map(|r| {
-                        if Some(r.number) == self.status.stable && r.available > 0 { 100 } else { 0 }
-                    }),
-                );
-            }
-            StrategySpec::Canary(canary) if canary.traffic_routing => {
-                // The router: the canary gets its weight, stable the rest, older revisions nothing.
-                let target = self.revisions[self.target].number;
-                let promoted = self.status.stable == Some(target);
-                let canary_weight = if promoted { 100 } else { self.status.router_weight };
-                weights.clear();
-                weights.extend(self.revisions.iter().map(|r| {
-                    if r.number == target {
-                        canary_weight
-                    } else if Some(r.number) == self.status.stable {
-                        100 - canary_weight
-                    } else {
-                        0
-                    }
-                }));
-            }
-            _ => {
-                // Revisions are few (the history limit keeps them far under 64): counted on the
-                // stack, so a tick allocates nothing.
-                let mut counts = [0u32; 64];
-                let len = self.revisions.len().min(counts.len());
-                for (count, revision) in counts.iter_mut().zip(&self.revisions) {
-                    *count = revision.available;
-                }
-                percentages(&counts[..len], weights);
-            }
-        }
+        self.strategy.strategy().traffic_weights(&self.revisions, self.target, &self.status, weights);
     }
 
     /// Serves one tick of requests and records what happened.
@@ -142,10 +106,7 @@ impl Rollout {
         let mut weights = std::mem::take(&mut self.scratch_weights);
         self.fill_traffic_weights(&mut weights);
         // A blue-green preview gets smoke-test requests (not users'), which its analysis reads.
-        let preview = match &*self.strategy {
-            StrategySpec::BlueGreen(_) => self.status.preview,
-            _ => None,
-        };
+        let preview = self.strategy.strategy().smoke_tested(&self.status);
         let mut handed_out = 0;
         let mut dropped_total = 0;
         for (index, weight) in weights.iter().enumerate() {
@@ -239,45 +200,44 @@ impl Rollout {
         })
     }
 
-    /// Canary analysis, in the background and at `analysis` steps: every interval one
-    /// measurement of the canary. More failed measurements than the limit abort the rollout, more
-    /// inconclusive ones than theirs pause it; either way the reason names the metric, its value
-    /// and the threshold.
+    /// Analysis, whichever the strategy has due (a canary's background and step analyses,
+    /// blue-green's pre- and post-promotion ones): every interval one measurement of the target.
+    /// More failed measurements than the limit abort the rollout, more inconclusive ones than
+    /// theirs pause it; either way the finding names the metric, its value and the threshold.
     fn analyse(&mut self, tick: u64, log: &mut EventLog) {
         if self.status.inconclusive_pause.is_some() {
             // Waiting for a person: nothing is measured until they decide.
             return;
         }
-        if let StrategySpec::BlueGreen(blue_green) = &*self.strategy {
-            let blue_green = *blue_green;
-            self.analyse_blue_green(tick, blue_green, log);
-            return;
-        }
-        let StrategySpec::Canary(canary) = &*self.strategy else { return };
-        let status = &self.status;
-        let step = match canary.steps.get(status.step_index as usize) {
-            Some(crate::strategy::CanaryStep::Analysis(analysis)) if !status.promote_full => Some(*analysis),
-            _ => None,
-        };
-        let background = canary.analysis;
         let target = self.revisions[self.target].number;
-        let in_progress = status.stable.is_some_and(|stable| stable != target);
-        if !in_progress || status.aborted {
-            return;
-        }
-        for (analysis, kind, is_step) in
-            [(background, AnalysisKind::Background, false), (step, AnalysisKind::Step, true)]
-                .into_iter()
-                .filter_map(|(analysis, kind, is_step)| analysis.map(|analysis| (analysis, kind, is_step)))
-        {
+        let due = self.strategy.strategy().due_analyses(&self.status, target);
+        for (analysis, kind) in due.into_iter().flatten() {
             let Some(measurement) = self.measure(tick, target, &analysis) else { continue };
-            if is_step {
+            // A background analysis runs as long as the rollout; the others count towards their
+            // number of measurements.
+            let counted = kind != AnalysisKind::Background;
+            if counted {
                 self.status.step_measurements = self.status.step_measurements.saturating_add(1);
             }
-            if let Some(finding) = self.judge(&analysis, &measurement, kind, target) {
-                self.act_on_analysis(finding, None, tick, log);
-                return;
+            let Some(finding) = self.judge(&analysis, &measurement, kind, target) else {
+                let promotion_analysis =
+                    matches!(kind, AnalysisKind::PrePromotion | AnalysisKind::PostPromotion);
+                if promotion_analysis && self.status.step_measurements >= analysis.count.unwrap_or(1) {
+                    self.status.analysis_passed = true;
+                }
+                continue;
+            };
+            let mut traffic_back_to = None;
+            if finding.measurement.verdict == Verdict::Failed
+                && kind == AnalysisKind::PostPromotion
+                && let Some(previous) = self.status.previous_stable
+            {
+                // "Switches traffic back to the previous stable ReplicaSet."
+                self.status.stable = Some(previous);
+                traffic_back_to = Some(previous);
             }
+            self.act_on_analysis(finding, traffic_back_to, tick, log);
+            return;
         }
     }
 
@@ -338,45 +298,6 @@ impl Rollout {
         let (requests, errors, latency_total_ms) =
             self.revision_traffic(revision, analysis.window_ticks as usize);
         analysis.judge(requests, errors, latency_total_ms)
-    }
-
-    /// Blue-green analysis: before promotion against the preview's smoke-test requests, after it
-    /// against the new active revision while the old one is still there to take the traffic back.
-    fn analyse_blue_green(&mut self, tick: u64, blue_green: crate::strategy::BlueGreen, log: &mut EventLog) {
-        let status = &self.status;
-        let target = self.revisions[self.target].number;
-        let promoted = status.stable == Some(target);
-        let (analysis, kind) =
-            match (promoted, blue_green.pre_promotion_analysis, blue_green.post_promotion_analysis) {
-                (false, Some(analysis), _) => (analysis, AnalysisKind::PrePromotion),
-                (true, _, Some(analysis))
-                    if status.previous_stable.is_some() && status.scale_down_at.is_some() =>
-                {
-                    (analysis, AnalysisKind::PostPromotion)
-                }
-                _ => return,
-            };
-        if status.aborted || status.analysis_passed {
-            return;
-        }
-        let Some(measurement) = self.measure(tick, target, &analysis) else { return };
-        self.status.step_measurements = self.status.step_measurements.saturating_add(1);
-        let Some(finding) = self.judge(&analysis, &measurement, kind, target) else {
-            if self.status.step_measurements >= analysis.count.unwrap_or(1) {
-                self.status.analysis_passed = true;
-            }
-            return;
-        };
-        let mut traffic_back_to = None;
-        if finding.measurement.verdict == Verdict::Failed
-            && promoted
-            && let Some(previous) = self.status.previous_stable
-        {
-            // "Switches traffic back to the previous stable ReplicaSet."
-            self.status.stable = Some(previous);
-            traffic_back_to = Some(previous);
-        }
-        self.act_on_analysis(finding, traffic_back_to, tick, log);
     }
 }
 

@@ -73,6 +73,12 @@ pub struct Measurement {
 }
 
 impl CanaryAnalysis {
+    /// The analysis as JSON (the thresholds set, plus the cadence and limits), spaced like the
+    /// editor's text. Its values are all numbers, so the spacing cannot touch a string.
+    pub fn editor_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default().replace(",\"", ", \"").replace("\":", "\": ")
+    }
+
     /// Judges a window of traffic: `requests`, `errors` and their summed latency. No requests
     /// means nothing to judge (no verdict, so an idle canary is not blamed).
     pub fn judge(&self, requests: u64, errors: u64, latency_total_ms: u64) -> Option<Measurement> {

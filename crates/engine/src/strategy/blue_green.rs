@@ -5,7 +5,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{CanaryAnalysis, RolloutFleet, Strategy};
+use crate::Revision;
+
+use super::{AnalysisKind, CanaryAnalysis, DueAnalysis, RolloutFleet, RolloutStatus, Strategy};
 
 /// Blue-green parameters (Argo's names, ticks instead of seconds).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -130,6 +132,90 @@ impl BlueGreen {
 impl Strategy for BlueGreen {
     fn name(&self) -> &'static str {
         "blue_green"
+    }
+
+    fn describe(&self) -> String {
+        let promotion = match (self.auto_promotion_enabled, self.auto_promotion_ticks) {
+            (_, Some(ticks)) => format!("auto-promote {ticks} ticks after the preview is ready"),
+            (true, None) => "auto-promote when the preview is ready".to_owned(),
+            (false, None) => "promote by hand".to_owned(),
+        };
+        format!(
+            "blue-green · {promotion} · old revision kept {} ticks after promotion",
+            self.scale_down_delay_ticks
+        )
+    }
+
+    /// Everything goes to the active (stable) revision.
+    fn traffic_weights(
+        &self,
+        revisions: &[Revision],
+        _target: usize,
+        status: &RolloutStatus,
+        out: &mut Vec<u32>,
+    ) {
+        out.clear();
+        out.extend(
+            revisions
+                .iter()
+                .map(|r| if Some(r.number) == status.stable && r.available > 0 { 100 } else { 0 }),
+        );
+    }
+
+    /// The preview gets smoke-test requests, which its pre-promotion analysis reads.
+    fn smoke_tested(&self, status: &RolloutStatus) -> Option<u32> {
+        status.preview
+    }
+
+    /// Before promotion, against the preview's smoke-test requests; after it, against the new
+    /// active revision while the old one is still there to take the traffic back.
+    fn due_analyses(&self, status: &RolloutStatus, target: u32) -> [Option<DueAnalysis>; 2] {
+        let promoted = status.stable == Some(target);
+        let due = match (promoted, self.pre_promotion_analysis, self.post_promotion_analysis) {
+            (false, Some(analysis), _) => Some((analysis, AnalysisKind::PrePromotion)),
+            (true, _, Some(analysis))
+                if status.previous_stable.is_some() && status.scale_down_at.is_some() =>
+            {
+                Some((analysis, AnalysisKind::PostPromotion))
+            }
+            _ => None,
+        };
+        if status.aborted || status.analysis_passed {
+            return [None, None];
+        }
+        [due, None]
+    }
+
+    /// A promotion also ends the wait for one.
+    fn promote(&self, status: &mut RolloutStatus, now: u64) {
+        status.promote_requested = true;
+        status.paused_since.get_or_insert(now);
+    }
+
+    fn accept_inconclusive(&self, status: &mut RolloutStatus) {
+        status.analysis_passed = true;
+    }
+
+    fn editor_json(&self) -> String {
+        let mut fields = vec![
+            "\"type\": \"blue_green\"".to_owned(),
+            format!("\"auto_promotion_enabled\": {}", self.auto_promotion_enabled),
+            format!("\"scale_down_delay_ticks\": {}", self.scale_down_delay_ticks),
+            format!("\"abort_scale_down_delay_ticks\": {}", self.abort_scale_down_delay_ticks),
+        ];
+        if let Some(ticks) = self.auto_promotion_ticks {
+            fields.push(format!("\"auto_promotion_ticks\": {ticks}"));
+        }
+        if let Some(count) = self.preview_replica_count {
+            fields.push(format!("\"preview_replica_count\": {count}"));
+        }
+        if let Some(analysis) = &self.pre_promotion_analysis {
+            fields.push(format!("\n \"pre_promotion_analysis\": {}", analysis.editor_json()));
+        }
+        if let Some(analysis) = &self.post_promotion_analysis {
+            fields.push(format!("\n \"post_promotion_analysis\": {}", analysis.editor_json()));
+        }
+        format!("{{{}}}", fields.join(", "))
     }
 
     fn reconcile(&self, fleet: &mut RolloutFleet<'_>) -> bool {

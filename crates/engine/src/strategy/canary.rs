@@ -6,7 +6,11 @@
 use serde::{Deserialize, Serialize};
 
 use super::canary_math::{CanaryInput, Counts, approximate_counts, basic_canary_counts};
-use super::{CanaryAnalysis, IntOrPercent, RollingUpdate, RolloutFleet, Strategy};
+use super::{
+    AnalysisKind, CanaryAnalysis, DueAnalysis, IntOrPercent, RollingUpdate, RolloutFleet, RolloutStatus,
+    RolloutStep, Strategy, WeightGoal,
+};
+use crate::Revision;
 
 /// Most steps one canary may have.
 const STEPS_MAX: usize = 64;
@@ -244,6 +248,90 @@ impl Canary {
 impl Strategy for Canary {
     fn name(&self) -> &'static str {
         "canary"
+    }
+
+    fn describe(&self) -> String {
+        // A router splits by weight; surge and unavailable only apply without one.
+        if self.traffic_routing {
+            return format!("canary · {} steps · traffic router sets the weights", self.steps.len());
+        }
+        format!(
+            "canary · {} steps · max surge {} · max unavailable {}",
+            self.steps.len(),
+            self.max_surge.plain(),
+            self.max_unavailable.plain()
+        )
+    }
+
+    /// Routed: the canary gets the router's weight, stable the rest, older revisions nothing.
+    /// Without a router the split follows the instances in service.
+    fn traffic_weights(
+        &self,
+        revisions: &[Revision],
+        target: usize,
+        status: &RolloutStatus,
+        out: &mut Vec<u32>,
+    ) {
+        if !self.traffic_routing {
+            super::weights_by_available(revisions, out);
+            return;
+        }
+        let target = revisions[target].number;
+        let canary_weight = if status.stable == Some(target) { 100 } else { status.router_weight };
+        out.clear();
+        out.extend(revisions.iter().map(|r| {
+            if r.number == target {
+                canary_weight
+            } else if Some(r.number) == status.stable {
+                100 - canary_weight
+            } else {
+                0
+            }
+        }));
+    }
+
+    /// The background analysis, then the current step's, while the canary is under way.
+    fn due_analyses(&self, status: &RolloutStatus, target: u32) -> [Option<DueAnalysis>; 2] {
+        let in_progress = status.stable.is_some_and(|stable| stable != target);
+        if !in_progress || status.aborted {
+            return [None, None];
+        }
+        let step = match self.steps.get(status.step_index as usize) {
+            Some(CanaryStep::Analysis(analysis)) if !status.promote_full => {
+                Some((*analysis, AnalysisKind::Step))
+            }
+            _ => None,
+        };
+        [self.analysis.map(|analysis| (analysis, AnalysisKind::Background)), step]
+    }
+
+    /// A step analysis counts as done; a background one carries on measuring.
+    fn accept_inconclusive(&self, status: &mut RolloutStatus) {
+        if let Some(CanaryStep::Analysis(analysis)) = self.steps.get(status.step_index as usize) {
+            status.step_measurements = status.step_measurements.max(analysis.count.unwrap_or(1));
+        }
+    }
+
+    fn has_steps(&self) -> bool {
+        true
+    }
+
+    fn steps(&self, _replicas: u32) -> Vec<RolloutStep<'_>> {
+        self.steps.iter().map(RolloutStep::Canary).collect()
+    }
+
+    fn waiting_at_pause(&self, status: &RolloutStatus) -> bool {
+        status.step_started.is_some()
+            && matches!(self.steps.get(status.step_index as usize), Some(CanaryStep::Pause { .. }))
+    }
+
+    fn weight_goal(&self, status: &RolloutStatus) -> Option<WeightGoal> {
+        let percent = if status.aborted { 0 } else { self.current_weight(status.step_index) };
+        Some(WeightGoal { percent, routed: self.traffic_routing })
+    }
+
+    fn editor_json(&self) -> String {
+        super::canary_words::editor_json(self)
     }
 
     fn max_surge(&self, replicas: u32) -> u32 {

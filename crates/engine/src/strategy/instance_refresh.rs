@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{RolloutFleet, Strategy};
+use super::{AbortAftermath, RolloutFleet, RolloutStep, Strategy};
 
 /// AWS's defaults, in seconds, which the lab's tick model maps one for one to ticks.
 const MIN_HEALTHY_DEFAULT: u32 = 90;
@@ -320,6 +320,55 @@ fn shrink_oldest_first(fleet: &mut RolloutFleet<'_>, keep: usize, mut count: u32
 impl Strategy for InstanceRefresh {
     fn name(&self) -> &'static str {
         "instance_refresh"
+    }
+
+    fn describe(&self) -> String {
+        let checkpoints = if self.checkpoint_percentages.is_empty() {
+            String::new()
+        } else {
+            format!(" · checkpoints {:?}", self.checkpoint_percentages)
+        };
+        format!(
+            "instance refresh · min healthy {}% · max healthy {}% · batches of {} per 10 instances{checkpoints}",
+            self.min_healthy_percentage,
+            self.max_healthy_percentage,
+            self.batch_size(10),
+        )
+    }
+
+    /// Its checkpoints count as steps (`status.step_index`: checkpoints passed).
+    fn has_steps(&self) -> bool {
+        true
+    }
+
+    fn steps(&self, replicas: u32) -> Vec<RolloutStep<'_>> {
+        self.checkpoint_percentages
+            .iter()
+            .filter(|&&percent| percent < 100)
+            .map(|&percent| RolloutStep::Checkpoint { percent, wait_ticks: self.checkpoint_delay_ticks })
+            .chain([RolloutStep::Finish { batch: self.batch_size(replicas) }])
+            .collect()
+    }
+
+    fn after_abort(&self) -> AbortAftermath {
+        if self.auto_rollback { AbortAftermath::RollsBack } else { AbortAftermath::LeavesReplaced }
+    }
+
+    fn editor_json(&self) -> String {
+        let checkpoints: Vec<String> =
+            self.checkpoint_percentages.iter().map(|share| share.to_string()).collect();
+        format!(
+            "{{\"type\": \"instance_refresh\", \"min_healthy_percentage\": {}, \"max_healthy_percentage\": {},\n \
+             \"warmup_ticks\": {}, \"checkpoint_percentages\": [{}], \"checkpoint_delay_ticks\": {},\n \
+             \"health_check_timeout_ticks\": {}, \"auto_rollback\": {}}}",
+            self.min_healthy_percentage,
+            self.max_healthy_percentage,
+            self.warmup_ticks,
+            checkpoints.join(", "),
+            self.checkpoint_delay_ticks,
+            self.health_check_timeout_ticks,
+            self.auto_rollback
+        )
     }
 
     fn reconcile(&self, fleet: &mut RolloutFleet<'_>) -> bool {

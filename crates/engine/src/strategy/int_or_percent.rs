@@ -53,6 +53,16 @@ impl IntOrPercent {
     }
 }
 
+impl IntOrPercent {
+    /// The value as a learner reads it: `2` or `25%`.
+    pub fn plain(self) -> String {
+        match self {
+            IntOrPercent::Int(count) => count.to_string(),
+            IntOrPercent::Percent(percent) => format!("{percent}%"),
+        }
+    }
+}
+
 impl fmt::Display for IntOrPercent {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

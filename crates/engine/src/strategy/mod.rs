@@ -10,6 +10,7 @@ mod blue_green;
 mod canary;
 pub mod canary_math;
 mod canary_traffic;
+mod canary_words;
 mod finding;
 mod instance_refresh;
 mod int_or_percent;
@@ -102,11 +103,70 @@ impl RolloutFleet<'_> {
     }
 }
 
-/// One strategy: a single controller pass. Returns whether it changed any revision's `desired`.
+/// An analysis due this tick and what kind it is.
+pub type DueAnalysis = (CanaryAnalysis, AnalysisKind);
+
+/// Percentages of requests by instances in service, in revision order.
+pub(crate) fn weights_by_available(revisions: &[Revision], out: &mut Vec<u32>) {
+    // Revisions are few (the history limit keeps them far under 64): counted on the stack, so a
+    // tick allocates nothing.
+    let mut counts = [0u32; 64];
+    let len = revisions.len().min(counts.len());
+    for (count, revision) in counts.iter_mut().zip(revisions) {
+        *count = revision.available;
+    }
+    crate::rollout::percentages(&counts[..len], out);
+}
+
+/// One step of a rollout that has steps, as data; shells put it into words.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RolloutStep<'a> {
+    /// A canary step as the strategy lists it.
+    Canary(&'a CanaryStep),
+    /// An instance refresh checkpoint: replace until `percent` of the fleet is new, then wait.
+    Checkpoint {
+        /// Share of the fleet replaced at this checkpoint.
+        percent: u32,
+        /// Ticks the refresh waits there.
+        wait_ticks: u64,
+    },
+    /// An instance refresh's last step: replace the rest in batches.
+    Finish {
+        /// Instances replaced at a time.
+        batch: u32,
+    },
+}
+
+/// The traffic weight a step asks for, and how it is reached.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WeightGoal {
+    /// Percent of requests the step asks the new revision to get (0 after an abort).
+    pub percent: u32,
+    /// A traffic router sets the weight; without one, the share of instances in service
+    /// approximates it.
+    pub routed: bool,
+}
+
+/// What a strategy does after an abort, for the shells to explain.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum AbortAftermath {
+    /// Traffic stays on (or goes back to) the stable revision; the new one is scaled away.
+    TrafficStaysOnStable,
+    /// The instances already replaced are replaced again with the stable revision.
+    RollsBack,
+    /// The instances already replaced stay as they are.
+    LeavesReplaced,
+}
+
+/// One deployment strategy: everything about it in its own file — its settings, its controller
+/// pass, its traffic weights, its analyses, how it reacts to a person, its steps and its words.
+/// The world asks; it never matches on the strategy.
 pub trait Strategy {
     /// The name shown to learners and written in traces.
     fn name(&self) -> &'static str;
-    /// Runs one pass.
+    /// One line for the learner: the strategy and its parameters.
+    fn describe(&self) -> String;
+    /// Runs one controller pass. Returns whether it changed any revision's `desired`.
     fn reconcile(&self, fleet: &mut RolloutFleet<'_>) -> bool;
     /// How many instances above the fleet size the strategy may run (`MaxSurge(d)`).
     fn max_surge(&self, _replicas: u32) -> u32 {
@@ -117,6 +177,54 @@ pub trait Strategy {
     fn max_unavailable(&self, _replicas: u32) -> u32 {
         0
     }
+    /// Percent of requests each revision receives, in revision order (`target` indexes the
+    /// target). By default the split follows the instances in service.
+    fn traffic_weights(
+        &self,
+        revisions: &[Revision],
+        _target: usize,
+        _status: &RolloutStatus,
+        out: &mut Vec<u32>,
+    ) {
+        weights_by_available(revisions, out);
+    }
+    /// A revision that gets smoke-test requests (not users') while it has no weight.
+    fn smoke_tested(&self, _status: &RolloutStatus) -> Option<u32> {
+        None
+    }
+    /// The analyses due now for the `target` revision, in the order they are judged.
+    fn due_analyses(&self, _status: &RolloutStatus, _target: u32) -> [Option<DueAnalysis>; 2] {
+        [None, None]
+    }
+    /// A person promoted the rollout.
+    fn promote(&self, status: &mut RolloutStatus, _now: u64) {
+        status.promote_requested = true;
+    }
+    /// A person promoted past an inconclusive analysis: it counts as passed.
+    fn accept_inconclusive(&self, _status: &mut RolloutStatus) {}
+    /// Whether the rollout moves through numbered steps (`status.step_index`).
+    fn has_steps(&self) -> bool {
+        false
+    }
+    /// The steps, in order, as data for display (empty for strategies without steps).
+    fn steps(&self, _replicas: u32) -> Vec<RolloutStep<'_>> {
+        Vec::new()
+    }
+    /// The traffic weight the current step asks for, for strategies that set one.
+    fn weight_goal(&self, _status: &RolloutStatus) -> Option<WeightGoal> {
+        None
+    }
+    /// Whether the rollout is waiting at a timed or indefinite pause step.
+    fn waiting_at_pause(&self, _status: &RolloutStatus) -> bool {
+        false
+    }
+    /// What happens after an abort.
+    fn after_abort(&self) -> AbortAftermath {
+        AbortAftermath::TrafficStaysOnStable
+    }
+    /// The strategy as the JSON the page's editor starts from (written by hand: serde's
+    /// serializer would add kilobytes to the page for one text box).
+    fn editor_json(&self) -> String;
 }
 
 /// Whether the fleet was resized since some active revision was last scaled (`isScalingEvent`).
@@ -219,50 +327,7 @@ impl Default for StrategySpec {
 impl StrategySpec {
     /// One line for the learner: the strategy and its parameters.
     pub fn describe(&self) -> String {
-        let plain = |limit: IntOrPercent| match limit {
-            IntOrPercent::Int(count) => count.to_string(),
-            IntOrPercent::Percent(percent) => format!("{percent}%"),
-        };
-        match self {
-            StrategySpec::Rolling(rolling) => format!(
-                "rolling update · max surge {} · max unavailable {}",
-                plain(rolling.max_surge),
-                plain(rolling.max_unavailable)
-            ),
-            StrategySpec::Recreate(_) => {
-                "recreate · every old instance stops before new ones start".to_owned()
-            }
-            StrategySpec::BlueGreen(blue_green) => format!(
-                "blue-green · {} · old revision kept {} ticks after promotion",
-                match (blue_green.auto_promotion_enabled, blue_green.auto_promotion_ticks) {
-                    (_, Some(ticks)) => format!("auto-promote {ticks} ticks after the preview is ready"),
-                    (true, None) => "auto-promote when the preview is ready".to_owned(),
-                    (false, None) => "promote by hand".to_owned(),
-                },
-                blue_green.scale_down_delay_ticks
-            ),
-            // A router splits by weight; surge and unavailable only apply without one.
-            StrategySpec::Canary(canary) if canary.traffic_routing => {
-                format!("canary · {} steps · traffic router sets the weights", canary.steps.len())
-            }
-            StrategySpec::Canary(canary) => format!(
-                "canary · {} steps · max surge {} · max unavailable {}",
-                canary.steps.len(),
-                plain(canary.max_surge),
-                plain(canary.max_unavailable)
-            ),
-            StrategySpec::InstanceRefresh(refresh) => format!(
-                "instance refresh · min healthy {}% · max healthy {}% · batches of {} per 10 instances{}",
-                refresh.min_healthy_percentage,
-                refresh.max_healthy_percentage,
-                refresh.batch_size(10),
-                if refresh.checkpoint_percentages.is_empty() {
-                    String::new()
-                } else {
-                    format!(" · checkpoints {:?}", refresh.checkpoint_percentages)
-                }
-            ),
-        }
+        self.strategy().describe()
     }
 
     /// Checks a strategy built in code (the page's editor reads JSON, which is checked as it is

@@ -16,6 +16,14 @@ impl Strategy for Recreate {
         "recreate"
     }
 
+    fn describe(&self) -> String {
+        "recreate · every old instance stops before new ones start".to_owned()
+    }
+
+    fn editor_json(&self) -> String {
+        "{\"type\": \"recreate\"}".to_owned()
+    }
+
     fn reconcile(&self, fleet: &mut RolloutFleet<'_>) -> bool {
         let target = fleet.target;
         // 1. Scale every old revision to zero in one pass.

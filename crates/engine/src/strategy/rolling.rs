@@ -220,6 +220,21 @@ impl Strategy for RollingUpdate {
         "rolling"
     }
 
+    fn describe(&self) -> String {
+        format!(
+            "rolling update · max surge {} · max unavailable {}",
+            self.max_surge.plain(),
+            self.max_unavailable.plain()
+        )
+    }
+
+    fn editor_json(&self) -> String {
+        format!(
+            "{{\"type\": \"rolling\", \"max_surge\": {}, \"max_unavailable\": {}}}",
+            self.max_surge, self.max_unavailable
+        )
+    }
+
     fn max_unavailable(&self, replicas: u32) -> u32 {
         self.unavailable_for(replicas)
     }

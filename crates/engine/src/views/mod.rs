@@ -28,5 +28,5 @@ mod supply;
 
 pub use fleet::FleetView;
 pub use operations::OperationsView;
-pub use rollout::{RecentTraffic, RolloutStateView, RolloutStep};
+pub use rollout::{RecentTraffic, RolloutStateView, RolloutStep, WeightGoal};
 pub use supply::SupplyView;

@@ -1,6 +1,7 @@
 //! The rollout view: where the rollout stands.
 
-use crate::strategy::{AnalysisFinding, CanaryStep};
+use crate::strategy::AnalysisFinding;
+pub use crate::strategy::{RolloutStep, WeightGoal};
 use crate::{AbortCause, Revision, StrategySpec, World};
 
 /// The rollout: its strategy, revisions and target, steps, pause, abort and completion.
@@ -33,26 +34,11 @@ pub struct RolloutStateView<'a> {
     pub inconclusive_pause: Option<&'a AnalysisFinding>,
     /// Whether the fleet runs only the target revision, all of it in service.
     pub complete: bool,
+    /// The traffic weight the current step asks for (strategies with weighted steps).
+    pub weight_goal: Option<WeightGoal>,
+    /// What the strategy does after an abort.
+    pub after_abort: crate::strategy::AbortAftermath,
     world: &'a World,
-}
-
-/// One step of a rollout that has steps, as data; shells put it into words.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum RolloutStep<'a> {
-    /// A canary step as the strategy lists it.
-    Canary(&'a CanaryStep),
-    /// An instance refresh checkpoint: replace until `percent` of the fleet is new, then wait.
-    Checkpoint {
-        /// Share of the fleet replaced at this checkpoint.
-        percent: u32,
-        /// Ticks the refresh waits there.
-        wait_ticks: u64,
-    },
-    /// An instance refresh's last step: replace the rest in batches.
-    Finish {
-        /// Instances replaced at a time.
-        batch: u32,
-    },
 }
 
 /// Requests one revision served over recent ticks.
@@ -83,6 +69,8 @@ impl World {
             abort_cause: status.abort_cause.as_ref(),
             inconclusive_pause: status.inconclusive_pause.as_ref(),
             complete: self.rollout_complete(),
+            weight_goal: self.strategy().strategy().weight_goal(status),
+            after_abort: self.strategy().strategy().after_abort(),
             world: self,
         }
     }
@@ -98,20 +86,7 @@ impl<'a> RolloutStateView<'a> {
     /// The rollout's steps: a canary's steps, or an instance refresh's checkpoints and its last
     /// step (empty for other strategies). Returns a new `Vec`.
     pub fn steps(&self) -> Vec<RolloutStep<'a>> {
-        match self.strategy {
-            StrategySpec::Canary(canary) => canary.steps.iter().map(RolloutStep::Canary).collect(),
-            StrategySpec::InstanceRefresh(refresh) => refresh
-                .checkpoint_percentages
-                .iter()
-                .filter(|&&percent| percent < 100)
-                .map(|&percent| RolloutStep::Checkpoint {
-                    percent,
-                    wait_ticks: refresh.checkpoint_delay_ticks,
-                })
-                .chain([RolloutStep::Finish { batch: refresh.batch_size(self.replicas) }])
-                .collect(),
-            _ => Vec::new(),
-        }
+        self.strategy.strategy().steps(self.replicas)
     }
 
     /// What a revision served over the last `ticks` ticks (zero for one that served nothing).

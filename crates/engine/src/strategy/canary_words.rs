@@ -1,0 +1,43 @@
+//! The canary as the page's editor writes it: JSON text, spaced for reading.
+
+use super::{Canary, CanaryStep};
+
+pub(super) fn editor_json(canary: &Canary) -> String {
+    let steps: Vec<String> = canary.steps.iter().map(step_json).collect();
+    let analysis =
+        canary.analysis.map_or(String::new(), |a| format!(",\n \"analysis\": {}", a.editor_json()));
+    let routing = if canary.traffic_routing {
+        format!(
+            ",\n \"traffic_routing\": true, \"scale_down_delay_ticks\": {}, \"abort_scale_down_delay_ticks\": {}",
+            canary.scale_down_delay_ticks, canary.abort_scale_down_delay_ticks
+        )
+    } else {
+        String::new()
+    };
+    format!(
+        "{{\"type\": \"canary\", \"max_surge\": {}, \"max_unavailable\": {},\n \"steps\": [{}]{analysis}{routing}}}",
+        canary.max_surge,
+        canary.max_unavailable,
+        steps.join(", ")
+    )
+}
+
+fn step_json(step: &CanaryStep) -> String {
+    match step {
+        CanaryStep::SetWeight(weight) => format!("{{\"set_weight\": {weight}}}"),
+        CanaryStep::Pause { duration_ticks: Some(ticks) } => {
+            format!("{{\"pause\": {{\"duration_ticks\": {ticks}}}}}")
+        }
+        CanaryStep::Pause { duration_ticks: None } => "{\"pause\": {}}".to_owned(),
+        CanaryStep::Analysis(analysis) => format!("{{\"analysis\": {}}}", analysis.editor_json()),
+        CanaryStep::SetCanaryScale { replicas: Some(count), .. } => {
+            format!("{{\"set_canary_scale\": {{\"replicas\": {count}}}}}")
+        }
+        CanaryStep::SetCanaryScale { weight: Some(share), .. } => {
+            format!("{{\"set_canary_scale\": {{\"weight\": {share}}}}}")
+        }
+        CanaryStep::SetCanaryScale { .. } => {
+            "{\"set_canary_scale\": {\"match_traffic_weight\": true}}".to_owned()
+        }
+    }
+}
