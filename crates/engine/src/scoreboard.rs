@@ -3,9 +3,6 @@
 
 use serde::Serialize;
 
-use crate::strategy::{
-    BlueGreen, Canary, CanaryAnalysis, CanaryStep, InstanceRefresh, IntOrPercent, Recreate, RollingUpdate,
-};
 use crate::{Event, Lifecycle, Playback, Scenario, StrategySpec, World};
 
 /// A run stops here if it never settles.
@@ -34,45 +31,12 @@ pub struct Score {
     pub blast_radius: u64,
 }
 
-/// The strategies the scoreboard compares: the scenario's own, and one of each kind with
-/// representative settings (an automatic blue-green and a canary with analysis).
+/// The strategies the scoreboard compares: the strategy catalogue (one of each kind with
+/// representative settings), with the scenario's own strategy in place of its kind's.
 pub fn contenders(scenario: &Scenario) -> Vec<StrategySpec> {
-    let canary = Canary {
-        steps: vec![
-            CanaryStep::SetWeight(20),
-            CanaryStep::Pause { duration_ticks: Some(5) },
-            CanaryStep::SetWeight(50),
-            CanaryStep::Pause { duration_ticks: Some(5) },
-        ],
-        max_surge: IntOrPercent::Percent(25),
-        max_unavailable: IntOrPercent::Int(0),
-        analysis: Some(CanaryAnalysis::error_rate(5)),
-        traffic_routing: false,
-        scale_down_delay_ticks: 30,
-        abort_scale_down_delay_ticks: 30,
-    };
-    let mut all = vec![
-        StrategySpec::Rolling(RollingUpdate {
-            max_surge: IntOrPercent::Percent(25),
-            max_unavailable: IntOrPercent::Percent(25),
-        }),
-        StrategySpec::Recreate(Recreate {}),
-        StrategySpec::BlueGreen(BlueGreen { scale_down_delay_ticks: 5, ..BlueGreen::default() }),
-        StrategySpec::Canary(canary),
-        // AWS's defaults, except a lab-sized health-check timeout and rolling back on failure.
-        StrategySpec::InstanceRefresh(InstanceRefresh {
-            health_check_timeout_ticks: 30,
-            auto_rollback: true,
-            ..InstanceRefresh::default()
-        }),
-    ];
-    // The scenario's own strategy replaces the default of its kind.
-    if let Some(slot) =
-        all.iter_mut().find(|s| std::mem::discriminant(*s) == std::mem::discriminant(&scenario.strategy))
-    {
-        *slot = scenario.strategy.clone();
-    }
-    all
+    let mut all = StrategySpec::catalogue();
+    all[scenario.strategy.kind_index()] = scenario.strategy.clone();
+    all.into()
 }
 
 /// Runs the scenario once per strategy.

@@ -343,6 +343,51 @@ impl StrategySpec {
         }
     }
 
+    /// One of each strategy with representative settings, in the order the lab presents them:
+    /// the list the scoreboard compares and the editor offers to start from. The list is
+    /// [`StrategySpec::kind_index`]-ordered, so a new strategy cannot be left out of it.
+    pub fn catalogue() -> [StrategySpec; 5] {
+        [
+            StrategySpec::Rolling(RollingUpdate {
+                max_surge: IntOrPercent::Percent(25),
+                max_unavailable: IntOrPercent::Percent(25),
+            }),
+            StrategySpec::Recreate(Recreate {}),
+            StrategySpec::BlueGreen(BlueGreen { scale_down_delay_ticks: 5, ..BlueGreen::default() }),
+            StrategySpec::Canary(Canary {
+                steps: vec![
+                    CanaryStep::SetWeight(20),
+                    CanaryStep::Pause { duration_ticks: Some(5) },
+                    CanaryStep::SetWeight(50),
+                    CanaryStep::Pause { duration_ticks: Some(5) },
+                ],
+                max_surge: IntOrPercent::Percent(25),
+                max_unavailable: IntOrPercent::Int(0),
+                analysis: Some(CanaryAnalysis::error_rate(5)),
+                traffic_routing: false,
+                scale_down_delay_ticks: 30,
+                abort_scale_down_delay_ticks: 30,
+            }),
+            // AWS's defaults, except a lab-sized health-check timeout and rolling back on failure.
+            StrategySpec::InstanceRefresh(InstanceRefresh {
+                health_check_timeout_ticks: 30,
+                auto_rollback: true,
+                ..InstanceRefresh::default()
+            }),
+        ]
+    }
+
+    /// Where this kind of strategy sits in [`StrategySpec::catalogue`].
+    pub fn kind_index(&self) -> usize {
+        match self {
+            StrategySpec::Rolling(_) => 0,
+            StrategySpec::Recreate(_) => 1,
+            StrategySpec::BlueGreen(_) => 2,
+            StrategySpec::Canary(_) => 3,
+            StrategySpec::InstanceRefresh(_) => 4,
+        }
+    }
+
     /// The strategy behind the spec.
     pub fn strategy(&self) -> &dyn Strategy {
         match self {
@@ -352,5 +397,22 @@ impl StrategySpec {
             StrategySpec::Canary(canary) => canary,
             StrategySpec::InstanceRefresh(refresh) => refresh,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::StrategySpec;
+
+    #[test]
+    fn the_catalogue_holds_each_strategy_once_in_its_place() {
+        let catalogue = StrategySpec::catalogue();
+        for (index, spec) in catalogue.iter().enumerate() {
+            assert_eq!(spec.kind_index(), index, "{} is out of place", spec.strategy().name());
+            assert_eq!(spec.validate(), Ok(()), "{} is not a valid strategy", spec.strategy().name());
+        }
+        let mut names: Vec<&str> = catalogue.iter().map(|spec| spec.strategy().name()).collect();
+        names.dedup();
+        assert_eq!(names.len(), catalogue.len());
     }
 }
