@@ -48,6 +48,16 @@ pub fn StrategyEditor(props: &StrategyEditorProps) -> Html {
     html! {
         <details class="strategy-editor">
             <summary>{"Strategy settings"}</summary>
+            <div class="start-from" role="group" aria-label="Start from a strategy">
+                <span>{"Start from:"}</span>
+                { for StrategySpec::catalogue().into_iter().map(|spec| {
+                    let text = text.clone();
+                    let json = spec.strategy().editor_json();
+                    let title = format!("Fill the editor with {}", spec.describe());
+                    let onclick = Callback::from(move |_: MouseEvent| text.set(json.clone()));
+                    html! { <button type="button" class="chip" {title} {onclick}>{ spec.strategy().label() }</button> }
+                }) }
+            </div>
             <label class="field">
                 <span>{"Strategy (JSON)"}</span>
                 <textarea rows="8" spellcheck="false" value={(*text).clone()} {oninput} />

@@ -215,3 +215,17 @@ test('the strategy editor checks parameters as you type with the real messages',
   await button(page, 'Apply strategy').click();
   await expect(page.getByTestId('rollout')).toContainText('recreate · every old instance stops');
 });
+
+test('the strategy editor starts from any strategy in the catalogue', async ({ page }) => {
+  await page.goto('/?scenario=demo');
+  await expect(page.locator('main#lab')).toHaveAttribute('data-ready', 'true');
+  await page.getByText('Strategy settings').click();
+  const starters = page.getByRole('group', { name: 'Start from a strategy' });
+  await expect(starters.getByRole('button')).toHaveText(['Rolling update', 'Recreate', 'Blue-green', 'Canary', 'Instance refresh']);
+  const verdict = page.getByTestId('strategy-validation');
+  await starters.getByRole('button', { name: 'Canary', exact: true }).click();
+  await expect(page.getByLabel('Strategy (JSON)')).toHaveValue(/"type": "canary"/);
+  await expect(verdict).toHaveText('✓ canary · 4 steps · max surge 25% · max unavailable 0');
+  await button(page, 'Apply strategy').click();
+  await expect(page.getByTestId('rollout')).toContainText('canary · 4 steps');
+});

@@ -134,6 +134,10 @@ impl Strategy for BlueGreen {
         "blue_green"
     }
 
+    fn label(&self) -> &'static str {
+        "Blue-green"
+    }
+
     fn describe(&self) -> String {
         let promotion = match (self.auto_promotion_enabled, self.auto_promotion_ticks) {
             (_, Some(ticks)) => format!("auto-promote {ticks} ticks after the preview is ready"),

@@ -250,6 +250,10 @@ impl Strategy for Canary {
         "canary"
     }
 
+    fn label(&self) -> &'static str {
+        "Canary"
+    }
+
     fn describe(&self) -> String {
         // A router splits by weight; surge and unavailable only apply without one.
         if self.traffic_routing {

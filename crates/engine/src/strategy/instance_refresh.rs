@@ -322,6 +322,10 @@ impl Strategy for InstanceRefresh {
         "instance_refresh"
     }
 
+    fn label(&self) -> &'static str {
+        "Instance refresh"
+    }
+
     fn describe(&self) -> String {
         let checkpoints = if self.checkpoint_percentages.is_empty() {
             String::new()

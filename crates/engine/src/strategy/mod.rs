@@ -162,8 +162,10 @@ pub enum AbortAftermath {
 /// pass, its traffic weights, its analyses, how it reacts to a person, its steps and its words.
 /// The world asks; it never matches on the strategy.
 pub trait Strategy {
-    /// The name shown to learners and written in traces.
+    /// The name written in traces and files (`blue_green`).
     fn name(&self) -> &'static str;
+    /// The name a learner reads (`Blue-green`).
+    fn label(&self) -> &'static str;
     /// One line for the learner: the strategy and its parameters.
     fn describe(&self) -> String;
     /// Runs one controller pass. Returns whether it changed any revision's `desired`.

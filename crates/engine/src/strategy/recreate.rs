@@ -16,6 +16,10 @@ impl Strategy for Recreate {
         "recreate"
     }
 
+    fn label(&self) -> &'static str {
+        "Recreate"
+    }
+
     fn describe(&self) -> String {
         "recreate · every old instance stops before new ones start".to_owned()
     }

@@ -220,6 +220,10 @@ impl Strategy for RollingUpdate {
         "rolling"
     }
 
+    fn label(&self) -> &'static str {
+        "Rolling update"
+    }
+
     fn describe(&self) -> String {
         format!(
             "rolling update · max surge {} · max unavailable {}",
