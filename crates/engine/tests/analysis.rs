@@ -106,7 +106,7 @@ fn blue_green_waits_on_an_inconclusive_smoke_test() {
     let mut lab = Driver::rollout(4, &strategy, MIDDLING);
     let reason = inconclusive(&lab.run(10)).expect("undecided smoke test");
     assert!(reason.starts_with("pre-promotion analysis inconclusive: revision 2"), "{reason}");
-    assert_eq!(lab.world.rollout_status().stable, Some(1), "users stay on the old version");
+    assert_eq!(lab.world.rollout_view().stable, Some(1), "users stay on the old version");
     lab.world.apply(Command::PromoteRollout).unwrap();
     let run = lab.run(40);
     assert!(run.any(|e| matches!(e, Event::RolloutPromoted { revision: 2 })), "{:?}", run.events);

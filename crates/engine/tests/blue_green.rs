@@ -78,7 +78,7 @@ fn an_abort_keeps_the_traffic_on_stable_and_removes_the_preview_after_its_delay(
     lab.world.apply(Command::RetryRollout).unwrap();
     lab.world.apply(Command::PromoteRollout).unwrap();
     lab.run(3);
-    assert_eq!(lab.world.rollout_status().stable, Some(2));
+    assert_eq!(lab.world.rollout_view().stable, Some(2));
 }
 
 #[test]

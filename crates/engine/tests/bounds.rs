@@ -255,7 +255,7 @@ fn a_canary_pause_of_u64_max_ticks_neither_panics_nor_ends_at_once() {
     spec.steps[1] = CanaryStep::Pause { duration_ticks: Some(u64::MAX) };
     let mut lab = world_with(StrategySpec::Canary(spec), |_| {});
     lab.run(40);
-    assert_eq!(lab.world.rollout_status().step_index, 1, "still at the pause");
+    assert_eq!(lab.world.rollout_view().step_index, 1, "still at the pause");
     assert!(!lab.world.rollout_complete());
 }
 
@@ -284,13 +284,13 @@ fn blue_green_delays_of_u64_max_neither_panic_nor_end_at_once() {
     let keep = BlueGreen { scale_down_delay_ticks: u64::MAX, ..BlueGreen::default() };
     let mut lab = world_with(StrategySpec::BlueGreen(keep), |_| {});
     lab.run(40);
-    assert_eq!(lab.world.rollout_status().stable, Some(2), "promoted");
+    assert_eq!(lab.world.rollout_view().stable, Some(2), "promoted");
     assert_eq!(lab.world.revisions()[0].desired, 4, "the old revision waits out its scale-down delay");
 
     let wait = BlueGreen { auto_promotion_ticks: Some(u64::MAX), ..BlueGreen::default() };
     let mut lab = world_with(StrategySpec::BlueGreen(wait), |_| {});
     lab.run(40);
-    assert_eq!(lab.world.rollout_status().stable, Some(1), "auto-promotion waits");
+    assert_eq!(lab.world.rollout_view().stable, Some(1), "auto-promotion waits");
 
     let abort = BlueGreen {
         auto_promotion_enabled: false,
@@ -336,7 +336,7 @@ fn instance_refresh_waits_of_u64_max_neither_panic_nor_end_at_once() {
         });
     });
     lab.run(40);
-    assert!(!lab.world.rollout_status().aborted, "the batch has not timed out");
+    assert!(!lab.world.rollout_view().aborted, "the batch has not timed out");
 }
 
 #[test]

@@ -40,7 +40,7 @@ fn steps_move_the_split_and_an_indefinite_pause_waits_for_promotion() {
     let paused_at_half = run.rows.iter().filter(|s| **s == ("5/5".into(), "5/5".into(), 50, Some(3))).count();
     assert_eq!(paused_at_half, 2, "{:?}", run.rows);
     assert!(run.any(|e| matches!(e, Event::RolloutComplete { revision: 2 })), "{:?}", run.events);
-    assert_eq!(lab.world.rollout_status().stable, Some(2));
+    assert_eq!(lab.world.rollout_view().stable, Some(2));
     assert_eq!(
         lab.world.revisions().iter().map(|r| (r.desired, r.available)).collect::<Vec<_>>(),
         [(0, 0), (10, 10)]
@@ -74,7 +74,7 @@ fn a_canary_without_steps_rolls_like_a_rolling_update() {
     let mut lab = canary("[]");
     lab.run(15);
     assert!(lab.world.rollout_complete());
-    assert_eq!(lab.world.rollout_status().stable, Some(2));
+    assert_eq!(lab.world.rollout_view().stable, Some(2));
 }
 
 const ANALYSED: &str = r#"{"type": "canary", "steps": [{"set_weight": 20}, {"pause": {"duration_ticks": 10}}],

@@ -43,52 +43,53 @@ pub struct RolloutFleet<'a> {
     pub status: &'a mut RolloutStatus,
 }
 
-/// The rollout's memory: which revision is stable and serving, what a preview serves, pauses,
+/// The rollout's memory (private to the engine: shells read the rollout view): which revision
+/// is stable and serving, what a preview serves, pauses,
 /// promotions, aborts and delayed scale-downs. Strategies without such state ignore it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct RolloutStatus {
     /// The revision considered stable (the one the active service points at).
-    pub stable: Option<u32>,
+    pub(crate) stable: Option<u32>,
     /// Blue-green: the revision the preview service points at.
-    pub preview: Option<u32>,
+    pub(crate) preview: Option<u32>,
     /// Since when the rollout waits for a promotion.
-    pub paused_since: Option<u64>,
+    pub(crate) paused_since: Option<u64>,
     /// A promote command arrived.
-    pub promote_requested: bool,
+    pub(crate) promote_requested: bool,
     /// The rollout was aborted: traffic stays on (or goes back to) the stable revision.
-    pub aborted: bool,
+    pub(crate) aborted: bool,
     /// When old revisions may be scaled down (Argo's scale-down delay).
-    pub scale_down_at: Option<u64>,
+    pub(crate) scale_down_at: Option<u64>,
     /// Canary: the step under way (`currentStepIndex`); instance refresh: checkpoints passed.
-    pub step_index: u32,
+    pub(crate) step_index: u32,
     /// Canary: when the current step began (pauses count from here).
-    pub step_started: Option<u64>,
+    pub(crate) step_started: Option<u64>,
     /// Skip the remaining steps and go straight to 100% (`promote --full`).
-    pub promote_full: bool,
+    pub(crate) promote_full: bool,
     /// Canary analysis: failed measurements so far.
-    pub analysis_failures: u32,
+    pub(crate) analysis_failures: u32,
     /// Analysis: inconclusive measurements so far.
-    pub analysis_inconclusive: u32,
+    pub(crate) analysis_inconclusive: u32,
     /// Argo's `InconclusiveAnalysis` pause: analysis could not decide, so the rollout waits for a
     /// person to promote (carry on) or abort. Holds what the analysis found.
-    pub inconclusive_pause: Option<AnalysisFinding>,
+    pub(crate) inconclusive_pause: Option<AnalysisFinding>,
     /// Canary step analysis and blue-green pre/post-promotion analysis: measurements taken.
-    pub step_measurements: u32,
+    pub(crate) step_measurements: u32,
     /// Blue-green: the current pre- or post-promotion analysis has passed.
-    pub analysis_passed: bool,
+    pub(crate) analysis_passed: bool,
     /// Blue-green: the revision that was stable before the last promotion, which a failed
     /// post-promotion analysis switches the traffic back to.
-    pub previous_stable: Option<u32>,
+    pub(crate) previous_stable: Option<u32>,
     /// Why the rollout was aborted.
-    pub abort_cause: Option<crate::AbortCause>,
+    pub(crate) abort_cause: Option<crate::AbortCause>,
     /// A strategy that failed on its own (an instance refresh whose batch never became healthy)
     /// leaves the reason here; the world aborts the rollout with it.
-    pub failure: Option<String>,
+    pub(crate) failure: Option<String>,
     /// Instance refresh: when the healthy batch has finished warming up.
-    pub warm_at: Option<u64>,
+    pub(crate) warm_at: Option<u64>,
     /// Traffic-routed canary: the weight the router gives the canary now (it lags the step's
     /// weight until the canary's instances are ready).
-    pub router_weight: u32,
+    pub(crate) router_weight: u32,
 }
 
 impl RolloutFleet<'_> {

@@ -24,6 +24,8 @@ pub struct RolloutStateView<'a> {
     pub phase: &'static str,
     /// The index of the current step in [`steps`](Self::steps) (0 for strategies without steps).
     pub step_index: u32,
+    /// The revision considered stable: the one users are served by (and go back to on an abort).
+    pub stable: Option<u32>,
     /// Whether the learner paused the rollout.
     pub paused: bool,
     /// Whether the rollout was aborted (traffic back on the stable revision).
@@ -64,6 +66,7 @@ impl World {
             target: self.target_revision(),
             phase: self.rollout_phase(),
             step_index: status.step_index,
+            stable: status.stable,
             paused: self.paused(),
             aborted: status.aborted,
             abort_cause: status.abort_cause.as_ref(),

@@ -64,7 +64,7 @@ impl World {
     }
 
     /// The rollout's status: stable and preview revisions, pauses, aborts.
-    pub fn rollout_status(&self) -> &crate::strategy::RolloutStatus {
+    pub(crate) fn rollout_status(&self) -> &crate::strategy::RolloutStatus {
         self.rollout.status()
     }
 
