@@ -201,7 +201,7 @@ pub fn App() -> Html {
             }
             <StatusBar tick={snapshot.tick} counts={snapshot.instances} trace_digest={AttrValue::from(snapshot.trace_digest.to_string())}
                 rollout_complete={snapshot.rollout_complete} fleet_images={AttrValue::from(fleet_images)}
-                scenario_title={AttrValue::from(lab.title().to_owned())} phase={AttrValue::from(snapshot.rollout.phase)} />
+                scenario_title={AttrValue::from(lab.title().to_owned())} phase={AttrValue::from(snapshot.rollout.phase.as_str())} />
             <div class="columns">
                 <aside class="left">
                     { lesson_panel.unwrap_or_default() }
@@ -231,8 +231,8 @@ pub fn App() -> Html {
                 <div class="centre">
                     <FleetView canvas={canvas} summary={AttrValue::from(summary)} legend={Rc::new(legend)} />
                     <RolloutPanel bars={Rc::new(view::revision_bars(world))} replicas={snapshot.replicas} complete={snapshot.rollout_complete}
-                        strategy={AttrValue::from(strategy)} phase={AttrValue::from(snapshot.rollout.phase)}
-                        reason={AttrValue::from(snapshot.rollout.conditions.reason)} steps={Rc::new(view::rollout_steps(world))}
+                        strategy={AttrValue::from(strategy)} phase={AttrValue::from(snapshot.rollout.phase.as_str())}
+                        reason={AttrValue::from(snapshot.rollout.conditions.reason.as_str())} steps={Rc::new(view::rollout_steps(world))}
                         canary_weights={view::canary_weights(world).map(AttrValue::from)}
                         abort_reason={rollout.abort_cause.map(|cause| AttrValue::from(cause.to_string()))}
                         pause_reason={rollout.inconclusive_pause.map(|f| AttrValue::from(crate::describe::inconclusive_pause(f)))}

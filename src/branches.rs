@@ -54,7 +54,7 @@ impl BranchSummary {
             in_service: metrics.in_service,
             failed_requests: metrics.failed_requests,
             vulnerable_instances: metrics.vulnerable_instances,
-            phase: world.rollout_view().phase,
+            phase: world.rollout_view().phase.as_str(),
             actions,
         }
     }

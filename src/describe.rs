@@ -127,7 +127,7 @@ pub fn describe(event: &Event, world: &World) -> String {
             "Rollout paused: template changes wait, scaling still happens".into()
         }
         Event::RolloutPaused { paused: false } => "Rollout resumed".into(),
-        Event::StrategyChanged { description } => format!("Strategy changed: {description}"),
+        Event::StrategyChanged { strategy } => format!("Strategy changed: {}", strategy.describe()),
         Event::RolloutPromoted { revision } => {
             format!("Promoted: revision {revision} is now stable and takes the traffic")
         }

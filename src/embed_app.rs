@@ -55,12 +55,12 @@ pub fn EmbedApp(props: &EmbedAppProps) -> Html {
         .map(|t| format!("rev {} {}%", t.revision, t.weight))
         .collect();
     html! {
-        <main id="embed" data-ready="true" data-tick={snapshot.tick.to_string()} data-phase={snapshot.rollout.phase}
+        <main id="embed" data-ready="true" data-tick={snapshot.tick.to_string()} data-phase={snapshot.rollout.phase.as_str()}
             data-trace-digest={snapshot.trace_digest.to_string()}>
             <div class="embed-head">
                 <strong class="embed-title">{ lab.lesson.as_ref().map_or_else(|| lab.title().to_owned(), |s| s.lesson.title.clone()) }</strong>
                 <span class="pill tick">{ format!("tick {}", snapshot.tick) }</span>
-                <span class="pill">{ snapshot.rollout.phase }</span>
+                <span class="pill">{ snapshot.rollout.phase.as_str() }</span>
                 <span class="muted">{ format!("traffic: {}", weights.join(" · ")) }</span>
                 <a class="nav-link" href={full_lab} target="_blank">{"Open in the full lab ↗"}</a>
             </div>

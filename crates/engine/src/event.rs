@@ -19,10 +19,14 @@ pub enum AbortCause {
         /// Blue-green after promotion: the revision the traffic went back to.
         traffic_back_to: Option<u32>,
     },
-    /// The strategy could not go on (an instance refresh whose replacements never got healthy).
-    Strategy {
-        /// What happened, in the strategy's words.
-        reason: String,
+    /// An instance refresh failed: its new instances did not pass health checks in time.
+    RefreshFailed {
+        /// The revision being rolled out.
+        revision: u32,
+        /// New instances still not healthy.
+        unhealthy: u32,
+        /// The health-check timeout they missed.
+        timeout_ticks: u64,
     },
 }
 
@@ -34,7 +38,11 @@ impl std::fmt::Display for AbortCause {
             AbortCause::Analysis { finding, traffic_back_to: Some(previous) } => {
                 write!(f, "{finding}; traffic goes back to revision {previous}")
             }
-            AbortCause::Strategy { reason } => f.write_str(reason),
+            AbortCause::RefreshFailed { revision, unhealthy, timeout_ticks } => write!(
+                f,
+                "instance refresh failed: {unhealthy} new instances of revision {revision} did not pass health checks \
+                 within {timeout_ticks} ticks"
+            ),
         }
     }
 }
@@ -252,7 +260,7 @@ pub enum Event {
         /// The target revision.
         revision: u32,
         /// Kubernetes' reason.
-        reason: String,
+        reason: crate::ConditionReason,
     },
     /// The stable (active) revision changed: traffic moved to it.
     RolloutPromoted {
@@ -277,8 +285,8 @@ pub enum Event {
     },
     /// The deployment strategy was changed.
     StrategyChanged {
-        /// The new strategy in words.
-        description: String,
+        /// The new strategy and its settings.
+        strategy: Box<crate::StrategySpec>,
     },
     /// The rollout was paused or resumed.
     RolloutPaused {

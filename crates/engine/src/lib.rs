@@ -55,8 +55,12 @@ pub use playback::Playback;
 pub use registry::{BuildPlan, Registry};
 pub use revision::Revision;
 pub use scenario::{FleetMode, PipelineSettings, RegistrySettings, Scenario, TimedCommand};
-pub use snapshot::{ConditionsView, RevisionView, RolloutView, Snapshot, StateCounts, TrafficShare};
+pub use snapshot::{
+    ConditionsView, RevisionView, RolloutPhase, RolloutView, Snapshot, StateCounts, TrafficShare,
+};
 pub use strategy::StrategySpec;
 pub use views::{FleetView, OperationsView, RolloutStateView, SupplyView};
 pub use workload::BusyFleet;
-pub use world::{AuditEntry, Limits, PatchStats, Progressing, RolloutConditions, ServiceStats, World};
+pub use world::{
+    AuditEntry, ConditionReason, Limits, PatchStats, Progressing, RolloutConditions, ServiceStats, World,
+};

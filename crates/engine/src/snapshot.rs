@@ -81,8 +81,8 @@ pub struct TrafficShare {
 pub struct RolloutView {
     /// The strategy's name.
     pub strategy: &'static str,
-    /// `Healthy`, `Progressing` or `Degraded`.
-    pub phase: &'static str,
+    /// Argo's phase.
+    pub phase: RolloutPhase,
     /// The current step, for strategies that have steps.
     pub step: Option<u32>,
     /// Available and Progressing.
@@ -97,30 +97,60 @@ pub struct ConditionsView {
     /// `True`, `False` or `Complete`.
     pub progressing: &'static str,
     /// Kubernetes' reason.
-    pub reason: &'static str,
+    pub reason: crate::ConditionReason,
 }
 
-/// Whether a canary is waiting at a pause step.
+/// Argo's rollout phase.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum RolloutPhase {
+    /// Complete: the target runs the whole fleet.
+    Healthy,
+    /// Moving.
+    Progressing,
+    /// Waiting for a person, a pause step or an undecided analysis.
+    Paused,
+    /// Aborted, or stalled past its deadline.
+    Degraded,
+}
+
+impl RolloutPhase {
+    /// The phase as Argo writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RolloutPhase::Healthy => "Healthy",
+            RolloutPhase::Progressing => "Progressing",
+            RolloutPhase::Paused => "Paused",
+            RolloutPhase::Degraded => "Degraded",
+        }
+    }
+}
+
+impl std::fmt::Display for RolloutPhase {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// Argo's rollout phase and the Progressing condition's status, as the trace shows them.
-fn phase_and_progressing(world: &World) -> (&'static str, &'static str) {
+fn phase_and_progressing(world: &World) -> (RolloutPhase, &'static str) {
     let status = world.rollout_status();
     match world.conditions().progressing {
-        _ if status.aborted => ("Degraded", "False"),
-        _ if world.paused() => ("Paused", "Unknown"),
-        _ if status.inconclusive_pause.is_some() => ("Paused", "True"),
-        crate::Progressing::True if status.paused_since.is_some() => ("Paused", "True"),
+        _ if status.aborted => (RolloutPhase::Degraded, "False"),
+        _ if world.paused() => (RolloutPhase::Paused, "Unknown"),
+        _ if status.inconclusive_pause.is_some() => (RolloutPhase::Paused, "True"),
+        crate::Progressing::True if status.paused_since.is_some() => (RolloutPhase::Paused, "True"),
         crate::Progressing::True if world.strategy().strategy().waiting_at_pause(status) => {
-            ("Paused", "True")
+            (RolloutPhase::Paused, "True")
         }
-        crate::Progressing::Complete => ("Healthy", "Complete"),
-        crate::Progressing::True => ("Progressing", "True"),
-        crate::Progressing::False => ("Degraded", "False"),
+        crate::Progressing::Complete => (RolloutPhase::Healthy, "Complete"),
+        crate::Progressing::True => (RolloutPhase::Progressing, "True"),
+        crate::Progressing::False => (RolloutPhase::Degraded, "False"),
     }
 }
 
 impl World {
     /// The rollout's phase: `Healthy`, `Progressing`, `Paused` or `Degraded`.
-    pub fn rollout_phase(&self) -> &'static str {
+    pub fn rollout_phase(&self) -> RolloutPhase {
         phase_and_progressing(self).0
     }
 }

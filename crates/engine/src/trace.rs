@@ -200,12 +200,13 @@ fn encode_event(row: &mut Vec<u8>, event: &Event) {
         Event::RolloutStalled { revision, reason } => {
             row.extend_from_slice(&[29]);
             row.extend_from_slice(&revision.to_le_bytes());
-            text(row, reason);
+            row.push(*reason as u8);
         }
         Event::RolloutPaused { paused } => row.extend_from_slice(&[30, u8::from(*paused)]),
-        Event::StrategyChanged { description } => {
-            row.extend_from_slice(&[33]);
-            text(row, description);
+        Event::StrategyChanged { strategy } => {
+            // The settings as data: the strategy's kind and its canonical JSON.
+            row.extend_from_slice(&[33, strategy.kind_index() as u8]);
+            text(row, &strategy.strategy().editor_json());
         }
         Event::RolloutPromoted { revision } => {
             row.extend_from_slice(&[31]);
@@ -220,9 +221,11 @@ fn encode_event(row: &mut Vec<u8>, event: &Event) {
                     finding_row(row, finding);
                     row.extend_from_slice(&traffic_back_to.unwrap_or(0).to_le_bytes());
                 }
-                crate::AbortCause::Strategy { reason } => {
+                crate::AbortCause::RefreshFailed { revision, unhealthy, timeout_ticks } => {
                     row.push(2);
-                    text(row, reason);
+                    row.extend_from_slice(&revision.to_le_bytes());
+                    row.extend_from_slice(&unhealthy.to_le_bytes());
+                    row.extend_from_slice(&timeout_ticks.to_le_bytes());
                 }
             }
         }

@@ -41,7 +41,7 @@ fn a_slow_release_passes_an_error_rate_analysis_but_not_a_latency_one() {
     // 40 ms for any request plus the 300 ms the build adds.
     assert!(reason.contains("mean latency 340 ms is above the 200 ms limit"), "{reason}");
     assert!(reason.starts_with("step analysis failed: revision 2"), "{reason}");
-    assert_eq!(lab.world.snapshot().rollout.phase, "Degraded");
+    assert_eq!(lab.world.snapshot().rollout.phase.as_str(), "Degraded");
 
     // The same analysis passes a release that is not slow.
     let mut lab = canary(r#"{"error_rate_max_percent": 5, "latency_max_ms": 200, "count": 2}"#, "");
@@ -65,7 +65,7 @@ fn an_inconclusive_analysis_pauses_the_rollout_until_a_person_promotes() {
     assert!(reason.contains("(1 inconclusive measurement, inconclusive limit 0)"), "{reason}");
     assert!(aborted(&run).is_none());
     let snapshot = lab.world.snapshot();
-    assert_eq!(snapshot.rollout.phase, "Paused");
+    assert_eq!(snapshot.rollout.phase.as_str(), "Paused");
     let split = |world: &World| world.revisions().iter().map(|r| r.desired).collect::<Vec<_>>();
     let held = split(&lab.world);
     assert_eq!(held, [8, 2], "held at the 20% step");
@@ -74,7 +74,7 @@ fn an_inconclusive_analysis_pauses_the_rollout_until_a_person_promotes() {
     let run = lab.run(700);
     assert_eq!(split(&lab.world), held);
     assert!(inconclusive(&run).is_none() && aborted(&run).is_none());
-    assert_ne!(lab.world.conditions().reason, "ProgressDeadlineExceeded");
+    assert_ne!(lab.world.conditions().reason, lab_engine::ConditionReason::ProgressDeadlineExceeded);
 
     // Promoting accepts the analysis: the step is done and the canary goes on to the end.
     lab.world.apply(Command::PromoteRollout).unwrap();
@@ -86,10 +86,10 @@ fn an_inconclusive_analysis_pauses_the_rollout_until_a_person_promotes() {
 fn aborting_an_inconclusive_rollout_goes_back_to_stable() {
     let mut lab = canary(UNDECIDED, MIDDLING);
     lab.run(8);
-    assert_eq!(lab.world.snapshot().rollout.phase, "Paused");
+    assert_eq!(lab.world.snapshot().rollout.phase.as_str(), "Paused");
     lab.world.apply(Command::AbortRollout).unwrap();
     lab.run(5);
-    assert_eq!(lab.world.snapshot().rollout.phase, "Degraded");
+    assert_eq!(lab.world.snapshot().rollout.phase.as_str(), "Degraded");
     assert_eq!(lab.world.revisions().iter().map(|r| r.desired).collect::<Vec<_>>(), [10, 0]);
 }
 

@@ -36,7 +36,7 @@ fn a_preview_waits_for_a_person_then_grows_before_it_takes_the_traffic() {
     let run = lab.rows(4, rows::weights);
     assert_eq!(run.rows[0], "0: r1 4/4@100 r2 1/0@0");
     assert_eq!(run.rows[3], "3: r1 4/4@100 r2 1/1@0", "waits for promotion with one preview instance");
-    assert_eq!(lab.world.snapshot().rollout.phase, "Paused");
+    assert_eq!(lab.world.snapshot().rollout.phase.as_str(), "Paused");
     lab.world.apply(Command::PromoteRollout).unwrap();
     assert_eq!(
         lab.rows(5, rows::weights).rows,
@@ -73,7 +73,7 @@ fn an_abort_keeps_the_traffic_on_stable_and_removes_the_preview_after_its_delay(
             "5: r1 4/4@100 r2 0/0@0"
         ]
     );
-    assert_eq!(lab.world.snapshot().rollout.phase, "Degraded");
+    assert_eq!(lab.world.snapshot().rollout.phase.as_str(), "Degraded");
     // Retry leaves the aborted state and goes for the new revision again.
     lab.world.apply(Command::RetryRollout).unwrap();
     lab.world.apply(Command::PromoteRollout).unwrap();
@@ -138,7 +138,7 @@ fn post_promotion_analysis_switches_the_traffic_back_to_the_old_revision() {
     assert!(reason.starts_with("post-promotion analysis failed: revision 2, over the last"), "{reason}");
     assert!(reason.ends_with("traffic goes back to revision 1"), "{reason}");
     assert_eq!(run.rows[1], "1: r1 4/4@100 r2 4/4@0");
-    assert_eq!(lab.world.snapshot().rollout.phase, "Degraded");
+    assert_eq!(lab.world.snapshot().rollout.phase.as_str(), "Degraded");
     // Unlike a pre-promotion analysis, real users met the bad version for that one tick.
     assert_eq!(lab.world.service_stats().faulty_requests, 40);
 }

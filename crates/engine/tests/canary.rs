@@ -30,7 +30,7 @@ fn steps_move_the_split_and_an_indefinite_pause_waits_for_promotion() {
         ("8/8".into(), "2/2".into(), 20, Some(1)),
         "20% canary, waiting at the pause"
     );
-    assert_eq!(lab.world.snapshot().rollout.phase, "Paused");
+    assert_eq!(lab.world.snapshot().rollout.phase.as_str(), "Paused");
     lab.run(5);
     assert_eq!(state(&lab.world).3, Some(1), "an indefinite pause does not end by itself");
 
@@ -56,7 +56,7 @@ fn an_abort_sends_everything_back_to_stable() {
     let run = lab.run(6);
     assert!(run.any(|e| matches!(e, Event::RolloutAborted { .. })));
     assert_eq!(state(&lab.world), ("10/10".into(), "0/0".into(), 0, Some(0)));
-    assert_eq!(lab.world.snapshot().rollout.phase, "Degraded");
+    assert_eq!(lab.world.snapshot().rollout.phase.as_str(), "Degraded");
 }
 
 #[test]
@@ -156,7 +156,7 @@ fn a_failed_analysis_step_aborts_and_says_why() {
     let (_, reason) = lab.run(6).abort_cause().expect("aborted");
     assert!(reason.starts_with("step analysis failed: revision 2, over the last"), "{reason}");
     assert!(reason.contains("above the 5% limit"), "{reason}");
-    assert_eq!(lab.world.snapshot().rollout.phase, "Degraded");
+    assert_eq!(lab.world.snapshot().rollout.phase.as_str(), "Degraded");
 }
 
 #[test]

@@ -175,6 +175,6 @@ fn an_aborted_canary_shows_its_cause_as_data() {
     let rollout = world.rollout_view();
     assert!(rollout.aborted, "the buggy canary is aborted by tick {}", world.now());
     assert!(matches!(rollout.abort_cause, Some(AbortCause::Analysis { .. })), "{:?}", rollout.abort_cause);
-    assert_eq!(rollout.phase, "Degraded");
+    assert_eq!(rollout.phase.as_str(), "Degraded");
     assert!(world.fleet_view().instances.iter().any(|i| i.state != Lifecycle::Terminated));
 }

@@ -147,7 +147,7 @@ fn a_stuck_rollout_is_reported_at_the_first_tick_past_its_deadline_and_not_rolle
     scenario.timeline.truncate(2); // the broken deploy, without the scale-up
     scenario.progress_deadline_ticks = 5;
     let mut lab = Driver::new(&scenario);
-    let run = lab.rows(10, |world, _| world.conditions().reason);
+    let run = lab.rows(10, |world, _| world.conditions().reason.as_str());
     let stalled_at = run.ticks_of(|e| matches!(e, Event::RolloutStalled { .. })).first().copied();
     let reasons = run.rows;
     assert_eq!(stalled_at, Some(6), "deadline 5 from tick 0 fires at the first tick strictly after 5");
@@ -168,7 +168,7 @@ fn a_stuck_rollout_is_reported_at_the_first_tick_past_its_deadline_and_not_rolle
 fn conditions_follow_a_healthy_rollout_to_complete() {
     let conditions = |world: &lab_engine::World, _| {
         let conditions = world.conditions();
-        (conditions.progressing, conditions.reason, conditions.available)
+        (conditions.progressing, conditions.reason.as_str(), conditions.available)
     };
     let seen = Driver::new(&example("s2-rolling-3-replicas.json")).rows(4, conditions).rows;
     use lab_engine::Progressing::{Complete, True};
@@ -220,7 +220,7 @@ fn a_paused_rollout_waits_and_undo_is_refused_until_resumed() {
     .allowing_refusals();
     lab.run(15);
     assert!(lab.world.paused());
-    assert_eq!(lab.world.snapshot().rollout.phase, "Paused");
+    assert_eq!(lab.world.snapshot().rollout.phase.as_str(), "Paused");
     assert_eq!(lab.world.target_revision().live, 0, "nothing rolls out while paused");
     assert!(matches!(
         lab.world.apply(Command::Undo { to_revision: None }),

@@ -150,7 +150,7 @@ impl Metric {
             Metric::CompromisedInstanceTicks => number(world.compromised_instance_ticks()),
             Metric::MinInService => number(u64::from(history.min_in_service.unwrap_or(0))),
             Metric::PeakLiveInstances => number(u64::from(history.peak_live)),
-            Metric::RolloutPhase => Value::Text(world.rollout_phase().to_owned()),
+            Metric::RolloutPhase => Value::Text(world.rollout_phase().as_str().to_owned()),
             Metric::RolloutComplete => Value::Flag(world.rollout_complete()),
             Metric::AbortedByAnalysis => Value::Flag(history.aborted_by_analysis),
             Metric::SshSessions => number(world.audit_log().count() as u64),

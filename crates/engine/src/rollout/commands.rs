@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use super::Rollout;
+use super::conditions::ConditionReason;
 use crate::event_log::EventLog;
 use crate::{AbortCause, CommandError, Event, StrategySpec};
 
@@ -39,7 +40,7 @@ impl Rollout {
 
     pub(crate) fn pause(&mut self, tick: u64, log: &mut EventLog) {
         self.paused = true;
-        self.conditions.reason = "DeploymentPaused";
+        self.conditions.reason = ConditionReason::DeploymentPaused;
         log.emit(tick, Event::RolloutPaused { paused: true });
     }
 
@@ -47,7 +48,7 @@ impl Rollout {
         if self.paused {
             self.paused = false;
             // The progress deadline clock restarts on resume (`DeploymentResumed`).
-            self.conditions.reason = "DeploymentResumed";
+            self.conditions.reason = ConditionReason::DeploymentResumed;
             self.conditions.last_update_tick = tick;
             log.emit(tick, Event::RolloutPaused { paused: false });
         }
@@ -62,9 +63,8 @@ impl Rollout {
         // A strategy read from JSON was checked as it was read; one built in code is checked
         // here, so a wait or a limit beyond its bound never reaches a reconcile.
         strategy.validate().map_err(|error| CommandError::Invalid(error.within("set_strategy")))?;
-        let description = strategy.describe();
+        log.emit(tick, Event::StrategyChanged { strategy: Box::new(strategy.clone()) });
         self.strategy = Arc::new(strategy);
-        log.emit(tick, Event::StrategyChanged { description });
         Ok(())
     }
 }

@@ -19,6 +19,46 @@ pub enum Progressing {
     Complete,
 }
 
+/// Why the Progressing condition is what it is, in Kubernetes' (and Argo's) reason codes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum ConditionReason {
+    /// A new revision became the target.
+    NewReplicaSetCreated,
+    /// The rollout moved since the last tick.
+    ReplicaSetUpdated,
+    /// The target revision runs the whole fleet.
+    NewReplicaSetAvailable,
+    /// No progress within the deadline.
+    ProgressDeadlineExceeded,
+    /// Paused by a person.
+    DeploymentPaused,
+    /// Resumed by a person; the deadline clock restarts.
+    DeploymentResumed,
+    /// Aborted (Argo's reason).
+    RolloutAborted,
+}
+
+impl ConditionReason {
+    /// The reason code as Kubernetes writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConditionReason::NewReplicaSetCreated => "NewReplicaSetCreated",
+            ConditionReason::ReplicaSetUpdated => "ReplicaSetUpdated",
+            ConditionReason::NewReplicaSetAvailable => "NewReplicaSetAvailable",
+            ConditionReason::ProgressDeadlineExceeded => "ProgressDeadlineExceeded",
+            ConditionReason::DeploymentPaused => "DeploymentPaused",
+            ConditionReason::DeploymentResumed => "DeploymentResumed",
+            ConditionReason::RolloutAborted => "RolloutAborted",
+        }
+    }
+}
+
+impl std::fmt::Display for ConditionReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// Conditions after a tick.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct RolloutConditions {
@@ -26,9 +66,8 @@ pub struct RolloutConditions {
     pub available: bool,
     /// Whether the rollout is moving.
     pub progressing: Progressing,
-    /// Kubernetes' reason: `NewReplicaSetCreated`, `ReplicaSetUpdated`, `NewReplicaSetAvailable`
-    /// or `ProgressDeadlineExceeded`.
-    pub reason: &'static str,
+    /// Kubernetes' reason.
+    pub reason: ConditionReason,
     /// When progress was last seen.
     pub last_update_tick: u64,
 }
@@ -38,7 +77,7 @@ impl Default for RolloutConditions {
         RolloutConditions {
             available: true,
             progressing: Progressing::Complete,
-            reason: "NewReplicaSetAvailable",
+            reason: ConditionReason::NewReplicaSetAvailable,
             last_update_tick: 0,
         }
     }
@@ -62,7 +101,7 @@ impl Rollout {
     /// A new revision became the target: `NewReplicaSetCreated`, and the deadline clock restarts.
     pub(crate) fn note_new_revision(&mut self, tick: u64) {
         self.conditions.progressing = Progressing::True;
-        self.conditions.reason = "NewReplicaSetCreated";
+        self.conditions.reason = ConditionReason::NewReplicaSetCreated;
         self.conditions.last_update_tick = tick;
     }
 
@@ -85,7 +124,7 @@ impl Rollout {
         if self.complete {
             // Complete rollouts are never re-evaluated against the deadline.
             self.conditions.progressing = Progressing::Complete;
-            self.conditions.reason = "NewReplicaSetAvailable";
+            self.conditions.reason = ConditionReason::NewReplicaSetAvailable;
             return;
         }
         let progressed = counts.updated > previous.updated
@@ -94,8 +133,10 @@ impl Rollout {
             || counts.available > previous.available;
         if progressed {
             self.conditions.progressing = Progressing::True;
-            if self.conditions.reason != "NewReplicaSetCreated" || self.conditions.last_update_tick != tick {
-                self.conditions.reason = "ReplicaSetUpdated";
+            if self.conditions.reason != ConditionReason::NewReplicaSetCreated
+                || self.conditions.last_update_tick != tick
+            {
+                self.conditions.reason = ConditionReason::ReplicaSetUpdated;
             }
             self.conditions.last_update_tick = tick;
         } else if self.conditions.progressing != Progressing::False
@@ -104,9 +145,12 @@ impl Rollout {
             // `from.Add(delta).Before(now)`: the first tick strictly after the deadline
             // (TM-6 in docs/semantics.md).
             self.conditions.progressing = Progressing::False;
-            self.conditions.reason = "ProgressDeadlineExceeded";
+            self.conditions.reason = ConditionReason::ProgressDeadlineExceeded;
             let revision = self.revisions[self.target].number;
-            log.emit(tick, Event::RolloutStalled { revision, reason: "ProgressDeadlineExceeded".into() });
+            log.emit(
+                tick,
+                Event::RolloutStalled { revision, reason: ConditionReason::ProgressDeadlineExceeded },
+            );
         }
     }
 }

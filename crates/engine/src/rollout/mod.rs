@@ -14,7 +14,7 @@ mod commands;
 mod conditions;
 mod traffic;
 
-pub use conditions::{Progressing, RolloutConditions};
+pub use conditions::{ConditionReason, Progressing, RolloutConditions};
 pub use traffic::ServiceStats;
 pub(crate) use traffic::percentages;
 
@@ -189,7 +189,7 @@ impl Rollout {
         // Argo resets the canary to its first step on abort.
         self.status.step_index = 0;
         self.status.step_started = None;
-        self.conditions.reason = "RolloutAborted";
+        self.conditions.reason = ConditionReason::RolloutAborted;
         self.status.abort_cause = Some(cause.clone());
         log.emit(tick, Event::RolloutAborted { cause });
     }
@@ -287,8 +287,8 @@ impl Rollout {
             } else {
                 strategy.strategy().reconcile(&mut fleet)
             };
-            if let Some(reason) = self.status.failure.take() {
-                self.abort_rollout(crate::AbortCause::Strategy { reason }, tick, log);
+            if let Some(cause) = self.status.failure.take() {
+                self.abort_rollout(cause, tick, log);
             }
             let max_replicas = self.replicas.saturating_add(strategy.strategy().max_surge(self.replicas));
             for index in 0..self.revisions.len() {

@@ -246,13 +246,11 @@ impl InstanceRefresh {
         if to_available < to_desired {
             let started = *fleet.status.step_started.get_or_insert(now);
             if now >= started.saturating_add(self.health_check_timeout_ticks) && !fleet.status.aborted {
-                fleet.status.failure = Some(format!(
-                    "instance refresh failed: {} new instances of revision {} did not pass health checks \
-                     within {} ticks",
-                    to_desired - to_available,
-                    fleet.revisions[to].number,
-                    self.health_check_timeout_ticks
-                ));
+                fleet.status.failure = Some(crate::AbortCause::RefreshFailed {
+                    revision: fleet.revisions[to].number,
+                    unhealthy: to_desired - to_available,
+                    timeout_ticks: self.health_check_timeout_ticks,
+                });
             }
             return false;
         }

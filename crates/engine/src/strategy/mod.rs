@@ -84,7 +84,7 @@ pub struct RolloutStatus {
     pub(crate) abort_cause: Option<crate::AbortCause>,
     /// A strategy that failed on its own (an instance refresh whose batch never became healthy)
     /// leaves the reason here; the world aborts the rollout with it.
-    pub(crate) failure: Option<String>,
+    pub(crate) failure: Option<crate::AbortCause>,
     /// Instance refresh: when the healthy batch has finished warming up.
     pub(crate) warm_at: Option<u64>,
     /// Traffic-routed canary: the weight the router gives the canary now (it lags the step's

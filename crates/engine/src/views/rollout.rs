@@ -21,7 +21,7 @@ pub struct RolloutStateView<'a> {
     /// The revision the fleet is rolling out to (or runs, once complete).
     pub target: &'a Revision,
     /// `Healthy`, `Progressing`, `Paused` or `Degraded`, as the trace reports it.
-    pub phase: &'static str,
+    pub phase: crate::RolloutPhase,
     /// The index of the current step in [`steps`](Self::steps) (0 for strategies without steps).
     pub step_index: u32,
     /// The revision considered stable: the one users are served by (and go back to on an abort).

@@ -21,7 +21,7 @@ use crate::trace::TraceChain;
 use crate::{Command, CommandError, Digest, Event, ImageRef, Scenario};
 
 pub use crate::operations::{AuditEntry, PatchStats};
-pub use crate::rollout::{Progressing, RolloutConditions, ServiceStats};
+pub use crate::rollout::{ConditionReason, Progressing, RolloutConditions, ServiceStats};
 pub use limits::Limits;
 
 /// The whole simulation. See the crate documentation for the rules it keeps.
