@@ -82,7 +82,7 @@ pub fn CompareApp(props: &CompareAppProps) -> Html {
         .history
         .iter()
         .filter_map(|record| match &record.event {
-            Event::PatchFailed { instance, reason } => Some(format!("{instance}: {reason}")),
+            Event::PatchFailed { instance, failure } => Some(format!("{instance}: {failure}")),
             _ => None,
         })
         .collect();

@@ -102,7 +102,7 @@ pub fn describe(event: &Event, world: &World) -> String {
             format!("[Break-glass] on {instance}: {change}")
         }
         Event::InstanceTainted { instance } => format!("{instance} was changed by hand and will be replaced"),
-        Event::PatchFailed { instance, reason } => format!("Patch failed on {instance}: {reason}"),
+        Event::PatchFailed { instance, failure } => format!("Patch failed on {instance}: {failure}"),
         Event::PatchRolledOut { package, version, succeeded, failed } if package.is_empty() => {
             format!("Patched by replacement: {succeeded} instances on the new image, {failed} failed")
         }
@@ -151,7 +151,7 @@ pub fn describe(event: &Event, world: &World) -> String {
         Event::HealthChecksFailed { instances } => format!(
             "{instances} instances fail their health checks: out of service, replaced 10% of the fleet at a time"
         ),
-        Event::CommandRejected { reason } => format!("Refused: {reason}"),
+        Event::CommandRejected { error } => format!("Refused: {error}"),
     }
 }
 

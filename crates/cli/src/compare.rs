@@ -74,7 +74,7 @@ pub fn main(args: &Args) -> Result<(), String> {
         .history
         .iter()
         .filter_map(|record| match &record.event {
-            Event::PatchFailed { instance, reason } => Some(format!("  {instance}: {reason}")),
+            Event::PatchFailed { instance, failure } => Some(format!("  {instance}: {failure}")),
             _ => None,
         })
         .collect();

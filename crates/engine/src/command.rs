@@ -440,3 +440,35 @@ pub enum CommandError {
         in_service: u32,
     },
 }
+
+impl CommandError {
+    /// A number per kind of refusal, for the trace: it hashes which rule refused a command, not
+    /// the sentence that explains it. Never renumber; a new kind takes the next number.
+    pub(crate) fn code(&self) -> u8 {
+        match self {
+            CommandError::InvalidSpec(_) => 0,
+            CommandError::RegistryFull { .. } => 1,
+            CommandError::UnknownImage { .. } => 2,
+            CommandError::AmbiguousImage { .. } => 3,
+            CommandError::AlreadyTarget { .. } => 4,
+            CommandError::InvalidTag { .. } => 5,
+            CommandError::TagImmutable { .. } => 6,
+            CommandError::PipelinesBusy { .. } => 7,
+            CommandError::UnknownRun { .. } => 8,
+            CommandError::NotAwaitingApproval { .. } => 9,
+            CommandError::ApprovalRequired { .. } => 10,
+            CommandError::UnknownEnvironment { .. } => 11,
+            CommandError::NotATestStage { .. } => 12,
+            CommandError::InvalidAdvisory { .. } => 13,
+            CommandError::InvalidDrift { .. } => 14,
+            CommandError::UnknownInstance { .. } => 15,
+            CommandError::InstanceGone { .. } => 16,
+            CommandError::UndoWhilePaused => 17,
+            CommandError::UnknownRevision { .. } => 18,
+            CommandError::SkippedRollback { .. } => 19,
+            CommandError::FleetTooLarge { .. } => 20,
+            CommandError::Invalid(_) => 21,
+            CommandError::NotEnoughInService { .. } => 22,
+        }
+    }
+}

@@ -221,7 +221,7 @@ pub enum Event {
         /// The instance.
         instance: InstanceId,
         /// Why.
-        reason: String,
+        failure: crate::drift::PatchFailure,
     },
     /// A fleet-wide patch finished.
     PatchRolledOut {
@@ -300,8 +300,9 @@ pub enum Event {
     },
     /// A command was refused; the world is unchanged.
     CommandRejected {
-        /// The reason, naming the problem.
-        reason: String,
+        /// Which rule refused it, and what it names (its `Display` is the lab's sentence).
+        #[serde(serialize_with = "crate::command::serialize_display")]
+        error: Box<crate::CommandError>,
     },
     /// More events naming one instance each happened in this tick than a tick records
     /// (`Limits::INSTANCE_EVENTS_PER_TICK_MAX`); this many of them were left out of it.

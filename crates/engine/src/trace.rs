@@ -51,13 +51,15 @@ impl TraceChain {
     }
 }
 
+/// Text in the trace's binary form: its length, then its bytes.
+fn text(row: &mut Vec<u8>, value: &str) {
+    row.extend_from_slice(&(value.len() as u32).to_le_bytes());
+    row.extend_from_slice(value.as_bytes());
+}
+
 /// A fixed binary encoding of an event: a tag byte, then its fields in declaration order, integers
 /// little-endian and strings length-prefixed. Far cheaper than JSON in the per-tick path.
 fn encode_event(row: &mut Vec<u8>, event: &Event) {
-    let text = |row: &mut Vec<u8>, value: &str| {
-        row.extend_from_slice(&(value.len() as u32).to_le_bytes());
-        row.extend_from_slice(value.as_bytes());
-    };
     match event {
         Event::ImageBuilt { image, app_version, reused, layers_built, build_ticks } => {
             row.extend_from_slice(&[0]);
@@ -170,10 +172,10 @@ fn encode_event(row: &mut Vec<u8>, event: &Event) {
             row.extend_from_slice(&[23]);
             row.extend_from_slice(&instance.0.to_le_bytes());
         }
-        Event::PatchFailed { instance, reason } => {
+        Event::PatchFailed { instance, failure } => {
             row.extend_from_slice(&[24]);
             row.extend_from_slice(&instance.0.to_le_bytes());
-            text(row, reason);
+            patch_failure_row(row, failure);
         }
         Event::PatchRolledOut { package, version, succeeded, failed } => {
             row.extend_from_slice(&[25]);
@@ -241,14 +243,34 @@ fn encode_event(row: &mut Vec<u8>, event: &Event) {
             row.extend_from_slice(&[34]);
             row.extend_from_slice(&instances.to_le_bytes());
         }
-        Event::CommandRejected { reason } => {
-            row.extend_from_slice(&[9]);
-            text(row, reason);
-        }
+        Event::CommandRejected { error } => row.extend_from_slice(&[9, error.code()]),
         Event::InstanceEventsLeftOut { count } => {
             row.extend_from_slice(&[37]);
             row.extend_from_slice(&count.to_le_bytes());
         }
+    }
+}
+
+/// A patch failure in the trace's binary form: its kind and the names it carries.
+fn patch_failure_row(row: &mut Vec<u8>, failure: &crate::drift::PatchFailure) {
+    use crate::drift::PatchFailure;
+    match failure {
+        PatchFailure::PinnedByTool { tool, package, pinned } => {
+            row.push(0);
+            text(row, tool);
+            text(row, package);
+            text(row, pinned);
+        }
+        PatchFailure::FragileKernel { key, value, .. } => {
+            row.push(1);
+            text(row, key);
+            text(row, value);
+        }
+        PatchFailure::ConfigurationRun { failure: inner } => {
+            row.push(2);
+            patch_failure_row(row, inner);
+        }
+        PatchFailure::LocalAppChanges => row.push(3),
     }
 }
 

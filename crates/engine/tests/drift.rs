@@ -27,7 +27,7 @@ fn seed_004_in_place_patch_succeeds_on_28_and_fails_on_7_and_15_with_reasons() {
         .events
         .iter()
         .filter_map(|(_, e)| match e {
-            Event::PatchFailed { instance, reason } => Some((instance.0, reason.clone())),
+            Event::PatchFailed { instance, failure } => Some((instance.0, failure.to_string())),
             _ => None,
         })
         .collect();
@@ -181,7 +181,7 @@ fn a_low_pid_limit_also_breaks_in_place_upgrades() {
         world.drain_events().filter(|e| matches!(e, Event::PatchFailed { .. })).collect();
     assert_eq!(failures.len(), 1);
     assert!(
-        matches!(&failures[0], Event::PatchFailed { instance, reason } if instance.0 == 2 && reason.contains("kernel.pid_max=4096"))
+        matches!(&failures[0], Event::PatchFailed { instance, failure } if instance.0 == 2 && failure.to_string().contains("kernel.pid_max=4096"))
     );
 }
 

@@ -57,7 +57,8 @@ fn a_batch_that_jumps_several_checkpoints_waits_once() {
 
 #[test]
 fn one_hundred_percent_healthy_launches_before_it_terminates() {
-    let healthy = |world: &lab_engine::World| world.snapshot().rollout.phase == lab_engine::RolloutPhase::Healthy;
+    let healthy =
+        |world: &lab_engine::World| world.snapshot().rollout.phase == lab_engine::RolloutPhase::Healthy;
     let sizes = |world: &lab_engine::World, tick| {
         let snapshot = world.snapshot();
         let available: u32 = snapshot.revisions.iter().map(|r| r.available).sum();

@@ -229,12 +229,13 @@ mod tests {
         assert!(
             crate::drift::upgrade_conflict(&kernel, "openssl", "3.0.12")
                 .unwrap()
+                .to_string()
                 .contains("Cannot allocate memory")
         );
         let mut tooled = baseline();
         DriftChange::InstallTool { name: "tcpflow".into(), requires: Some("openssl".into()) }
             .apply(&mut tooled);
-        let reason = crate::drift::upgrade_conflict(&tooled, "openssl", "3.0.12").unwrap();
+        let reason = crate::drift::upgrade_conflict(&tooled, "openssl", "3.0.12").unwrap().to_string();
         assert!(reason.contains("tcpflow") && reason.contains("3.0.11"), "{reason}");
         assert_eq!(crate::drift::upgrade_conflict(&baseline(), "openssl", "3.0.12"), None);
     }

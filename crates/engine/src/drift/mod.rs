@@ -10,7 +10,7 @@ mod detect;
 use std::collections::{BTreeMap, BTreeSet};
 
 pub use change::{DriftChange, LOCAL_DATA_MB_MAX};
-pub use conflicts::upgrade_conflict;
+pub use conflicts::{PatchFailure, upgrade_conflict};
 pub use detect::{DriftItem, DriftKind, DriftReport, ItemCategory};
 use serde::Serialize;
 use sha2::{Digest as _, Sha256};

@@ -7,7 +7,7 @@ use rand_chacha::ChaCha8Rng;
 use rand_core::Rng;
 
 use super::{Operations, Session, inspect::observed_state};
-use crate::drift::{APP_FILE, DriftChange, Observed, upgrade_conflict};
+use crate::drift::{APP_FILE, DriftChange, Observed, PatchFailure, upgrade_conflict};
 use crate::event_log::EventLog;
 use crate::fleet::Fleet;
 use crate::registry::Registry;
@@ -44,7 +44,7 @@ impl Operations {
             match upgrade_conflict(&state, package, version) {
                 Some(reason) => {
                     failed += 1;
-                    log.emit_instance(tick, || Event::PatchFailed { instance: id, reason });
+                    log.emit_instance(tick, || Event::PatchFailed { instance: id, failure: reason });
                 }
                 None => {
                     succeeded += 1;
@@ -136,7 +136,10 @@ impl Operations {
                 failed += 1;
                 log.emit(
                     tick,
-                    Event::PatchFailed { instance: id, reason: format!("configuration run: {reason}") },
+                    Event::PatchFailed {
+                        instance: id,
+                        failure: PatchFailure::ConfigurationRun { failure: Box::new(reason) },
+                    },
                 );
                 continue;
             }
@@ -179,15 +182,7 @@ impl Operations {
             let id = fleet.instances()[index].id;
             if edited {
                 failed += 1;
-                log.emit(
-                    tick,
-                    Event::PatchFailed {
-                        instance: id,
-                        reason:
-                            "deploy script stopped: local changes to the application would be overwritten"
-                                .into(),
-                    },
-                );
+                log.emit(tick, Event::PatchFailed { instance: id, failure: PatchFailure::LocalAppChanges });
                 continue;
             }
             succeeded += 1;

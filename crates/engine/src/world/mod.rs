@@ -161,7 +161,7 @@ impl World {
             Command::DeployApp { app_version } => self.deploy_in_place(&app_version),
         };
         if let Err(error) = &result {
-            self.log.emit(now, Event::CommandRejected { reason: error.to_string() });
+            self.log.emit(now, Event::CommandRejected { error: Box::new(error.clone()) });
         }
         result
     }

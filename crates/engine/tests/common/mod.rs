@@ -137,8 +137,8 @@ impl Driver {
             let tick = self.playback.step(&mut self.world);
             self.world.check_invariants().unwrap_or_else(|broken| panic!("tick {tick}: {broken}"));
             for event in self.world.drain_events() {
-                if let Event::CommandRejected { reason } = &event {
-                    assert!(self.refusals_allowed, "tick {tick}: a command was refused: {reason}");
+                if let Event::CommandRejected { error } = &event {
+                    assert!(self.refusals_allowed, "tick {tick}: a command was refused: {error}");
                 }
                 run.events.push((tick, event));
             }
