@@ -69,8 +69,8 @@ pub fn describe(event: &Event, world: &World) -> String {
             format!("Pipeline run {run} started for v{app_version} ({})", short(image))
         }
         Event::StagePassed { run, stage } => format!("Run {run}: {} passed", stage.label()),
-        Event::StageFailed { run, stage, reason } => {
-            format!("Run {run}: {} failed — {reason}", stage.label())
+        Event::StageFailed { run, stage, failure } => {
+            format!("Run {run}: {} failed — {failure}", stage.label())
         }
         Event::AwaitingApproval { run } => format!("Run {run} waits for approval before production"),
         Event::Promoted { environment, image, rebuilt: false } => {

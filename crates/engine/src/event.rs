@@ -160,7 +160,7 @@ pub enum Event {
         /// The stage.
         stage: StageKind,
         /// Why.
-        reason: String,
+        failure: crate::pipeline::StageFailure,
     },
     /// A run reached the approval gate.
     AwaitingApproval {

@@ -131,10 +131,10 @@ fn encode_event(row: &mut Vec<u8>, event: &Event) {
             row.extend_from_slice(&[14, *stage as u8]);
             row.extend_from_slice(&run.to_le_bytes());
         }
-        Event::StageFailed { run, stage, reason } => {
+        Event::StageFailed { run, stage, failure } => {
             row.extend_from_slice(&[15, *stage as u8]);
             row.extend_from_slice(&run.to_le_bytes());
-            text(row, reason);
+            stage_failure_row(row, failure);
         }
         Event::AwaitingApproval { run } => {
             row.extend_from_slice(&[16]);
@@ -248,6 +248,29 @@ fn encode_event(row: &mut Vec<u8>, event: &Event) {
             row.extend_from_slice(&[37]);
             row.extend_from_slice(&count.to_le_bytes());
         }
+    }
+}
+
+/// A stage failure in the trace's binary form: its kind and the data it carries.
+fn stage_failure_row(row: &mut Vec<u8>, failure: &crate::pipeline::StageFailure) {
+    use crate::pipeline::StageFailure;
+    match failure {
+        StageFailure::UnitTests => row.push(0),
+        StageFailure::HealthCheck => row.push(1),
+        StageFailure::Vulnerable { findings, policy } => {
+            row.extend_from_slice(&[2, *policy as u8]);
+            row.extend_from_slice(&(findings.len() as u32).to_le_bytes());
+            for found in findings {
+                text(row, &found.advisory);
+                text(row, &found.package);
+                text(row, &found.installed);
+            }
+        }
+        StageFailure::BakedSecret { key, .. } => {
+            row.push(3);
+            text(row, key);
+        }
+        StageFailure::Registry { error } => row.extend_from_slice(&[4, error.code()]),
     }
 }
 

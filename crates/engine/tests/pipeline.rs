@@ -48,7 +48,7 @@ fn failure(world: &World, run: u32) -> Option<(StageKind, String)> {
         .find(|p| p.id == run)
         .unwrap()
         .failed()
-        .map(|(kind, reason)| (kind, reason.to_owned()))
+        .map(|(kind, failure)| (kind, failure.to_string()))
 }
 
 #[test]

@@ -129,9 +129,87 @@ pub enum StageStatus {
     Failed {
         /// When.
         at_tick: u64,
-        /// Why, in words.
-        reason: String,
+        /// Why.
+        failure: StageFailure,
     },
+}
+
+/// Why a stage stopped a pipeline run: data, worded by `Display`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "failure", rename_all = "snake_case")]
+pub enum StageFailure {
+    /// Unit tests failed (the run was asked to fail them).
+    UnitTests,
+    /// The started image failed its health check (the run was asked to fail its integration tests).
+    HealthCheck,
+    /// Known advisories at or above the scan policy affect the image.
+    Vulnerable {
+        /// Each blocking advisory and what it affects.
+        findings: Vec<BlockingAdvisory>,
+        /// The lowest severity the policy fails at.
+        policy: crate::scan::Severity,
+    },
+    /// A config value looks like a secret baked into the image.
+    BakedSecret {
+        /// The config key.
+        key: String,
+        /// What gave it away.
+        why: &'static str,
+    },
+    /// The registry refused a push or a tag.
+    Registry {
+        /// The refusal.
+        #[serde(serialize_with = "crate::command::serialize_display")]
+        error: Box<crate::CommandError>,
+    },
+}
+
+/// An advisory that blocks a scan.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct BlockingAdvisory {
+    /// The affected package (or runtime).
+    pub package: String,
+    /// The version in the image.
+    pub installed: String,
+    /// The advisory's id.
+    pub advisory: String,
+    /// How serious it is.
+    pub severity: crate::scan::Severity,
+    /// The first version with the fix.
+    pub fixed_in: String,
+}
+
+impl std::fmt::Display for StageFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StageFailure::UnitTests => {
+                f.write_str("2 of 148 unit tests failed: cart total is off by one cent after a discount")
+            }
+            StageFailure::HealthCheck => f.write_str(
+                "the image started but did not pass its health check within 30 s: /healthz returned 500",
+            ),
+            StageFailure::Vulnerable { findings, policy } => {
+                for (index, found) in findings.iter().enumerate() {
+                    let separator = if index == 0 { "" } else { "; " };
+                    write!(
+                        f,
+                        "{separator}{} {} is affected by {} ({}, fixed in {})",
+                        found.package,
+                        found.installed,
+                        found.advisory,
+                        found.severity.label(),
+                        found.fixed_in
+                    )?;
+                }
+                write!(f, "; the policy fails at {} and above", policy.label())
+            }
+            StageFailure::BakedSecret { key, why } => write!(
+                f,
+                "config `{key}` looks like a secret baked into the image ({why}); inject it at runtime from a secrets manager instead"
+            ),
+            StageFailure::Registry { error } => write!(f, "{error}"),
+        }
+    }
 }
 
 /// Choices for one pipeline run.
@@ -202,10 +280,10 @@ impl PipelineRun {
         self.current >= self.stages.len()
     }
 
-    /// The stage that failed, with its reason.
-    pub fn failed(&self) -> Option<(StageKind, &str)> {
+    /// The stage that failed, and why.
+    pub fn failed(&self) -> Option<(StageKind, &StageFailure)> {
         self.stages.iter().find_map(|(kind, status)| match status {
-            StageStatus::Failed { reason, .. } => Some((*kind, reason.as_str())),
+            StageStatus::Failed { failure, .. } => Some((*kind, failure)),
             _ => None,
         })
     }

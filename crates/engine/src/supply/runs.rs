@@ -3,7 +3,7 @@
 use super::Supply;
 use crate::command::tag_for_version;
 use crate::event_log::EventLog;
-use crate::pipeline::{PipelineOptions, PipelineRun, StageKind, StageStatus};
+use crate::pipeline::{BlockingAdvisory, PipelineOptions, PipelineRun, StageFailure, StageKind, StageStatus};
 use crate::registry::{ENVIRONMENT_TAGS, LATEST};
 use crate::scan::{find_baked_secret, findings};
 use crate::{CommandError, Digest, Event, ImageRef, ImageSpec, Limits};
@@ -137,18 +137,19 @@ impl Supply {
             StageStatus::AwaitingApproval { .. } if self.pipelines[index].approved => {
                 self.pass(index, kind, tick, log)
             }
-            StageStatus::Running { ends_tick, .. } if tick >= ends_tick => match self
-                .finish_stage(index, kind, tick, log)
-            {
-                Ok(()) => self.pass(index, kind, tick, log),
-                Err(reason) => {
-                    let run = &mut self.pipelines[index];
-                    run.stages[run.current].1 = StageStatus::Failed { at_tick: tick, reason: reason.clone() };
-                    let id = run.id;
-                    log.emit(tick, Event::StageFailed { run: id, stage: kind, reason });
-                    false
+            StageStatus::Running { ends_tick, .. } if tick >= ends_tick => {
+                match self.finish_stage(index, kind, tick, log) {
+                    Ok(()) => self.pass(index, kind, tick, log),
+                    Err(failure) => {
+                        let run = &mut self.pipelines[index];
+                        run.stages[run.current].1 =
+                            StageStatus::Failed { at_tick: tick, failure: failure.clone() };
+                        let id = run.id;
+                        log.emit(tick, Event::StageFailed { run: id, stage: kind, failure });
+                        false
+                    }
                 }
-            },
+            }
             _ => false,
         }
     }
@@ -181,15 +182,12 @@ impl Supply {
         kind: StageKind,
         tick: u64,
         log: &mut EventLog,
-    ) -> Result<(), String> {
+    ) -> Result<(), StageFailure> {
         let run = &self.pipelines[index];
         if run.options.failing_tests == Some(kind) {
             return Err(match kind {
-                StageKind::UnitTests => {
-                    "2 of 148 unit tests failed: cart total is off by one cent after a discount".into()
-                }
-                _ => "the image started but did not pass its health check within 30 s: /healthz returned 500"
-                    .into(),
+                StageKind::UnitTests => StageFailure::UnitTests,
+                _ => StageFailure::HealthCheck,
             });
         }
         match kind {
@@ -199,38 +197,28 @@ impl Supply {
                 Ok(())
             }
             StageKind::VulnerabilityScan => {
-                let blocking: Vec<String> = findings(&run.spec, &self.advisories)
+                let findings: Vec<BlockingAdvisory> = findings(&run.spec, &self.advisories)
                     .into_iter()
                     .filter(|advisory| advisory.severity >= self.scan_policy)
-                    .map(|advisory| {
-                        let installed =
-                            run.spec.packages.get(&advisory.package).cloned().unwrap_or_else(|| {
-                                run.spec.runtime.as_ref().map(|r| r.version.clone()).unwrap_or_default()
-                            });
-                        format!(
-                            "{} {installed} is affected by {} ({}, fixed in {})",
-                            advisory.package,
-                            advisory.id,
-                            advisory.severity.label(),
-                            advisory.fixed_in
-                        )
+                    .map(|advisory| BlockingAdvisory {
+                        package: advisory.package.clone(),
+                        installed: run.spec.packages.get(&advisory.package).cloned().unwrap_or_else(|| {
+                            run.spec.runtime.as_ref().map(|r| r.version.clone()).unwrap_or_default()
+                        }),
+                        advisory: advisory.id.clone(),
+                        severity: advisory.severity,
+                        fixed_in: advisory.fixed_in.clone(),
                     })
                     .collect();
-                if blocking.is_empty() {
+                if findings.is_empty() {
                     Ok(())
                 } else {
-                    Err(format!(
-                        "{}; the policy fails at {} and above",
-                        blocking.join("; "),
-                        self.scan_policy.label()
-                    ))
+                    Err(StageFailure::Vulnerable { findings, policy: self.scan_policy })
                 }
             }
             StageKind::SecretScan => match find_baked_secret(&run.spec) {
                 None => Ok(()),
-                Some((key, why)) => Err(format!(
-                    "config `{key}` looks like a secret baked into the image ({why}); inject it at runtime from a secrets manager instead"
-                )),
+                Some((key, why)) => Err(StageFailure::BakedSecret { key, why }),
             },
             StageKind::Push => {
                 let spec = run.spec.clone();
@@ -238,7 +226,7 @@ impl Supply {
                 if !self.registry.immutable_tags() {
                     tags.push(LATEST.to_owned());
                 }
-                let moved = self.registry.push(&spec, tick, &tags).map_err(|error| error.to_string())?;
+                let moved = self.registry.push(&spec, tick, &tags).map_err(registry_refused)?;
                 let digest = spec.digest();
                 for (tag, from) in moved {
                     log.emit(tick, Event::TagMoved { tag, from, to: digest });
@@ -261,20 +249,20 @@ impl Supply {
         environment: &str,
         tick: u64,
         log: &mut EventLog,
-    ) -> Result<(), String> {
+    ) -> Result<(), StageFailure> {
         let run = &self.pipelines[index];
         let rebuilt = run.options.rebuild_per_environment;
         let digest = if rebuilt {
             let mut spec = run.spec.clone();
             spec.config.insert("ENVIRONMENT".into(), environment.to_owned());
             let tag = format!("{}-{environment}", tag_for_version(&spec.app_version));
-            self.registry.push(&spec, tick, &[tag]).map_err(|error| error.to_string())?;
+            self.registry.push(&spec, tick, &[tag]).map_err(registry_refused)?;
             spec.digest()
         } else {
             run.digest
         };
         let before = self.registry.tags().get(environment).copied();
-        self.registry.tag(environment, digest).map_err(|error| error.to_string())?;
+        self.registry.tag(environment, digest).map_err(registry_refused)?;
         if before != Some(digest) {
             log.emit(tick, Event::TagMoved { tag: environment.to_owned(), from: before, to: digest });
         }
@@ -282,4 +270,8 @@ impl Supply {
         log.emit(tick, Event::Promoted { environment: environment.to_owned(), image: digest, rebuilt });
         Ok(())
     }
+}
+
+fn registry_refused(error: crate::CommandError) -> StageFailure {
+    StageFailure::Registry { error: Box::new(error) }
 }
