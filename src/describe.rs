@@ -96,10 +96,10 @@ pub fn describe(event: &Event, world: &World) -> String {
             )
         }
         Event::InstanceDrifted { instance, change, emergency: false } => {
-            format!("{instance}: {change} ([drift])")
+            format!("{instance}: {} ([drift])", change.describe())
         }
         Event::InstanceDrifted { instance, change, emergency: true } => {
-            format!("[Break-glass] on {instance}: {change}")
+            format!("[Break-glass] on {instance}: {}", change.describe())
         }
         Event::InstanceTainted { instance } => format!("{instance} was changed by hand and will be replaced"),
         Event::PatchFailed { instance, failure } => format!("Patch failed on {instance}: {failure}"),

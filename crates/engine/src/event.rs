@@ -47,6 +47,13 @@ impl std::fmt::Display for AbortCause {
     }
 }
 
+fn serialize_shared<T: Serialize, S: serde::Serializer>(
+    value: &std::sync::Arc<T>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    (**value).serialize(serializer)
+}
+
 /// Something that happened. Closed: shells match on every variant.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -206,8 +213,10 @@ pub enum Event {
     InstanceDrifted {
         /// The instance.
         instance: InstanceId,
-        /// What changed.
-        change: String,
+        /// What changed (shared by every instance one session changed, so a session over many
+        /// instances copies it once).
+        #[serde(serialize_with = "serialize_shared")]
+        change: std::sync::Arc<crate::drift::DriftChange>,
         /// Break-glass access.
         emergency: bool,
     },

@@ -166,7 +166,7 @@ fn encode_event(row: &mut Vec<u8>, event: &Event) {
         Event::InstanceDrifted { instance, change, emergency } => {
             row.extend_from_slice(&[22, u8::from(*emergency)]);
             row.extend_from_slice(&instance.0.to_le_bytes());
-            text(row, change);
+            drift_change_row(row, change);
         }
         Event::InstanceTainted { instance } => {
             row.extend_from_slice(&[23]);
@@ -271,6 +271,46 @@ fn stage_failure_row(row: &mut Vec<u8>, failure: &crate::pipeline::StageFailure)
             text(row, key);
         }
         StageFailure::Registry { error } => row.extend_from_slice(&[4, error.code()]),
+    }
+}
+
+/// A change made by hand in the trace's binary form: its kind and its fields.
+fn drift_change_row(row: &mut Vec<u8>, change: &crate::drift::DriftChange) {
+    use crate::drift::DriftChange;
+    match change {
+        DriftChange::HotfixConfig { key, value } => {
+            row.push(0);
+            text(row, key);
+            text(row, value);
+        }
+        DriftChange::KernelParam { key, value } => {
+            row.push(1);
+            text(row, key);
+            text(row, value);
+        }
+        DriftChange::InstallTool { name, requires } => {
+            row.push(2);
+            text(row, name);
+            text(row, requires.as_deref().unwrap_or(""));
+        }
+        DriftChange::AddCron { line } => {
+            row.push(3);
+            text(row, line);
+        }
+        DriftChange::PatchPackage { name, version } => {
+            row.push(4);
+            text(row, name);
+            text(row, version);
+        }
+        DriftChange::EditAppFile { path } => {
+            row.push(5);
+            text(row, path);
+        }
+        DriftChange::WriteLocalData { mb } => {
+            row.push(6);
+            row.extend_from_slice(&mb.to_le_bytes());
+        }
+        DriftChange::Compromise => row.push(7),
     }
 }
 

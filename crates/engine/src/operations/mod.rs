@@ -143,6 +143,7 @@ impl Operations {
         let attack = matches!(change, DriftChange::Compromise);
         let refused = self.mode == FleetMode::Immutable && !break_glass && !attack;
         let description = change.describe();
+        let shared = std::sync::Arc::new(change.clone());
         // The audit log keeps its last entries only: those this command would push out again
         // at once are not written.
         let audited_from = indices.len().saturating_sub(Limits::AUDIT_CAPACITY);
@@ -159,7 +160,7 @@ impl Operations {
             self.drift(fleet, registry, index, change);
             log.emit_instance(tick, || Event::InstanceDrifted {
                 instance: id,
-                change: description.clone(),
+                change: std::sync::Arc::clone(&shared),
                 emergency: break_glass,
             });
             if self.mode == FleetMode::Immutable && !attack {
