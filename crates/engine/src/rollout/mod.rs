@@ -272,7 +272,7 @@ impl Rollout {
             self.scratch_desired.extend(self.revisions.iter().map(|r| r.desired));
             let mut fleet = RolloutFleet {
                 replicas: self.replicas,
-                revisions: &mut self.revisions,
+                revisions: crate::strategy::DesiredCounts::new(&mut self.revisions),
                 target: self.target,
                 now: tick,
                 status: &mut self.status,

@@ -231,7 +231,7 @@ impl Strategy for BlueGreen {
         let mut changed = false;
         let mut set = |fleet: &mut RolloutFleet<'_>, index: usize, desired: u32| {
             if fleet.revisions[index].desired != desired {
-                fleet.revisions[index].desired = desired;
+                fleet.revisions.set_desired(index, desired);
                 changed = true;
             }
         };

@@ -358,10 +358,10 @@ impl Strategy for Canary {
         let Some(stable) = stable_index.filter(|&index| index != target) else {
             // Nothing to roll out (or just promoted): the target is the fleet, the rest go.
             let mut changed = false;
-            for (index, revision) in fleet.revisions.iter_mut().enumerate() {
+            for index in 0..fleet.revisions.len() {
                 let wanted = if index == target { replicas } else { 0 };
-                if revision.desired != wanted {
-                    revision.desired = wanted;
+                if fleet.revisions[index].desired != wanted {
+                    fleet.revisions.set_desired(index, wanted);
                     changed = true;
                 }
             }
@@ -397,11 +397,11 @@ impl Strategy for Canary {
         });
         // Stable first, then the canary, then older revisions: one change per pass.
         if fleet.revisions[stable].desired != stable_count {
-            fleet.revisions[stable].desired = stable_count;
+            fleet.revisions.set_desired(stable, stable_count);
             return true;
         }
         if fleet.revisions[target].desired != canary_count {
-            fleet.revisions[target].desired = canary_count;
+            fleet.revisions.set_desired(target, canary_count);
             return true;
         }
         if older.desired > 0 {
@@ -409,13 +409,13 @@ impl Strategy for Canary {
             let mut budget = available.saturating_sub(replicas - unavailable);
             let mut changed = false;
             for index in (0..fleet.revisions.len()).filter(|&i| i != target && i != stable) {
-                let revision = &mut fleet.revisions[index];
+                let (desired, available) = (fleet.revisions[index].desired, fleet.revisions[index].available);
                 // Unavailable instances cost nothing to remove; available ones spend the budget.
-                let unhealthy = revision.desired.saturating_sub(revision.available);
-                let remove = (unhealthy + budget.min(revision.available)).min(revision.desired);
+                let unhealthy = desired.saturating_sub(available);
+                let remove = (unhealthy + budget.min(available)).min(desired);
                 if remove > 0 {
                     budget = budget.saturating_sub(remove.saturating_sub(unhealthy));
-                    revision.desired -= remove;
+                    fleet.revisions.set_desired(index, desired - remove);
                     changed = true;
                 }
             }

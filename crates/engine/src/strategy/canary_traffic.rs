@@ -16,7 +16,7 @@ pub fn weight_to_replicas(weight: u32, replicas: u32) -> u32 {
 /// Sets a revision's desired count; returns whether it changed.
 fn set_desired(fleet: &mut RolloutFleet<'_>, index: usize, desired: u32) -> bool {
     let changed = fleet.revisions[index].desired != desired;
-    fleet.revisions[index].desired = desired;
+    fleet.revisions.set_desired(index, desired);
     changed
 }
 

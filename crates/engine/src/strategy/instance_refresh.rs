@@ -269,7 +269,7 @@ impl InstanceRefresh {
         }
         if from_total == 0 {
             let changed = fleet.revisions[to].desired != replicas;
-            fleet.revisions[to].desired = replicas;
+            fleet.revisions.set_desired(to, replicas);
             return changed;
         }
         // 4. Checkpoints: reached when the replaced-and-warmed share is at least the threshold.
@@ -296,7 +296,7 @@ impl InstanceRefresh {
         let room_to_checkpoint = checkpoint_count.saturating_sub(to_desired).max(1);
         let batch = self.batch_size(replicas).min(room_to_checkpoint).min(from_total);
         let surge = self.running_ceiling(replicas) - replicas;
-        fleet.revisions[to].desired += batch;
+        fleet.revisions.set_desired(to, fleet.revisions[to].desired + batch);
         shrink_oldest_first(fleet, to, batch.saturating_sub(surge));
         fleet.status.warm_at = None;
         fleet.status.step_started = Some(now);
@@ -310,7 +310,7 @@ fn shrink_oldest_first(fleet: &mut RolloutFleet<'_>, keep: usize, mut count: u32
     order.sort_by_key(|&i| fleet.revisions[i].created_tick);
     for index in order {
         let take = count.min(fleet.revisions[index].desired);
-        fleet.revisions[index].desired -= take;
+        fleet.revisions.set_desired(index, fleet.revisions[index].desired - take);
         count -= take;
     }
 }

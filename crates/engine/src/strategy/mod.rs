@@ -29,12 +29,60 @@ use serde::{Deserialize, Serialize};
 
 use crate::Revision;
 
+/// The revisions as a strategy sees them: every count readable, only `desired` writable — the
+/// instance counters belong to the fleet.
+pub struct DesiredCounts<'a> {
+    revisions: &'a mut [Revision],
+}
+
+impl<'a> DesiredCounts<'a> {
+    /// A strategy's view of these revisions.
+    pub fn new(revisions: &'a mut [Revision]) -> Self {
+        DesiredCounts { revisions }
+    }
+
+    /// How many revisions are tracked.
+    pub fn len(&self) -> usize {
+        self.revisions.len()
+    }
+
+    /// Whether no revision is tracked.
+    pub fn is_empty(&self) -> bool {
+        self.revisions.is_empty()
+    }
+
+    /// The revisions, oldest first.
+    pub fn iter(&self) -> std::slice::Iter<'_, Revision> {
+        self.revisions.iter()
+    }
+
+    /// Sets how many instances the revision at `index` should have.
+    pub fn set_desired(&mut self, index: usize, desired: u32) {
+        self.revisions[index].desired = desired;
+    }
+
+    /// Records the fleet size the revision at `index` was last scaled for (Kubernetes'
+    /// `desired-replicas` and `max-replicas` annotations).
+    pub(crate) fn annotate(&mut self, index: usize, replicas: u32, max_replicas: u32) {
+        self.revisions[index].annotated_replicas = replicas;
+        self.revisions[index].annotated_max_replicas = max_replicas;
+    }
+}
+
+impl std::ops::Index<usize> for DesiredCounts<'_> {
+    type Output = Revision;
+
+    fn index(&self, index: usize) -> &Revision {
+        &self.revisions[index]
+    }
+}
+
 /// The revisions a strategy pass may rescale.
 pub struct RolloutFleet<'a> {
     /// How many instances the fleet should run once the rollout is done.
     pub replicas: u32,
-    /// Every revision still tracked, oldest first.
-    pub revisions: &'a mut [Revision],
+    /// Every revision still tracked, oldest first; a strategy changes only their `desired`.
+    pub revisions: DesiredCounts<'a>,
     /// Index in `revisions` of the rollout target.
     pub target: usize,
     /// The tick being reconciled.
@@ -251,10 +299,10 @@ pub(crate) fn scale_proportionally(fleet: &mut RolloutFleet<'_>, surge: u32) -> 
     if active.len() <= 1 {
         // One active revision (or none): it simply becomes the fleet size.
         let index = active.first().copied().unwrap_or(target);
-        fleet.revisions[index].desired = replicas;
+        fleet.revisions.set_desired(index, replicas);
     } else if saturated {
         for index in active.iter().copied().filter(|&i| i != target) {
-            fleet.revisions[index].desired = 0;
+            fleet.revisions.set_desired(index, 0);
         }
     } else {
         let total: i64 = active.iter().map(|&i| i64::from(fleet.revisions[i].desired)).sum();
@@ -293,12 +341,13 @@ pub(crate) fn scale_proportionally(fleet: &mut RolloutFleet<'_>, surge: u32) -> 
             sizes[0] += to_add - added;
         }
         for (slot, &index) in active.iter().enumerate() {
-            fleet.revisions[index].desired = sizes[slot].max(0) as u32;
+            fleet.revisions.set_desired(index, sizes[slot].max(0) as u32);
         }
     }
-    for revision in fleet.revisions.iter_mut().filter(|r| r.desired > 0) {
-        revision.annotated_replicas = replicas;
-        revision.annotated_max_replicas = allowed;
+    for index in 0..fleet.revisions.len() {
+        if fleet.revisions[index].desired > 0 {
+            fleet.revisions.annotate(index, replicas, allowed);
+        }
     }
     // The annotations moved even where no size did, so this pass always changed something.
     true

@@ -32,9 +32,9 @@ impl Strategy for Recreate {
         let target = fleet.target;
         // 1. Scale every old revision to zero in one pass.
         let mut scaled_down = false;
-        for (index, revision) in fleet.revisions.iter_mut().enumerate() {
-            if index != target && revision.desired > 0 {
-                revision.desired = 0;
+        for index in 0..fleet.revisions.len() {
+            if index != target && fleet.revisions[index].desired > 0 {
+                fleet.revisions.set_desired(index, 0);
                 scaled_down = true;
             }
         }
@@ -51,9 +51,8 @@ impl Strategy for Recreate {
             return false;
         }
         // 3. Only then the new revision, at full size at once.
-        let new = &mut fleet.revisions[target];
-        if new.desired != fleet.replicas {
-            new.desired = fleet.replicas;
+        if fleet.revisions[target].desired != fleet.replicas {
+            fleet.revisions.set_desired(target, fleet.replicas);
             return true;
         }
         false
@@ -80,17 +79,20 @@ mod tests {
     fn waits_for_every_old_instance_to_be_gone_before_starting_new_ones() {
         let mut revisions = [revision(1, 3, 3, 0), revision(2, 0, 0, 0)];
         let mut status = super::super::RolloutStatus::default();
-        let mut fleet =
-            RolloutFleet { replicas: 3, revisions: &mut revisions, target: 1, now: 0, status: &mut status };
-        assert!(Recreate {}.reconcile(&mut fleet));
-        assert_eq!((fleet.revisions[0].desired, fleet.revisions[1].desired), (0, 0));
+        let mut pass = |revisions: &mut [Revision]| {
+            let revisions = super::super::DesiredCounts::new(revisions);
+            let mut fleet = RolloutFleet { replicas: 3, revisions, target: 1, now: 0, status: &mut status };
+            Recreate {}.reconcile(&mut fleet)
+        };
+        assert!(pass(&mut revisions));
+        assert_eq!((revisions[0].desired, revisions[1].desired), (0, 0));
         // Old instances are draining: still nothing new.
-        fleet.revisions[0].live = 0;
-        fleet.revisions[0].terminating = 3;
-        assert!(!Recreate {}.reconcile(&mut fleet));
-        fleet.revisions[0].terminating = 0;
-        assert!(Recreate {}.reconcile(&mut fleet));
-        assert_eq!(fleet.revisions[1].desired, 3);
+        revisions[0].live = 0;
+        revisions[0].terminating = 3;
+        assert!(!pass(&mut revisions));
+        revisions[0].terminating = 0;
+        assert!(pass(&mut revisions));
+        assert_eq!(revisions[1].desired, 3);
     }
 
     #[test]

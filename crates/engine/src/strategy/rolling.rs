@@ -147,7 +147,7 @@ impl RollingUpdate {
             return false;
         }
         if current > replicas {
-            fleet.revisions[fleet.target].desired = replicas;
+            fleet.revisions.set_desired(fleet.target, replicas);
             return true;
         }
         let max_total = replicas.saturating_add(self.surge_for(replicas));
@@ -156,7 +156,7 @@ impl RollingUpdate {
             return false;
         }
         let grow = (max_total - total).min(replicas - current);
-        fleet.revisions[fleet.target].desired += grow;
+        fleet.revisions.set_desired(fleet.target, fleet.revisions[fleet.target].desired + grow);
         true
     }
 
@@ -184,16 +184,17 @@ impl RollingUpdate {
 
         // cleanupUnhealthyReplicas: unavailable old instances cost no availability to remove.
         let mut cleaned = 0i64;
-        for (index, revision) in fleet.revisions.iter_mut().enumerate() {
-            if index == target || revision.desired == 0 || cleaned >= max_scaled_down {
+        for index in 0..fleet.revisions.len() {
+            let (desired, available) = (fleet.revisions[index].desired, fleet.revisions[index].available);
+            if index == target || desired == 0 || cleaned >= max_scaled_down {
                 continue;
             }
-            let unhealthy = i64::from(revision.desired) - i64::from(revision.available);
+            let unhealthy = i64::from(desired) - i64::from(available);
             if unhealthy <= 0 {
                 continue;
             }
             let remove = (max_scaled_down - cleaned).min(unhealthy);
-            revision.desired -= remove as u32;
+            fleet.revisions.set_desired(index, desired - remove as u32);
             cleaned += remove;
         }
 
@@ -202,12 +203,13 @@ impl RollingUpdate {
         let mut scaled = 0i64;
         if available > min_available {
             let budget = available - min_available;
-            for (index, revision) in fleet.revisions.iter_mut().enumerate() {
-                if index == target || revision.desired == 0 || scaled >= budget {
+            for index in 0..fleet.revisions.len() {
+                let desired = fleet.revisions[index].desired;
+                if index == target || desired == 0 || scaled >= budget {
                     continue;
                 }
-                let remove = i64::from(revision.desired).min(budget - scaled);
-                revision.desired -= remove as u32;
+                let remove = i64::from(desired).min(budget - scaled);
+                fleet.revisions.set_desired(index, desired - remove as u32);
                 scaled += remove;
             }
         }
