@@ -4,7 +4,8 @@ use serde::Serialize;
 
 use crate::{Digest, ImageRef};
 
-/// A rollout target and the counts a strategy reasons with.
+/// A rollout target and the counts a strategy reasons with. The controller's bookkeeping (the
+/// scaling annotations, this tick's crashes) is private to the engine.
 ///
 /// `desired` is written by the strategy; `live` and `available` are kept by the world as instances
 /// launch, become ready and leave, so a strategy pass costs nothing per instance.
@@ -28,14 +29,14 @@ pub struct Revision {
     pub terminating: u32,
     /// The fleet size the strategy last scaled this revision for (Kubernetes' `desired-replicas`
     /// annotation): when it differs from the fleet size, the fleet was resized mid-rollout.
-    pub annotated_replicas: u32,
+    pub(crate) annotated_replicas: u32,
     /// Fleet size plus surge when last scaled (the `max-replicas` annotation), which proportional
     /// scaling divides by.
-    pub annotated_max_replicas: u32,
+    pub(crate) annotated_max_replicas: u32,
     /// The tick the revision was created; old revisions are scaled down oldest first.
     pub created_tick: u64,
     /// Instances that crashed this tick; their requests in flight count as this revision's errors.
-    pub crashed: u32,
+    pub(crate) crashed: u32,
 }
 
 impl Revision {
