@@ -37,6 +37,7 @@ mod storage;
 mod timeline;
 mod units;
 mod view;
+mod welcome;
 
 pub use app::App;
 pub use query::PageQuery;

@@ -35,6 +35,30 @@ pub struct PageQuery {
     pub share_log: Option<String>,
     /// One sentence per parameter that could not be used.
     pub problems: Vec<String>,
+    /// The URL asks for the lab itself (a scenario, a lesson, a share link or their settings), even
+    /// if what it asks for turns out to be unusable.
+    pub lab_asked: bool,
+}
+
+/// The page a URL opens.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Route {
+    /// Nothing in particular asked for.
+    Welcome,
+    /// The lab: a scenario, a lesson or a shared session.
+    Lab,
+    /// The curriculum.
+    Lessons,
+    /// The guide.
+    Guide,
+    /// The glossary.
+    Glossary,
+    /// The lesson builder.
+    Builder,
+    /// The compact lab for iframes.
+    Embed(String),
+    /// The mutable-versus-immutable comparison of a scenario.
+    Compare(String),
 }
 
 /// Most ticks a URL may ask to pre-run; keeps a hostile link from freezing the tab.
@@ -69,6 +93,10 @@ impl PageQuery {
                 ));
                 continue;
             }
+            query.lab_asked |= matches!(
+                key,
+                "scenario" | "lesson" | "lesson-data" | "seed" | "at" | "log" | "ticks" | "fleet"
+            );
             match key {
                 "scenario" => query.scenario = Some(value.to_owned()),
                 "compare" => query.compare = Some(value.to_owned()),
@@ -100,6 +128,36 @@ impl PageQuery {
         }
         query
     }
+
+    /// The page to show: a page asked for by name first, then the lab, else the welcome.
+    pub fn route(&self) -> Route {
+        if let Some(name) = &self.embed {
+            Route::Embed(name.clone())
+        } else if self.builder {
+            Route::Builder
+        } else if self.guide {
+            Route::Guide
+        } else if self.glossary {
+            Route::Glossary
+        } else if self.lessons_index {
+            Route::Lessons
+        } else if let Some(name) = &self.compare {
+            Route::Compare(name.clone())
+        } else if self.lab_asked {
+            Route::Lab
+        } else {
+            Route::Welcome
+        }
+    }
+
+    /// Whether the page shows or checks lessons, so it waits for the curriculum to load.
+    pub fn needs_lessons(&self) -> bool {
+        match self.route() {
+            Route::Lab => self.lesson.is_some() || self.lesson_data.is_some(),
+            Route::Welcome | Route::Lessons | Route::Guide | Route::Builder | Route::Embed(_) => true,
+            Route::Glossary | Route::Compare(_) => false,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -112,6 +170,21 @@ mod tests {
         assert_eq!(query.scenario.as_deref(), Some("demo"));
         assert_eq!((query.ticks, query.fleet), (Some(40), Some(1000)));
         assert!(query.problems.is_empty());
+    }
+
+    #[test]
+    fn the_route_follows_the_page_asked_for_and_else_welcomes() {
+        assert_eq!(PageQuery::parse("").route(), Route::Welcome);
+        assert_eq!(PageQuery::parse("?utm_source=x").route(), Route::Welcome);
+        assert_eq!(PageQuery::parse("?scenario=demo").route(), Route::Lab);
+        assert_eq!(PageQuery::parse("?lesson=thirty-snowflakes").route(), Route::Lab);
+        // A lab parameter that cannot be used still opens the lab, which says what was wrong.
+        assert_eq!(PageQuery::parse("?fleet=1000000").route(), Route::Lab);
+        assert_eq!(PageQuery::parse("?lessons").route(), Route::Lessons);
+        assert_eq!(PageQuery::parse("?compare=seed-004").route(), Route::Compare("seed-004".into()));
+        assert_eq!(PageQuery::parse("?embed=demo&scenario=x").route(), Route::Embed("demo".into()));
+        assert!(PageQuery::parse("").needs_lessons());
+        assert!(!PageQuery::parse("?scenario=demo").needs_lessons());
     }
 
     #[test]

@@ -1,11 +1,11 @@
-//! Chooses the page the URL asks for: the lab (a scenario or a lesson), the lessons, or the
-//! mutable-versus-immutable comparison.
+//! Chooses the page the URL asks for (`Route`): the welcome, the lab (a scenario, a lesson or a
+//! shared session), the lessons, the guide, the glossary, the builder, an embed or the comparison.
 
 use yew::prelude::*;
 
 use crate::App;
 use crate::compare_app::CompareApp;
-use crate::query::PageQuery;
+use crate::query::{PageQuery, Route};
 
 /// Fetches the curriculum, then marks it ready (or says why it could not be had).
 #[cfg(target_arch = "wasm32")]
@@ -31,12 +31,7 @@ pub fn Root() -> Html {
         PageQuery::parse(&search)
     });
     // Pages that show or check lessons wait for the curriculum; the plain lab does not need it.
-    let needs_lessons = query.lesson.is_some()
-        || query.lesson_data.is_some()
-        || query.lessons_index
-        || query.guide
-        || query.builder
-        || query.embed.is_some();
+    let needs_lessons = query.needs_lessons();
     let lessons_ready = use_state(crate::lessons::loaded);
     let lessons_failed = use_state(|| None::<String>);
     {
@@ -60,32 +55,25 @@ pub fn Root() -> Html {
             },
         };
     }
-    if let Some(name) = &query.embed {
-        return html! { <crate::embed_app::EmbedApp name={AttrValue::from(name.clone())} /> };
-    }
-    if query.builder {
-        // `?builder&scenario=…&at=…&log=…`: a session from the lab to turn into a lesson.
-        let from = query.scenario.clone().map(|scenario| crate::builder::FromSession {
-            scenario,
-            session: match query.share_log.as_deref() {
-                Some(log) => crate::share::parse_log(log),
-                None => Ok(Vec::new()),
-            }
-            .and_then(|actions| Ok((actions, crate::share::parse_at(query.share_at.as_deref())?))),
-        });
-        return html! { <crate::builder::LessonBuilder {from} /> };
-    }
-    if query.guide {
-        return html! { <crate::guide::GuidePage /> };
-    }
-    if query.glossary {
-        return html! { <crate::glossary::GlossaryPage /> };
-    }
-    if query.lessons_index {
-        return html! { <crate::lessons_page::LessonsPage /> };
-    }
-    match &query.compare {
-        Some(name) => html! { <CompareApp scenario={AttrValue::from(name.clone())} /> },
-        None => html! { <App /> },
+    match query.route() {
+        Route::Welcome => html! { <crate::welcome::WelcomePage /> },
+        Route::Lab => html! { <App /> },
+        Route::Lessons => html! { <crate::lessons_page::LessonsPage /> },
+        Route::Guide => html! { <crate::guide::GuidePage /> },
+        Route::Glossary => html! { <crate::glossary::GlossaryPage /> },
+        Route::Embed(name) => html! { <crate::embed_app::EmbedApp name={AttrValue::from(name)} /> },
+        Route::Compare(name) => html! { <CompareApp scenario={AttrValue::from(name)} /> },
+        Route::Builder => {
+            // `?builder&scenario=…&at=…&log=…`: a session from the lab to turn into a lesson.
+            let from = query.scenario.clone().map(|scenario| crate::builder::FromSession {
+                scenario,
+                session: match query.share_log.as_deref() {
+                    Some(log) => crate::share::parse_log(log),
+                    None => Ok(Vec::new()),
+                }
+                .and_then(|actions| Ok((actions, crate::share::parse_at(query.share_at.as_deref())?))),
+            });
+            html! { <crate::builder::LessonBuilder {from} /> }
+        }
     }
 }

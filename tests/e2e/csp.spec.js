@@ -88,7 +88,7 @@ test('the built page carries a strict policy whose hashes match its inline loade
 
   // And the browser reads the same policy the page was served with, and starts the lab under it.
   await recordViolations(page);
-  await page.goto('/');
+  await page.goto('/?scenario=sandbox');
   await expect(page.locator('main#lab')).toHaveAttribute('data-ready', 'true');
   await expect(page.locator('meta[http-equiv="Content-Security-Policy"]')).toHaveAttribute('content', policy);
   expect(await violations(page)).toEqual([]);
@@ -97,7 +97,7 @@ test('the built page carries a strict policy whose hashes match its inline loade
 test('an injected inline script, an inline handler and eval are refused', async ({ page }) => {
   expectConsoleErrors(/Content Security Policy/);
   await recordViolations(page);
-  await page.goto('/');
+  await page.goto('/?scenario=sandbox');
   await expect(page.locator('main#lab')).toHaveAttribute('data-ready', 'true');
 
   const injected = await page.evaluate(async () => {
@@ -159,7 +159,7 @@ test.describe('every page works under the policy with no violation', () => {
 
   test('the lab: fleet, pipeline, rollout bars, export copy and download', async ({ page, context }) => {
     await context.grantPermissions(['clipboard-read', 'clipboard-write']);
-    await page.goto('/');
+    await page.goto('/?scenario=sandbox');
     await expect(page.locator('main#lab')).toHaveAttribute('data-ready', 'true');
     await expect(page.locator('canvas.fleet-canvas')).toBeVisible();
     await page.getByLabel('openssl version').fill('3.0.12');

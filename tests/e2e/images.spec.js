@@ -10,7 +10,7 @@ failOnPageErrors();
 
 test('patch openssl, pipeline it to production, deploy it to every instance', async ({ page }) => {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
-  await page.goto('/');
+  await page.goto('/?scenario=sandbox');
   await expect(page.locator('main#lab')).toHaveAttribute('data-ready', 'true');
   const status = page.getByTestId('status');
   const preview = page.getByTestId('preview-digest');
@@ -79,7 +79,7 @@ test('patch openssl, pipeline it to production, deploy it to every instance', as
 });
 
 test('a baked-in secret stops the pipeline at the secret scan and says why', async ({ page }) => {
-  await page.goto('/');
+  await page.goto('/?scenario=sandbox');
   await expect(page.locator('main#lab')).toHaveAttribute('data-ready', 'true');
   await page.getByLabel('openssl version').fill('3.0.12');
   await page.getByLabel('DB_PASSWORD (config)').fill('hunter2');

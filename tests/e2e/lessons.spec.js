@@ -23,11 +23,10 @@ async function tickOf(page) {
 
 test('a newcomer solves the first lesson, keeps the pass, and shares it', async ({ page, browser }) => {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
+  // A first visit opens the welcome, which leads to the first lesson.
   await page.goto('/');
-  await expect(page.locator('main#lab')).toHaveAttribute('data-ready', 'true');
-  await page.getByRole('link', { name: 'Lessons', exact: true }).click();
-  await expect(page.locator('main#lessons')).toHaveAttribute('data-passed', '0');
-  await page.getByRole('link', { name: 'Thirty snowflakes' }).click();
+  await expect(page.getByRole('heading', { name: 'Servers you never change. You replace them.' })).toBeVisible();
+  await page.getByRole('link', { name: 'Start the first lesson: Thirty snowflakes' }).click();
 
   const lesson = page.getByTestId('lesson');
   await expect(lesson).toHaveAttribute('data-state', 'working');
@@ -69,6 +68,12 @@ test('a newcomer solves the first lesson, keeps the pass, and shares it', async 
   await page.reload();
   await expect(page.locator('main#lessons')).toHaveAttribute('data-passed', '1');
   await page.screenshot({ path: path.join(ARTIFACTS, 'lessons-page.png'), fullPage: true });
+
+  // The welcome now leads on from there.
+  await page.goto('/');
+  await expect(page.getByRole('link', { name: 'Continue: Convergence is not identity' })).toBeVisible();
+  await expect(page.getByText('1 of 24 lessons passed in this browser.')).toBeVisible();
+  await page.goto('/?lessons');
 
   // Export, clear, import: back again.
   const exported = decodeURIComponent((await page.getByRole('link', { name: 'Export progress' }).getAttribute('href')).split(',')[1]);
