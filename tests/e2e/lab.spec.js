@@ -36,7 +36,7 @@ function cliTraceDigest(ticks) {
 // Exact names: a substring match on "Play" would also hit e.g. "Replay".
 const button = (page, name) => page.getByRole('button', { name, exact: true });
 
-async function openLab(page, url = '/') {
+async function openLab(page, url = '/?scenario=sandbox') {
   await page.goto(url);
   // data-ready is set once the wasm app has mounted; before that nothing else is meaningful.
   await expect(page.locator('main#lab')).toHaveAttribute('data-ready', 'true');
