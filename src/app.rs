@@ -148,6 +148,7 @@ pub fn App() -> Html {
                 hints_shown={session.hints_shown} why_open={session.why_open} showing_solution={session.showing_solution}
                 {passed} actions={report.actions} {next} share_url={AttrValue::from(share_url)} on_action={on_action.clone()}
                 out_of_time={session.progress.out_of_time(&lesson, world)}
+                judged={world.now() > 0 || report.actions > 0}
                 // After the last tick, "time is up" already says why.
                 refused={session.progress.refused.as_ref().filter(|_| !session.progress.out_of_time(&lesson, world))
                     .map(|error| AttrValue::from(error.to_string()))} />
@@ -173,8 +174,8 @@ pub fn App() -> Html {
         <main id="lab" data-ready="true" data-lesson={lab.lesson.as_ref().map(|s| s.lesson.id.clone())}>
             <header class="masthead">
                 <h1><span class="logo" aria-hidden="true">{"▦"}</span>{"Immutable Infrastructure Lab"}</h1>
-                <p class="tagline">{"Servers are never changed in place: a change is a new image, and instances built from it replace the old ones."}</p>
                 if lab.lesson.is_none() {
+                    <p class="tagline">{"Servers are never changed in place: a change is a new image, and instances built from it replace the old ones."}</p>
                     <label class="field inline scenario-picker">
                         <span>{"Scenario"}</span>
                         <select onchange={on_scenario}>
@@ -199,14 +200,17 @@ pub fn App() -> Html {
                     { for banner.iter().map(|line| html! { <p>{ line.clone() }</p> }) }
                 </div>
             }
-            <StatusBar tick={snapshot.tick} counts={snapshot.instances} trace_digest={AttrValue::from(snapshot.trace_digest.to_string())}
-                rollout_complete={snapshot.rollout_complete} fleet_images={AttrValue::from(fleet_images)}
-                scenario_title={AttrValue::from(lab.title().to_owned())} phase={AttrValue::from(snapshot.rollout.phase.as_str())} />
-            <div class="columns">
+            // Time and where the fleet stands, in one bar that stays in view while the page scrolls.
+            <div class="stage-bar">
+                <Controls playing={lab.playing} speed={lab.speed} on_action={on_action.clone()}
+                    tick={world.now()} head_tick={lab.head_tick} />
+                <StatusBar tick={snapshot.tick} counts={snapshot.instances} trace_digest={AttrValue::from(snapshot.trace_digest.to_string())}
+                    rollout_complete={snapshot.rollout_complete} fleet_images={AttrValue::from(fleet_images)}
+                    scenario_title={AttrValue::from(lab.title().to_owned())} phase={AttrValue::from(snapshot.rollout.phase.as_str())} />
+            </div>
+            <div class={classes!("columns", lab.lesson.is_some().then_some("lesson-stage"))}>
                 <aside class="left">
                     { lesson_panel.unwrap_or_default() }
-                    <Controls playing={lab.playing} speed={lab.speed} on_action={on_action.clone()}
-                        tick={world.now()} head_tick={lab.head_tick} />
                     if lab.lesson.is_none() {
                         <p class="session-links small">
                             <a href={crate::share::scenario_link(&lab)} data-testid="share-session"
@@ -245,10 +249,11 @@ pub fn App() -> Html {
                         <BranchesCard current={lab.head_summary()} earlier={Rc::new(lab.branches.iter().map(|b| b.summary.clone()).collect::<Vec<_>>())}
                             on_action={on_action.clone()} />
                     }
-                    <ScoreboardCard scores={lab.scores.clone()} on_run={on_action.reform(|_| Action::RunScoreboard)} />
                     if offers(Control::Pipeline) {
                         <PipelineView runs={Rc::new(supply.pipelines.to_vec())} now={world.now()} {on_approve} />
                     }
+                    { more_tools(lab.lesson.is_some(), html! { <>
+                    <ScoreboardCard scores={lab.scores.clone()} on_run={on_action.reform(|_| Action::RunScoreboard)} />
                     <Exports images={Rc::new(supply.images.iter().map(|i| (i.digest, i.spec.clone())).collect::<Vec<_>>())}
                         strategy={Rc::new(rollout.strategy.clone())} replicas={rollout.replicas}
                         progress_deadline_ticks={rollout.progress_deadline_ticks} />
@@ -267,6 +272,7 @@ pub fn App() -> Html {
                             }
                         </div>
                     </section>
+                    </> }) }
                 </div>
                 <aside class="right">
                     if offers(Control::Deploy) || offers(Control::Registry) {
@@ -281,6 +287,20 @@ pub fn App() -> Html {
                 </aside>
             </div>
         </main>
+    }
+}
+
+/// The scoreboard, the exports and the instance table: in the sandbox beside everything else; in a
+/// lesson behind one disclosure, so they do not compete with the lesson's stage.
+fn more_tools(in_lesson: bool, tools: Html) -> Html {
+    if !in_lesson {
+        return tools;
+    }
+    html! {
+        <details class="more-tools">
+            <summary>{"More tools: strategy scoreboard, exports, instance table"}</summary>
+            <div class="more-tools-body">{ tools }</div>
+        </details>
     }
 }
 

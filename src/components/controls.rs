@@ -44,8 +44,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
     let in_the_past = props.tick < props.head_tick;
     let play_label = if props.playing { "Pause" } else { "Play" };
     html! {
-        <section class="card controls" aria-labelledby="controls-title">
-            <h2 id="controls-title">{"Time"}</h2>
+        <section class="controls" aria-label="Time">
             <div class="button-row">
                 <button class="primary" aria-label={play_label} aria-pressed={props.playing.to_string()} onclick={action(Action::TogglePlay)}>
                     { if props.playing { "❚❚ Pause" } else { "▶ Play" } }

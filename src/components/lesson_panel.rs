@@ -43,6 +43,9 @@ pub struct LessonPanelProps {
     /// Why this session can no longer pass, if an action it holds could not come from the lesson.
     #[prop_or_default]
     pub refused: Option<AttrValue>,
+    /// Something has happened (a tick ran or the learner acted), so the goal means something:
+    /// before that, a story that starts with the goal looking met would contradict itself.
+    pub judged: bool,
     pub on_action: Callback<Action>,
 }
 
@@ -55,7 +58,8 @@ pub fn LessonPanel(props: &LessonPanelProps) -> Html {
         let show_goal = show_goal.clone();
         Callback::from(move |_: MouseEvent| show_goal.set(!*show_goal))
     };
-    let met = props.checks.iter().filter(|c| c.met).count();
+    let met = if props.judged { props.checks.iter().filter(|c| c.met).count() } else { 0 };
+    let lost = props.checks.iter().find(|c| c.lost && props.passed.is_none());
     let hints_left = lesson.hints.len() - props.hints_shown.min(lesson.hints.len());
     let state = if props.passed.is_some() { "passed" } else { "working" };
     html! {
@@ -63,25 +67,42 @@ pub fn LessonPanel(props: &LessonPanelProps) -> Html {
             data-lesson={lesson.id.clone()} data-met={met.to_string()}>
             <p class="eyebrow">{ lesson.module.clone() }</p>
             <h2 id="lesson-title">{ lesson.title.clone() }</h2>
-            <div class="lesson-intro" tabindex="0" role="region" aria-label="Introduction">
-                { for lesson.intro.iter().enumerate().map(|(index, paragraph)| html! {
-                    <p key={index}>{ markdown::render(paragraph) }</p>
-                }) }
-            </div>
-            <h3 class="subhead">{ format!("Goal · {met} of {} met", props.checks.len()) }</h3>
+            <div class="goal-box">
+            <h3 class="subhead">{ if props.judged { format!("Goal · {met} of {} met", props.checks.len()) } else { "Goal".to_owned() } }</h3>
+            if !props.judged {
+                <p class="muted small" data-testid="goal-not-judged">{"Judged as the story unfolds: press Play."}</p>
+            }
             <ul class="goal-list" aria-label="Goal">
-                { for props.checks.iter().enumerate().map(|(index, check)| html! {
-                    <li key={index} class={if check.met { "met" } else { "unmet" }} data-met={check.met.to_string()}>
-                        <span class="goal-mark" aria-hidden="true">{ if check.met { "✓" } else { "○" } }</span>
+                { for props.checks.iter().enumerate().map(|(index, check)| {
+                    let met = props.judged && check.met;
+                    html! {
+                    <li key={index} class={classes!(if met { "met" } else { "unmet" }, check.lost.then_some("lost"))} data-met={met.to_string()}>
+                        <span class="goal-mark" aria-hidden="true">{ if met { "✓" } else if check.lost { "✗" } else { "○" } }</span>
                         <span class="goal-text">{ markdown::render(&check.text) }
-                            <span class="visually-hidden">{ if check.met { " (met)" } else { " (not met yet)" } }</span>
+                            <span class="visually-hidden">{ if met { " (met)" } else if check.lost { " (can no longer be met)" } else { " (not met yet)" } }</span>
                         </span>
                         if props.why_open && !check.met {
                             <span class="why" data-testid="why-not-yet">{ format!("now {}, wanted {}", check.current, check.wanted) }</span>
                         }
                     </li>
-                }) }
+                }}) }
             </ul>
+            if let Some(check) = lost {
+                <div class="pause-reason" role="status" data-testid="cannot-pass">
+                    <p>{"This attempt can no longer pass: “"}{ markdown::render(&check.text) }
+                        { format!("” is now {} and cannot come back to {}.", check.current, check.wanted) }</p>
+                    <div class="button-row wrap">
+                        <button onclick={action(Action::Reset)}>{"Reset"}</button>
+                        <span class="muted small">{"or drag the tick slider back to before it happened."}</span>
+                    </div>
+                </div>
+            }
+            </div>
+            <div class="lesson-intro" tabindex="0" role="region" aria-label="Introduction">
+                { for lesson.intro.iter().enumerate().map(|(index, paragraph)| html! {
+                    <p key={index}>{ markdown::render(paragraph) }</p>
+                }) }
+            </div>
             if let Some(passed) = &props.passed {
                 <div class="pass-summary" role="status" data-testid="pass-summary">
                     <p class="pass-title">{ if props.showing_solution { "That is the reference solution." } else { "Lesson passed." } }</p>

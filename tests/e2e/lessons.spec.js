@@ -252,3 +252,26 @@ test('if the lessons cannot be fetched the page says so and the lab still opens'
   await page.getByRole('link', { name: /open the sandbox/ }).click();
   await expect(page.locator('main#lab')).toHaveAttribute('data-ready', 'true');
 });
+
+test('a lesson judges its goal only once something happened, and says at once when an attempt can no longer pass', async ({ page }) => {
+  await page.goto('/?lesson=recreate-downtime');
+  const lesson = page.getByTestId('lesson');
+  await expect(lesson).toHaveAttribute('data-state', 'working');
+  // At the start nothing is judged: no goal shows as met before the story has begun.
+  await expect(lesson.getByTestId('goal-not-judged')).toHaveText('Judged as the story unfolds: press Play.');
+  await expect(lesson.locator('.goal-list li.met')).toHaveCount(0);
+  // One tick in, the goal is judged; the story builds the release during tick 1.
+  await button(page, 'Step one tick').click();
+  await expect(lesson.getByTestId('goal-not-judged')).toHaveCount(0);
+  await button(page, 'Step one tick').click();
+  // Recreate stops every server first: "in service throughout" breaks, and cannot come back.
+  await page.getByRole('button', { name: /^Deploy v2\.1\.0/ }).click();
+  await page.getByLabel('Speed').selectOption('32');
+  await button(page, 'Play').click();
+  const verdict = lesson.getByTestId('cannot-pass');
+  await expect(verdict).toContainText('This attempt can no longer pass: “All 10 servers in service throughout” is now');
+  await expect(verdict).toContainText('cannot come back to at least 10');
+  await verdict.getByRole('button', { name: 'Reset' }).click();
+  await expect(verdict).toHaveCount(0);
+  await expect(page.getByTestId('status')).toHaveAttribute('data-tick', '0');
+});

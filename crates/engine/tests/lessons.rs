@@ -275,3 +275,45 @@ fn a_scenario_written_into_a_lesson_is_held_to_every_scenario_rule() {
     let error = lab_engine::lesson::pack_from_json(&pack).unwrap_err().to_string();
     assert!(error.starts_with("field `lessons[0].inline_scenario.boot_ticks`"), "{error}");
 }
+
+#[test]
+fn a_limit_broken_on_a_metric_that_cannot_come_back_is_lost_at_once() {
+    use lab_engine::lesson::goal::check;
+    use lab_engine::lesson::{Assertion, GoalHistory, Metric, Value};
+    let scenario = lab_engine::Scenario::from_json(
+        r#"{"seed": 3, "fleet_size": 4, "pull_ticks": 0, "boot_ticks": 1, "drain_ticks": 0,
+            "image": {"base": "ubuntu-22.04", "app_version": "1"}}"#,
+    )
+    .unwrap();
+    let mut world = lab_engine::World::new(&scenario);
+    let mut history = GoalHistory::starting(&world);
+    let at_least = |metric, min| Assertion {
+        id: String::new(),
+        metric,
+        at_most: None,
+        at_least: Some(min),
+        equals: None,
+        text: String::new(),
+    };
+    let goal = [
+        at_least(Metric::MinInService, 4),
+        at_least(Metric::InService, 4),
+        Assertion {
+            equals: Some(Value::Flag(false)),
+            at_least: None,
+            ..at_least(Metric::AbortedByAnalysis, 0)
+        },
+    ];
+    // Before the first tick nothing has been seen, so nothing is lost yet.
+    assert!(check(&goal, &world, &history).iter().all(|c| !c.lost));
+    world.apply(lab_engine::Command::Scale { replicas: 2 }).unwrap();
+    world.step();
+    let events: Vec<_> = world.drain_events().collect();
+    history.observe(&world, &events);
+    let checks = check(&goal, &world, &history);
+    // The lowest count so far only falls: broken once, broken for good. The count now can rise again.
+    assert_eq!(
+        checks.iter().map(|c| (c.met, c.lost)).collect::<Vec<_>>(),
+        [(false, true), (false, false), (true, false)]
+    );
+}

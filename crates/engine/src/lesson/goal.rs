@@ -58,6 +58,17 @@ pub enum Metric {
     Ticks,
 }
 
+/// Which way a metric can move over a lesson.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Trend {
+    /// Never goes down (totals, peaks, "has happened").
+    OnlyRises,
+    /// Never goes up (the lowest count so far).
+    OnlyFalls,
+    /// Goes either way.
+    Either,
+}
+
 /// The kind of value a metric has.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
@@ -105,6 +116,35 @@ impl Metric {
             | Metric::ProductionImage => Kind::Text,
             Metric::RolloutComplete | Metric::AbortedByAnalysis => Kind::Flag,
             _ => Kind::Number,
+        }
+    }
+
+    /// Which way the metric can move over a lesson: totals and peaks only rise, the lowest count
+    /// so far only falls, a "has happened" flag only turns true; everything else goes either way.
+    /// A limit broken on a metric that cannot come back can never be met again in that attempt.
+    pub fn trend(self) -> Trend {
+        match self {
+            Metric::FailedRequests
+            | Metric::FaultyRequests
+            | Metric::DegradedTicks
+            | Metric::DataLostMb
+            | Metric::CompromisedInstanceTicks
+            | Metric::PeakLiveInstances
+            | Metric::SshSessions
+            | Metric::Ticks
+            | Metric::AbortedByAnalysis => Trend::OnlyRises,
+            Metric::MinInService => Trend::OnlyFalls,
+            Metric::SnowflakeIndex
+            | Metric::DriftedInstances
+            | Metric::InService
+            | Metric::VulnerableInstances
+            | Metric::ImagesInService
+            | Metric::InServiceVersion
+            | Metric::InServiceImage
+            | Metric::RolloutPhase
+            | Metric::RolloutComplete
+            | Metric::ProductionVersion
+            | Metric::ProductionImage => Trend::Either,
         }
     }
 
@@ -267,6 +307,18 @@ impl Assertion {
         self.at_most.is_none_or(|max| *n <= max) && self.at_least.is_none_or(|min| *n >= min)
     }
 
+    /// Whether `value`, which does not meet the assertion, can never come to meet it: above a
+    /// maximum on a metric that only rises, below a minimum on one that only falls.
+    fn cannot_recover(&self, value: &Value) -> bool {
+        match (self.metric.trend(), value) {
+            (Trend::OnlyRises, Value::Number(n)) => self.at_most.is_some_and(|max| *n > max),
+            (Trend::OnlyFalls, Value::Number(n)) => self.at_least.is_some_and(|min| *n < min),
+            // A "has happened" flag that happened cannot un-happen.
+            (Trend::OnlyRises, Value::Flag(true)) => self.equals == Some(Value::Flag(false)),
+            _ => false,
+        }
+    }
+
     /// What is wanted, in words: "at most 5", "at least 8", "= 2.0.1".
     pub fn wanted(&self) -> String {
         match (&self.equals, self.at_least, self.at_most) {
@@ -336,6 +388,8 @@ pub struct Check {
     pub current: String,
     /// What is wanted, in words.
     pub wanted: String,
+    /// It is not met and, its metric being unable to come back, never will be in this attempt.
+    pub lost: bool,
 }
 
 /// Evaluates every assertion of a goal.
@@ -343,12 +397,16 @@ pub fn check(goal: &[Assertion], world: &World, history: &GoalHistory) -> Vec<Ch
     goal.iter()
         .map(|assertion| {
             let value = assertion.metric.measure(world, history);
+            let met = assertion.holds(&value);
+            // Before the first tick the "so far" metrics have seen nothing yet.
+            let started = world.now() > history.start_tick;
             Check {
                 id: assertion.id.clone(),
                 text: assertion.text.clone(),
-                met: assertion.holds(&value),
+                met,
                 current: value.to_string(),
                 wanted: assertion.wanted(),
+                lost: !met && started && assertion.cannot_recover(&value),
             }
         })
         .collect()

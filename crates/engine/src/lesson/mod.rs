@@ -10,7 +10,7 @@ mod replay;
 use serde::{Deserialize, Serialize};
 
 pub use controls::Control;
-pub use goal::{Assertion, Check, GoalHistory, Metric, Value};
+pub use goal::{Assertion, Check, GoalHistory, Metric, Trend, Value};
 pub use replay::{Progress, Replay, ReplayError, Report, Submission, completion_code};
 
 use crate::input::{InputError, parse};
