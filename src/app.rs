@@ -34,13 +34,45 @@ pub fn App() -> Html {
         let progress = crate::saved::load_progress(&store);
         (teacher.value, [teacher.notice, progress.notice].into_iter().flatten().collect::<Vec<_>>())
     });
-    let (lab, canvas, on_action) = use_lab({
-        let stored = stored_notices.clone();
-        move || {
-            let search = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
-            Lab::from_query_with(&PageQuery::parse(&search), &stored.0)
-        }
+    // The URL, with the session this browser kept for this page if the URL carries none.
+    let opened = use_memo((), |_| {
+        let search = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
+        let query = PageQuery::parse(&search);
+        let key = crate::session_store::key_for(&query);
+        let (query, restored) = crate::session_store::restore(&crate::storage::LocalStorage, query);
+        (query, key, restored)
     });
+    let (lab, canvas, on_action) = use_lab({
+        let (stored, opened) = (stored_notices.clone(), opened.clone());
+        move || Lab::from_query_with(&opened.0, &stored.0)
+    });
+    // Keeps the session as it goes (at each action and step, every ten ticks while playing, and on
+    // pause), so a reload or a closed tab loses nothing.
+    {
+        let lab_ref = lab.borrow();
+        let now = lab_ref.world.now();
+        let moment =
+            (lab_ref.applied_log().len(), if lab_ref.playing { now / 10 } else { now }, lab_ref.playing);
+        drop(lab_ref);
+        let (lab, key) = (lab.clone(), opened.1.clone());
+        use_effect_with(moment, move |_| {
+            if let Some(key) = key {
+                let lab = lab.borrow();
+                let kept = crate::session_store::save(
+                    &crate::storage::LocalStorage,
+                    &key,
+                    lab.world.seed(),
+                    lab.world.now(),
+                    lab.applied_log(),
+                );
+                if let Err(why) = kept {
+                    web_sys::console::warn_1(
+                        &format!("the session was not kept in this browser: {why}").into(),
+                    );
+                }
+            }
+        });
+    }
     let show_table = use_state(|| false);
     // The pass this page saved last, and what went wrong saving one.
     let saved_pass = use_mut_ref(|| None::<crate::progress::LessonRecord>);
@@ -195,6 +227,9 @@ pub fn App() -> Html {
                     }
                 </nav>
             </header>
+            if let Some(restored) = opened.2.clone() {
+                <div class="banner notice" role="status" data-testid="restored">{ restored }</div>
+            }
             if !banner.is_empty() {
                 <div class="banner problem" role="alert" data-testid="banner">
                     { for banner.iter().map(|line| html! { <p>{ line.clone() }</p> }) }

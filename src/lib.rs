@@ -31,6 +31,7 @@ mod query;
 mod root;
 pub mod saved;
 mod scenarios;
+mod session_store;
 mod share;
 pub mod state;
 mod storage;

@@ -275,3 +275,26 @@ test('a lesson judges its goal only once something happened, and says at once wh
   await expect(verdict).toHaveCount(0);
   await expect(page.getByTestId('status')).toHaveAttribute('data-tick', '0');
 });
+
+test('a reload in the middle of a lesson brings the session back and says so', async ({ page }) => {
+  await page.goto('/?lesson=recreate-downtime');
+  await expect(page.getByTestId('lesson')).toHaveAttribute('data-state', 'working');
+  await button(page, 'Step one tick').click();
+  await button(page, 'Step one tick').click();
+  await page.getByRole('button', { name: /^Deploy v2\.1\.0/ }).click();
+  await button(page, 'Step one tick').click();
+  const status = page.getByTestId('status');
+  await expect(status).toHaveAttribute('data-tick', '3');
+  const digest = await status.getAttribute('data-trace-digest');
+  await page.reload();
+  await expect(page.getByTestId('restored')).toHaveText('Welcome back: your session was restored at tick 3, with 1 action (kept in this browser). Reset starts over.');
+  await expect(status).toHaveAttribute('data-tick', '3');
+  await expect(status).toHaveAttribute('data-trace-digest', digest);
+  await expect(page.getByTestId('lesson')).toContainText('1 action so far');
+  // Reset starts over, and a reload then opens the lesson at its start.
+  await page.getByRole('region', { name: 'Time', exact: true }).getByRole('button', { name: 'Reset', exact: true }).click();
+  await expect(status).toHaveAttribute('data-tick', '0');
+  await page.reload();
+  await expect(page.getByTestId('restored')).toHaveCount(0);
+  await expect(status).toHaveAttribute('data-tick', '0');
+});
