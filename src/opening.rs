@@ -51,8 +51,10 @@ impl Lab {
                 .and_then(|bytes| String::from_utf8(bytes).ok())
                 .ok_or_else(|| "the lesson in the link is damaged (not base64url)".to_owned())
                 .and_then(|text| {
-                    Lesson::from_json(&text)
-                        .map_err(|error| format!("the lesson in the link was refused: {error}"))
+                    Lesson::from_json(&text).map_err(|error| match error.cut_off {
+                        true => "the lesson in the link was cut off (it ends early)".to_owned(),
+                        false => format!("the lesson in the link was refused: {error}"),
+                    })
                 })
         });
         let lesson = match from_link {

@@ -67,9 +67,14 @@ pub fn parse_log(log: &str) -> Result<Vec<TimedCommand>, String> {
             log.len()
         ));
     }
-    let bytes = decode(log).ok_or("the share link's action log is damaged (not base64url)")?;
-    let text = String::from_utf8(bytes).map_err(|_| "the share link's action log is damaged (not text)")?;
-    lab_engine::parse_json(&text).map_err(|error| format!("the share link's action log is damaged: {error}"))
+    // The learner needs to know what happened to the link, not what the parser met where.
+    let damaged = "the share link's action log is damaged (it was probably cut off or changed when copied)";
+    let bytes = decode(log).ok_or(damaged)?;
+    let text = String::from_utf8(bytes).map_err(|_| damaged)?;
+    lab_engine::parse_json(&text).map_err(|error| match error.cut_off {
+        true => "the share link was cut off (its action log ends early)".to_owned(),
+        false => damaged.to_owned(),
+    })
 }
 
 /// base64url without padding.
@@ -105,6 +110,22 @@ pub fn decode(text: &str) -> Option<Vec<u8>> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_cut_off_or_damaged_log_is_told_in_plain_words() {
+        let log = super::encoded_log(&[lab_engine::TimedCommand {
+            tick: 3,
+            command: lab_engine::Command::RebuildAll,
+        }]);
+        let cut = super::parse_log(&log[..log.len() - 4]).unwrap_err();
+        let changed = super::parse_log(&format!("{}x", &log[..log.len() - 1])).unwrap_err();
+        for message in [&cut, &changed] {
+            for parser_word in ["EOF", "line", "column", "expected", "`"] {
+                assert!(!message.contains(parser_word), "{message}");
+            }
+        }
+        assert_eq!(cut, "the share link was cut off (its action log ends early)");
+    }
+
     use super::*;
 
     #[test]

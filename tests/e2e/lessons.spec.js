@@ -298,3 +298,13 @@ test('a reload in the middle of a lesson brings the session back and says so', a
   await expect(page.getByTestId('restored')).toHaveCount(0);
   await expect(status).toHaveAttribute('data-tick', '0');
 });
+
+test('a damaged link says what happened and what the lab did, at the top of the first screen', async ({ page }) => {
+  // A session link copied with the end of its action log missing.
+  const log = Buffer.from(JSON.stringify([{ tick: 2, command: { deploy: { image: 'v2.1.0' } } }])).toString('base64url');
+  await page.goto(`/?lesson=recreate-downtime&seed=1&at=5&log=${log.slice(0, log.length - 4)}`);
+  const banner = page.getByTestId('banner');
+  await expect(banner).toHaveText('The link had problems: the share link was cut off (its action log ends early); the lesson opened at its start.');
+  await expect(banner).toBeInViewport();
+  await expect(page.getByTestId('status')).toHaveAttribute('data-tick', '0');
+});

@@ -16,12 +16,15 @@ pub struct InputError {
     pub field: String,
     /// What is wrong.
     pub message: String,
+    /// The text ended in the middle of a value: a file or link cut off, rather than one that says
+    /// something wrong.
+    pub cut_off: bool,
 }
 
 impl InputError {
     /// A problem with a field as a whole, found after parsing.
     pub fn field(field: &str, message: impl Into<String>) -> Self {
-        InputError { line: 0, column: 0, field: field.to_owned(), message: message.into() }
+        InputError { line: 0, column: 0, field: field.to_owned(), message: message.into(), cut_off: false }
     }
 
     /// The same problem seen from a document that holds this one under `parent`: a strategy's
@@ -64,13 +67,15 @@ pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, InputError> {
             }
             None => (path, message),
         };
-        InputError { line: inner.line(), column: inner.column(), field, message }
+        let cut_off = inner.classify() == serde_json::error::Category::Eof;
+        InputError { line: inner.line(), column: inner.column(), field, message, cut_off }
     })?;
     deserializer.end().map_err(|error| InputError {
         line: error.line(),
         column: error.column(),
         field: ".".into(),
         message: strip_position(&error.to_string()),
+        cut_off: error.classify() == serde_json::error::Category::Eof,
     })?;
     Ok(value)
 }
