@@ -244,7 +244,7 @@ pub fn App() -> Html {
                     scenario_title={AttrValue::from(lab.title().to_owned())} phase={AttrValue::from(snapshot.rollout.phase.as_str())} />
             </div>
             <div class={classes!("columns", lab.lesson.is_some().then_some("lesson-stage"))}>
-                <aside class="left">
+                <aside class="left" aria-label={if lab.lesson.is_some() { "The lesson and its controls" } else { "Building and deploying" }}>
                     { lesson_panel.unwrap_or_default() }
                     if lab.lesson.is_none() {
                         <p class="session-links small">
@@ -309,7 +309,7 @@ pub fn App() -> Html {
                     </section>
                     </> }) }
                 </div>
-                <aside class="right">
+                <aside class="right" aria-label="Registry, security and events">
                     if offers(Control::Deploy) || offers(Control::Registry) {
                         <Registry rows={Rc::new(view::registry_rows(world, &snapshot.images))} immutable_tags={supply.immutable_tags}
                             {on_deploy} {on_immutable} {on_collect} />

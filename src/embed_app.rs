@@ -58,7 +58,7 @@ pub fn EmbedApp(props: &EmbedAppProps) -> Html {
         <main id="embed" data-ready="true" data-tick={snapshot.tick.to_string()} data-phase={snapshot.rollout.phase.as_str()}
             data-trace-digest={snapshot.trace_digest.to_string()}>
             <div class="embed-head">
-                <strong class="embed-title">{ lab.lesson.as_ref().map_or_else(|| lab.title().to_owned(), |s| s.lesson.title.clone()) }</strong>
+                <h1 class="embed-title">{ lab.lesson.as_ref().map_or_else(|| lab.title().to_owned(), |s| s.lesson.title.clone()) }</h1>
                 <span class="pill tick">{ format!("tick {}", snapshot.tick) }</span>
                 <span class="pill">{ snapshot.rollout.phase.as_str() }</span>
                 <span class="muted">{ format!("traffic: {}", weights.join(" · ")) }</span>

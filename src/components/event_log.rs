@@ -30,14 +30,16 @@ pub fn EventLog(props: &EventLogProps) -> Html {
             if props.entries.is_empty() {
                 <p class="muted">{"Nothing has happened yet. Build an image, deploy it, and press Play."}</p>
             }
-            <ol role="log" class="events">
-                { for props.entries.iter().map(|entry| html! {
-                    <li key={entry.key} class={entry.kind}>
-                        <span class="event-tick">{ format!("t{}", entry.tick) }</span>
-                        <span>{ crate::markdown::render(&entry.text) }</span>
-                    </li>
-                }) }
-            </ol>
+            <div role="log" aria-label={props.title.clone()}>
+                <ol class="events">
+                    { for props.entries.iter().map(|entry| html! {
+                        <li key={entry.key} class={entry.kind}>
+                            <span class="event-tick">{ format!("t{}", entry.tick) }</span>
+                            <span>{ crate::markdown::render(&entry.text) }</span>
+                        </li>
+                    }) }
+                </ol>
+            </div>
         </section>
     }
 }

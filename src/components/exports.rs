@@ -84,7 +84,8 @@ pub fn Exports(props: &ExportsProps) -> Html {
                     </select>
                 </label>
             </div>
-            <div class="tabs" role="tablist" aria-label="Format">
+            <div class="tabs">
+                <div class="tab-list" role="tablist" aria-label="Format">
                 { for FORMATS.iter().enumerate().map(|(index, (name, _))| {
                     let selected = index == *format;
                     let (format, copied) = (format.clone(), copied.clone());
@@ -94,6 +95,7 @@ pub fn Exports(props: &ExportsProps) -> Html {
                             class={classes!("tab", selected.then_some("active"))} {onclick}>{ *name }</button>
                     }
                 }) }
+                </div>
                 <span class="tab-actions">
                     <button onclick={on_copy}>{ if *copied { "Copied" } else { "Copy" } }</button>
                     <a class="button" href={download} download={FORMATS[*format].1}>{"Download"}</a>
