@@ -168,7 +168,7 @@ ensure_chromium() {
 }
 
 E2E_DIR="$LAB_ROOT/tests/e2e"
-has_e2e_packages() { (cd "$E2E_DIR" && node -e "require.resolve('@playwright/test')") >/dev/null 2>&1; }
+has_e2e_packages() { (cd "$E2E_DIR" && node -e "require.resolve('@playwright/test'); require.resolve('@axe-core/playwright')") >/dev/null 2>&1; }
 
 ensure_e2e_packages() {
   if ! has_e2e_packages || [ "$E2E_DIR/package-lock.json" -nt "$E2E_DIR/node_modules/.package-lock.json" ]; then
