@@ -156,6 +156,19 @@ pub fn App() -> Html {
         .map(|i| i.spec.clone())
         .unwrap_or_else(|| supply.images[0].spec.clone());
 
+    // Where the eyes are when a lesson is passed: the bar that stays in view says so and leads on.
+    let passed_chip = lab.lesson.as_ref().filter(|session| session.progress.passed_at_tick.is_some()).map(|session| {
+        let next = crate::lessons::next_after(&session.lesson.id);
+        let label = if session.showing_solution { "✓ That is the reference solution" } else { "✓ Lesson passed" };
+        html! {
+            <div class="passed-chip" role="status" data-testid="passed-chip">
+                <span>{ label }</span>
+                if let Some(next) = next {
+                    <a class="button primary" href={format!("?lesson={}", next.id)}>{ format!("Next: {} →", next.title) }</a>
+                }
+            </div>
+        }
+    });
     let lesson_panel = lab.lesson.as_ref().map(|session| {
         let lesson = session.lesson.clone();
         let checks = Rc::new(session.progress.checks(&lesson, world));
@@ -242,6 +255,7 @@ pub fn App() -> Html {
                 <StatusBar tick={snapshot.tick} counts={snapshot.instances} trace_digest={AttrValue::from(snapshot.trace_digest.to_string())}
                     rollout_complete={snapshot.rollout_complete} fleet_images={AttrValue::from(fleet_images)}
                     scenario_title={AttrValue::from(lab.title().to_owned())} phase={AttrValue::from(snapshot.rollout.phase.as_str())} />
+                { passed_chip.unwrap_or_default() }
             </div>
             <div class={classes!("columns", lab.lesson.is_some().then_some("lesson-stage"))}>
                 <aside class="left" aria-label={if lab.lesson.is_some() { "The lesson and its controls" } else { "Building and deploying" }}>

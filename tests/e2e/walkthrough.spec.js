@@ -1,0 +1,82 @@
+// Newcomers at 1024×768: three lessons (drift, images, a deployment strategy) solved with hints and
+// the lesson's own controls only — never "Show solution". On the first screen of each: the goal,
+// Play and the fleet. What is asserted is what a person sees.
+const { test, expect } = require('@playwright/test');
+const path = require('node:path');
+
+const { ARTIFACTS, button, failOnPageErrors } = require('./harness');
+
+failOnPageErrors();
+test.use({ viewport: { width: 1024, height: 768 } });
+
+/** Opens a lesson and checks the first screen shows what a learner needs to start. */
+async function openLesson(page, id, title) {
+  await page.goto(`/?lesson=${id}`);
+  const lesson = page.getByTestId('lesson');
+  await expect(lesson.getByRole('heading', { name: title })).toBeVisible();
+  await expect(lesson.getByRole('list', { name: 'Goal' })).toBeInViewport();
+  await expect(page.getByRole('button', { name: 'Play', exact: true })).toBeInViewport();
+  await expect(page.locator('canvas.fleet-canvas')).toBeInViewport({ ratio: 0.5 });
+  await expect(lesson.getByRole('button', { name: 'Show solution' })).toBeVisible();
+  return lesson;
+}
+
+/** Plays fast until the lesson says it is passed, and checks nobody looked at the solution. */
+async function playToPass(page, lesson) {
+  await page.getByLabel('Speed').selectOption('32');
+  await button(page, 'Play').click();
+  // The moment of success shows where the learner is looking, wherever the page was scrolled.
+  await expect(page.getByTestId('passed-chip')).toBeInViewport({ timeout: 45_000 });
+  await expect(page.getByTestId('passed-chip')).toContainText('✓ Lesson passed');
+  const summary = page.getByTestId('pass-summary');
+  await expect(summary).toBeVisible();
+  await expect(summary).toContainText('Lesson passed.');
+  await expect(lesson).toHaveAttribute('data-state', 'passed');
+  return summary;
+}
+
+test('drift: thirty snowflakes become one configuration by replacing, not repairing', async ({ page }) => {
+  const lesson = await openLesson(page, 'thirty-snowflakes', 'Thirty snowflakes');
+  await button(page, 'Hint').click();
+  await button(page, 'Next hint (2 left)').click();
+  await expect(lesson.getByRole('list', { name: 'Hints' }).locator('li')).toHaveCount(2);
+  await page.getByLabel('openssl version').fill('3.0.12');
+  await page.getByLabel('App version').fill('3.4.2');
+  await button(page, 'Build image').click();
+  await page.getByRole('button', { name: /^Deploy v3\.4\.2/ }).click();
+  const summary = await playToPass(page, lesson);
+  await expect(summary).toContainText('with 2 actions (par 2)');
+  await page.screenshot({ path: path.join(ARTIFACTS, 'walkthrough-drift-passed.png') });
+});
+
+test('images: ship a new version by baking it into an image, not copying it onto servers', async ({ page }) => {
+  const lesson = await openLesson(page, 'bake-dont-configure', "Bake, don't configure");
+  await button(page, 'Hint').click();
+  await button(page, 'Next hint (2 left)').click();
+  await expect(lesson.getByRole('list', { name: 'Hints' })).toContainText('Put 3.1.0 into an image');
+  await page.getByLabel('App version').fill('3.1.0');
+  await button(page, 'Build image').click();
+  await page.getByRole('button', { name: /^Deploy v3\.1\.0/ }).click();
+  await playToPass(page, lesson);
+  await page.screenshot({ path: path.join(ARTIFACTS, 'walkthrough-images-passed.png') });
+});
+
+test('a deployment strategy: a rolling update that never drops a server, set from the catalogue', async ({ page }) => {
+  const lesson = await openLesson(page, 'recreate-downtime', 'Recreate means downtime');
+  await button(page, 'Hint').click();
+  // The release is built during tick 1 of the story.
+  await button(page, 'Step one tick').click();
+  await button(page, 'Step one tick').click();
+  await page.getByText('Strategy settings').click();
+  await page.getByRole('group', { name: 'Start from a strategy' }).getByRole('button', { name: 'Rolling update' }).click();
+  const editor = page.getByLabel('Strategy (JSON)');
+  await editor.fill('{"type": "rolling", "max_surge": "25%", "max_unavailable": 0}');
+  await expect(page.getByTestId('strategy-validation')).toHaveText('✓ rolling update · max surge 25% · max unavailable 0');
+  await button(page, 'Apply strategy').click();
+  // The rollout's header confirms the strategy now in force.
+  await expect(page.getByTestId('rollout').locator('.card-head')).toContainText('rolling update');
+  await page.getByRole('button', { name: /^Deploy v2\.1\.0/ }).click();
+  await playToPass(page, lesson);
+  await expect(lesson.getByTestId('cannot-pass')).toHaveCount(0);
+  await page.screenshot({ path: path.join(ARTIFACTS, 'walkthrough-strategy-passed.png') });
+});
