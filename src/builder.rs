@@ -135,7 +135,7 @@ pub fn LessonBuilder(props: &LessonBuilderProps) -> Html {
 
     let lesson = draft.lesson();
     let check = lesson.as_ref().ok().map(crate::builder_draft::Draft::check);
-    let json = lesson.as_ref().ok().map(|lesson| serde_json::to_string_pretty(lesson).unwrap_or_default());
+    let json = lesson.as_ref().ok().map(crate::pretty::to_string_pretty);
     let try_link = lesson.as_ref().ok().map(|lesson| {
         format!(
             "?lesson-data={}",

@@ -106,7 +106,7 @@ impl Draft {
             summary: format!("Starting from the `{scenario}` scenario, reach the state below."),
             intro: "Describe the situation and what the learner should achieve.".into(),
             scenario: scenario.to_owned(),
-            solution: serde_json::to_string_pretty(&actions).unwrap_or_default(),
+            solution: crate::pretty::to_string_pretty(&actions),
             par: actions.len().max(1).to_string(),
             // Half as long again as the session took, and room to act: within a lesson's limit.
             ticks_max: at_tick

@@ -26,6 +26,7 @@ pub mod markdown;
 mod opening;
 mod paint;
 mod palette;
+mod pretty;
 pub mod progress;
 mod query;
 mod root;

@@ -71,7 +71,7 @@ impl SavedProgress {
 
     /// The JSON written to storage or a file.
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).unwrap_or_default()
+        crate::pretty::to_string_pretty(self)
     }
 
     /// Records a pass, keeping the better of two passes of the same lesson (fewer actions, then
