@@ -3,38 +3,10 @@
 //! with analysis, a blue-green, a drifted mutable fleet. Only `World::step` and draining its events
 //! are counted; the commands that start each rollout are not ticks.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
-
 use lab_engine::{Command, ImageRef, Scenario, World};
 
-struct Counting;
-
-thread_local! {
-    // Per thread, so tests running side by side do not count each other's allocations.
-    static ALLOCATIONS: Cell<u64> = const { Cell::new(0) };
-}
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let _ = ALLOCATIONS.try_with(|count| count.set(count.get() + 1));
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        let _ = ALLOCATIONS.try_with(|count| count.set(count.get() + 1));
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
-#[global_allocator]
-static ALLOCATOR: Counting = Counting;
-
-fn allocations() -> u64 {
-    ALLOCATIONS.with(Cell::get)
-}
+mod counting;
+use counting::allocations;
 
 /// Runs `warm_ticks`, then `ticks` more, deploying the other of two images whenever a rollout
 /// completes; returns the ticks (after warming) that allocated, with how many allocations.

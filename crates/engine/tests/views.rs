@@ -2,42 +2,14 @@
 //! reports, tick by tick, on every built-in scenario; building them allocates nothing; an aborted
 //! rollout shows its cause as data.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
-
 use lab_engine::strategy::CanaryStep;
 use lab_engine::views::RolloutStep;
 use lab_engine::{AbortCause, Lifecycle, Playback, Scenario, StateCounts, StrategySpec, World};
 
+mod counting;
+use counting::allocations;
+
 const TICKS: u64 = 150;
-
-struct Counting;
-
-thread_local! {
-    // Per thread, so tests running side by side do not count each other's allocations.
-    static ALLOCATIONS: Cell<u64> = const { Cell::new(0) };
-}
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let _ = ALLOCATIONS.try_with(|count| count.set(count.get() + 1));
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        let _ = ALLOCATIONS.try_with(|count| count.set(count.get() + 1));
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
-#[global_allocator]
-static ALLOCATOR: Counting = Counting;
-
-fn allocations() -> u64 {
-    ALLOCATIONS.with(Cell::get)
-}
 
 fn scenario(name: &str) -> Scenario {
     Scenario::from_json(lab_engine::builtin::scenario(name).expect("a built-in scenario")).expect("it parses")

@@ -88,22 +88,23 @@ pub fn findings<'a>(spec: &ImageSpec, advisories: &'a [Advisory]) -> Vec<&'a Adv
         .collect()
 }
 
+/// The advisories every world knows from the start.
+pub(crate) fn built_in() -> Vec<Advisory> {
+    BUILT_IN_ADVISORIES
+        .iter()
+        .map(|(id, package, fixed_in, severity, summary)| Advisory {
+            id: (*id).into(),
+            package: (*package).into(),
+            fixed_in: (*fixed_in).into(),
+            severity: *severity,
+            summary: (*summary).into(),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn built_in() -> Vec<Advisory> {
-        BUILT_IN_ADVISORIES
-            .iter()
-            .map(|(id, package, fixed_in, severity, summary)| Advisory {
-                id: (*id).into(),
-                package: (*package).into(),
-                fixed_in: (*fixed_in).into(),
-                severity: *severity,
-                summary: (*summary).into(),
-            })
-            .collect()
-    }
 
     #[test]
     fn the_seed_story_openssl_is_affected_and_its_patch_is_not() {

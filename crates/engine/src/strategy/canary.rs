@@ -255,16 +255,7 @@ impl Strategy for Canary {
     }
 
     fn describe(&self) -> String {
-        // A router splits by weight; surge and unavailable only apply without one.
-        if self.traffic_routing {
-            return format!("canary · {} steps · traffic router sets the weights", self.steps.len());
-        }
-        format!(
-            "canary · {} steps · max surge {} · max unavailable {}",
-            self.steps.len(),
-            self.max_surge.plain(),
-            self.max_unavailable.plain()
-        )
+        super::canary_words::describe(self)
     }
 
     /// Routed: the canary gets the router's weight, stable the rest, older revisions nothing.

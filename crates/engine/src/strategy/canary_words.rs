@@ -1,6 +1,19 @@
-//! The canary as the page's editor writes it: JSON text, spaced for reading.
+//! The canary in words: one line for the learner, and the JSON the page's editor starts from.
 
 use super::{Canary, CanaryStep};
+
+pub(super) fn describe(canary: &Canary) -> String {
+    // A router splits by weight; surge and unavailable only apply without one.
+    if canary.traffic_routing {
+        return format!("canary · {} steps · traffic router sets the weights", canary.steps.len());
+    }
+    format!(
+        "canary · {} steps · max surge {} · max unavailable {}",
+        canary.steps.len(),
+        canary.max_surge.plain(),
+        canary.max_unavailable.plain()
+    )
+}
 
 pub(super) fn editor_json(canary: &Canary) -> String {
     let steps: Vec<String> = canary.steps.iter().map(step_json).collect();

@@ -34,16 +34,7 @@ impl Supply {
             registry,
             pipelines: Vec::new(),
             next_run_id: 0,
-            advisories: crate::scan::BUILT_IN_ADVISORIES
-                .iter()
-                .map(|(id, package, fixed_in, severity, summary)| Advisory {
-                    id: (*id).into(),
-                    package: (*package).into(),
-                    fixed_in: (*fixed_in).into(),
-                    severity: *severity,
-                    summary: (*summary).into(),
-                })
-                .collect(),
+            advisories: crate::scan::built_in_advisories(),
             scan_policy: scenario.pipeline.fail_on,
             nightly_refresh: scenario.pipeline.nightly_base_refresh,
         }
