@@ -196,8 +196,9 @@ fn draw_tiles(
     warning_badges(context, grid, tiles);
 }
 
-/// A dark notch in the lower-left corner of every instance changed by hand since launch: it no
-/// longer matches its image, whatever its colour says.
+/// A dark notch edged in white in the lower-left corner of every instance changed by hand since
+/// launch: it no longer matches its image, whatever its colour says. The white edge keeps the mark
+/// readable on the darkest image colour and on a washed-out projector alike.
 fn drift_marks(context: &CanvasRenderingContext2d, grid: &Grid, tiles: &[Tile]) {
     let size = (grid.tile * 0.32).max(2.5);
     context.begin_path();
@@ -211,6 +212,9 @@ fn drift_marks(context: &CanvasRenderingContext2d, grid: &Grid, tiles: &[Tile]) 
     }
     context.set_fill_style_str(palette::DRIFT);
     context.fill();
+    context.set_stroke_style_str(palette::DRIFT_EDGE);
+    context.set_line_width((grid.tile * 0.05).max(1.0));
+    context.stroke();
 }
 
 /// A red cross over every tile failing its health checks, so it does not read as booting.

@@ -54,6 +54,8 @@ pub const INK_MUTED: &str = "#66717E";
 pub const PAPER: &str = "#FFFFFF";
 /// The notch on an instance changed by hand (drawn over its image colour).
 pub const DRIFT: &str = "#1F2933";
+/// The edge around the drift mark, so it shows on dark tiles too.
+pub const DRIFT_EDGE: &str = "#FFFFFF";
 /// Warnings: a known-vulnerable image.
 pub const WARNING: &str = "#F0B000";
 /// Drawn over a glyph on a solid tile.
