@@ -225,7 +225,8 @@ test('the strategy editor starts from any strategy in the catalogue', async ({ p
   const verdict = page.getByTestId('strategy-validation');
   await starters.getByRole('button', { name: 'Canary', exact: true }).click();
   await expect(page.getByLabel('Strategy (JSON)')).toHaveValue(/"type": "canary"/);
-  await expect(verdict).toHaveText('✓ canary · 4 steps · max surge 25% · max unavailable 0');
+  await expect(verdict).toHaveText('✓ canary · 4 steps · max surge 25% · max unavailable 0 · analysis: errors ≤ 5%');
   await button(page, 'Apply strategy').click();
-  await expect(page.getByTestId('rollout')).toContainText('canary · 4 steps');
+  // The rollout's header confirms what now runs, the analysis included.
+  await expect(page.getByTestId('rollout').locator('.card-head')).toContainText('canary · 4 steps · max surge 25% · max unavailable 0 · analysis: errors ≤ 5%');
 });

@@ -144,8 +144,15 @@ impl Strategy for BlueGreen {
             (true, None) => "auto-promote when the preview is ready".to_owned(),
             (false, None) => "promote by hand".to_owned(),
         };
+        // An analysis in force is said where the rollout is shown, so applying one is confirmed there.
+        let analyses = [("before", self.pre_promotion_analysis), ("after", self.post_promotion_analysis)]
+            .into_iter()
+            .filter_map(|(when, analysis)| {
+                analysis.map(|a| format!(" · analysis {when} promotion: {}", a.summary()))
+            })
+            .collect::<String>();
         format!(
-            "blue-green · {promotion} · old revision kept {} ticks after promotion",
+            "blue-green · {promotion} · old revision kept {} ticks after promotion{analyses}",
             self.scale_down_delay_ticks
         )
     }

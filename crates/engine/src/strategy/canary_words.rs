@@ -4,15 +4,15 @@ use super::{Canary, CanaryStep};
 
 pub(super) fn describe(canary: &Canary) -> String {
     // A router splits by weight; surge and unavailable only apply without one.
-    if canary.traffic_routing {
-        return format!("canary · {} steps · traffic router sets the weights", canary.steps.len());
-    }
-    format!(
-        "canary · {} steps · max surge {} · max unavailable {}",
-        canary.steps.len(),
-        canary.max_surge.plain(),
-        canary.max_unavailable.plain()
-    )
+    let split = if canary.traffic_routing {
+        "traffic router sets the weights".to_owned()
+    } else {
+        format!("max surge {} · max unavailable {}", canary.max_surge.plain(), canary.max_unavailable.plain())
+    };
+    // An analysis in force is said where the rollout is shown, so applying one is confirmed there.
+    let analysis =
+        canary.analysis.map_or(String::new(), |analysis| format!(" · analysis: {}", analysis.summary()));
+    format!("canary · {} steps · {split}{analysis}", canary.steps.len())
 }
 
 pub(super) fn editor_json(canary: &Canary) -> String {
