@@ -217,10 +217,9 @@ pub fn App() -> Html {
 
     html! {
         <main id="lab" data-ready="true" data-lesson={lab.lesson.as_ref().map(|s| s.lesson.id.clone())}>
-            <header class="masthead">
-                <h1><span class="logo" aria-hidden="true">{"▦"}</span>{"Immutable Infrastructure Lab"}</h1>
+            <crate::components::Masthead here={if lab.lesson.is_some() { "" } else { "?scenario=sandbox" }}
+                tagline={if lab.lesson.is_some() { "" } else { "Servers are never changed in place: a change is a new image, and instances built from it replace the old ones." }}>
                 if lab.lesson.is_none() {
-                    <p class="tagline">{"Servers are never changed in place: a change is a new image, and instances built from it replace the old ones."}</p>
                     <label class="field inline scenario-picker">
                         <span>{"Scenario"}</span>
                         <select onchange={on_scenario}>
@@ -230,16 +229,7 @@ pub fn App() -> Html {
                         </select>
                     </label>
                 }
-                <nav class="nav-links" aria-label="Pages">
-                    <a class="nav-link" href="?lessons">{"Lessons"}</a>
-                    <a class="nav-link" href="?guide">{"Guide"}</a>
-                    <a class="nav-link" href="?glossary">{"Glossary"}</a>
-                    <a class="nav-link" href="?compare=seed-004">{"Compare mutable vs immutable"}</a>
-                    if lab.lesson.is_some() {
-                        <a class="nav-link" href="?scenario=sandbox">{"Sandbox"}</a>
-                    }
-                </nav>
-            </header>
+            </crate::components::Masthead>
             if let Some(restored) = opened.2.clone() {
                 <div class="banner notice" role="status" data-testid="restored">{ restored }</div>
             }

@@ -1,5 +1,5 @@
-//! The header of the pages around the lab (lessons, guide, glossary, builder): the name, what this
-//! page is, and the same navigation everywhere, minus a link to the page itself.
+//! The header of every page: the name, what this page is, and the same navigation everywhere,
+//! minus a link to the page itself.
 
 use yew::prelude::*;
 
@@ -19,6 +19,9 @@ pub struct MastheadProps {
     /// This page's address in [`PAGES`], left out of the navigation.
     #[prop_or_default]
     pub here: AttrValue,
+    /// What the page adds beside its name (the lab's scenario picker).
+    #[prop_or_default]
+    pub children: Html,
 }
 
 #[component]
@@ -26,7 +29,10 @@ pub fn Masthead(props: &MastheadProps) -> Html {
     html! {
         <header class="masthead">
             <h1><span class="logo" aria-hidden="true">{"▦"}</span>{"Immutable Infrastructure Lab"}</h1>
-            <p class="tagline">{ props.tagline.clone() }</p>
+            if !props.tagline.is_empty() {
+                <p class="tagline">{ props.tagline.clone() }</p>
+            }
+            { props.children.clone() }
             <nav class="nav-links" aria-label="Pages">
                 { for PAGES.iter().filter(|(href, _)| *href != props.here.as_str()).map(|(href, label)| html! {
                     <a key={*href} class="nav-link" href={*href}>{ *label }</a>
