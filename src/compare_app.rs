@@ -109,6 +109,7 @@ pub fn CompareApp(props: &CompareAppProps) -> Html {
                 <span class="scenario-title">{ lab.title().to_owned() }</span>
                 <span class="pill tick">{ format!("tick {}", mutable_world.now()) }</span>
             </div>
+            <p class="verdict" role="status" data-testid="verdict">{ crate::compare_state::verdict(&m, &i) }</p>
             <div class="compare-columns">
                 <aside class="left">
                     <Controls playing={lab.playing} speed={lab.speed} on_action={on_action.clone()} />

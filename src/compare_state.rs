@@ -135,8 +135,51 @@ impl Animated for CompareLab {
     }
 }
 
+/// The story so far in one line, above the two fleets: what to watch for before anything has
+/// happened, how far the fleets have drifted apart, and once a patch went out, how many servers
+/// it reached on each side.
+pub fn verdict(mutable: &MetricsRow, immutable: &MetricsRow) -> String {
+    let patched = |row: &MetricsRow| format!("{}/{}", row.patches_succeeded, row.patches_attempted);
+    if mutable.patches_attempted > 0 || immutable.patches_attempted > 0 {
+        format!(
+            "Patched: mutable {} · immutable {} · configurations: mutable {}, immutable {}",
+            patched(mutable),
+            patched(immutable),
+            mutable.snowflake_index,
+            immutable.snowflake_index
+        )
+    } else if mutable.snowflake_index > 1 || mutable.drifted_instances > 0 {
+        format!(
+            "Drifting apart: the mutable fleet now has {} configurations, the immutable one {}",
+            mutable.snowflake_index, immutable.snowflake_index
+        )
+    } else {
+        "Press Play: people change the left fleet's servers by hand, then one patch goes out to both fleets"
+            .to_owned()
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_verdict_follows_the_story() {
+        use super::verdict;
+        use lab_engine::compare::MetricsRow;
+        let calm = MetricsRow { snowflake_index: 1, ..MetricsRow::default() };
+        assert!(verdict(&calm, &calm).starts_with("Press Play"));
+        let drifted = MetricsRow { snowflake_index: 4, drifted_instances: 9, ..calm };
+        assert_eq!(
+            verdict(&drifted, &calm),
+            "Drifting apart: the mutable fleet now has 4 configurations, the immutable one 1"
+        );
+        let mutable = MetricsRow { patches_attempted: 30, patches_succeeded: 28, ..drifted };
+        let immutable = MetricsRow { patches_attempted: 30, patches_succeeded: 30, ..calm };
+        assert_eq!(
+            verdict(&mutable, &immutable),
+            "Patched: mutable 28/30 · immutable 30/30 · configurations: mutable 4, immutable 1"
+        );
+    }
+
     use super::*;
     use lab_engine::drift::DriftChange;
 

@@ -15,12 +15,17 @@ test('twin fleets: the in-place patch fails on two snowflakes, replacement patch
   await page.goto('/?compare=seed-004');
   await expect(page.locator('main#lab')).toHaveAttribute('data-ready', 'true');
   const status = page.getByTestId('compare-status');
+  // The story in one line, above the fleets, on the first screen.
+  const verdict = page.getByTestId('verdict');
+  await expect(verdict).toHaveText(/^Press Play/);
+  await expect(verdict).toBeInViewport();
   await page.getByLabel('Speed').selectOption('32');
   await button(page, 'Play').click();
   await expect(status).toHaveAttribute('data-immutable-patched', '30/30', { timeout: 45_000 });
   await button(page, 'Pause').click();
   await expect(status).toHaveAttribute('data-mutable-patched', '28/30');
   await expect(status).toHaveAttribute('data-immutable-snowflakes', '1');
+  await expect(verdict).toContainText('Patched: mutable 28/30 · immutable 30/30');
   const failures = page.getByTestId('patch-failures');
   await expect(failures).toContainText('i-0007');
   await expect(failures).toContainText('vm.overcommit_memory=2');
