@@ -157,8 +157,9 @@ fn ssh_targets<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<u32>, D
             let mut ids = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(max));
             while let Some(id) = seq.next_element::<u32>()? {
                 if ids.len() == max {
+                    // Worded as serde words a list's length, so the problem is placed on the list.
                     return Err(serde::de::Error::custom(format!(
-                        "must list 1 to {max} instance ids, got more"
+                        "invalid length: more than {max} instance ids, expected 1 to {max}"
                     )));
                 }
                 ids.push(id);
