@@ -272,8 +272,9 @@ pub fn App() -> Html {
                     }
                 </aside>
                 <div class="centre">
-                    <FleetView canvas={canvas} summary={AttrValue::from(summary)} legend={Rc::new(legend)} />
-                    <RolloutPanel bars={Rc::new(view::revision_bars(world))} replicas={snapshot.replicas} complete={snapshot.rollout_complete}
+                    <FleetView canvas={canvas.fleet} summary={AttrValue::from(summary)} legend={Rc::new(legend)} />
+                    <RolloutPanel traffic={canvas.traffic} traffic_summary={AttrValue::from(crate::traffic::summary(&crate::traffic::Traffic::lanes_of(world)))}
+                        bars={Rc::new(view::revision_bars(world))} replicas={snapshot.replicas} complete={snapshot.rollout_complete}
                         strategy={AttrValue::from(strategy)} phase={AttrValue::from(snapshot.rollout.phase.as_str())}
                         reason={AttrValue::from(snapshot.rollout.conditions.reason.as_str())} steps={Rc::new(view::rollout_steps(world))}
                         canary_weights={view::canary_weights(world).map(AttrValue::from)}
@@ -282,7 +283,8 @@ pub fn App() -> Html {
                         on_command={on_action.reform(Action::Command)} strategy_spec={Rc::new(rollout.strategy.clone())}
                         rollout_controls={offers(Control::Rollout)} deploy_controls={offers(Control::Deploy)}
                         health_controls={offers(Control::Health)}
-                        strategy_controls={offers(Control::Strategy)} />
+                        strategy_controls={offers(Control::Strategy)}
+                        show_traffic={[Control::Deploy, Control::Rollout, Control::Strategy, Control::Health].into_iter().any(offers)} />
                     <TimelineChart timeline={lab.timeline.clone()} replicas={snapshot.replicas} />
                     if !lab.branches.is_empty() {
                         <BranchesCard current={lab.head_summary()} earlier={Rc::new(lab.branches.iter().map(|b| b.summary.clone()).collect::<Vec<_>>())}

@@ -10,7 +10,7 @@ use yew::prelude::*;
 
 use crate::compare_state::CompareLab;
 use crate::components::*;
-use crate::hooks::use_render_loop;
+use crate::hooks::{Canvas, Picture, use_render_loop};
 use crate::state::Action;
 use crate::view;
 
@@ -54,7 +54,11 @@ pub fn CompareApp(props: &CompareAppProps) -> Html {
         }
     });
     let force_update = use_force_update();
-    let canvases = use_memo((), |_| vec![NodeRef::default(), NodeRef::default()]);
+    let canvases = use_memo((), |_| {
+        (0..2)
+            .map(|index| Canvas { node: NodeRef::default(), picture: Picture::Fleet(index) })
+            .collect::<Vec<_>>()
+    });
     let redraw = {
         let force_update = force_update.clone();
         Callback::from(move |()| force_update.force_update())
@@ -72,7 +76,7 @@ pub fn CompareApp(props: &CompareAppProps) -> Html {
         let snapshot = world.snapshot();
         let legend = view::legend(world, &snapshot.images);
         html! {
-            <FleetView canvas={canvases[index].clone()} title={title} heading_id={id}
+            <FleetView canvas={canvases[index].node.clone()} title={title} heading_id={id}
                 summary={AttrValue::from(format!("{title}: {} instances, snowflake index {}", snapshot.instances.in_service, world.operations_view().snowflake_index()))}
                 legend={Rc::new(legend)} />
         }

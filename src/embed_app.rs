@@ -73,7 +73,7 @@ pub fn EmbedApp(props: &EmbedAppProps) -> Html {
             if let Some(finding) = world.rollout_view().inconclusive_pause {
                 <p class="pause-reason" role="status">{ crate::describe::inconclusive_pause(finding) }</p>
             }
-            <FleetView canvas={canvas} summary={AttrValue::from(summary)} legend={Rc::new(legend)} />
+            <FleetView canvas={canvas.fleet} summary={AttrValue::from(summary)} legend={Rc::new(legend)} />
             <Controls playing={lab.playing} speed={lab.speed} on_action={on_action.clone()} />
             if let Some(session) = &lab.lesson {
                 <ul class="goal-list embed-goal" aria-label="Goal">

@@ -5,9 +5,9 @@ use std::rc::Rc;
 
 use lab_engine::{Digest, Event, Lifecycle, World};
 
+use crate::canvas::layout::is_shown;
 use crate::components::{DriftRow, LegendRow, LogEntry, RegistryRow, RevisionBar, StepView, TableRow};
 use crate::describe::{describe, short};
-use crate::layout::is_shown;
 use crate::palette;
 
 /// How many events the log shows.

@@ -5,8 +5,8 @@ use lab_engine::{Instance, Lifecycle, Limits};
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
-use crate::grid::{GLYPH_TILE_MIN, Grid, LABEL_TILE_MIN};
-use crate::layout::SlotLayout;
+use crate::canvas::grid::{GLYPH_TILE_MIN, Grid, LABEL_TILE_MIN};
+use crate::canvas::layout::SlotLayout;
 use crate::palette::{self, Glyph, Look};
 use crate::state::Lab;
 
@@ -88,7 +88,7 @@ impl FleetPainter {
         let shown_tick = world.now().saturating_sub(1);
         for (index, instance) in fleet.instances.iter().enumerate() {
             let Some(slot) = self.layout.slot(instance.id) else { continue };
-            if !crate::layout::is_shown(instance, shown_tick) {
+            if !crate::canvas::layout::is_shown(instance, shown_tick) {
                 continue;
             }
             let look = image_look_index(lab, instance) as u8;
@@ -134,7 +134,7 @@ fn progress(instance: &Instance, time: f64) -> f64 {
     }
 }
 
-fn context_2d(canvas: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
+pub(super) fn context_2d(canvas: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
     canvas.get_context("2d").ok().flatten()?.dyn_into().ok()
 }
 
@@ -351,7 +351,7 @@ fn glyph_group(context: &CanvasRenderingContext2d, grid: &Grid, group: &[Tile], 
 }
 
 /// Adds a glyph of half-size `r` centred on (cx, cy) to the current path.
-fn glyph_path(context: &CanvasRenderingContext2d, glyph: Glyph, cx: f64, cy: f64, r: f64) {
+pub(super) fn glyph_path(context: &CanvasRenderingContext2d, glyph: Glyph, cx: f64, cy: f64, r: f64) {
     let polygon = |points: &[(f64, f64)]| {
         for (index, (px, py)) in points.iter().enumerate() {
             if index == 0 {

@@ -1,5 +1,6 @@
-//! One bar per revision: how many instances it has, how many are ready, how many it should have,
-//! and the share of traffic it receives. Watching these bars trade places is watching the rollout.
+//! The load balancer's traffic as a picture, then one bar per revision: how many instances it has,
+//! how many are ready, how many it should have, and the share of traffic it receives. Watching
+//! requests change lanes and these bars trade places is watching the rollout.
 //! Canary steps, the rollout's phase and the controls a person has (promote, abort, …) sit beside
 //! them, and an abort says why.
 
@@ -33,6 +34,12 @@ pub struct StepView {
 
 #[derive(Properties, PartialEq)]
 pub struct RolloutPanelProps {
+    /// The traffic picture's canvas (drawn by the render loop) and the picture in words.
+    pub traffic: NodeRef,
+    pub traffic_summary: AttrValue,
+    /// Whether the picture is shown (a lesson about drift has no use for it).
+    #[prop_or(true)]
+    pub show_traffic: bool,
     pub bars: Rc<Vec<RevisionBar>>,
     pub replicas: u32,
     pub complete: bool,
@@ -104,6 +111,17 @@ pub fn RolloutPanel(props: &RolloutPanelProps) -> Html {
             }
             if let Some(reason) = props.pause_reason.clone() {
                 <p class="pause-reason" role="status" data-testid="pause-reason">{ reason }</p>
+            }
+            if props.show_traffic {
+                <figure class="traffic">
+                    <canvas ref={props.traffic.clone()} class="traffic-canvas" role="img" aria-label={props.traffic_summary.clone()}
+                        data-testid="traffic" />
+                    <figcaption class="state-key small">
+                        <span>{"Each mark is a request, in its revision's colour and shape; a pipe is as wide as its share of the traffic."}</span>
+                        <span><span class="key outline" />{"draining: gets no new requests, finishes those on their way"}</span>
+                        <span><span class="key failing" aria-hidden="true">{"✕"}</span>{"a failed request"}</span>
+                    </figcaption>
+                </figure>
             }
             <ul class="revision-bars">
                 { for props.bars.iter().filter(|bar| bar.live > 0 || bar.desired > 0 || bar.target).map(|bar| html! {

@@ -1,5 +1,5 @@
 //! The one render loop: a requestAnimationFrame closure built once, turning elapsed time into
-//! ticks through the fixed-timestep clock and repainting the fleet canvas.
+//! ticks through the fixed-timestep clock and repainting the canvases (fleets and traffic).
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -10,10 +10,64 @@ use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
 use crate::animated::Animated;
+use crate::canvas::{FleetPainter, TrafficPainter};
 use crate::clock::TickClock;
-use crate::paint::FleetPainter;
 
 type FrameCallback = Closure<dyn FnMut(f64)>;
+
+/// What a canvas shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Picture {
+    /// The fleet of lab `index`, tile by tile.
+    Fleet(usize),
+    /// The load balancer's traffic in lab 0.
+    Traffic,
+}
+
+/// A canvas and what the render loop draws on it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Canvas {
+    pub node: NodeRef,
+    pub picture: Picture,
+}
+
+enum Painter {
+    Fleet(FleetPainter),
+    Traffic(TrafficPainter),
+}
+
+impl Painter {
+    fn new(picture: Picture) -> Self {
+        match picture {
+            Picture::Fleet(_) => Painter::Fleet(FleetPainter::default()),
+            Picture::Traffic => Painter::Traffic(TrafficPainter::default()),
+        }
+    }
+
+    fn clear(&mut self) {
+        match self {
+            Painter::Fleet(painter) => painter.clear(),
+            Painter::Traffic(painter) => painter.clear(),
+        }
+    }
+
+    /// Paints; returns whether the picture is still moving with the clock stopped.
+    fn paint(
+        &mut self,
+        canvas: &HtmlCanvasElement,
+        lab: &crate::state::Lab,
+        fraction: f64,
+        now_ms: f64,
+    ) -> bool {
+        match self {
+            Painter::Fleet(painter) => {
+                painter.paint(canvas, lab, fraction);
+                false
+            }
+            Painter::Traffic(painter) => painter.paint(canvas, lab, fraction, now_ms),
+        }
+    }
+}
 
 /// Asks the browser to call `callback` before the next repaint, remembering the request's id.
 fn request_frame(callback: &RefCell<Option<FrameCallback>>, request_id: &Cell<i32>) {
@@ -27,12 +81,13 @@ fn request_frame(callback: &RefCell<Option<FrameCallback>>, request_id: &Cell<i3
 /// Runs the clock and the fleet canvases for as long as the component lives. `redraw` re-renders
 /// the page's DOM parts; it is called only when a tick ran, never merely because a frame passed.
 #[hook]
-pub fn use_render_loop<S: Animated>(state: Rc<RefCell<S>>, canvases: Rc<Vec<NodeRef>>, redraw: Callback<()>) {
+pub fn use_render_loop<S: Animated>(state: Rc<RefCell<S>>, canvases: Rc<Vec<Canvas>>, redraw: Callback<()>) {
     use_effect_with((), move |_| {
         let callback: Rc<RefCell<Option<FrameCallback>>> = Rc::new(RefCell::new(None));
         let request_id = Rc::new(Cell::new(0));
         let mut clock = TickClock::default();
-        let mut painters: Vec<FleetPainter> = canvases.iter().map(|_| FleetPainter::default()).collect();
+        let mut painters: Vec<Painter> = canvases.iter().map(|canvas| Painter::new(canvas.picture)).collect();
+        let mut moving = false;
         let mut last_world_tick = None;
         let mut was_playing = false;
 
@@ -47,19 +102,24 @@ pub fn use_render_loop<S: Animated>(state: Rc<RefCell<S>>, canvases: Rc<Vec<Node
                 }
                 let world_tick = state.lab(0).map(|lab| lab.world.now());
                 if last_world_tick.is_some_and(|last| world_tick.is_some_and(|now| now < last)) {
-                    painters.iter_mut().for_each(FleetPainter::clear);
+                    painters.iter_mut().for_each(Painter::clear);
                 }
                 last_world_tick = world_tick;
                 // Paint while playing (bars move between ticks), once more when play stops,
                 // and whenever an action changed the picture; otherwise leave the canvases alone.
                 let playing = state.playing();
-                if state.take_dirty() || playing || was_playing {
+                if state.take_dirty() || playing || was_playing || moving {
                     let fraction = if playing { fraction } else { 0.0 };
-                    for (index, (painter, canvas)) in painters.iter_mut().zip(canvases.iter()).enumerate() {
+                    moving = false;
+                    for (painter, canvas) in painters.iter_mut().zip(canvases.iter()) {
+                        let index = match canvas.picture {
+                            Picture::Fleet(index) => index,
+                            Picture::Traffic => 0,
+                        };
                         if let (Some(element), Some(lab)) =
-                            (canvas.cast::<HtmlCanvasElement>(), state.lab(index))
+                            (canvas.node.cast::<HtmlCanvasElement>(), state.lab(index))
                         {
-                            painter.paint(&element, lab, fraction);
+                            moving |= painter.paint(&element, lab, fraction, now_ms);
                         }
                     }
                 }

@@ -40,6 +40,8 @@ pub struct RolloutStateView<'a> {
     pub weight_goal: Option<WeightGoal>,
     /// What the strategy does after an abort.
     pub after_abort: crate::strategy::AbortAftermath,
+    /// A revision that gets smoke-test requests rather than users' (a blue-green preview).
+    pub smoke_tested: Option<u32>,
     world: &'a World,
 }
 
@@ -74,6 +76,7 @@ impl World {
             complete: self.rollout_complete(),
             weight_goal: self.strategy().strategy().weight_goal(status),
             after_abort: self.strategy().strategy().after_abort(),
+            smoke_tested: self.strategy().strategy().smoke_tested(status),
             world: self,
         }
     }
