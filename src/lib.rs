@@ -34,6 +34,7 @@ mod session_store;
 mod share;
 pub mod state;
 mod storage;
+mod theme;
 mod timeline;
 mod traffic;
 mod units;
@@ -41,5 +42,10 @@ mod view;
 mod welcome;
 
 pub use app::App;
+
+/// Shows the theme the learner picked (or the system's), before the first page is drawn.
+pub fn apply_saved_theme() {
+    theme::apply(theme::load(&storage::LocalStorage));
+}
 pub use query::PageQuery;
 pub use root::Root;

@@ -41,17 +41,66 @@ const LOOKS: [Look; 6] = [
     Look { colour: "#56B4E9", tint: "#DDF0FB", glyph: Glyph::Cross, glyph_name: "cross" },
 ];
 
-/// The look of the image at `registry_index` (its position in build order).
+/// The look of the image at `registry_index` (its position in build order), its pale version
+/// fitted to the theme's paper.
 pub fn look(registry_index: usize) -> Look {
-    LOOKS[registry_index % LOOKS.len()]
+    let index = registry_index % LOOKS.len();
+    Look { tint: canvas().tints[index], ..LOOKS[index] }
 }
 
-/// Page ink, for text drawn on the canvas.
-pub const INK: &str = "#1F2933";
-/// Quiet ink for secondary text and outlines.
-pub const INK_MUTED: &str = "#66717E";
-/// The canvas background.
-pub const PAPER: &str = "#FFFFFF";
+/// What canvases draw with in one theme; the stylesheet's theme variables match these.
+#[derive(Debug, PartialEq, Eq)]
+pub struct CanvasInk {
+    /// The canvas background.
+    pub paper: &'static str,
+    /// Text and strong marks.
+    pub ink: &'static str,
+    /// Secondary text and outlines.
+    pub ink_muted: &'static str,
+    /// Each look's pale version, for instances still starting and for traffic pipes.
+    pub tints: [&'static str; 6],
+}
+
+/// Light paper (the light and projector themes).
+pub const LIGHT: CanvasInk = CanvasInk {
+    paper: "#FFFFFF",
+    ink: "#1F2933",
+    ink_muted: "#66717E",
+    tints: ["#CCE3F0", "#F7DFCC", "#CCECE3", "#F5E4ED", "#EDE6CC", "#DDF0FB"],
+};
+
+/// Dark paper: the pale versions are each colour a third of the way up from the paper.
+pub const DARK: CanvasInk = CanvasInk {
+    paper: "#1D232A",
+    ink: "#E6E9EC",
+    ink_muted: "#A4ADB7",
+    tints: ["#133E59", "#5D381B", "#134E43", "#5A4155", "#433D1B", "#31566D"],
+};
+
+thread_local! {
+    static DARK_PAPER: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    static GENERATION: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// Switches canvases to dark or light paper; pictures drawn since are stale (see [`generation`]).
+pub fn set_dark_paper(dark: bool) {
+    if DARK_PAPER.with(|cell| cell.replace(dark)) != dark {
+        GENERATION.with(|cell| cell.set(cell.get().wrapping_add(1)));
+    }
+}
+
+/// The canvas colours of the theme in force.
+pub fn canvas() -> &'static CanvasInk {
+    if DARK_PAPER.with(std::cell::Cell::get) { &DARK } else { &LIGHT }
+}
+
+/// Changes whenever the canvas colours do, so a picture painted before knows to paint again.
+pub fn generation() -> u32 {
+    GENERATION.with(std::cell::Cell::get)
+}
+
+/// Ink on the amber warning badge, in every theme.
+pub const ON_WARNING: &str = "#1F2933";
 /// The notch on an instance changed by hand (drawn over its image colour).
 pub const DRIFT: &str = "#1F2933";
 /// The edge around the drift mark, so it shows on dark tiles too.
@@ -78,6 +127,19 @@ pub fn glyph_svg_path(glyph: Glyph) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dark_paper_gives_dark_tints_and_marks_pictures_stale() {
+        let before = generation();
+        set_dark_paper(true);
+        assert_eq!(look(0).tint, DARK.tints[0]);
+        assert_ne!(generation(), before);
+        let dark = generation();
+        set_dark_paper(true);
+        assert_eq!(generation(), dark, "no change, no repaint");
+        set_dark_paper(false);
+        assert_eq!((look(7).tint, look(7).colour), (LIGHT.tints[1], LOOKS[1].colour));
+    }
 
     #[test]
     fn neighbouring_images_differ_in_colour_and_glyph() {

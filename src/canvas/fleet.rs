@@ -69,7 +69,7 @@ impl FleetPainter {
             self.size = size;
         }
         let _ = context.set_transform(ratio, 0.0, 0.0, ratio, 0.0, 0.0);
-        context.set_fill_style_str(palette::PAPER);
+        context.set_fill_style_str(palette::canvas().paper);
         context.fill_rect(0.0, 0.0, css_width, css_height);
 
         let time = now as f64 - 1.0 + fraction;
@@ -166,7 +166,7 @@ fn draw_tiles(
             Lifecycle::Pending => {
                 outline_group(context, grid, group, radius, look.colour, 1.0);
                 glyph_group(context, grid, group, look.glyph, look.tint);
-                bar_group(context, grid, group, palette::INK_MUTED, false);
+                bar_group(context, grid, group, palette::canvas().ink_muted, false);
             }
             Lifecycle::Draining => {
                 // Fades as it drains; the bar empties as in-flight requests finish.
@@ -176,12 +176,19 @@ fn draw_tiles(
                     stripe(context, grid, tile);
                 }
                 context.set_global_alpha(1.0);
-                bar_group(context, grid, group, palette::INK, true);
+                bar_group(context, grid, group, palette::canvas().ink, true);
             }
             Lifecycle::Terminated => {
                 for tile in group {
                     context.set_global_alpha(0.55 * (1.0 - tile.progress));
-                    outline_group(context, grid, std::slice::from_ref(tile), radius, palette::INK_MUTED, 1.0);
+                    outline_group(
+                        context,
+                        grid,
+                        std::slice::from_ref(tile),
+                        radius,
+                        palette::canvas().ink_muted,
+                        1.0,
+                    );
                 }
                 context.set_global_alpha(1.0);
             }
@@ -272,12 +279,12 @@ fn warning_badges(context: &CanvasRenderingContext2d, grid: &Grid, tiles: &[Tile
     // An outline keeps a big badge legible on any colour; on small tiles it costs more to stroke
     // thousands of paths than the badge is worth, and the amber alone still reads.
     if grid.tile >= OUTLINED_BADGE_TILE_MIN {
-        context.set_stroke_style_str(palette::INK);
+        context.set_stroke_style_str(palette::ON_WARNING);
         context.set_line_width((size / 10.0).max(0.75));
         context.stroke();
     }
     if size >= 10.0 {
-        context.set_fill_style_str(palette::INK);
+        context.set_fill_style_str(palette::ON_WARNING);
         context.set_text_align("center");
         context.set_font(&format!("700 {}px system-ui, sans-serif", crate::units::whole(size * 0.62)));
         for tile in flagged() {

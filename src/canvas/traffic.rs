@@ -98,14 +98,17 @@ impl TrafficPainter {
             self.size = size;
         }
         let _ = context.set_transform(ratio, 0.0, 0.0, ratio, 0.0, 0.0);
-        context.set_fill_style_str(palette::PAPER);
+        context.set_fill_style_str(palette::canvas().paper);
         context.fill_rect(0.0, 0.0, css_width, css_height);
 
+        // Lanes from the top; the balancer faces the middle of those there are.
+        let lane_top = 4.0;
+        let occupied_px = LANE_PX * self.traffic.lanes.len().max(1) as f64;
         let geometry = Geometry {
             width: css_width,
-            balancer: (4.0, css_height / 2.0),
+            balancer: (4.0, (lane_top + occupied_px / 2.0 + 6.0).max(BALANCER_PX.1 / 2.0 + 4.0)),
             lane_x: (css_width * 0.36).clamp(150.0, 300.0),
-            lane_top: (css_height - LANE_PX * self.traffic.lanes.len() as f64) / 2.0 - 6.0,
+            lane_top,
         };
         for (index, lane) in self.traffic.lanes.iter().enumerate() {
             let shown = self.shown_weights.get(index).map_or(0.0, |(_, weight)| *weight);
@@ -158,16 +161,16 @@ fn draw_balancer(context: &CanvasRenderingContext2d, geometry: &Geometry, reject
     let (w, h) = BALANCER_PX;
     context.begin_path();
     let _ = context.round_rect_with_f64(x, y - h / 2.0, w, h, 8.0);
-    context.set_fill_style_str(palette::INK);
+    context.set_fill_style_str(palette::canvas().ink);
     context.fill();
-    context.set_fill_style_str(palette::ON_COLOUR);
+    context.set_fill_style_str(palette::canvas().paper);
     context.set_text_align("center");
     context.set_font(FONT_BOLD);
     let _ = context.fill_text("Load", x + w / 2.0, y - 3.0);
     let _ = context.fill_text("balancer", x + w / 2.0, y + 13.0);
     // Words in ink: red is kept for the crosses, so a failure is a mark where it happens.
     if rejected_permille > 0 {
-        context.set_fill_style_str(palette::INK);
+        context.set_fill_style_str(palette::canvas().ink);
         context.set_font(FONT);
         context.set_text_align("left");
         let _ = context.fill_text(
@@ -188,14 +191,14 @@ fn draw_pipe(context: &CanvasRenderingContext2d, geometry: &Geometry, index: usi
     context.bezier_curve_to(xm, y0, xm, y, geometry.lane_x, y);
     // A revision without users' traffic keeps a hairline, so its lane still reads as connected.
     let empty = shown < 0.5;
-    context.set_stroke_style_str(if empty { palette::INK_MUTED } else { look.tint });
+    context.set_stroke_style_str(if empty { palette::canvas().ink_muted } else { look.tint });
     context.set_line_width(if empty { 1.0 } else { 3.0 + shown / 100.0 * 15.0 });
     context.stroke();
 
     // The weight, at the end of its pipe.
     context.set_text_align("right");
     context.set_font(FONT_BOLD);
-    context.set_fill_style_str(palette::INK);
+    context.set_fill_style_str(palette::canvas().ink);
     let weight = if lane.preview { "preview".to_owned() } else { format!("{}%", lane.weight) };
     let _ = context.fill_text(&weight, geometry.lane_x - 6.0, y - 12.0);
 }
@@ -206,7 +209,7 @@ fn draw_lane(context: &CanvasRenderingContext2d, geometry: &Geometry, index: usi
     // Its name, and what it is doing, above its instances.
     context.set_text_align("left");
     context.set_font(FONT);
-    context.set_fill_style_str(palette::INK);
+    context.set_fill_style_str(palette::canvas().ink);
     let mut label = format!("rev {} · v{} · {} in service", lane.revision, lane.version, lane.in_service);
     if lane.draining > 0 {
         label.push_str(&format!(" · {} draining", lane.draining));
@@ -320,7 +323,7 @@ fn draw_requests(context: &CanvasRenderingContext2d, geometry: &Geometry, traffi
         glyph_path(context, look.glyph, x, y, 4.5);
         context.set_fill_style_str(look.colour);
         context.fill();
-        context.set_stroke_style_str(palette::PAPER);
+        context.set_stroke_style_str(palette::canvas().paper);
         context.set_line_width(1.0);
         context.stroke();
     }

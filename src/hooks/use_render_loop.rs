@@ -88,6 +88,7 @@ pub fn use_render_loop<S: Animated>(state: Rc<RefCell<S>>, canvases: Rc<Vec<Canv
         let mut clock = TickClock::default();
         let mut painters: Vec<Painter> = canvases.iter().map(|canvas| Painter::new(canvas.picture)).collect();
         let mut moving = false;
+        let mut painted_generation = crate::palette::generation();
         let mut last_world_tick = None;
         let mut was_playing = false;
 
@@ -108,7 +109,10 @@ pub fn use_render_loop<S: Animated>(state: Rc<RefCell<S>>, canvases: Rc<Vec<Canv
                 // Paint while playing (bars move between ticks), once more when play stops,
                 // and whenever an action changed the picture; otherwise leave the canvases alone.
                 let playing = state.playing();
-                if state.take_dirty() || playing || was_playing || moving {
+                // A new theme repaints everything in its colours.
+                let restyled = crate::palette::generation() != painted_generation;
+                painted_generation = crate::palette::generation();
+                if state.take_dirty() || playing || was_playing || moving || restyled {
                     let fraction = if playing { fraction } else { 0.0 };
                     moving = false;
                     for (painter, canvas) in painters.iter_mut().zip(canvases.iter()) {

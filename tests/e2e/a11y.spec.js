@@ -1,4 +1,5 @@
-// Accessibility checked by a machine: axe-core on every page the lab has, with no violations.
+// Accessibility checked by a machine: axe-core on every page the lab has, in every theme, with no
+// violations (colour contrast differs per theme, so each is checked).
 // (Checked by hand as well: the keyboard path and the text equivalents are in the other specs.)
 const { test, expect } = require('@playwright/test');
 const { default: AxeBuilder } = require('@axe-core/playwright');
@@ -16,9 +17,13 @@ const PAGES = [
   ['embed', '/?embed=canary-bad', 'main#embed'],
 ];
 
-for (const [name, url, ready] of PAGES) {
-  test(`axe finds no accessibility violations on the ${name} page`, async ({ page }) => {
+const THEMES = ['light', 'dark', 'projector'];
+
+for (const theme of THEMES) for (const [name, url, ready] of PAGES) {
+  test(`axe finds no accessibility violations on the ${name} page (${theme} theme)`, async ({ page }) => {
+    await page.addInitScript((picked) => localStorage.setItem('immutable-lab.theme.v1', picked), theme);
     await page.goto(url);
+    await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
     await expect(page.locator(ready)).toHaveAttribute('data-ready', 'true');
     // The guide's live labs are embeds, each checked as a page of its own (the embed row).
     const results = await new AxeBuilder({ page }).exclude('iframe').analyze();
