@@ -36,9 +36,20 @@ pub struct Lane {
     pub in_service: u32,
     pub draining: u32,
     pub starting: u32,
-    /// The first instances, in fleet order, each with its state (drawn one by one while the lane
-    /// is small enough; see [`Lane::aggregated`]).
-    pub instances: Vec<(InstanceId, Lifecycle, bool)>,
+    /// The first instances, in fleet order (drawn one by one while the lane is small enough; see
+    /// [`Lane::aggregated`]).
+    pub instances: Vec<LaneInstance>,
+}
+
+/// One instance as the traffic picture draws it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LaneInstance {
+    pub id: InstanceId,
+    /// Out of rotation (draining, or failing its health checks) is drawn as draining.
+    pub state: Lifecycle,
+    pub unhealthy: bool,
+    /// Its own image's look: a revision launched through a moving tag can run two images.
+    pub look: usize,
 }
 
 impl Lane {
@@ -52,7 +63,7 @@ impl Lane {
         if self.aggregated() {
             return None;
         }
-        self.instances.iter().position(|(instance, ..)| *instance == id)
+        self.instances.iter().position(|instance| instance.id == id)
     }
 }
 
@@ -207,8 +218,12 @@ impl Traffic {
                 Lifecycle::Terminated => continue,
             }
             if lane.instances.len() < INSTANCES_SHOWN_MAX {
-                let state = if instance.unhealthy { Lifecycle::Draining } else { instance.state };
-                lane.instances.push((instance.id, state, instance.unhealthy));
+                lane.instances.push(LaneInstance {
+                    id: instance.id,
+                    state: if instance.unhealthy { Lifecycle::Draining } else { instance.state },
+                    unhealthy: instance.unhealthy,
+                    look: crate::view::look_of(world, instance.image),
+                });
             }
         }
     }
@@ -219,7 +234,10 @@ pub const LINGER: f64 = 0.6;
 
 /// The instances of `lane` taking requests, in fleet order.
 fn in_service(lane: &Lane) -> impl Iterator<Item = InstanceId> + '_ {
-    lane.instances.iter().filter(|(_, state, _)| *state == Lifecycle::InService).map(|(id, ..)| *id)
+    lane.instances
+        .iter()
+        .filter(|instance| instance.state == Lifecycle::InService)
+        .map(|instance| instance.id)
 }
 
 /// The lane a request goes down, given a number in `0..100` and the lanes' weights; `None` when no
@@ -351,8 +369,8 @@ mod tests {
             .lanes
             .iter()
             .flat_map(|lane| lane.instances.iter())
-            .filter(|(_, state, _)| *state == Lifecycle::Draining)
-            .map(|(id, ..)| *id)
+            .filter(|instance| instance.state == Lifecycle::Draining)
+            .map(|instance| instance.id)
             .collect();
         let aimed = |request: &Request| request.instance.is_some_and(|id| draining.contains(&id));
         assert!(
@@ -395,6 +413,15 @@ mod tests {
             in_flight <= (REQUESTS_PER_TICK as f64 * (TRAVEL_TICKS + LINGER + 1.0)) as usize,
             "{in_flight}"
         );
+    }
+
+    #[test]
+    fn a_revision_launched_through_a_moving_tag_shows_each_instance_in_its_own_image() {
+        let mut lab = lab("latest-trap", None);
+        let mut traffic = Traffic::default();
+        run_until(&mut lab, &mut traffic, 400, |t| {
+            t.lanes.len() == 1 && t.lanes[0].instances.iter().any(|i| i.look != t.lanes[0].instances[0].look)
+        });
     }
 
     #[test]

@@ -67,12 +67,11 @@ pub fn revision_bars(world: &World) -> Vec<RevisionBar> {
         .map(|(r, weight)| RevisionBar {
             weight,
             revision: r.number,
-            version: format!(
-                "{}{}",
-                version_of(world, r.image),
-                if r.launch.is_floating() { format!(" via `{}`", r.launch) } else { String::new() }
-            )
-            .into(),
+            version: version_of(world, r.image).into(),
+            via_tag: r
+                .launch
+                .is_floating()
+                .then(|| yew::AttrValue::from(format!("via the tag `{}`", r.launch))),
             look: look_of(world, r.image),
             desired: r.desired,
             live: r.live,

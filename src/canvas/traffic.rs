@@ -1,7 +1,7 @@
 //! Draws the load balancer sending requests to revisions and their instances: one pipe per
 //! revision, as thick as its share of the traffic (the width eases to a new weight, so a canary's
-//! step or a blue-green switch is seen happening), requests travelling down the pipes in their
-//! revision's colour and shape, a cross where one fails, and draining instances as outlines that
+//! step or a blue-green switch is seen happening), requests travelling down the pipes in the colour
+//! and shape of the image that answers them, a cross where one fails, and draining instances as outlines that
 //! still receive the requests already on their way. With reduced motion the pipes and counts stay,
 //! the travelling requests do not.
 
@@ -236,11 +236,12 @@ fn draw_lane(context: &CanvasRenderingContext2d, geometry: &Geometry, index: usi
         draw_block(context, geometry, lane, look, top);
         return;
     }
-    for (slot, (_, state, unhealthy)) in lane.instances.iter().enumerate() {
+    for (slot, instance) in lane.instances.iter().enumerate() {
+        let look = palette::look(instance.look);
         let x = geometry.instance_x(slot) - INSTANCE_PX / 2.0;
         context.begin_path();
         let _ = context.round_rect_with_f64(x, top, INSTANCE_PX, INSTANCE_PX, 3.0);
-        match state {
+        match instance.state {
             Lifecycle::InService => {
                 context.set_fill_style_str(look.colour);
                 context.fill();
@@ -256,7 +257,7 @@ fn draw_lane(context: &CanvasRenderingContext2d, geometry: &Geometry, index: usi
                 context.stroke();
             }
         }
-        if *unhealthy {
+        if instance.unhealthy {
             cross(context, x + INSTANCE_PX / 2.0, y, 5.0, 1.0);
         }
     }
@@ -293,7 +294,8 @@ fn draw_requests(context: &CanvasRenderingContext2d, geometry: &Geometry, traffi
             continue;
         };
         let y = geometry.lane_y(lane_index);
-        let end_x = match request.instance.and_then(|id| lane.slot_of(id)) {
+        let slot = request.instance.and_then(|id| lane.slot_of(id));
+        let end_x = match slot {
             Some(slot) => geometry.instance_x(slot),
             None if lane.aggregated() => {
                 geometry.lane_x + 10.0 + geometry.block_width() * ((index * 37 % 100) as f64 / 100.0)
@@ -318,7 +320,8 @@ fn draw_requests(context: &CanvasRenderingContext2d, geometry: &Geometry, traffi
         } else {
             (geometry.lane_x + travelled_px - pipe_px, y)
         };
-        let look = palette::look(lane.look);
+        // In the colour and shape of the image that answers it.
+        let look = palette::look(slot.map_or(lane.look, |slot| lane.instances[slot].look));
         context.begin_path();
         glyph_path(context, look.glyph, x, y, 4.5);
         context.set_fill_style_str(look.colour);

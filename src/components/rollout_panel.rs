@@ -15,6 +15,8 @@ use crate::components::{BarSegment, GlyphIcon};
 pub struct RevisionBar {
     pub revision: u32,
     pub version: AttrValue,
+    /// Launched through a tag that can move (`latest`, a version tag) rather than a digest.
+    pub via_tag: Option<AttrValue>,
     pub look: usize,
     pub desired: u32,
     pub live: u32,
@@ -117,7 +119,7 @@ pub fn RolloutPanel(props: &RolloutPanelProps) -> Html {
                     <canvas ref={props.traffic.clone()} class="traffic-canvas" role="img" aria-label={props.traffic_summary.clone()}
                         data-testid="traffic" />
                     <figcaption class="state-key small">
-                        <span>{"Each mark is a request, in its revision's colour and shape; a pipe is as wide as its share of the traffic."}</span>
+                        <span>{"Each mark is a request, in the colour and shape of the image that answers it; a pipe is as wide as its revision's share of the traffic."}</span>
                         <span><span class="key outline" />{"draining: gets no new requests, finishes those on their way"}</span>
                         <span><span class="key failing" aria-hidden="true">{"✕"}</span>{"a failed request"}</span>
                     </figcaption>
@@ -126,7 +128,11 @@ pub fn RolloutPanel(props: &RolloutPanelProps) -> Html {
             <ul class="revision-bars">
                 { for props.bars.iter().filter(|bar| bar.live > 0 || bar.desired > 0 || bar.target).map(|bar| html! {
                     <li key={bar.revision}>
-                        <span class="revision-name"><GlyphIcon look={bar.look} />{ format!("rev {} · v{}", bar.revision, bar.version) }</span>
+                        <span class="revision-name"><GlyphIcon look={bar.look} />
+                            <span>{ format!("rev {} · v{}", bar.revision, bar.version) }
+                                if let Some(via) = bar.via_tag.clone() { <small class="via">{ via }</small> }
+                            </span>
+                        </span>
                         <div class="bar" role="meter" aria-valuemin="0" aria-valuemax={scale.to_string()} aria-valuenow={bar.available.to_string()}
                             aria-label={format!("revision {}: {} ready of {} wanted, {}% of traffic", bar.revision, bar.available, bar.desired, bar.weight)}>
                             <BarSegment class={classes!("bar-live")} property="width" part={bar.live} whole={scale} />
