@@ -24,21 +24,27 @@ const TILE_MIN: f64 = 5.0;
 pub const LABEL_TILE_MIN: f64 = 40.0;
 /// Tiles at least this big carry a glyph.
 pub const GLYPH_TILE_MIN: f64 = 9.0;
-/// The grid aims to fit in this height, so the page does not scroll for a big fleet.
-const HEIGHT_TARGET: f64 = 440.0;
+/// The full lab's grid aims to fit in this height, so the page does not scroll for a big fleet.
+pub const HEIGHT_TARGET: f64 = 440.0;
 
 impl Grid {
-    /// Fits `slots` tiles into `width` CSS pixels.
-    pub fn fit(slots: u32, width: f64) -> Grid {
+    /// Fits `slots` tiles into `width` CSS pixels, aiming at `height_target` (a small embed
+    /// passes its own): tiles shrink until the grid fits, down to the smallest readable tile.
+    pub fn fit(slots: u32, width: f64, height_target: f64) -> Grid {
         let slots = slots.max(1);
         let padding = 12.0;
         let inner = (width - 2.0 * padding).max(TILE_MIN);
-        let by_area = (inner * HEIGHT_TARGET / f64::from(slots)).sqrt() * 0.85;
-        let tile = by_area.clamp(TILE_MIN, TILE_MAX).floor();
-        let gap = (tile * 0.16).clamp(1.0, 8.0).round();
-        let columns = (((inner + gap) / (tile + gap)).floor() as u32).max(1);
-        let rows = slots.div_ceil(columns);
-        Grid { columns, rows, tile, gap, padding }
+        let by_area = (inner * height_target / f64::from(slots)).sqrt() * 0.85;
+        let mut tile = by_area.clamp(TILE_MIN, TILE_MAX).floor();
+        loop {
+            let gap = (tile * 0.16).clamp(1.0, 8.0).round();
+            let columns = (((inner + gap) / (tile + gap)).floor() as u32).max(1);
+            let grid = Grid { columns, rows: slots.div_ceil(columns), tile, gap, padding };
+            if grid.height() <= height_target || tile <= TILE_MIN {
+                return grid;
+            }
+            tile -= 1.0;
+        }
     }
 
     /// The CSS height the canvas needs.
@@ -62,23 +68,33 @@ mod tests {
 
     #[test]
     fn a_classroom_fleet_gets_big_labelled_tiles() {
-        let grid = Grid::fit(12, 700.0);
+        let grid = Grid::fit(12, 700.0, HEIGHT_TARGET);
         assert!(grid.tile >= LABEL_TILE_MIN, "{grid:?}");
         assert!(grid.columns * grid.rows >= 12);
     }
 
     #[test]
     fn a_thousand_instances_fit_without_scrolling() {
-        let grid = Grid::fit(1000, 700.0);
+        let grid = Grid::fit(1000, 700.0, HEIGHT_TARGET);
         assert!(grid.columns * grid.rows >= 1000);
         assert!(grid.height() <= HEIGHT_TARGET + 40.0, "{grid:?}");
         assert!(grid.tile >= GLYPH_TILE_MIN, "{grid:?}");
     }
 
     #[test]
+    fn a_small_embed_gets_a_grid_within_its_height() {
+        for (slots, width, height) in [(30, 616.0, 220.0), (10, 376.0, 150.0), (30, 376.0, 150.0)] {
+            let grid = Grid::fit(slots, width, height);
+            assert!(grid.height() <= height, "{slots} in {width}×{height}: {grid:?}");
+            assert!(grid.columns * grid.rows >= slots);
+            assert!(grid.tile >= GLYPH_TILE_MIN, "still shows each image's shape: {grid:?}");
+        }
+    }
+
+    #[test]
     fn tiles_never_overlap_or_leave_the_width() {
         for slots in [1, 7, 50, 333, 5000] {
-            let grid = Grid::fit(slots, 640.0);
+            let grid = Grid::fit(slots, 640.0, HEIGHT_TARGET);
             let (x, _) = grid.origin(grid.columns - 1);
             assert!(x + grid.tile <= 640.0 - grid.padding + 0.5, "{slots}: {grid:?}");
         }

@@ -25,6 +25,12 @@ pub struct FleetViewProps {
     /// A sentence describing the whole picture, for screen readers.
     pub summary: AttrValue,
     pub legend: Rc<Vec<LegendRow>>,
+    /// The most CSS pixels the grid may take in height (an embed's own); `None`: the lab's.
+    #[prop_or_default]
+    pub fit_height: Option<u32>,
+    /// Whether the key to instance states is shown under the canvas (an embed leaves it out).
+    #[prop_or(true)]
+    pub state_key: bool,
 }
 
 #[component]
@@ -39,7 +45,9 @@ pub fn FleetView(props: &FleetViewProps) -> Html {
                     }) }
                 </ul>
             </div>
-            <canvas ref={props.canvas.clone()} class="fleet-canvas" role="img" aria-label={props.summary.clone()} />
+            <canvas ref={props.canvas.clone()} class="fleet-canvas" role="img" aria-label={props.summary.clone()}
+                data-fit-height={props.fit_height.map(|height| height.to_string())} />
+            if props.state_key {
             <ul class="state-key" aria-label="How states are drawn">
                 <li><span class="key solid" />{"in service"}</li>
                 <li><span class="key outline" />{"pending: pulling the image"}</li>
@@ -50,6 +58,7 @@ pub fn FleetView(props: &FleetViewProps) -> Html {
                 <li><span class="key drifted" aria-hidden="true" />{"changed by hand (drift)"}</li>
                 <li><span class="key failing" aria-hidden="true">{"✕"}</span>{"failing health checks"}</li>
             </ul>
+            }
         </section>
     }
 }
