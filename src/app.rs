@@ -162,7 +162,8 @@ pub fn App() -> Html {
         let label = if session.showing_solution { "✓ That is the reference solution" } else { "✓ Lesson passed" };
         html! {
             <div class="passed-chip" role="status" data-testid="passed-chip">
-                <span>{ label }</span>
+                // The panel itself sits at the top of the lesson, perhaps scrolled away: one click away.
+                <a class="chip-link" href="#pass-summary" title="What you achieved and what you learned">{ label }</a>
                 if let Some(next) = next {
                     <a class="button primary" href={format!("?lesson={}", next.id)}>{ format!("Next: {} →", next.title) }</a>
                 }

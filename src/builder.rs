@@ -161,6 +161,7 @@ pub fn LessonBuilder(props: &LessonBuilderProps) -> Html {
                     </div>
                     <label class="field"><span>{"Title"}</span><input value={draft.title.clone()} onchange={edit(|d, v| d.title = v)} /></label>
                     <label class="field"><span>{"Summary"}</span><input value={draft.summary.clone()} onchange={edit(|d, v| d.summary = v)} /></label>
+                    <label class="field"><span>{"What the learner takes away (shown when they pass)"}</span><input value={draft.takeaway.clone()} onchange={edit(|d, v| d.takeaway = v)} /></label>
                     <label class="field"><span>{"Introduction (blank line between paragraphs; **bold**, `code`, [glossary term])"}</span>
                         <textarea rows="5" value={draft.intro.clone()} onchange={edit(|d, v| d.intro = v)} /></label>
                     <label class="field"><span>{"Start scenario"}</span>

@@ -36,6 +36,8 @@ pub struct Draft {
     pub title: String,
     pub module: String,
     pub summary: String,
+    /// What the learner takes away, shown when they pass.
+    pub takeaway: String,
     /// Paragraphs separated by blank lines.
     pub intro: String,
     /// A built-in scenario's name.
@@ -57,6 +59,7 @@ impl Default for Draft {
             title: "Replace, don't repair".into(),
             module: "My class".into(),
             summary: "Patch the fleet by replacing its servers.".into(),
+            takeaway: "A patch is a new image: every server replaced from it is patched, and none was changed by hand.".into(),
             intro: "Twelve servers run an image with a vulnerable OpenSSL.\n\nBuild a patched image and roll it out: no server is changed in place.".into(),
             scenario: "sandbox".into(),
             controls: vec![Control::Build, Control::Deploy],
@@ -104,6 +107,7 @@ impl Draft {
             id: format!("{scenario}-exercise"),
             title: "An exercise from the lab".into(),
             summary: format!("Starting from the `{scenario}` scenario, reach the state below."),
+            takeaway: String::new(),
             intro: "Describe the situation and what the learner should achieve.".into(),
             scenario: scenario.to_owned(),
             solution: crate::pretty::to_string_pretty(&actions),
@@ -151,6 +155,7 @@ impl Draft {
             title: self.title.trim().to_owned(),
             module: self.module.trim().to_owned(),
             summary: self.summary.trim().to_owned(),
+            takeaway: self.takeaway.trim().to_owned(),
             intro: self
                 .intro
                 .split("\n\n")

@@ -1,6 +1,6 @@
 //! The lesson beside the lab: what to do and why, the goal as a live checklist, hints one at a
 //! time, "why not yet" with the current values, the goal state previewed, the solution played, and
-//! the summary once the goal is met.
+//! the success panel (`success_panel.rs`) first once the goal is met.
 
 use std::rc::Rc;
 
@@ -10,16 +10,7 @@ use yew::prelude::*;
 use crate::markdown;
 use crate::state::Action;
 
-/// What the learner achieved, once the goal is met.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PassSummary {
-    /// The tick the goal was met.
-    pub tick: u64,
-    /// Actions taken.
-    pub actions: u32,
-    /// The completion code (none when the solution was shown).
-    pub completion_code: Option<String>,
-}
+pub use super::success_panel::PassSummary;
 
 #[derive(Properties, PartialEq)]
 pub struct LessonPanelProps {
@@ -67,6 +58,11 @@ pub fn LessonPanel(props: &LessonPanelProps) -> Html {
             data-lesson={lesson.id.clone()} data-met={met.to_string()}>
             <p class="eyebrow">{ lesson.module.clone() }</p>
             <h2 id="lesson-title">{ lesson.title.clone() }</h2>
+            // Passing is the moment the lesson was for: its panel comes first.
+            if let Some(passed) = props.passed.clone() {
+                <crate::components::SuccessPanel {passed} lesson={lesson.clone()} checks={props.checks.clone()}
+                    showing_solution={props.showing_solution} next={props.next.clone()} share_url={props.share_url.clone()} />
+            }
             <div class="goal-box">
             <h3 class="subhead">{ if props.judged { format!("Goal · {met} of {} met", props.checks.len()) } else { "Goal".to_owned() } }</h3>
             if !props.judged {
@@ -103,29 +99,6 @@ pub fn LessonPanel(props: &LessonPanelProps) -> Html {
                     <p key={index}>{ markdown::render(paragraph) }</p>
                 }) }
             </div>
-            if let Some(passed) = &props.passed {
-                <div class="pass-summary" role="status" data-testid="pass-summary">
-                    <p class="pass-title">{ if props.showing_solution { "That is the reference solution." } else { "Lesson passed." } }</p>
-                    <p>{ format!("Goal met at tick {} with {} action{} (par {}).", passed.tick, passed.actions,
-                        if passed.actions == 1 { "" } else { "s" }, lesson.par) }
-                        { if !props.showing_solution && passed.actions <= lesson.par { " On par: nothing wasted." } else { "" } }
-                    </p>
-                    <ul class="pass-metrics">
-                        { for props.checks.iter().enumerate().map(|(index, check)| html! {
-                            <li key={index}>{ format!("{}: {}", check.text, check.current) }</li>
-                        }) }
-                    </ul>
-                    if let Some(code) = &passed.completion_code {
-                        <p>{"Completion code "}<code data-testid="completion-code">{ code.clone() }</code></p>
-                    }
-                    <div class="button-row wrap">
-                        if let Some((id, title)) = &props.next {
-                            <a class="button primary" href={format!("?lesson={id}")}>{ format!("Next: {title} →") }</a>
-                        }
-                        <a class="button" href={props.share_url.clone()} data-testid="share-link">{"Share this session"}</a>
-                    </div>
-                </div>
-            }
             if let Some(reason) = props.refused.clone() {
                 <p class="pause-reason" role="status" data-testid="session-refused">{ format!(
                     "This session can no longer pass: {reason}. Move the tick slider back to before that action, or Reset."

@@ -22,6 +22,7 @@ mod scoreboard_card;
 mod security;
 mod status_bar;
 mod strategy_editor;
+mod success_panel;
 mod timeline_chart;
 
 pub use bar_segment::BarSegment;
@@ -46,4 +47,5 @@ pub use scoreboard_card::ScoreboardCard;
 pub use security::Security;
 pub use status_bar::{StatusBar, StatusProps};
 pub use strategy_editor::StrategyEditor;
+pub use success_panel::SuccessPanel;
 pub use timeline_chart::TimelineChart;

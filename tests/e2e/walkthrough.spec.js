@@ -31,6 +31,14 @@ async function playToPass(page, lesson) {
   const summary = page.getByTestId('pass-summary');
   await expect(summary).toBeVisible();
   await expect(summary).toContainText('Lesson passed.');
+  // The success panel says what the lesson was for, and comes first in the lesson card.
+  await expect(summary.getByTestId('takeaway')).toContainText('What you learned:');
+  const [summaryTop, goalTop] = await Promise.all([summary.boundingBox(), lesson.locator('.goal-box').boundingBox()]);
+  expect(summaryTop.y).toBeLessThan(goalTop.y);
+  // Wherever the page is scrolled, the chip in the stage bar leads to it.
+  await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+  await page.getByTestId('passed-chip').getByRole('link', { name: '✓ Lesson passed' }).click();
+  await expect(summary).toBeInViewport();
   await expect(lesson).toHaveAttribute('data-state', 'passed');
   return summary;
 }

@@ -46,6 +46,13 @@ fn every_reference_solution_passes_within_par() {
 }
 
 #[test]
+fn every_built_in_lesson_says_what_it_teaches() {
+    for lesson in lessons() {
+        assert!(!lesson.takeaway.trim().is_empty(), "{}: no takeaway for the success panel", lesson.id);
+    }
+}
+
+#[test]
 fn no_lesson_passes_untouched() {
     for lesson in lessons() {
         let report = submit(&lesson, &[]);

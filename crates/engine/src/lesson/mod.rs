@@ -59,6 +59,10 @@ pub struct Lesson {
     pub module: String,
     /// One sentence: what the learner will do.
     pub summary: String,
+    /// What the learner takes away, shown when the lesson is passed (the introduction's Markdown
+    /// subset; at most a paragraph).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub takeaway: String,
     /// The introduction, one paragraph per entry (a Markdown subset: `**bold**`, `` `code` ``,
     /// `[term]` glossary links; no HTML).
     #[serde(default)]
@@ -169,6 +173,7 @@ impl Lesson {
             too_long("title", &self.title, LessonLimits::TITLE_CHARS_MAX),
             too_long("module", &self.module, LessonLimits::MODULE_CHARS_MAX),
             too_long("summary", &self.summary, LessonLimits::SUMMARY_CHARS_MAX),
+            too_long("takeaway", &self.takeaway, LessonLimits::PARAGRAPH_CHARS_MAX),
         ];
         if let Some(error) = checks.into_iter().flatten().next() {
             return Err(error);
