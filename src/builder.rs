@@ -42,6 +42,11 @@ pub struct LessonBuilderProps {
     pub from: Option<FromSession>,
 }
 
+/// The same edit on every keystroke: the lesson is checked as the teacher types.
+fn typing(edit: Callback<Event>) -> Callback<InputEvent> {
+    edit.reform(Event::from)
+}
+
 #[component]
 pub fn LessonBuilder(props: &LessonBuilderProps) -> Html {
     let (initial, initial_message) = match &props.from {
@@ -156,14 +161,14 @@ pub fn LessonBuilder(props: &LessonBuilderProps) -> Html {
                 <section class="card" aria-labelledby="builder-form-title">
                     <h2 id="builder-form-title">{"The lesson"}</h2>
                     <div class="field-grid">
-                        <label class="field"><span>{"Id"}</span><input value={draft.id.clone()} onchange={edit(|d, v| d.id = v)} /></label>
-                        <label class="field"><span>{"Module"}</span><input value={draft.module.clone()} onchange={edit(|d, v| d.module = v)} /></label>
+                        <label class="field"><span>{"Id"}</span><input value={draft.id.clone()} oninput={typing(edit(|d, v| d.id = v))} /></label>
+                        <label class="field"><span>{"Module"}</span><input value={draft.module.clone()} oninput={typing(edit(|d, v| d.module = v))} /></label>
                     </div>
-                    <label class="field"><span>{"Title"}</span><input value={draft.title.clone()} onchange={edit(|d, v| d.title = v)} /></label>
-                    <label class="field"><span>{"Summary"}</span><input value={draft.summary.clone()} onchange={edit(|d, v| d.summary = v)} /></label>
-                    <label class="field"><span>{"What the learner takes away (shown when they pass)"}</span><input value={draft.takeaway.clone()} onchange={edit(|d, v| d.takeaway = v)} /></label>
+                    <label class="field"><span>{"Title"}</span><input value={draft.title.clone()} oninput={typing(edit(|d, v| d.title = v))} /></label>
+                    <label class="field"><span>{"Summary"}</span><input value={draft.summary.clone()} oninput={typing(edit(|d, v| d.summary = v))} /></label>
+                    <label class="field"><span>{"What the learner takes away (shown when they pass)"}</span><input value={draft.takeaway.clone()} oninput={typing(edit(|d, v| d.takeaway = v))} /></label>
                     <label class="field"><span>{"Introduction (blank line between paragraphs; **bold**, `code`, [glossary term])"}</span>
-                        <textarea rows="5" value={draft.intro.clone()} onchange={edit(|d, v| d.intro = v)} /></label>
+                        <textarea rows="5" value={draft.intro.clone()} oninput={typing(edit(|d, v| d.intro = v))} /></label>
                     <label class="field"><span>{"Start scenario"}</span>
                         <select onchange={edit(|d, v| d.scenario = v)}>
                             { for lab_engine::builtin::scenario_names().into_iter().map(|name| html! {
@@ -198,8 +203,8 @@ pub fn LessonBuilder(props: &LessonBuilderProps) -> Html {
                                         <option key={comparison_name(c)} value={comparison_name(c)} selected={c == row.comparison}>{ comparison_name(c) }</option>
                                     }) }
                                 </select>
-                                <input aria-label={format!("Goal {} value", index + 1)} value={row.value.clone()} onchange={row_edit(index, |r, v| r.value = v)} />
-                                <input class="goal-sentence" aria-label={format!("Goal {} sentence", index + 1)} value={row.text.clone()} onchange={row_edit(index, |r, v| r.text = v)} />
+                                <input aria-label={format!("Goal {} value", index + 1)} value={row.value.clone()} oninput={typing(row_edit(index, |r, v| r.value = v))} />
+                                <input class="goal-sentence" aria-label={format!("Goal {} sentence", index + 1)} value={row.text.clone()} oninput={typing(row_edit(index, |r, v| r.text = v))} />
                                 <button onclick={remove_row(index)} aria-label={format!("Remove goal {}", index + 1)} disabled={draft.goal.len() == 1}>{"✕"}</button>
                             </div>
                         }) }
@@ -209,12 +214,12 @@ pub fn LessonBuilder(props: &LessonBuilderProps) -> Html {
                         <button onclick={record} title="Play the reference solution and take each condition's value from where it ends">{"Record goal from the solution's end state"}</button>
                     </div>
                     <label class="field"><span>{"Hints (one per line, most general first)"}</span>
-                        <textarea rows="3" value={draft.hints.clone()} onchange={edit(|d, v| d.hints = v)} /></label>
+                        <textarea rows="3" value={draft.hints.clone()} oninput={typing(edit(|d, v| d.hints = v))} /></label>
                     <label class="field"><span>{"Reference solution (commands at ticks, as in a scenario's timeline)"}</span>
-                        <textarea class="code" rows="6" value={draft.solution.clone()} onchange={edit(|d, v| d.solution = v)} /></label>
+                        <textarea class="code" rows="6" value={draft.solution.clone()} oninput={typing(edit(|d, v| d.solution = v))} /></label>
                     <div class="field-grid">
-                        <label class="field"><span>{"Par (fewest actions)"}</span><input value={draft.par.clone()} onchange={edit(|d, v| d.par = v)} /></label>
-                        <label class="field"><span>{"Ticks allowed"}</span><input value={draft.ticks_max.clone()} onchange={edit(|d, v| d.ticks_max = v)} /></label>
+                        <label class="field"><span>{"Par (fewest actions)"}</span><input value={draft.par.clone()} oninput={typing(edit(|d, v| d.par = v))} /></label>
+                        <label class="field"><span>{"Ticks allowed"}</span><input value={draft.ticks_max.clone()} oninput={typing(edit(|d, v| d.ticks_max = v))} /></label>
                     </div>
                 </section>
                 <section class="card" aria-labelledby="builder-check-title">

@@ -205,6 +205,14 @@ test('a teacher writes a lesson in the builder, and hands it out as a link or a 
   await page.getByLabel('Par (fewest actions)').fill('2');
   await page.getByLabel('Par (fewest actions)').press('Tab');
   await expect(builder).toHaveAttribute('data-valid', 'true');
+  // Checked as the teacher types: the problem shows while the cursor is still in the field.
+  const ticks = page.getByLabel('Ticks allowed');
+  await ticks.click();
+  await ticks.pressSequentially('x');
+  await expect(page.getByTestId('builder-problem')).toContainText('field `ticks_max`');
+  await expect(ticks).toBeFocused();
+  await ticks.press('Backspace');
+  await expect(builder).toHaveAttribute('data-valid', 'true');
   await page.screenshot({ path: path.join(ARTIFACTS, 'builder.png'), fullPage: true });
   const json = await page.getByTestId('lesson-json').innerText();
 
