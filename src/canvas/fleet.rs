@@ -58,11 +58,12 @@ impl FleetPainter {
         let slots = self.layout.update(instances, shown_tick);
 
         let css_width = f64::from(canvas.client_width().max(320));
-        // An embed says how tall its fleet may be; the full lab uses the standard target.
+        // An embed says how tall its fleet may be; the full lab uses the standard target. Read as
+        // a whole number: parsing a float would bring the float parser into the download (16 KB).
         let height_target = canvas
             .get_attribute("data-fit-height")
-            .and_then(|text| text.parse::<f64>().ok())
-            .unwrap_or(crate::canvas::grid::HEIGHT_TARGET);
+            .and_then(|text| text.parse::<u32>().ok())
+            .map_or(crate::canvas::grid::HEIGHT_TARGET, f64::from);
         let grid = Grid::fit(slots, css_width, height_target);
         let css_height = grid.height().max(160.0_f64.min(height_target));
         let ratio = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).max(1.0);
