@@ -8,7 +8,7 @@ use lab_engine::{Command, ImageSpec};
 use yew::prelude::*;
 
 use crate::components::*;
-use crate::hooks::use_lab;
+use crate::hooks::{use_lab, use_pass_saving, use_session_keeping};
 use crate::query::PageQuery;
 use crate::state::{Action, Lab};
 use crate::view;
@@ -46,70 +46,9 @@ pub fn App() -> Html {
         let (stored, opened) = (stored_notices.clone(), opened.clone());
         move || Lab::from_query_with(&opened.0, &stored.0)
     });
-    // Keeps the session as it goes (at each action and step, every ten ticks while playing, and on
-    // pause), so a reload or a closed tab loses nothing.
-    {
-        let lab_ref = lab.borrow();
-        let now = lab_ref.world.now();
-        let moment =
-            (lab_ref.applied_log().len(), if lab_ref.playing { now / 10 } else { now }, lab_ref.playing);
-        drop(lab_ref);
-        let (lab, key) = (lab.clone(), opened.1.clone());
-        use_effect_with(moment, move |_| {
-            if let Some(key) = key {
-                let lab = lab.borrow();
-                let kept = crate::session_store::save(
-                    &crate::storage::LocalStorage,
-                    &key,
-                    lab.world.seed(),
-                    lab.world.now(),
-                    lab.applied_log(),
-                );
-                if let Err(why) = kept {
-                    web_sys::console::warn_1(
-                        &format!("the session was not kept in this browser: {why}").into(),
-                    );
-                }
-            }
-        });
-    }
+    use_session_keeping(lab.clone(), opened.1.clone());
     let show_table = use_state(|| false);
-    // The pass this page saved last, and what went wrong saving one.
-    let saved_pass = use_mut_ref(|| None::<crate::progress::LessonRecord>);
-    let save_problem = use_state(|| None::<String>);
-    // Saves a lesson the moment it is passed (once per session; a shown solution earns nothing),
-    // merged into whatever is stored by then, so a pass made in another tab is kept too.
-    {
-        let (lab, saved_pass, save_problem) = (lab.clone(), saved_pass.clone(), save_problem.clone());
-        use_effect(move || {
-            let lab = lab.borrow();
-            if let Some(session) = lab.lesson.as_ref().filter(|s| s.earned_pass()) {
-                let report = session.progress.report(&session.lesson, &lab.world);
-                if let (Some(tick), Some(code)) = (report.passed_at_tick, report.completion_code) {
-                    let record = crate::progress::LessonRecord {
-                        passed_at_tick: tick,
-                        actions: report.actions,
-                        par: report.par,
-                        completion_code: code.clone(),
-                        seed: lab.world.seed(),
-                        log: session.progress.actions[..session.progress.actions_when_passed].to_vec(),
-                    };
-                    if saved_pass.borrow().as_ref() != Some(&record) {
-                        *saved_pass.borrow_mut() = Some(record.clone());
-                        let saved = crate::saved::record_pass(
-                            &crate::storage::LocalStorage,
-                            &session.lesson.id,
-                            record,
-                        );
-                        save_problem.set(saved.err().map(|why| {
-                            format!("Your pass was not saved: {why}. Note its completion code, {code}, or export your progress from the Lessons page.")
-                        }));
-                    }
-                }
-            }
-        });
-    }
-
+    let save_problem = use_pass_saving(lab.clone());
     let command = |make: fn(bool) -> Command| on_action.reform(move |on: bool| Action::Command(make(on)));
     let on_build = on_action.reform(Action::Build);
     let on_deploy = on_action.reform(Action::Deploy);
@@ -200,13 +139,8 @@ pub fn App() -> Html {
                     .map(|error| AttrValue::from(error.to_string()))} />
         }
     });
-    let banner: Vec<String> = lab
-        .link_notice
-        .iter()
-        .chain(stored_notices.1.iter())
-        .cloned()
-        .chain((*save_problem).clone())
-        .collect();
+    let banner: Vec<String> =
+        lab.link_notice.iter().chain(stored_notices.1.iter()).cloned().chain(save_problem).collect();
     let make_lesson = format!(
         "?builder&scenario={}&at={}&log={}",
         lab.scenario_name,
