@@ -25,7 +25,10 @@ fn the_page_never_parses_a_float() {
     for file in files {
         let text = std::fs::read_to_string(&file).expect("source is UTF-8");
         for (number, line) in text.lines().enumerate() {
-            if ["parse::<f64>", "parse::<f32>", "f64::from_str", "f32::from_str"].iter().any(|p| line.contains(p)) {
+            if ["parse::<f64>", "parse::<f32>", "f64::from_str", "f32::from_str"]
+                .iter()
+                .any(|p| line.contains(p))
+            {
                 offenders.push(format!("{}:{}: {}", file.display(), number + 1, line.trim()));
             }
         }
