@@ -11,8 +11,8 @@ use yew::prelude::*;
 use crate::compare_state::CompareLab;
 use crate::components::*;
 use crate::hooks::{Canvas, Picture, use_render_loop};
-use crate::state::Action;
-use crate::view;
+use crate::lab::state::Action;
+use crate::lab::view;
 
 #[derive(Properties, PartialEq)]
 pub struct CompareAppProps {
@@ -46,8 +46,8 @@ pub fn CompareApp(props: &CompareAppProps) -> Html {
     let state = use_mut_ref({
         let name = props.scenario.to_string();
         move || {
-            let text = crate::scenarios::by_name(&name)
-                .unwrap_or_else(|| crate::scenarios::by_name("seed-004").unwrap_or_default());
+            let text = crate::lab::scenarios::by_name(&name)
+                .unwrap_or_else(|| crate::lab::scenarios::by_name("seed-004").unwrap_or_default());
             // Built-in scenarios are checked by a test, so this cannot fail in a release.
             let scenario = lab_engine::Scenario::from_json(text).expect("built-in scenarios parse");
             CompareLab::new(&name, scenario)

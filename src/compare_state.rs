@@ -4,8 +4,8 @@
 use lab_engine::compare::MetricsRow;
 use lab_engine::{Command, FleetMode, Scenario};
 
-use crate::animated::Animated;
-use crate::state::{Action, Lab, SPEEDS};
+use crate::lab::animated::Animated;
+use crate::lab::state::{Action, Lab, SPEEDS};
 
 /// Metric rows kept per fleet for the charts.
 const ROWS_MAX: usize = 2_000;
@@ -115,7 +115,7 @@ fn server_id(world: &lab_engine::World, position: u32) -> u32 {
 
 impl Animated for CompareLab {
     fn tick_ms(&self) -> f64 {
-        crate::state::tick_ms_at(self.speed)
+        crate::lab::state::tick_ms_at(self.speed)
     }
 
     fn playing(&self) -> bool {
@@ -184,7 +184,7 @@ mod tests {
     use lab_engine::drift::DriftChange;
 
     fn seed_004() -> CompareLab {
-        let text = crate::scenarios::by_name("seed-004").unwrap();
+        let text = crate::lab::scenarios::by_name("seed-004").unwrap();
         CompareLab::new("seed-004", Scenario::from_json(text).unwrap())
     }
 

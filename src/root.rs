@@ -5,13 +5,13 @@ use yew::prelude::*;
 
 use crate::App;
 use crate::compare_app::CompareApp;
-use crate::query::{PageQuery, Route};
+use crate::platform::query::{PageQuery, Route};
 
 /// Fetches the curriculum, then marks it ready (or says why it could not be had).
 #[cfg(target_arch = "wasm32")]
 fn load_lessons(ready: UseStateHandle<bool>, failed: UseStateHandle<Option<String>>) {
     wasm_bindgen_futures::spawn_local(async move {
-        match crate::lessons::fetch().await {
+        match crate::platform::lessons::fetch().await {
             Ok(()) => ready.set(true),
             Err(problem) => failed.set(Some(problem)),
         }
@@ -32,12 +32,12 @@ pub fn Root() -> Html {
     });
     // Pages that show or check lessons wait for the curriculum; the plain lab does not need it.
     let needs_lessons = query.needs_lessons();
-    let lessons_ready = use_state(crate::lessons::loaded);
+    let lessons_ready = use_state(crate::platform::lessons::loaded);
     let lessons_failed = use_state(|| None::<String>);
     {
         let (ready, failed) = (lessons_ready.clone(), lessons_failed.clone());
         use_effect_with(needs_lessons, move |needs| {
-            if *needs && !crate::lessons::loaded() {
+            if *needs && !crate::platform::lessons::loaded() {
                 load_lessons(ready, failed);
             }
         });
@@ -56,24 +56,26 @@ pub fn Root() -> Html {
         };
     }
     match query.route() {
-        Route::Welcome => html! { <crate::welcome::WelcomePage /> },
+        Route::Welcome => html! { <crate::pages::welcome::WelcomePage /> },
         Route::Lab => html! { <App /> },
-        Route::Lessons => html! { <crate::lessons_page::LessonsPage /> },
-        Route::Guide => html! { <crate::guide::GuidePage /> },
-        Route::Glossary => html! { <crate::glossary::GlossaryPage /> },
-        Route::Embed(name) => html! { <crate::embed_app::EmbedApp name={AttrValue::from(name)} /> },
+        Route::Lessons => html! { <crate::pages::lesson_list::LessonsPage /> },
+        Route::Guide => html! { <crate::pages::guide::GuidePage /> },
+        Route::Glossary => html! { <crate::pages::glossary::GlossaryPage /> },
+        Route::Embed(name) => html! { <crate::pages::embed::EmbedApp name={AttrValue::from(name)} /> },
         Route::Compare(name) => html! { <CompareApp scenario={AttrValue::from(name)} /> },
         Route::Builder => {
             // `?builder&scenario=…&at=…&log=…`: a session from the lab to turn into a lesson.
-            let from = query.scenario.clone().map(|scenario| crate::builder::FromSession {
+            let from = query.scenario.clone().map(|scenario| crate::pages::builder::FromSession {
                 scenario,
                 session: match query.share_log.as_deref() {
-                    Some(log) => crate::share::parse_log(log),
+                    Some(log) => crate::platform::share::parse_log(log),
                     None => Ok(Vec::new()),
                 }
-                .and_then(|actions| Ok((actions, crate::share::parse_at(query.share_at.as_deref())?))),
+                .and_then(|actions| {
+                    Ok((actions, crate::platform::share::parse_at(query.share_at.as_deref())?))
+                }),
             });
-            html! { <crate::builder::LessonBuilder {from} /> }
+            html! { <crate::pages::builder::LessonBuilder {from} /> }
         }
     }
 }

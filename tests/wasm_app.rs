@@ -2,7 +2,7 @@
 //! the engine's determinism on wasm32, and the page's controls driving the world.
 #![cfg(target_arch = "wasm32")]
 
-use lab_app::state::{Action, Lab};
+use lab_app::lab::state::{Action, Lab};
 use lab_app::{App, PageQuery};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;

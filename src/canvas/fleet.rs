@@ -7,8 +7,8 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
 use crate::canvas::grid::{GLYPH_TILE_MIN, Grid, LABEL_TILE_MIN};
 use crate::canvas::layout::SlotLayout;
-use crate::palette::{self, Glyph, Look};
-use crate::state::Lab;
+use crate::canvas::palette::{self, Glyph, Look};
+use crate::lab::state::Lab;
 
 /// One tile to draw this frame.
 #[derive(Clone, Copy)]
@@ -71,7 +71,9 @@ impl FleetPainter {
         if self.size != size {
             canvas.set_width(size.0);
             canvas.set_height(size.1);
-            let _ = canvas.style().set_property("height", &format!("{}px", crate::units::whole(css_height)));
+            let _ = canvas
+                .style()
+                .set_property("height", &format!("{}px", crate::text::units::whole(css_height)));
             self.size = size;
         }
         let _ = context.set_transform(ratio, 0.0, 0.0, ratio, 0.0, 0.0);
@@ -119,7 +121,7 @@ impl FleetPainter {
 
 /// The registry position of an instance's image, which picks its look.
 fn image_look_index(lab: &Lab, instance: &Instance) -> usize {
-    crate::view::look_of(&lab.world, instance.image)
+    crate::lab::view::look_of(&lab.world, instance.image)
 }
 
 fn progress(instance: &Instance, time: f64) -> f64 {
@@ -292,7 +294,7 @@ fn warning_badges(context: &CanvasRenderingContext2d, grid: &Grid, tiles: &[Tile
     if size >= 10.0 {
         context.set_fill_style_str(palette::ON_WARNING);
         context.set_text_align("center");
-        context.set_font(&format!("700 {}px system-ui, sans-serif", crate::units::whole(size * 0.62)));
+        context.set_font(&format!("700 {}px system-ui, sans-serif", crate::text::units::whole(size * 0.62)));
         for tile in flagged() {
             let (x, y) = grid.origin(tile.slot);
             let _ = context.fill_text("!", x + grid.tile - inset - size / 2.0, y + inset + size * 0.8);
@@ -446,7 +448,7 @@ fn label_group(
         let fitted = (grid.tile * 0.2).min(grid.tile * 0.86 / (0.6 * label.chars().count() as f64)).round();
         if fitted != font_px {
             font_px = fitted;
-            context.set_font(&format!("600 {}px system-ui, sans-serif", crate::units::whole(font_px)));
+            context.set_font(&format!("600 {}px system-ui, sans-serif", crate::text::units::whole(font_px)));
         }
         let (x, y) = grid.origin(tile.slot);
         let _ = context.fill_text(&label, x + grid.tile / 2.0, y + grid.tile * 0.74);

@@ -4,6 +4,7 @@
 mod fleet;
 pub mod grid;
 pub mod layout;
+pub mod palette;
 mod traffic;
 
 pub use fleet::FleetPainter;

@@ -9,9 +9,9 @@ use lab_engine::Lifecycle;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
 use super::fleet::{context_2d, glyph_path};
-use crate::palette::{self, Look};
-use crate::state::Lab;
-use crate::traffic::{LINGER, Lane, Traffic};
+use crate::canvas::palette::{self, Look};
+use crate::lab::state::Lab;
+use crate::lab::traffic::{LINGER, Lane, Traffic};
 
 /// Height of one revision's lane, in CSS pixels.
 const LANE_PX: f64 = 46.0;
@@ -94,7 +94,9 @@ impl TrafficPainter {
         if self.size != size {
             canvas.set_width(size.0);
             canvas.set_height(size.1);
-            let _ = canvas.style().set_property("height", &format!("{}px", crate::units::whole(css_height)));
+            let _ = canvas
+                .style()
+                .set_property("height", &format!("{}px", crate::text::units::whole(css_height)));
             self.size = size;
         }
         let _ = context.set_transform(ratio, 0.0, 0.0, ratio, 0.0, 0.0);

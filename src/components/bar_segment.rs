@@ -21,7 +21,7 @@ pub fn BarSegment(props: &BarSegmentProps) -> Html {
     let node = use_node_ref();
     {
         let (node, property) = (node.clone(), props.property);
-        use_effect_with(crate::units::percent(props.part, props.whole), move |value| {
+        use_effect_with(crate::text::units::percent(props.part, props.whole), move |value| {
             if let Some(element) = node.cast::<web_sys::HtmlElement>() {
                 let _ = element.style().set_property(property, value);
             }

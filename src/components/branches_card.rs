@@ -5,8 +5,8 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::branches::BranchSummary;
-use crate::state::Action;
+use crate::lab::branches::BranchSummary;
+use crate::lab::state::Action;
 
 #[derive(Properties, PartialEq)]
 pub struct BranchesCardProps {

@@ -2,7 +2,7 @@
 
 use yew::prelude::*;
 
-use crate::state::{Action, SPEEDS};
+use crate::lab::state::{Action, SPEEDS};
 
 #[derive(Properties, PartialEq)]
 pub struct ControlsProps {

@@ -35,7 +35,7 @@ pub fn EventLog(props: &EventLogProps) -> Html {
                     { for props.entries.iter().map(|entry| html! {
                         <li key={entry.key} class={entry.kind}>
                             <span class="event-tick">{ format!("t{}", entry.tick) }</span>
-                            <span>{ crate::markdown::render(&entry.text) }</span>
+                            <span>{ crate::text::markdown::render(&entry.text) }</span>
                         </li>
                     }) }
                 </ol>

@@ -8,7 +8,7 @@ use lab_engine::{Digest, ImageSpec, tag_for_version};
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use crate::describe::short;
+use crate::lab::describe::short;
 
 /// The three formats, with the file name a download gets.
 const FORMATS: [(&str, &str); 4] = [
@@ -70,7 +70,7 @@ pub fn Exports(props: &ExportsProps) -> Html {
             }
         })
     };
-    let download = crate::units::text_data_url(&text);
+    let download = crate::text::units::text_data_url(&text);
     html! {
         <section class="card exports" aria-labelledby="exports-title">
             <div class="card-head">

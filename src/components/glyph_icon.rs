@@ -2,7 +2,7 @@
 
 use yew::prelude::*;
 
-use crate::palette;
+use crate::canvas::palette;
 
 #[derive(Properties, PartialEq)]
 pub struct GlyphIconProps {

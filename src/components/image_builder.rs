@@ -9,7 +9,7 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::components::LayerStack;
-use crate::describe::short;
+use crate::lab::describe::short;
 
 /// A config entry the builder exposes so a learner can try baking a secret into the image.
 const SECRET_KEY: &str = "DB_PASSWORD";
@@ -133,7 +133,7 @@ pub fn ImageBuilder(props: &ImageBuilderProps) -> Html {
                 <LayerStack layers={draft.layers()} running={props.current.layers()} cached={plan.cached} />
                 <p class="digest-preview" aria-live="polite">
                     {"Digest: "}<code data-testid="preview-digest" title={preview.to_string()}>{ short(&preview) }</code>
-                    <span class="nowrap">{ format!(" · {}", crate::units::whole_mb(draft.size_kb())) }</span>
+                    <span class="nowrap">{ format!(" · {}", crate::text::units::whole_mb(draft.size_kb())) }</span>
                     <span class="nowrap">{ format!(" · build {} ticks", plan.build_ticks) }</span>
                     if let Some(version) = existing {
                         <span class="hint">{ format!(" — identical to v{version} already in the registry: same spec, same digest") }</span>

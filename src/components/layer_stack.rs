@@ -28,7 +28,7 @@ pub fn LayerStack(props: &LayerStackProps) -> Html {
                         <tr key={index} class={classes!(changed.then_some("changed"))} data-layer={layer.kind.label()}>
                             <th scope="row">{ layer.kind.label() }</th>
                             <td><code title={layer.digest.to_string()}>{ &layer.digest.hex()[..6] }</code></td>
-                            <td class="size">{ crate::units::mb(layer.size_kb) }</td>
+                            <td class="size">{ crate::text::units::mb(layer.size_kb) }</td>
                             <td class={classes!("cache", status)} title={format!("{} build ticks when not cached", layer.build_ticks)}>{ status }</td>
                         </tr>
                     }

@@ -7,8 +7,8 @@ use std::rc::Rc;
 use lab_engine::lesson::{Check, Lesson};
 use yew::prelude::*;
 
-use crate::markdown;
-use crate::state::Action;
+use crate::lab::state::Action;
+use crate::text::markdown;
 
 pub use super::success_panel::PassSummary;
 

@@ -27,17 +27,23 @@ pub struct MastheadProps {
 
 #[component]
 pub fn Masthead(props: &MastheadProps) -> Html {
-    let choice = use_state(|| crate::theme::load(&crate::storage::LocalStorage));
+    let choice = use_state(|| crate::platform::theme::load(&crate::platform::storage::LocalStorage));
     let problem = use_state(|| None::<String>);
     let on_theme = {
         let (choice, problem) = (choice.clone(), problem.clone());
         Callback::from(move |event: Event| {
             let name = event.target_unchecked_into::<web_sys::HtmlSelectElement>().value();
-            let Some(picked) = crate::theme::ThemeChoice::from_name(&name) else { return };
-            crate::theme::apply(picked);
-            problem.set(crate::theme::save(&crate::storage::LocalStorage, picked).err().map(|why| {
-                format!("The theme changed for this page, but could not be kept for the next one: {why}.")
-            }));
+            let Some(picked) = crate::platform::theme::ThemeChoice::from_name(&name) else { return };
+            crate::platform::theme::apply(picked);
+            problem.set(
+                crate::platform::theme::save(&crate::platform::storage::LocalStorage, picked).err().map(
+                    |why| {
+                        format!(
+                            "The theme changed for this page, but could not be kept for the next one: {why}."
+                        )
+                    },
+                ),
+            );
             choice.set(picked);
         })
     };
@@ -55,7 +61,7 @@ pub fn Masthead(props: &MastheadProps) -> Html {
                 <label class="field inline theme-switch">
                     <span>{"Theme"}</span>
                     <select onchange={on_theme}>
-                        { for crate::theme::ThemeChoice::ALL.iter().map(|option| html! {
+                        { for crate::platform::theme::ThemeChoice::ALL.iter().map(|option| html! {
                             <option key={option.name()} value={option.name()} selected={*option == *choice}>{ option.label() }</option>
                         }) }
                     </select>

@@ -5,7 +5,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::units::whole;
+use crate::text::units::whole;
 
 /// Chart size in SVG units; the chart scales to its container.
 const WIDTH: f64 = 300.0;

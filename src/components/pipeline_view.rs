@@ -7,7 +7,7 @@ use lab_engine::pipeline::{PipelineRun, StageStatus};
 use yew::prelude::*;
 
 use crate::components::BarSegment;
-use crate::describe::short;
+use crate::lab::describe::short;
 
 /// Runs shown, newest first.
 const RUNS_SHOWN: usize = 3;
@@ -72,7 +72,7 @@ fn run_row(run: &PipelineRun, now: u64, on_approve: &Callback<u32>) -> Html {
                             <span class="mark" aria-hidden="true">{ mark }</span>
                             <span class="stage-name" title={kind.label()}>{ kind.short_label() }</span>
                             if let Some(progress) = progress {
-                                <BarSegment class={classes!("stage-progress")} property="width" part={crate::units::whole(progress * 1000.0).clamp(0, 1000) as u32} whole={1000} />
+                                <BarSegment class={classes!("stage-progress")} property="width" part={crate::text::units::whole(progress * 1000.0).clamp(0, 1000) as u32} whole={1000} />
                             }
                         </li>
                     }

@@ -8,7 +8,7 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::components::GlyphIcon;
-use crate::describe::short;
+use crate::lab::describe::short;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct RegistryRow {
@@ -77,7 +77,7 @@ fn image_row(row: &RegistryRow, on_deploy: &Callback<Digest>) -> Html {
             data-digest={row.digest.to_string()}>
             <GlyphIcon look={row.look} />
             <div class="image-text">
-                <strong>{ format!("v{}", row.version) }<span class="size">{ format!(" · {}", crate::units::whole_mb(row.size_kb)) }</span></strong>
+                <strong>{ format!("v{}", row.version) }<span class="size">{ format!(" · {}", crate::text::units::whole_mb(row.size_kb)) }</span></strong>
                 <code title={row.digest.to_string()}>{ short(&row.digest) }</code>
                 <span class="tags">
                     { for row.tags.iter().map(|tag| {

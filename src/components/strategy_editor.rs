@@ -121,8 +121,9 @@ mod tests {
 
     #[test]
     fn the_starting_text_reads_back_as_the_same_strategy() {
-        for name in crate::scenarios::names() {
-            let scenario = lab_engine::Scenario::from_json(crate::scenarios::by_name(name).unwrap()).unwrap();
+        for name in crate::lab::scenarios::names() {
+            let scenario =
+                lab_engine::Scenario::from_json(crate::lab::scenarios::by_name(name).unwrap()).unwrap();
             let text = super::strategy_json(&scenario.strategy);
             assert_eq!(parse_strategy(&text).as_ref(), Ok(&scenario.strategy), "{name}: {text}");
         }

@@ -6,7 +6,7 @@ use std::rc::Rc;
 use lab_engine::lesson::{Check, Lesson};
 use yew::prelude::*;
 
-use crate::markdown;
+use crate::text::markdown;
 
 /// What the learner achieved, once the goal is met.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -7,9 +7,9 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::palette;
-use crate::timeline::{Sample, TIMELINE_TICKS, Timeline};
-use crate::units::whole;
+use crate::canvas::palette;
+use crate::lab::timeline::{Sample, TIMELINE_TICKS, Timeline};
+use crate::text::units::whole;
 
 const WIDTH: f64 = 600.0;
 const CHART_HEIGHT: f64 = 110.0;

@@ -8,7 +8,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::hooks::{Canvas, Picture, use_render_loop};
-use crate::state::{Action, Lab};
+use crate::lab::state::{Action, Lab};
 
 /// Where the render loop draws one lab.
 #[derive(Clone, PartialEq)]

@@ -6,8 +6,8 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::progress::LessonRecord;
-use crate::state::Lab;
+use crate::lab::state::Lab;
+use crate::platform::progress::LessonRecord;
 
 /// Watches `lab` for a pass and saves it; returns what went wrong saving one, in words for the
 /// learner (with the completion code, so nothing is lost).
@@ -33,8 +33,11 @@ pub fn use_pass_saving(lab: Rc<RefCell<Lab>>) -> Option<String> {
             };
             if saved_pass.borrow().as_ref() != Some(&record) {
                 *saved_pass.borrow_mut() = Some(record.clone());
-                let saved =
-                    crate::saved::record_pass(&crate::storage::LocalStorage, &session.lesson.id, record);
+                let saved = crate::platform::saved::record_pass(
+                    &crate::platform::storage::LocalStorage,
+                    &session.lesson.id,
+                    record,
+                );
                 save_problem.set(saved.err().map(|why| {
                     format!("Your pass was not saved: {why}. Note its completion code, {code}, or export your progress from the Lessons page.")
                 }));

@@ -9,9 +9,9 @@ use wasm_bindgen::closure::Closure;
 use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
-use crate::animated::Animated;
 use crate::canvas::{FleetPainter, TrafficPainter};
-use crate::clock::TickClock;
+use crate::lab::animated::Animated;
+use crate::lab::clock::TickClock;
 
 type FrameCallback = Closure<dyn FnMut(f64)>;
 
@@ -55,7 +55,7 @@ impl Painter {
     fn paint(
         &mut self,
         canvas: &HtmlCanvasElement,
-        lab: &crate::state::Lab,
+        lab: &crate::lab::state::Lab,
         fraction: f64,
         now_ms: f64,
     ) -> bool {
@@ -88,7 +88,7 @@ pub fn use_render_loop<S: Animated>(state: Rc<RefCell<S>>, canvases: Rc<Vec<Canv
         let mut clock = TickClock::default();
         let mut painters: Vec<Painter> = canvases.iter().map(|canvas| Painter::new(canvas.picture)).collect();
         let mut moving = false;
-        let mut painted_generation = crate::palette::generation();
+        let mut painted_generation = crate::canvas::palette::generation();
         let mut last_world_tick = None;
         let mut was_playing = false;
 
@@ -110,8 +110,8 @@ pub fn use_render_loop<S: Animated>(state: Rc<RefCell<S>>, canvases: Rc<Vec<Canv
                 // and whenever an action changed the picture; otherwise leave the canvases alone.
                 let playing = state.playing();
                 // A new theme repaints everything in its colours.
-                let restyled = crate::palette::generation() != painted_generation;
-                painted_generation = crate::palette::generation();
+                let restyled = crate::canvas::palette::generation() != painted_generation;
+                painted_generation = crate::canvas::palette::generation();
                 if state.take_dirty() || playing || was_playing || moving || restyled {
                     let fraction = if playing { fraction } else { 0.0 };
                     moving = false;

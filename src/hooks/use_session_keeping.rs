@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::state::Lab;
+use crate::lab::state::Lab;
 
 /// Saves `lab` under `key` (none: this page keeps no session) whenever it has moved on.
 #[hook]
@@ -20,8 +20,8 @@ pub fn use_session_keeping(lab: Rc<RefCell<Lab>>, key: Option<String>) {
     use_effect_with(moment, move |_| {
         if let Some(key) = key {
             let lab = lab.borrow();
-            let kept = crate::session_store::save(
-                &crate::storage::LocalStorage,
+            let kept = crate::platform::session_store::save(
+                &crate::platform::storage::LocalStorage,
                 &key,
                 lab.world.seed(),
                 lab.world.now(),

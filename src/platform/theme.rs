@@ -2,7 +2,7 @@
 //! classroom wall). It follows the system's light or dark preference until the learner picks one,
 //! and the pick is kept in the browser for every page of the lab.
 
-use crate::saved::Store;
+use crate::platform::saved::Store;
 
 /// Where the pick is kept.
 pub const THEME_KEY: &str = "immutable-lab.theme.v1";
@@ -89,7 +89,7 @@ pub fn load(store: &dyn Store) -> ThemeChoice {
 
 /// Keeps the pick; says why not when the browser refuses (the theme still changes for this page).
 pub fn save(store: &dyn Store, choice: ThemeChoice) -> Result<(), String> {
-    crate::saved::write_confirmed(store, THEME_KEY, choice.name())
+    crate::platform::saved::write_confirmed(store, THEME_KEY, choice.name())
 }
 
 /// Shows `choice`: the root element's `data-theme`, and the canvases' paper.
@@ -101,14 +101,14 @@ pub fn apply(choice: ThemeChoice) -> Theme {
     if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
         let _ = root.set_attribute("data-theme", theme.name());
     }
-    crate::palette::set_dark_paper(theme == Theme::Dark);
+    crate::canvas::palette::set_dark_paper(theme == Theme::Dark);
     theme
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::saved::memory::MemoryStore;
+    use crate::platform::saved::memory::MemoryStore;
 
     #[test]
     fn the_system_decides_until_the_learner_picks() {

@@ -4,7 +4,7 @@
 
 use yew::prelude::*;
 
-use crate::markdown::render;
+use crate::text::markdown::render;
 
 /// One part of the guide: its module (matching the lessons'), paragraphs, and what to embed.
 struct Part {
@@ -75,8 +75,8 @@ const PARTS: &[Part] = &[
 
 #[component]
 pub fn GuidePage() -> Html {
-    let lessons = crate::lessons::built_in();
-    let modules = crate::lessons::modules(&lessons);
+    let lessons = crate::platform::lessons::built_in();
+    let modules = crate::platform::lessons::modules(&lessons);
     html! {
         <main id="guide" data-ready="true">
             <crate::components::Masthead tagline={AttrValue::from("Guide: the pattern in six parts")} here="?guide" />
@@ -109,10 +109,10 @@ pub fn GuidePage() -> Html {
 mod tests {
     #[test]
     fn every_part_embeds_something_that_exists_and_matches_a_lesson_module() {
-        let lessons = crate::lessons::built_in();
+        let lessons = crate::platform::lessons::built_in();
         for part in super::PARTS {
             let known = lab_engine::builtin::scenario(part.embed).is_some()
-                || crate::lessons::find(part.embed).is_some();
+                || crate::platform::lessons::find(part.embed).is_some();
             assert!(known, "{} embeds `{}`", part.module, part.embed);
             assert!(lessons.iter().any(|l| l.module == part.module), "no lessons in module {}", part.module);
         }

@@ -6,9 +6,9 @@ use std::rc::Rc;
 use lab_engine::{Digest, Event, Lifecycle, World};
 
 use crate::canvas::layout::is_shown;
+use crate::canvas::palette;
 use crate::components::{DriftRow, LegendRow, LogEntry, RegistryRow, RevisionBar, StepView, TableRow};
-use crate::describe::{describe, short};
-use crate::palette;
+use crate::lab::describe::{describe, short};
 
 /// How many events the log shows.
 const LOG_ENTRIES_SHOWN: usize = 60;
@@ -261,8 +261,8 @@ pub fn state_code(state: Lifecycle) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::query::PageQuery;
-    use crate::state::Lab;
+    use crate::lab::state::Lab;
+    use crate::platform::query::PageQuery;
 
     #[test]
     fn the_registry_shows_tags_and_advisories_and_the_table_flags_vulnerable_instances() {
@@ -282,7 +282,7 @@ mod tests {
     #[test]
     fn the_table_says_which_instances_fail_their_health_checks() {
         let mut lab = Lab::from_query(&PageQuery::default());
-        lab.reduce(crate::state::Action::Command(lab_engine::Command::FailHealthChecks { count: 2 }));
+        lab.reduce(crate::lab::state::Action::Command(lab_engine::Command::FailHealthChecks { count: 2 }));
         let failing =
             table_rows(&lab.world).iter().filter(|row| row.state_label == "failing health checks").count();
         assert_eq!(failing, 2);

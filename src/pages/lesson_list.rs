@@ -7,18 +7,21 @@ use gloo::file::callbacks::FileReader;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::progress::SavedProgress;
-use crate::saved::Store;
+use crate::platform::progress::SavedProgress;
+use crate::platform::saved::Store;
 
 /// One lesson in a list: its title as a link, its summary, and how it was passed, if it was.
-fn lesson_item(lesson: &lab_engine::lesson::Lesson, record: Option<&crate::progress::LessonRecord>) -> Html {
+fn lesson_item(
+    lesson: &lab_engine::lesson::Lesson,
+    record: Option<&crate::platform::progress::LessonRecord>,
+) -> Html {
     html! {
         <li key={lesson.id.clone()} class={if record.is_some() { "passed" } else { "open" }} data-lesson={lesson.id.clone()}>
             <span class="goal-mark" aria-hidden="true">{ if record.is_some() { "✓" } else { "○" } }</span>
             <div>
                 <a href={format!("?lesson={}", lesson.id)}>{ lesson.title.clone() }</a>
                 <span class="visually-hidden">{ if record.is_some() { " (passed)" } else { "" } }</span>
-                <p class="muted small">{ crate::markdown::render(&lesson.summary) }</p>
+                <p class="muted small">{ crate::text::markdown::render(&lesson.summary) }</p>
                 if let Some(record) = record {
                     <p class="small pass-note">{ format!("Passed with {} actions (par {}) · code {}", record.actions, record.par, record.completion_code) }</p>
                 }
@@ -49,16 +52,16 @@ fn on_file(
 
 #[component]
 pub fn LessonsPage() -> Html {
-    let store = crate::storage::LocalStorage;
+    let store = crate::platform::storage::LocalStorage;
     // Read as the page opens, and again whenever another tab changes what is stored.
-    let progress = use_state(|| Rc::new(crate::saved::load_progress(&store)));
-    let custom = use_state(|| Rc::new(crate::saved::load_teacher_lessons(&store)));
+    let progress = use_state(|| Rc::new(crate::platform::saved::load_progress(&store)));
+    let custom = use_state(|| Rc::new(crate::platform::saved::load_teacher_lessons(&store)));
     crate::hooks::use_storage_changes({
         let (progress, custom) = (progress.clone(), custom.clone());
         Callback::from(move |()| {
-            let store = crate::storage::LocalStorage;
-            progress.set(Rc::new(crate::saved::load_progress(&store)));
-            custom.set(Rc::new(crate::saved::load_teacher_lessons(&store)));
+            let store = crate::platform::storage::LocalStorage;
+            progress.set(Rc::new(crate::platform::saved::load_progress(&store)));
+            custom.set(Rc::new(crate::platform::saved::load_teacher_lessons(&store)));
         })
     });
     let pack_message = use_state(|| None::<(bool, String)>);
@@ -66,7 +69,7 @@ pub fn LessonsPage() -> Html {
     let message = use_state(|| None::<(bool, String)>);
     // The file being read must outlive the change event that started it.
     let reader = use_mut_ref(|| None::<FileReader>);
-    let lessons = crate::lessons::built_in();
+    let lessons = crate::platform::lessons::built_in();
     let saved = &progress.value;
     let storage_notices: Vec<String> =
         [progress.notice.clone(), custom.notice.clone()].into_iter().flatten().collect();
@@ -74,8 +77,9 @@ pub fn LessonsPage() -> Html {
     let on_clear = {
         let (progress, message) = (progress.clone(), message.clone());
         Callback::from(move |_: MouseEvent| {
-            crate::storage::LocalStorage.remove(crate::saved::PROGRESS_KEY);
-            progress.set(Rc::new(crate::saved::load_progress(&crate::storage::LocalStorage)));
+            crate::platform::storage::LocalStorage.remove(crate::platform::saved::PROGRESS_KEY);
+            progress
+                .set(Rc::new(crate::platform::saved::load_progress(&crate::platform::storage::LocalStorage)));
             message.set(Some((true, "Progress cleared from this browser.".into())));
         })
     };
@@ -83,14 +87,17 @@ pub fn LessonsPage() -> Html {
         let (progress, custom, message) = (progress.clone(), custom.clone(), message.clone());
         move |name, text| {
             let imported = text.and_then(|text| SavedProgress::parse(&text)).map(|imported| {
-                let mut known: Vec<lab_engine::lesson::Lesson> = crate::lessons::built_in().to_vec();
+                let mut known: Vec<lab_engine::lesson::Lesson> =
+                    crate::platform::lessons::built_in().to_vec();
                 known.extend(custom.value.iter().cloned());
                 imported.verified(&known)
             });
             let stored = imported.and_then(|(imported, left_out)| {
                 let count = imported.lessons.len();
-                crate::saved::update_progress(&crate::storage::LocalStorage, |p| p.merge(imported))
-                    .map(|merged| (merged, count, left_out))
+                crate::platform::saved::update_progress(&crate::platform::storage::LocalStorage, |p| {
+                    p.merge(imported)
+                })
+                .map(|merged| (merged, count, left_out))
             });
             match stored {
                 Ok((merged, count, left_out)) => {
@@ -101,7 +108,7 @@ pub fn LessonsPage() -> Html {
                             left_out.join("; ")
                         ));
                     }
-                    progress.set(Rc::new(crate::saved::Loaded {
+                    progress.set(Rc::new(crate::platform::saved::Loaded {
                         value: merged,
                         notice: None,
                         writable: true,
@@ -117,9 +124,9 @@ pub fn LessonsPage() -> Html {
     });
     let on_load_pack = on_file(pack_reader.clone(), {
         let (custom, message) = (custom.clone(), pack_message.clone());
-        move |name, text| match text
-            .and_then(|text| crate::saved::add_teacher_lessons(&crate::storage::LocalStorage, &text))
-        {
+        move |name, text| match text.and_then(|text| {
+            crate::platform::saved::add_teacher_lessons(&crate::platform::storage::LocalStorage, &text)
+        }) {
             Ok(loaded) => {
                 let text = match &loaded.not_stored {
                     None => format!(
@@ -133,7 +140,7 @@ pub fn LessonsPage() -> Html {
                     ),
                 };
                 message.set(Some((loaded.not_stored.is_none(), text)));
-                custom.set(Rc::new(crate::saved::Loaded {
+                custom.set(Rc::new(crate::platform::saved::Loaded {
                     value: loaded.lessons,
                     notice: None,
                     writable: true,
@@ -147,8 +154,12 @@ pub fn LessonsPage() -> Html {
     let on_remove_pack = {
         let (custom, message) = (custom.clone(), pack_message.clone());
         Callback::from(move |_: MouseEvent| {
-            crate::storage::LocalStorage.remove(crate::saved::TEACHER_LESSONS_KEY);
-            custom.set(Rc::new(crate::saved::Loaded { value: Vec::new(), notice: None, writable: true }));
+            crate::platform::storage::LocalStorage.remove(crate::platform::saved::TEACHER_LESSONS_KEY);
+            custom.set(Rc::new(crate::platform::saved::Loaded {
+                value: Vec::new(),
+                notice: None,
+                writable: true,
+            }));
             message.set(Some((true, "Your own lessons were removed from this browser.".into())));
         })
     };
@@ -163,7 +174,7 @@ pub fn LessonsPage() -> Html {
                 </div>
             }
             <div class="lesson-modules">
-                { for crate::lessons::modules(&lessons).into_iter().enumerate().map(|(number, (module, members))| html! {
+                { for crate::platform::lessons::modules(&lessons).into_iter().enumerate().map(|(number, (module, members))| html! {
                     <section class="card module" key={module.clone()} aria-labelledby={format!("module-{number}")}>
                         <h2 id={format!("module-{number}")}>{ format!("{}. {module}", number + 1) }</h2>
                         <ol class="lesson-list">
@@ -196,9 +207,9 @@ pub fn LessonsPage() -> Html {
             </section>
             <section class="card progress-card" aria-labelledby="progress-title">
                 <h2 id="progress-title">{"Your progress"}</h2>
-                <p class="muted">{ crate::markdown::render("Kept in this browser only. Export it to hand in or to move to another computer; a teacher can check each pass with `lab grade`.") }</p>
+                <p class="muted">{ crate::text::markdown::render("Kept in this browser only. Export it to hand in or to move to another computer; a teacher can check each pass with `lab grade`.") }</p>
                 <div class="button-row wrap">
-                    <a class="button" href={crate::units::text_data_url(&saved.to_json())} download="lab-progress.json">{"Export progress"}</a>
+                    <a class="button" href={crate::text::units::text_data_url(&saved.to_json())} download="lab-progress.json">{"Export progress"}</a>
                     <label class="button file-button">{"Import progress"}
                         <input type="file" accept=".json,application/json" aria-label="Import progress" onchange={on_import} />
                     </label>

@@ -15,7 +15,7 @@ const INTRO: &str = include_str!("intro.html");
 const DOORS: &str = include_str!("doors.html");
 
 /// Where a learner goes next: the first lesson they have not passed, and how many they have.
-fn way_in(lessons: &[lab_engine::lesson::Lesson], passed: &crate::progress::SavedProgress) -> Html {
+fn way_in(lessons: &[lab_engine::lesson::Lesson], passed: &crate::platform::progress::SavedProgress) -> Html {
     let done = lessons.iter().filter(|lesson| passed.lessons.contains_key(&lesson.id)).count();
     let next = lessons.iter().find(|lesson| !passed.lessons.contains_key(&lesson.id));
     match (done, next) {
@@ -36,15 +36,17 @@ fn way_in(lessons: &[lab_engine::lesson::Lesson], passed: &crate::progress::Save
 
 #[component]
 pub fn WelcomePage() -> Html {
-    let progress = use_state(|| Rc::new(crate::saved::load_progress(&crate::storage::LocalStorage)));
+    let progress =
+        use_state(|| Rc::new(crate::platform::saved::load_progress(&crate::platform::storage::LocalStorage)));
     crate::hooks::use_storage_changes({
         let progress = progress.clone();
         Callback::from(move |()| {
-            progress.set(Rc::new(crate::saved::load_progress(&crate::storage::LocalStorage)))
+            progress
+                .set(Rc::new(crate::platform::saved::load_progress(&crate::platform::storage::LocalStorage)))
         })
     });
-    let lessons = crate::lessons::built_in();
-    let modules = crate::lessons::modules(&lessons);
+    let lessons = crate::platform::lessons::built_in();
+    let modules = crate::platform::lessons::modules(&lessons);
     html! {
         <main id="welcome" data-ready="true">
             <crate::components::Masthead tagline="Learn immutable infrastructure by running a fleet" here="" />

@@ -1,7 +1,7 @@
 //! What the render loop drives: anything with a clock speed, a play state, ticks to run, and one or
 //! more labs whose fleets are drawn on canvases.
 
-use crate::state::{Action, Lab};
+use crate::lab::state::{Action, Lab};
 
 /// A simulation the render loop can animate.
 pub trait Animated: 'static {

@@ -9,9 +9,9 @@ use yew::prelude::*;
 
 use crate::components::*;
 use crate::hooks::{use_lab, use_pass_saving, use_session_keeping};
-use crate::query::PageQuery;
-use crate::state::{Action, Lab};
-use crate::view;
+use crate::lab::state::{Action, Lab};
+use crate::lab::view;
+use crate::platform::query::PageQuery;
 
 /// The advisory the Security card's button publishes: OpenSSL's next patch, announced today.
 fn demo_advisory() -> Advisory {
@@ -29,17 +29,18 @@ fn demo_advisory() -> Advisory {
 pub fn App() -> Html {
     // What this browser keeps, read once as the page opens; problems with it go in the banner.
     let stored_notices = use_memo((), |_| {
-        let store = crate::storage::LocalStorage;
-        let teacher = crate::saved::load_teacher_lessons(&store);
-        let progress = crate::saved::load_progress(&store);
+        let store = crate::platform::storage::LocalStorage;
+        let teacher = crate::platform::saved::load_teacher_lessons(&store);
+        let progress = crate::platform::saved::load_progress(&store);
         (teacher.value, [teacher.notice, progress.notice].into_iter().flatten().collect::<Vec<_>>())
     });
     // The URL, with the session this browser kept for this page if the URL carries none.
     let opened = use_memo((), |_| {
         let search = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
         let query = PageQuery::parse(&search);
-        let key = crate::session_store::key_for(&query);
-        let (query, restored) = crate::session_store::restore(&crate::storage::LocalStorage, query);
+        let key = crate::platform::session_store::key_for(&query);
+        let (query, restored) =
+            crate::platform::session_store::restore(&crate::platform::storage::LocalStorage, query);
         (query, key, restored)
     });
     let (lab, canvas, on_action) = use_lab({
@@ -97,7 +98,7 @@ pub fn App() -> Html {
 
     // Where the eyes are when a lesson is passed: the bar that stays in view says so and leads on.
     let passed_chip = lab.lesson.as_ref().filter(|session| session.progress.passed_at_tick.is_some()).map(|session| {
-        let next = crate::lessons::next_after(&session.lesson.id);
+        let next = crate::platform::lessons::next_after(&session.lesson.id);
         let label = if session.showing_solution { "✓ That is the reference solution" } else { "✓ Lesson passed" };
         html! {
             <div class="passed-chip" role="status" data-testid="passed-chip">
@@ -118,16 +119,16 @@ pub fn App() -> Html {
             actions: report.actions,
             completion_code: if session.showing_solution { None } else { report.completion_code.clone() },
         });
-        let mut share_url = crate::share::link(
+        let mut share_url = crate::platform::share::link(
             &lesson.id,
-            &crate::share::SharedSession { seed: world.seed(), actions: session.progress.actions.clone(), tick: world.now() },
+            &crate::platform::share::SharedSession { seed: world.seed(), actions: session.progress.actions.clone(), tick: world.now() },
         );
-        if crate::lessons::find(&lesson.id).is_none() {
+        if crate::platform::lessons::find(&lesson.id).is_none() {
             // A teacher's lesson travels inside the link, so it opens on any machine.
             let text = serde_json::to_string(&*lesson).unwrap_or_default();
-            share_url.push_str(&format!("&lesson-data={}", crate::share::encode(text.as_bytes())));
+            share_url.push_str(&format!("&lesson-data={}", crate::platform::share::encode(text.as_bytes())));
         }
-        let next = crate::lessons::next_after(&lesson.id).map(|next| (AttrValue::from(next.id), AttrValue::from(next.title)));
+        let next = crate::platform::lessons::next_after(&lesson.id).map(|next| (AttrValue::from(next.id), AttrValue::from(next.title)));
         html! {
             <LessonPanel lesson={lesson.clone()} {checks} goal_preview={goal_preview(&lesson)}
                 hints_shown={session.hints_shown} why_open={session.why_open} showing_solution={session.showing_solution}
@@ -145,7 +146,7 @@ pub fn App() -> Html {
         "?builder&scenario={}&at={}&log={}",
         lab.scenario_name,
         world.now(),
-        crate::share::encoded_log(lab.applied_log())
+        crate::platform::share::encoded_log(lab.applied_log())
     );
     let offers = |group| lab.offers(group);
     use lab_engine::lesson::Control;
@@ -158,7 +159,7 @@ pub fn App() -> Html {
                     <label class="field inline scenario-picker">
                         <span>{"Scenario"}</span>
                         <select onchange={on_scenario}>
-                            { for crate::scenarios::PICKER.iter().map(|(name, label)| html! {
+                            { for crate::lab::scenarios::PICKER.iter().map(|(name, label)| html! {
                                 <option key={*name} value={*name} selected={*name == lab.scenario_name}>{ *label }</option>
                             }) }
                         </select>
@@ -187,7 +188,7 @@ pub fn App() -> Html {
                     { lesson_panel.unwrap_or_default() }
                     if lab.lesson.is_none() {
                         <p class="session-links small">
-                            <a href={crate::share::scenario_link(&lab)} data-testid="share-session"
+                            <a href={crate::platform::share::scenario_link(&lab)} data-testid="share-session"
                                 title="A link that replays this session, tick for tick, on any machine">{"Share this session"}</a>
                             {" · "}
                             <a href={make_lesson} title="Open the lesson builder with this scenario, your commands as the solution, and where they got to as the goal">{"Make a lesson from this"}</a>
@@ -208,13 +209,13 @@ pub fn App() -> Html {
                 </aside>
                 <div class="centre">
                     <FleetView canvas={canvas.fleet} summary={AttrValue::from(summary)} legend={Rc::new(legend)} />
-                    <RolloutPanel traffic={canvas.traffic} traffic_summary={AttrValue::from(crate::traffic::summary(&crate::traffic::Traffic::lanes_of(world)))}
+                    <RolloutPanel traffic={canvas.traffic} traffic_summary={AttrValue::from(crate::lab::traffic::summary(&crate::lab::traffic::Traffic::lanes_of(world)))}
                         bars={Rc::new(view::revision_bars(world))} replicas={snapshot.replicas} complete={snapshot.rollout_complete}
                         strategy={AttrValue::from(strategy)} phase={AttrValue::from(snapshot.rollout.phase.as_str())}
                         reason={AttrValue::from(snapshot.rollout.conditions.reason.as_str())} steps={Rc::new(view::rollout_steps(world))}
                         canary_weights={view::canary_weights(world).map(AttrValue::from)}
                         abort_reason={rollout.abort_cause.map(|cause| AttrValue::from(cause.to_string()))}
-                        pause_reason={rollout.inconclusive_pause.map(|f| AttrValue::from(crate::describe::inconclusive_pause(f)))}
+                        pause_reason={rollout.inconclusive_pause.map(|f| AttrValue::from(crate::lab::describe::inconclusive_pause(f)))}
                         on_command={on_action.reform(Action::Command)} strategy_spec={Rc::new(rollout.strategy.clone())}
                         rollout_controls={offers(Control::Rollout)} deploy_controls={offers(Control::Deploy)}
                         health_controls={offers(Control::Health)}

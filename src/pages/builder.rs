@@ -7,7 +7,7 @@ use lab_engine::lesson::{Control, Metric};
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use crate::builder_draft::{Comparison, Draft, GoalRow};
+use crate::lab::builder_draft::{Comparison, Draft, GoalRow};
 
 /// The metrics a goal row offers.
 const METRICS: [Metric; 21] = Metric::ALL;
@@ -139,12 +139,12 @@ pub fn LessonBuilder(props: &LessonBuilderProps) -> Html {
     };
 
     let lesson = draft.lesson();
-    let check = lesson.as_ref().ok().map(crate::builder_draft::Draft::check);
-    let json = lesson.as_ref().ok().map(crate::pretty::to_string_pretty);
+    let check = lesson.as_ref().ok().map(crate::lab::builder_draft::Draft::check);
+    let json = lesson.as_ref().ok().map(crate::text::pretty::to_string_pretty);
     let try_link = lesson.as_ref().ok().map(|lesson| {
         format!(
             "?lesson-data={}",
-            crate::share::encode(serde_json::to_string(lesson).unwrap_or_default().as_bytes())
+            crate::platform::share::encode(serde_json::to_string(lesson).unwrap_or_default().as_bytes())
         )
     });
     let metric_name = |metric: Metric| metric.name();
@@ -247,7 +247,7 @@ pub fn LessonBuilder(props: &LessonBuilderProps) -> Html {
                     if let (Some(json), Some(link)) = (json, try_link) {
                         <div class="button-row wrap">
                             <a class="button primary" href={link} target="_blank" data-testid="try-lesson">{"Try it"}</a>
-                            <a class="button" href={crate::units::text_data_url(&json)} download={format!("{}.json", draft.id.trim())}>{"Download JSON"}</a>
+                            <a class="button" href={crate::text::units::text_data_url(&json)} download={format!("{}.json", draft.id.trim())}>{"Download JSON"}</a>
                         </div>
                         <pre class="export-text" tabindex="0" data-testid="lesson-json">{ json }</pre>
                     }

@@ -110,7 +110,7 @@ impl Draft {
             takeaway: String::new(),
             intro: "Describe the situation and what the learner should achieve.".into(),
             scenario: scenario.to_owned(),
-            solution: crate::pretty::to_string_pretty(&actions),
+            solution: crate::text::pretty::to_string_pretty(&actions),
             par: actions.len().max(1).to_string(),
             // Half as long again as the session took, and room to act: within a lesson's limit.
             ticks_max: at_tick
@@ -301,7 +301,7 @@ mod tests {
         let draft = Draft::from_session("sandbox", solution, u64::MAX).unwrap();
         assert_eq!(draft.ticks_max, lab_engine::lesson::LessonLimits::TICKS_MAX.to_string());
         // And the page refuses such a link before it gets here.
-        assert!(crate::share::parse_at(Some("18446744073709551615")).unwrap_err().contains("`at`"));
+        assert!(crate::platform::share::parse_at(Some("18446744073709551615")).unwrap_err().contains("`at`"));
     }
 
     #[test]

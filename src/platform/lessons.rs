@@ -96,7 +96,7 @@ pub fn merge_pack(existing: &[Lesson], text: &str) -> Result<(Vec<Lesson>, usize
 /// The lessons as a pack file's text.
 pub fn pack_text(lessons: &[Lesson]) -> String {
     let pack = lab_engine::lesson::Pack { lessons: lessons.to_vec() };
-    crate::pretty::to_string_pretty(&pack)
+    crate::text::pretty::to_string_pretty(&pack)
 }
 
 /// The lesson after `id` in teaching order.

@@ -3,7 +3,7 @@
 
 use yew::prelude::*;
 
-use crate::markdown::{render, term_anchor};
+use crate::text::markdown::{render, term_anchor};
 
 /// `(term, explanation)`, in alphabetical order. Other spellings a lesson may use are listed in
 /// [`ALIASES`].
@@ -150,14 +150,14 @@ mod tests {
     #[test]
     fn every_term_linked_from_a_lesson_or_the_glossary_has_an_entry() {
         let mut texts: Vec<String> = TERMS.iter().map(|(_, text)| (*text).to_owned()).collect();
-        for lesson in crate::lessons::built_in().iter() {
+        for lesson in crate::platform::lessons::built_in().iter() {
             texts.extend(lesson.intro.iter().cloned());
             texts.extend(lesson.hints.iter().cloned());
             texts.extend(lesson.goal.iter().map(|a| a.text.clone()));
         }
         for text in texts {
-            for span in crate::markdown::spans(&text) {
-                if let crate::markdown::Span::Term(term) = span {
+            for span in crate::text::markdown::spans(&text) {
+                if let crate::text::markdown::Span::Term(term) = span {
                     assert!(lookup(&term).is_some(), "`[{term}]` has no glossary entry");
                 }
             }

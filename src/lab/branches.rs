@@ -6,8 +6,8 @@ use std::rc::Rc;
 
 use lab_engine::{Playback, TimedCommand, World};
 
-use crate::lesson_session::LessonSession;
-use crate::timeline::Timeline;
+use crate::lab::lesson_session::LessonSession;
+use crate::lab::timeline::Timeline;
 
 /// Ticks between checkpoints: scrubbing replays at most this many ticks.
 pub const CHECKPOINT_TICKS: u64 = 25;
@@ -85,7 +85,7 @@ pub fn thin(checkpoints: &mut Vec<Checkpoint>, instances: usize) {
     });
 }
 
-impl crate::state::Lab {
+impl crate::lab::state::Lab {
     /// How this branch stands at its furthest tick (rebuilt from a checkpoint when the lab is
     /// showing an earlier tick).
     pub fn head_summary(&self) -> BranchSummary {
@@ -203,8 +203,8 @@ impl crate::state::Lab {
     /// A copy that can run ahead to this branch's head without touching this lab: it starts
     /// from the latest checkpoint between now and the head, so at most a checkpoint's spacing of
     /// ticks is replayed.
-    fn clone_for_replay(&self) -> crate::state::Lab {
-        let mut copy = crate::state::Lab::new(&self.scenario_name, self.scenario.clone());
+    fn clone_for_replay(&self) -> crate::lab::state::Lab {
+        let mut copy = crate::lab::state::Lab::new(&self.scenario_name, self.scenario.clone());
         let now = self.world.now();
         let start = self.checkpoints.iter().rev().find(|c| c.tick >= now && c.tick <= self.head_tick);
         match start {
@@ -234,8 +234,8 @@ impl crate::state::Lab {
 mod tests {
     use lab_engine::{Command, Digest};
 
-    use crate::query::PageQuery;
-    use crate::state::{Action, Lab};
+    use crate::lab::state::{Action, Lab};
+    use crate::platform::query::PageQuery;
 
     /// The demo with a scale-up at tick 10, run to tick 60, with the trace digest at every tick.
     fn played() -> (Lab, Vec<Digest>) {

@@ -7,18 +7,18 @@ use std::rc::Rc;
 use lab_engine::lesson::Lesson;
 use lab_engine::{Scenario, TimedCommand};
 
-use crate::lesson_session::LessonSession;
-use crate::query::PageQuery;
-use crate::scenarios;
-use crate::state::Lab;
+use crate::lab::lesson_session::LessonSession;
+use crate::lab::scenarios;
+use crate::lab::state::Lab;
+use crate::platform::query::PageQuery;
 
 /// The shared session a link carries, if any, checked against the seed of what it opens.
 fn shared_session(
     query: &PageQuery,
     seed: u64,
     what: &str,
-) -> Result<Option<crate::share::SharedSession>, String> {
-    let shared = crate::share::parse(
+) -> Result<Option<crate::platform::share::SharedSession>, String> {
+    let shared = crate::platform::share::parse(
         query.share_seed.as_deref(),
         query.share_at.as_deref(),
         query.share_log.as_deref(),
@@ -34,7 +34,7 @@ fn shared_session(
 
 /// How many of the `asked` ticks a link may pre-run with `fleet` servers.
 fn pre_run_ticks(asked: u64, fleet: u32) -> u64 {
-    asked.min(crate::query::PRE_RUN_INSTANCE_TICKS_MAX / u64::from(fleet.max(1)))
+    asked.min(crate::platform::query::PRE_RUN_INSTANCE_TICKS_MAX / u64::from(fleet.max(1)))
 }
 
 impl Lab {
@@ -47,7 +47,7 @@ impl Lab {
     pub fn from_query_with(query: &PageQuery, custom: &[Lesson]) -> Self {
         let mut problems = query.problems.clone();
         let from_link = query.lesson_data.as_deref().map(|data| {
-            crate::share::decode(data)
+            crate::platform::share::decode(data)
                 .and_then(|bytes| String::from_utf8(bytes).ok())
                 .ok_or_else(|| "the lesson in the link is damaged (not base64url)".to_owned())
                 .and_then(|text| {
@@ -64,7 +64,8 @@ impl Lab {
                 None
             }
             None => query.lesson.as_ref().and_then(|id| {
-                let found = crate::lessons::find(id).or_else(|| custom.iter().find(|l| l.id == *id).cloned());
+                let found = crate::platform::lessons::find(id)
+                    .or_else(|| custom.iter().find(|l| l.id == *id).cloned());
                 if found.is_none() {
                     problems.push(format!("there is no lesson `{id}`; opened the sandbox"));
                 }
@@ -171,7 +172,7 @@ mod tests {
     use lab_engine::Command;
 
     use super::*;
-    use crate::state::Action;
+    use crate::lab::state::Action;
 
     #[test]
     fn a_bad_link_is_reported_and_the_sandbox_opens() {
@@ -197,9 +198,9 @@ mod tests {
 
     #[test]
     fn a_lesson_can_travel_in_the_link_and_a_damaged_one_is_reported() {
-        let mut lesson = crate::lessons::find("thirty-snowflakes").unwrap();
+        let mut lesson = crate::platform::lessons::find("thirty-snowflakes").unwrap();
         lesson.id = "teachers-own".into();
-        let data = crate::share::encode(serde_json::to_string(&lesson).unwrap().as_bytes());
+        let data = crate::platform::share::encode(serde_json::to_string(&lesson).unwrap().as_bytes());
         let lab = Lab::from_query(&PageQuery::parse(&format!("?lesson-data={data}")));
         assert_eq!(lab.lesson.as_ref().map(|s| s.lesson.id.as_str()), Some("teachers-own"));
         assert!(lab.link_notice.is_none());
@@ -221,7 +222,7 @@ mod tests {
         lab.reduce(Action::Advance(7));
         lab.reduce(Action::Command(Command::Scale { replicas: 20 }));
         lab.reduce(Action::Advance(30));
-        let link = crate::share::scenario_link(&lab);
+        let link = crate::platform::share::scenario_link(&lab);
         let shared = Lab::from_query(&PageQuery::parse(&link));
         assert!(shared.link_notice.is_none(), "{:?}", shared.link_notice);
         assert_eq!((shared.world.now(), shared.world.trace_digest()), (37, lab.world.trace_digest()));
@@ -237,8 +238,9 @@ mod tests {
         seed: u64,
         actions: &[TimedCommand],
     ) -> (Option<(u64, String)>, Option<String>) {
-        let session = crate::share::SharedSession { seed, actions: actions.to_vec(), tick: lesson.ticks_max };
-        let lab = Lab::from_query(&PageQuery::parse(&crate::share::link(&lesson.id, &session)));
+        let session =
+            crate::platform::share::SharedSession { seed, actions: actions.to_vec(), tick: lesson.ticks_max };
+        let lab = Lab::from_query(&PageQuery::parse(&crate::platform::share::link(&lesson.id, &session)));
         let session = lab.lesson.as_ref().expect("the lesson opens");
         let report = session.progress.report(&session.lesson, &lab.world);
         (report.passed_at_tick.zip(report.completion_code), lab.link_notice)
@@ -280,7 +282,7 @@ mod tests {
 
     #[test]
     fn the_page_and_the_grader_agree_on_every_generated_log() {
-        for lesson in crate::lessons::built_in().iter() {
+        for lesson in crate::platform::lessons::built_in().iter() {
             for (what, seed, actions) in generated_logs(lesson) {
                 let submission = lab_engine::lesson::Submission {
                     lesson: lesson.id.clone(),

@@ -9,9 +9,9 @@ use yew::prelude::*;
 
 use crate::components::*;
 use crate::hooks::use_lab;
-use crate::query::PageQuery;
-use crate::state::Lab;
-use crate::view;
+use crate::lab::state::Lab;
+use crate::lab::view;
+use crate::platform::query::PageQuery;
 
 #[derive(Properties, PartialEq)]
 pub struct EmbedAppProps {
@@ -22,7 +22,7 @@ pub struct EmbedAppProps {
 /// The lab an embed name asks for: a lesson if one has that id, else a scenario (or the sandbox,
 /// with a notice, when neither exists).
 pub fn embedded_lab(name: &str) -> Lab {
-    let query = if crate::lessons::find(name).is_some() {
+    let query = if crate::platform::lessons::find(name).is_some() {
         PageQuery { lesson: Some(name.to_owned()), ..PageQuery::default() }
     } else {
         PageQuery { scenario: Some(name.to_owned()), ..PageQuery::default() }
@@ -84,7 +84,7 @@ pub fn EmbedApp(props: &EmbedAppProps) -> Html {
                 <p class="abort-reason" role="alert" data-testid="abort-reason">{ format!("Rollout aborted: {cause}") }</p>
             }
             if let Some(finding) = world.rollout_view().inconclusive_pause {
-                <p class="pause-reason" role="status">{ crate::describe::inconclusive_pause(finding) }</p>
+                <p class="pause-reason" role="status">{ crate::lab::describe::inconclusive_pause(finding) }</p>
             }
             <div class={classes!("embed-stage", lab.lesson.is_some().then_some("with-goal"))}>
                 <FleetView canvas={canvas.fleet} summary={AttrValue::from(summary)} legend={Rc::new(legend)}

@@ -192,7 +192,7 @@ impl Traffic {
             }
             let lane = &mut self.lanes[count];
             lane.revision = revision.number;
-            lane.look = crate::view::look_of(world, revision.image);
+            lane.look = crate::lab::view::look_of(world, revision.image);
             lane.version.clear();
             if let Some(image) = world.supply_view().image(revision.image) {
                 lane.version.push_str(&image.spec.app_version);
@@ -222,7 +222,7 @@ impl Traffic {
                     id: instance.id,
                     state: if instance.unhealthy { Lifecycle::Draining } else { instance.state },
                     unhealthy: instance.unhealthy,
-                    look: crate::view::look_of(world, instance.image),
+                    look: crate::lab::view::look_of(world, instance.image),
                 });
             }
         }
@@ -294,8 +294,8 @@ pub fn summary(traffic: &Traffic) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::query::PageQuery;
-    use crate::state::{Action, Lab};
+    use crate::lab::state::{Action, Lab};
+    use crate::platform::query::PageQuery;
 
     fn lab(scenario: &str, fleet: Option<u32>) -> Lab {
         Lab::from_query(&PageQuery { scenario: Some(scenario.into()), fleet, ..PageQuery::default() })

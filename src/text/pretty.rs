@@ -72,7 +72,7 @@ mod tests {
             "e": {"f": null, "g": true, "h": -1.5, "i": "\u{e9}\n"}, "j": [[], {}]
         });
         assert_eq!(super::to_string_pretty(&value), serde_json::to_string_pretty(&value).unwrap());
-        let lesson = &crate::lessons::built_in()[0];
+        let lesson = &crate::platform::lessons::built_in()[0];
         assert_eq!(super::to_string_pretty(lesson), serde_json::to_string_pretty(lesson).unwrap());
     }
 }

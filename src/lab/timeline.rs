@@ -61,7 +61,7 @@ impl Timeline {
                     rollout.recent_traffic(r.number, 1);
                 RevisionSample {
                     revision: r.number,
-                    look: crate::view::look_of(world, r.image),
+                    look: crate::lab::view::look_of(world, r.image),
                     ready: r.available,
                     requests,
                     errors,
@@ -87,7 +87,7 @@ mod tests {
     use super::*;
 
     fn run(name: &str, ticks: u64) -> Timeline {
-        let text = crate::scenarios::by_name(name).unwrap();
+        let text = crate::lab::scenarios::by_name(name).unwrap();
         let scenario = lab_engine::Scenario::from_json(text).unwrap();
         let mut world = World::new(&scenario);
         let mut playback = lab_engine::Playback::new(&scenario);

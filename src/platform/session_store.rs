@@ -2,8 +2,8 @@
 //! what a share link carries (the seed, the tick reached and the action log), stored under one key
 //! per lesson or scenario, and reopened the same way a share link is.
 
-use crate::query::PageQuery;
-use crate::saved::Store;
+use crate::platform::query::PageQuery;
+use crate::platform::saved::Store;
 
 const KEY_PREFIX: &str = "lab.session.v1.";
 
@@ -36,8 +36,8 @@ pub fn save(
         store.remove(key);
         return Ok(());
     }
-    let text = format!("seed={seed}&at={tick}&log={}", crate::share::encoded_log(log));
-    crate::saved::write_confirmed(store, key, &text)
+    let text = format!("seed={seed}&at={tick}&log={}", crate::platform::share::encoded_log(log));
+    crate::platform::saved::write_confirmed(store, key, &text)
 }
 
 /// The query to open: the URL's own, or, when the URL carries no session of its own, the one kept
@@ -49,7 +49,7 @@ pub fn restore(store: &dyn Store, query: PageQuery) -> (PageQuery, Option<String
     let saved = PageQuery::parse(&format!("?{text}"));
     let (Some(seed), Some(at), Some(log)) = (saved.share_seed, saved.share_at, saved.share_log) else {
         // Unreadable: kept aside (never just dropped), and the page opens at its start.
-        let notice = match crate::saved::set_aside(store, &key, &text) {
+        let notice = match crate::platform::saved::set_aside(store, &key, &text) {
             Ok(copy) => format!(
                 "The session saved in this browser for this page could not be read, so the page opened at its start; the saved copy is kept as `{copy}`."
             ),
@@ -59,7 +59,7 @@ pub fn restore(store: &dyn Store, query: PageQuery) -> (PageQuery, Option<String
         };
         return (query, Some(notice));
     };
-    let actions = crate::share::parse_log(&log).map_or(0, |actions| actions.len());
+    let actions = crate::platform::share::parse_log(&log).map_or(0, |actions| actions.len());
     let notice = format!(
         "Welcome back: your session was restored at tick {at}, with {actions} action{} (kept in this browser). Reset starts over.",
         if actions == 1 { "" } else { "s" }
@@ -71,7 +71,7 @@ pub fn restore(store: &dyn Store, query: PageQuery) -> (PageQuery, Option<String
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::saved::memory::MemoryStore;
+    use crate::platform::saved::memory::MemoryStore;
 
     #[test]
     fn a_session_round_trips_and_an_unreadable_one_is_kept_aside() {
@@ -82,7 +82,7 @@ mod tests {
         save(&store, &key, 7, 12, &log).unwrap();
         let (restored, notice) = restore(&store, query.clone());
         assert_eq!((restored.share_seed.as_deref(), restored.share_at.as_deref()), (Some("7"), Some("12")));
-        assert_eq!(crate::share::parse_log(restored.share_log.as_deref().unwrap()).unwrap(), log);
+        assert_eq!(crate::platform::share::parse_log(restored.share_log.as_deref().unwrap()).unwrap(), log);
         assert!(notice.unwrap().contains("restored at tick 12, with 1 action"));
         // A link with its own session wins over the kept one.
         let (linked, notice) =

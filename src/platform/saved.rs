@@ -10,7 +10,7 @@
 
 use lab_engine::lesson::Lesson;
 
-use crate::progress::{LessonRecord, SavedProgress};
+use crate::platform::progress::{LessonRecord, SavedProgress};
 
 /// The localStorage key of the learner's progress; the version is in the key so a future format
 /// never misreads this one.
@@ -151,10 +151,10 @@ pub struct PackLoaded {
 /// confirmed. The file is refused whole (nothing changes) when any lesson in it is invalid.
 pub fn add_teacher_lessons(store: &dyn Store, text: &str) -> Result<PackLoaded, String> {
     let stored = load_teacher_lessons(store);
-    let (lessons, added) = crate::lessons::merge_pack(&stored.value, text)?;
+    let (lessons, added) = crate::platform::lessons::merge_pack(&stored.value, text)?;
     let not_stored = match stored.writable {
         false => stored.notice,
-        true => write_confirmed(store, TEACHER_LESSONS_KEY, &crate::lessons::pack_text(&lessons))
+        true => write_confirmed(store, TEACHER_LESSONS_KEY, &crate::platform::lessons::pack_text(&lessons))
             .err()
             .map(|why| format!("this browser would not store them ({why}; is its storage full?)")),
     };
@@ -263,7 +263,7 @@ mod tests {
     }
 
     fn teachers_lesson(id: &str) -> Lesson {
-        let mut lesson = crate::lessons::find("convergence-is-not-identity").unwrap();
+        let mut lesson = crate::platform::lessons::find("convergence-is-not-identity").unwrap();
         lesson.id = id.into();
         lesson
     }
@@ -279,8 +279,8 @@ mod tests {
         let reloaded = load_teacher_lessons(&store);
         assert_eq!(reloaded.notice, None);
         assert_eq!(reloaded.value, vec![lesson.clone()]);
-        let lab = crate::state::Lab::from_query_with(
-            &crate::query::PageQuery::parse("?lesson=teachers-own"),
+        let lab = crate::lab::state::Lab::from_query_with(
+            &crate::platform::query::PageQuery::parse("?lesson=teachers-own"),
             &reloaded.value,
         );
         assert_eq!(lab.lesson.map(|s| s.lesson.id.clone()).as_deref(), Some("teachers-own"));
@@ -299,7 +299,8 @@ mod tests {
         let stored = store.get(TEACHER_LESSONS_KEY).unwrap();
         let store =
             MemoryStore { quota_chars: Some(stored.as_ref().unwrap().len() + 100), items: store.items };
-        let pack = crate::lessons::pack_text(&[teachers_lesson("second"), teachers_lesson("third")]);
+        let pack =
+            crate::platform::lessons::pack_text(&[teachers_lesson("second"), teachers_lesson("third")]);
         let loaded = add_teacher_lessons(&store, &pack).unwrap();
         assert_eq!((loaded.added, loaded.lessons.len()), (2, 3));
         assert!(loaded.not_stored.unwrap().contains("would not store them"));

@@ -2,7 +2,7 @@
 //! storage (private windows, policies) reads as empty and refuses every write, which the rules
 //! in `saved.rs` report rather than hide.
 
-use crate::saved::Store;
+use crate::platform::saved::Store;
 
 /// This browser's localStorage.
 pub struct LocalStorage;

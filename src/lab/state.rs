@@ -6,8 +6,8 @@ use std::rc::Rc;
 use lab_engine::lesson::Control;
 use lab_engine::{Command, Digest, Event, ImageRef, ImageSpec, Playback, Scenario, TimedCommand, World};
 
-use crate::branches::{Branch, Checkpoint};
-pub use crate::lesson_session::LessonSession;
+use crate::lab::branches::{Branch, Checkpoint};
+pub use crate::lab::lesson_session::LessonSession;
 
 /// Speeds the learner can pick, in ticks per base interval.
 pub const SPEEDS: [u32; 8] = [1, 2, 4, 8, 16, 32, 64, 128];
@@ -41,7 +41,7 @@ pub struct Lab {
     /// Set when the picture must be redrawn even though no tick ran (a step, a reset).
     pub dirty: bool,
     /// The recent ticks, for the timeline chart and the request stream.
-    pub timeline: std::rc::Rc<crate::timeline::Timeline>,
+    pub timeline: std::rc::Rc<crate::lab::timeline::Timeline>,
     /// The scenario run once per strategy, when the learner asked for it.
     pub scores: Option<std::rc::Rc<Vec<lab_engine::scoreboard::Score>>>,
     /// The lesson being played, if the page opened one.
@@ -57,7 +57,7 @@ pub struct Lab {
     pub head_tick: u64,
     /// This branch's head summary while looking back, keyed by what it depends on (furthest
     /// tick, log length), so a page rendering every frame does not replay ahead every frame.
-    pub(crate) head_cache: std::cell::RefCell<Option<((u64, usize), crate::branches::BranchSummary)>>,
+    pub(crate) head_cache: std::cell::RefCell<Option<((u64, usize), crate::lab::branches::BranchSummary)>>,
     /// Earlier branches, kept to compare and to return to.
     pub branches: Vec<Branch>,
     /// Saved states of this branch, to scrub back without replaying from the start.
@@ -298,8 +298,8 @@ impl Lab {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::query::PageQuery;
-    use crate::scenarios;
+    use crate::lab::scenarios;
+    use crate::platform::query::PageQuery;
 
     fn lab() -> Lab {
         Lab::from_query(&PageQuery::default())
@@ -373,7 +373,7 @@ mod tests {
 
     #[test]
     fn a_lesson_cannot_be_passed_after_its_last_tick_here_either() {
-        let lesson = Rc::new(crate::lessons::find("thirty-snowflakes").unwrap());
+        let lesson = Rc::new(crate::platform::lessons::find("thirty-snowflakes").unwrap());
         let mut lab = Lab::for_lesson(lesson.clone());
         lab.reduce(Action::Advance(lesson.ticks_max as u32 + 5));
         let session = lab.lesson.as_ref().unwrap();

@@ -71,7 +71,7 @@ impl SavedProgress {
 
     /// The JSON written to storage or a file.
     pub fn to_json(&self) -> String {
-        crate::pretty::to_string_pretty(self)
+        crate::text::pretty::to_string_pretty(self)
     }
 
     /// Records a pass, keeping the better of two passes of the same lesson (fewer actions, then
@@ -172,7 +172,7 @@ mod tests {
     /// Every command the curriculum uses, as logs a learner's session could hold.
     #[cfg(not(target_arch = "wasm32"))]
     fn logged_commands() -> Vec<TimedCommand> {
-        crate::lessons::built_in()
+        crate::platform::lessons::built_in()
             .iter()
             .flat_map(|lesson| {
                 lesson.solution.iter().chain(lesson.mistakes.iter().flat_map(|m| m.actions.iter())).cloned()
@@ -206,7 +206,7 @@ mod tests {
 
     #[test]
     fn an_imported_pass_counts_only_if_its_replay_gives_it() {
-        let lesson = crate::lessons::find("thirty-snowflakes").unwrap();
+        let lesson = crate::platform::lessons::find("thirty-snowflakes").unwrap();
         let submission = lab_engine::lesson::Submission {
             lesson: lesson.id.clone(),
             seed: lesson.start().seed,
@@ -221,7 +221,7 @@ mod tests {
             seed: submission.seed,
             log: submission.actions,
         };
-        let pin = crate::lessons::find("pin-the-digest").unwrap();
+        let pin = crate::platform::lessons::find("pin-the-digest").unwrap();
         let mut progress = SavedProgress::default();
         progress.record(&lesson.id, earned.clone());
         // Nothing done, yet a pass claimed.
@@ -230,7 +230,7 @@ mod tests {
         // Another lesson's session.
         progress.record("convergence-is-not-identity", earned.clone());
         progress.record("a-lesson-this-browser-does-not-have", earned.clone());
-        let (kept, left_out) = progress.verified(&crate::lessons::built_in());
+        let (kept, left_out) = progress.verified(&crate::platform::lessons::built_in());
         assert_eq!(
             kept.lessons.keys().collect::<Vec<_>>(),
             ["a-lesson-this-browser-does-not-have", "thirty-snowflakes"]
@@ -248,7 +248,7 @@ mod tests {
         // A code that does not belong to the session.
         let mut forged = SavedProgress::default();
         forged.record(&lesson.id, LessonRecord { completion_code: "AAAA-BBBB-CCCC".into(), ..earned });
-        let (kept, left_out) = forged.verified(&crate::lessons::built_in());
+        let (kept, left_out) = forged.verified(&crate::platform::lessons::built_in());
         assert!(kept.lessons.is_empty());
         assert!(left_out[0].contains("not AAAA-BBBB-CCCC"), "{left_out:?}");
     }

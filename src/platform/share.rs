@@ -27,7 +27,7 @@ pub fn link(lesson: &str, session: &SharedSession) -> String {
 }
 
 /// The query string that opens the lab's scenario with its session (seed, actions, tick) replayed.
-pub fn scenario_link(lab: &crate::state::Lab) -> String {
+pub fn scenario_link(lab: &crate::lab::state::Lab) -> String {
     let log = encoded_log(lab.applied_log());
     format!("?scenario={}&seed={}&at={}&log={log}", lab.scenario_name, lab.world.seed(), lab.world.now())
 }
