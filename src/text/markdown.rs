@@ -69,7 +69,7 @@ pub fn render(text: &str) -> Html {
                 Span::Bold(text) => html! { <strong>{ text }</strong> },
                 Span::Code(text) => html! { <code>{ text }</code> },
                 // Only words the glossary explains become links; anything else in brackets is text.
-                Span::Term(term) => match crate::pages::glossary::lookup(&term) {
+                Span::Term(term) => match crate::text::glossary::lookup(&term) {
                     Some(entry) => html! {
                         <a class="term" href={format!("?glossary#{}", term_anchor(entry))}
                             target="_blank" title="Opens the glossary in a new tab">{ term }</a>
