@@ -59,6 +59,9 @@ pub struct CanvasInk {
     pub ink_muted: &'static str,
     /// Each look's pale version, for instances still starting and for traffic pipes.
     pub tints: [&'static str; 6],
+    /// Labels drawn on a canvas, and their bold form.
+    pub font: &'static str,
+    pub font_bold: &'static str,
 }
 
 /// Light paper (the light and projector themes).
@@ -67,6 +70,17 @@ pub const LIGHT: CanvasInk = CanvasInk {
     ink: "#1F2933",
     ink_muted: "#66717E",
     tints: ["#CCE3F0", "#F7DFCC", "#CCECE3", "#F5E4ED", "#EDE6CC", "#DDF0FB"],
+    font: "600 12px system-ui, sans-serif",
+    font_bold: "700 13px system-ui, sans-serif",
+};
+
+/// The projector theme: light paper, darker ink and larger labels, for the back of a classroom.
+pub const PROJECTOR: CanvasInk = CanvasInk {
+    ink: "#0D1216",
+    ink_muted: "#333D47",
+    font: "600 15px system-ui, sans-serif",
+    font_bold: "700 16px system-ui, sans-serif",
+    ..LIGHT
 };
 
 /// Dark paper: the pale versions are each colour a third of the way up from the paper.
@@ -75,23 +89,24 @@ pub const DARK: CanvasInk = CanvasInk {
     ink: "#E6E9EC",
     ink_muted: "#A4ADB7",
     tints: ["#133E59", "#5D381B", "#134E43", "#5A4155", "#433D1B", "#31566D"],
+    ..LIGHT
 };
 
 thread_local! {
-    static DARK_PAPER: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    static CANVAS: std::cell::Cell<&'static CanvasInk> = const { std::cell::Cell::new(&LIGHT) };
     static GENERATION: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
 }
 
-/// Switches canvases to dark or light paper; pictures drawn since are stale (see [`generation`]).
-pub fn set_dark_paper(dark: bool) {
-    if DARK_PAPER.with(|cell| cell.replace(dark)) != dark {
+/// Switches the canvases to `ink`; pictures drawn since are stale (see [`generation`]).
+pub fn set_canvas(ink: &'static CanvasInk) {
+    if CANVAS.with(|cell| cell.replace(ink)) != ink {
         GENERATION.with(|cell| cell.set(cell.get().wrapping_add(1)));
     }
 }
 
-/// The canvas colours of the theme in force.
+/// The canvas colours and labels of the theme in force.
 pub fn canvas() -> &'static CanvasInk {
-    if DARK_PAPER.with(std::cell::Cell::get) { &DARK } else { &LIGHT }
+    CANVAS.with(std::cell::Cell::get)
 }
 
 /// Changes whenever the canvas colours do, so a picture painted before knows to paint again.
@@ -131,13 +146,15 @@ mod tests {
     #[test]
     fn dark_paper_gives_dark_tints_and_marks_pictures_stale() {
         let before = generation();
-        set_dark_paper(true);
+        set_canvas(&DARK);
         assert_eq!(look(0).tint, DARK.tints[0]);
         assert_ne!(generation(), before);
         let dark = generation();
-        set_dark_paper(true);
+        set_canvas(&DARK);
         assert_eq!(generation(), dark, "no change, no repaint");
-        set_dark_paper(false);
+        set_canvas(&PROJECTOR);
+        assert_eq!(look(1).tint, LIGHT.tints[1], "projector paper is light");
+        set_canvas(&LIGHT);
         assert_eq!((look(7).tint, look(7).colour), (LIGHT.tints[1], LOOKS[1].colour));
     }
 

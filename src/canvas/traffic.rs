@@ -24,8 +24,6 @@ const INSTANCE_GAP_PX: f64 = 4.0;
 const PIPE_CURVE_LENGTH: f64 = 1.08;
 /// How quickly a pipe's width follows a new weight: the time constant, in milliseconds.
 const EASE_MS: f64 = 220.0;
-const FONT: &str = "600 12px system-ui, sans-serif";
-const FONT_BOLD: &str = "700 13px system-ui, sans-serif";
 
 /// What the traffic canvas keeps between frames.
 #[derive(Default)]
@@ -167,13 +165,13 @@ fn draw_balancer(context: &CanvasRenderingContext2d, geometry: &Geometry, reject
     context.fill();
     context.set_fill_style_str(palette::canvas().paper);
     context.set_text_align("center");
-    context.set_font(FONT_BOLD);
+    context.set_font(palette::canvas().font_bold);
     let _ = context.fill_text("Load", x + w / 2.0, y - 3.0);
     let _ = context.fill_text("balancer", x + w / 2.0, y + 13.0);
     // Words in ink: red is kept for the crosses, so a failure is a mark where it happens.
     if rejected_permille > 0 {
         context.set_fill_style_str(palette::canvas().ink);
-        context.set_font(FONT);
+        context.set_font(palette::canvas().font);
         context.set_text_align("left");
         let _ = context.fill_text(
             &format!("{}% find no capacity", rejected_permille.div_ceil(10)),
@@ -199,7 +197,7 @@ fn draw_pipe(context: &CanvasRenderingContext2d, geometry: &Geometry, index: usi
 
     // The weight, at the end of its pipe.
     context.set_text_align("right");
-    context.set_font(FONT_BOLD);
+    context.set_font(palette::canvas().font_bold);
     context.set_fill_style_str(palette::canvas().ink);
     let weight = if lane.preview { "preview".to_owned() } else { format!("{}%", lane.weight) };
     let _ = context.fill_text(&weight, geometry.lane_x - 6.0, y - 12.0);
@@ -210,7 +208,7 @@ fn draw_lane(context: &CanvasRenderingContext2d, geometry: &Geometry, index: usi
     let y = geometry.lane_y(index);
     // Its name, and what it is doing, above its instances.
     context.set_text_align("left");
-    context.set_font(FONT);
+    context.set_font(palette::canvas().font);
     context.set_fill_style_str(palette::canvas().ink);
     let mut label = format!("rev {} · v{} · {} in service", lane.revision, lane.version, lane.in_service);
     if lane.draining > 0 {
@@ -225,7 +223,7 @@ fn draw_lane(context: &CanvasRenderingContext2d, geometry: &Geometry, index: usi
     let _ = context.fill_text(&label, geometry.lane_x + 10.0, y - 14.0);
     if lane.error_permille > 0 {
         let measured = context.measure_text(&label).map_or(0.0, |m| m.width());
-        context.set_font(FONT_BOLD);
+        context.set_font(palette::canvas().font_bold);
         let _ = context.fill_text(
             &format!(" · failing {}%", lane.error_permille.div_ceil(10)),
             geometry.lane_x + 10.0 + measured,

@@ -101,7 +101,12 @@ pub fn apply(choice: ThemeChoice) -> Theme {
     if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
         let _ = root.set_attribute("data-theme", theme.name());
     }
-    crate::canvas::palette::set_dark_paper(theme == Theme::Dark);
+    use crate::canvas::palette;
+    palette::set_canvas(match theme {
+        Theme::Light => &palette::LIGHT,
+        Theme::Dark => &palette::DARK,
+        Theme::Projector => &palette::PROJECTOR,
+    });
     theme
 }
 
