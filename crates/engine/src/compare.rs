@@ -113,3 +113,24 @@ pub fn exposure_closed_tick(rows: &[MetricsRow]) -> Option<u64> {
         Some(index) => rows.get(index + 1).map(|row| row.tick),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The comparison's immutable side answers the patch with a new release: a new version under
+    /// a new tag, while the old tag keeps naming the image it always named.
+    #[test]
+    fn the_immutable_side_ships_a_new_version_and_moves_no_tag() {
+        let scenario = Scenario::from_json(crate::builtin::scenario("seed-004").unwrap()).unwrap();
+        let run = compare(&scenario, None);
+        let supply = run.immutable_world.supply_view();
+        let original = supply.images[0].digest;
+        let versions: Vec<&str> = supply.images.iter().map(|image| image.spec.app_version.as_str()).collect();
+        assert_eq!(versions, ["3.4.1", "3.4.2"], "one image per version");
+        let patched = supply.images[1].digest;
+        assert!(supply.tags_of(original).any(|tag| tag == "v3.4.1"), "v3.4.1 still names the first image");
+        assert!(supply.tags_of(patched).any(|tag| tag == "v3.4.2"));
+        assert_eq!(run.immutable_world.snapshot().images, vec![(patched, 30)], "the whole fleet runs it");
+    }
+}

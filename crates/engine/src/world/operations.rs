@@ -25,8 +25,7 @@ impl World {
                 spec.packages.insert(package.to_owned(), version.to_owned());
             }
         }
-        let digest = spec.digest();
-        if digest == self.rollout.target_revision().image {
+        if spec == self.target_spec() {
             // The image the fleet is rolling out already carries that version.
             self.emit(crate::Event::PatchRolledOut {
                 package: package.to_owned(),
@@ -36,10 +35,25 @@ impl World {
             });
             return Ok(());
         }
+        // A patched image is a new release with a version of its own, so its tag is new and no
+        // tag that named the old image is ever moved to it.
+        spec.app_version = self.next_free_version(&spec.app_version);
+        let digest = spec.digest();
         self.build_image(&spec)?;
         let live = self.fleet.instances().iter().filter(|i| i.state.is_live()).count() as u32;
         self.operations.note_patch_rollout(live, digest);
         self.deploy(&ImageRef::digest(digest))
+    }
+
+    /// The next patch version after `version` (`3.4.1` → `3.4.2`; `2.4.0-rc1` → `2.4.0-rc1.1`) that
+    /// no image in the registry is tagged with yet.
+    fn next_free_version(&self, version: &str) -> String {
+        let mut next = next_patch_version(version);
+        let registry = self.supply.registry();
+        while registry.resolve(&ImageRef::Tag(crate::tag_for_version(&next))).is_ok() {
+            next = next_patch_version(&next);
+        }
+        next
     }
 
     /// Ships a new application version: copied onto every instance in place on a mutable fleet
@@ -86,5 +100,30 @@ impl World {
     /// The audit log, oldest first.
     pub fn audit_log(&self) -> impl DoubleEndedIterator<Item = &AuditEntry> {
         self.operations.audit_log()
+    }
+}
+
+/// The version after `version`: its last number raised by one (`3.4.1` → `3.4.2`, `2.4.0-rc1` →
+/// `2.4.0-rc2`), or `.1` added when it ends in no number (`2.4.0-rc` → `2.4.0-rc.1`).
+fn next_patch_version(version: &str) -> String {
+    let digits = version.len() - version.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+    let (head, number) = version.split_at(version.len() - digits);
+    match number.parse::<u64>() {
+        Ok(number) if digits <= 9 => format!("{head}{}", number + 1),
+        _ => format!("{version}.1"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::next_patch_version;
+
+    #[test]
+    fn the_next_version_raises_the_last_number() {
+        assert_eq!(next_patch_version("3.4.1"), "3.4.2");
+        assert_eq!(next_patch_version("3.4.9"), "3.4.10");
+        assert_eq!(next_patch_version("2.4.0-rc1"), "2.4.0-rc2");
+        assert_eq!(next_patch_version("2.4.0-rc"), "2.4.0-rc.1");
+        assert_eq!(next_patch_version("1.0.99999999999"), "1.0.99999999999.1", "no overflow");
     }
 }
