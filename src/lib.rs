@@ -8,8 +8,6 @@
 // browser's storage, the URL, fetching; `components/` and `hooks/`: the pieces pages are made of;
 // `text/`: words and numbers as the page writes them.
 mod canvas;
-mod compare_app;
-pub mod compare_state;
 pub mod components;
 mod hooks;
 pub mod lab;

@@ -4,7 +4,7 @@
 use yew::prelude::*;
 
 use crate::App;
-use crate::compare_app::CompareApp;
+use crate::pages::compare::CompareApp;
 use crate::platform::query::{PageQuery, Route};
 
 /// Fetches the curriculum, then marks it ready (or says why it could not be had).

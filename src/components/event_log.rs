@@ -20,6 +20,9 @@ pub struct EventLogProps {
     /// The card's heading.
     #[prop_or(AttrValue::Static("Event log"))]
     pub title: AttrValue,
+    /// What an empty log says: where the first event will come from on this page.
+    #[prop_or(AttrValue::Static("Nothing has happened yet. Build an image, deploy it, and press Play."))]
+    pub empty_text: AttrValue,
 }
 
 #[component]
@@ -28,7 +31,7 @@ pub fn EventLog(props: &EventLogProps) -> Html {
         <section class="card log" aria-label={props.title.clone()}>
             <h2>{ props.title.clone() }</h2>
             if props.entries.is_empty() {
-                <p class="muted">{"Nothing has happened yet. Build an image, deploy it, and press Play."}</p>
+                <p class="muted">{ props.empty_text.clone() }</p>
             }
             <div role="log" aria-label={props.title.clone()}>
                 <ol class="events">

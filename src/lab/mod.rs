@@ -8,6 +8,7 @@ pub mod animated;
 pub mod branches;
 pub mod builder_draft;
 pub mod clock;
+pub mod compare_state;
 pub mod describe;
 pub mod lesson_session;
 pub mod opening;

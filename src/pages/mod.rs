@@ -1,7 +1,8 @@
 //! What each URL shows (`root.rs` chooses): the lab, the embed, the lessons list, the lesson
-//! builder, the guide, the glossary and the welcome. The comparison's page is `compare_app.rs`.
+//! builder, the guide, the glossary, the welcome and the mutable-versus-immutable comparison.
 
 pub mod builder;
+pub mod compare;
 pub mod embed;
 pub mod glossary;
 pub mod guide;

@@ -19,6 +19,14 @@ test('twin fleets: the in-place patch fails on two snowflakes, replacement patch
   const verdict = page.getByTestId('verdict');
   await expect(verdict).toHaveText(/^Press Play/);
   await expect(verdict).toBeInViewport();
+  // The logs point at what this page has, and a chart flat at its start is not drawn yet.
+  await expect(page.getByRole('region', { name: 'Immutable fleet log' })).toContainText('press Play, or use the drift palette');
+  await expect(page.locator('.chart[data-metric="failed_requests"]')).toHaveCount(0);
+  await expect(page.getByTestId('charts-waiting')).toContainText('failed requests');
+  // Each score sits beside its label.
+  const row = page.locator('.score-table tr', { hasText: 'Snowflake index' });
+  const [label, value] = await Promise.all([row.locator('th').boundingBox(), row.locator('td').first().boundingBox()]);
+  expect(value.x - (label.x + label.width)).toBeLessThan(60);
   await page.getByLabel('Speed').selectOption('32');
   await button(page, 'Play').click();
   await expect(status).toHaveAttribute('data-immutable-patched', '30/30', { timeout: 45_000 });
@@ -26,6 +34,11 @@ test('twin fleets: the in-place patch fails on two snowflakes, replacement patch
   await expect(status).toHaveAttribute('data-mutable-patched', '28/30');
   await expect(status).toHaveAttribute('data-immutable-snowflakes', '1');
   await expect(verdict).toContainText('Patched: mutable 28/30 · immutable 30/30');
+  // The immutable side shipped a new version; it moved no tag.
+  const immutableFleet = page.getByRole('region', { name: 'Immutable fleet: only replaced' });
+  const images = immutableFleet.getByRole('list', { name: 'Images in the fleet' });
+  await expect(images).toContainText('v3.4.2 × 30');
+  await expect(images).not.toContainText('v3.4.1');
   const failures = page.getByTestId('patch-failures');
   await expect(failures).toContainText('i-0007');
   await expect(failures).toContainText('vm.overcommit_memory=2');

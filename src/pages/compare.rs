@@ -8,9 +8,9 @@ use lab_engine::Event;
 use lab_engine::compare::{MetricsRow, exposure_closed_tick};
 use yew::prelude::*;
 
-use crate::compare_state::CompareLab;
 use crate::components::*;
 use crate::hooks::{Canvas, Picture, use_render_loop};
+use crate::lab::compare_state::CompareLab;
 use crate::lab::state::Action;
 use crate::lab::view;
 
@@ -22,6 +22,9 @@ pub struct CompareAppProps {
 
 /// A chart: its title, a machine name, and how to read the metric from a row.
 type Chart = (&'static str, &'static str, fn(&MetricsRow) -> f64);
+
+/// What an empty fleet log says on this page (there is no builder here).
+const EMPTY_LOG: &str = "Nothing yet: press Play, or use the drift palette on the left.";
 
 /// The charts, in reading order.
 const CHARTS: [Chart; 8] = [
@@ -98,13 +101,17 @@ pub fn CompareApp(props: &CompareAppProps) -> Html {
         Some(_) => "none".to_owned(),
         None => "still open".to_owned(),
     };
+    // A chart that is flat at its starting value on both sides says nothing yet: it appears once
+    // either fleet moves off it.
+    let (charted, waiting): (Vec<&Chart>, Vec<&Chart>) = CHARTS.iter().partition(|(_, _, read)| {
+        let start = read(&MetricsRow::default());
+        lab.rows.iter().flatten().any(|row| read(row) != start)
+    });
+    let waiting: Vec<String> = waiting.iter().map(|(title, ..)| title.to_lowercase()).collect();
     html! {
         <main id="lab" class="compare" data-ready="true">
-            <header class="masthead">
-                <h1><span class="logo" aria-hidden="true">{"▦"}</span>{"Mutable vs immutable"}</h1>
-                <p class="tagline">{"The same servers, the same people, the same events. On the left every fix is made in place; on the right every change is a new image."}</p>
-                <a class="nav-link" href="?">{"Back to the lab"}</a>
-            </header>
+            <crate::components::Masthead here="?compare=seed-004"
+                tagline="Mutable vs immutable: the same servers, people and events. On the left every fix is made in place; on the right every change is a new image." />
             <div class="status" data-testid="compare-status" data-tick={mutable_world.now().to_string()}
                 data-mutable-snowflakes={m.snowflake_index.to_string()} data-immutable-snowflakes={i.snowflake_index.to_string()}
                 data-mutable-patched={format!("{}/{}", m.patches_succeeded, m.patches_attempted)}
@@ -113,7 +120,7 @@ pub fn CompareApp(props: &CompareAppProps) -> Html {
                 <span class="scenario-title">{ lab.title().to_owned() }</span>
                 <span class="pill tick">{ format!("tick {}", mutable_world.now()) }</span>
             </div>
-            <p class="verdict" role="status" data-testid="verdict">{ crate::compare_state::verdict(&m, &i) }</p>
+            <p class="verdict" role="status" data-testid="verdict">{ crate::lab::compare_state::verdict(&m, &i) }</p>
             <div class="compare-columns">
                 <aside class="left">
                     <Controls playing={lab.playing} speed={lab.speed} on_action={on_action.clone()} />
@@ -153,8 +160,8 @@ pub fn CompareApp(props: &CompareAppProps) -> Html {
                     <h2 id="drift-title">{"Drift report (mutable fleet)"}</h2>
                     <DriftTable title="Mutable fleet" rows={Rc::new(view::drift_rows(mutable_world))} />
                 </section>
-                <EventLog entries={Rc::new(view::log_entries(mutable_world))} title="Mutable fleet log" />
-                <EventLog entries={Rc::new(view::log_entries(immutable_world))} title="Immutable fleet log" />
+                <EventLog entries={Rc::new(view::log_entries(mutable_world))} title="Mutable fleet log" empty_text={EMPTY_LOG} />
+                <EventLog entries={Rc::new(view::log_entries(immutable_world))} title="Immutable fleet log" empty_text={EMPTY_LOG} />
             </div>
             <section class="card charts" aria-labelledby="charts-title">
                 <div class="card-head">
@@ -163,11 +170,14 @@ pub fn CompareApp(props: &CompareAppProps) -> Html {
                     <span class="series immutable">{"immutable (solid)"}</span>
                 </div>
                 <div class="chart-grid">
-                    { for CHARTS.iter().map(|(title, metric, read)| {
+                    { for charted.iter().map(|(title, metric, read)| {
                         let series = |index: usize| Rc::new(lab.rows[index].iter().map(|r| (r.tick, read(r))).collect::<Vec<_>>());
                         html! { <MetricChart key={*metric} title={*title} metric={*metric} mutable={series(0)} immutable={series(1)} /> }
                     }) }
                 </div>
+                if !waiting.is_empty() {
+                    <p class="muted small" data-testid="charts-waiting">{ format!("Not drawn until something happens: {}.", waiting.join(", ")) }</p>
+                }
             </section>
         </main>
     }
