@@ -84,7 +84,7 @@ pub fn LessonPanel(props: &LessonPanelProps) -> Html {
                 }}) }
             </ul>
             if let Some(check) = lost {
-                <div class="pause-reason" role="status" data-testid="cannot-pass">
+                <div id="cannot-pass" class="pause-reason" role="status" data-testid="cannot-pass">
                     <p>{"This attempt can no longer pass: “"}{ markdown::render(&check.text) }
                         { format!("” is now {} and cannot come back to {}.", check.current, check.wanted) }</p>
                     <div class="button-row wrap">

@@ -107,7 +107,7 @@ pub fn CompareApp(props: &CompareAppProps) -> Html {
         let start = read(&MetricsRow::default());
         lab.rows.iter().flatten().any(|row| read(row) != start)
     });
-    let waiting: Vec<String> = waiting.iter().map(|(title, ..)| title.to_lowercase()).collect();
+    let waiting: Vec<String> = waiting.iter().map(|(title, ..)| title.to_ascii_lowercase()).collect();
     html! {
         <main id="lab" class="compare" data-ready="true">
             <crate::components::Masthead here="?compare=seed-004"

@@ -97,6 +97,21 @@ pub fn App() -> Html {
         .unwrap_or_else(|| supply.images[0].spec.clone());
 
     // Where the eyes are when a lesson is passed: the bar that stays in view says so and leads on.
+    // And when an attempt can no longer pass: said in the bar too, as the page may be scrolled to
+    // the control that broke it, far from the lesson's goal.
+    let lost_chip = lab
+        .lesson
+        .as_ref()
+        .filter(|session| session.progress.passed_at_tick.is_none())
+        .and_then(|session| session.progress.checks(&session.lesson, world).into_iter().find(|check| check.lost))
+        .map(|check| {
+            html! {
+                <div class="lost-chip" role="status" data-testid="lost-chip">
+                    <a class="chip-link" href="#cannot-pass">{ format!("✗ This attempt can no longer pass: {}", check.text) }</a>
+                    <button onclick={on_action.reform(|_: MouseEvent| Action::Reset)}>{"Reset"}</button>
+                </div>
+            }
+        });
     let passed_chip = lab.lesson.as_ref().filter(|session| session.progress.passed_at_tick.is_some()).map(|session| {
         let next = crate::platform::lessons::next_after(&session.lesson.id);
         let label = if session.showing_solution { "✓ That is the reference solution" } else { "✓ Lesson passed" };
@@ -182,6 +197,7 @@ pub fn App() -> Html {
                     rollout_complete={snapshot.rollout_complete} fleet_images={AttrValue::from(fleet_images)}
                     scenario_title={AttrValue::from(lab.title().to_owned())} phase={AttrValue::from(snapshot.rollout.phase.as_str())} />
                 { passed_chip.unwrap_or_default() }
+                { lost_chip.unwrap_or_default() }
             </div>
             <div class={classes!("columns", lab.lesson.is_some().then_some("lesson-stage"))}>
                 <aside class="left" aria-label={if lab.lesson.is_some() { "The lesson and its controls" } else { "Building and deploying" }}>

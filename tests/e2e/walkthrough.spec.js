@@ -88,3 +88,68 @@ test('a deployment strategy: a rolling update that never drops a server, set fro
   await expect(lesson.getByTestId('cannot-pass')).toHaveCount(0);
   await page.screenshot({ path: path.join(ARTIFACTS, 'walkthrough-strategy-passed.png') });
 });
+
+// The rest of a newcomer's first visits, at the same size: an attempt that cannot pass says so at
+// once, a reload keeps the session, and a damaged link is explained where the eyes are.
+test('a lesson judges its goal only once something happened, and says at once when an attempt can no longer pass', async ({ page }) => {
+  await page.goto('/?lesson=recreate-downtime');
+  const lesson = page.getByTestId('lesson');
+  await expect(lesson).toHaveAttribute('data-state', 'working');
+  // At the start nothing is judged: no goal shows as met before the story has begun.
+  await expect(lesson.getByTestId('goal-not-judged')).toHaveText('Judged as the story unfolds: press Play.');
+  await expect(lesson.locator('.goal-list li.met')).toHaveCount(0);
+  // One tick in, the goal is judged; the story builds the release during tick 1.
+  await button(page, 'Step one tick').click();
+  await expect(lesson.getByTestId('goal-not-judged')).toHaveCount(0);
+  await button(page, 'Step one tick').click();
+  // Recreate stops every server first: "in service throughout" breaks, and cannot come back.
+  await page.getByRole('button', { name: /^Deploy v2\.1\.0/ }).click();
+  await page.getByLabel('Speed').selectOption('32');
+  await button(page, 'Play').click();
+  const verdict = lesson.getByTestId('cannot-pass');
+  await expect(verdict).toContainText('This attempt can no longer pass: “All 10 servers in service throughout” is now');
+  await expect(verdict).toContainText('cannot come back to at least 10');
+  // The page is scrolled to the registry's Deploy button, far from the goal: the bar that stays in
+  // view says it too, and leads to the reason.
+  const chip = page.getByTestId('lost-chip');
+  await expect(chip).toBeInViewport();
+  await expect(chip).toContainText('✗ This attempt can no longer pass: All 10 servers in service throughout');
+  await chip.getByRole('link').click();
+  await expect(verdict).toBeInViewport();
+  await verdict.getByRole('button', { name: 'Reset' }).click();
+  await expect(verdict).toHaveCount(0);
+  await expect(page.getByTestId('status')).toHaveAttribute('data-tick', '0');
+});
+
+test('a reload in the middle of a lesson brings the session back and says so', async ({ page }) => {
+  await page.goto('/?lesson=recreate-downtime');
+  await expect(page.getByTestId('lesson')).toHaveAttribute('data-state', 'working');
+  await button(page, 'Step one tick').click();
+  await button(page, 'Step one tick').click();
+  await page.getByRole('button', { name: /^Deploy v2\.1\.0/ }).click();
+  await button(page, 'Step one tick').click();
+  const status = page.getByTestId('status');
+  await expect(status).toHaveAttribute('data-tick', '3');
+  const digest = await status.getAttribute('data-trace-digest');
+  await page.reload();
+  await expect(page.getByTestId('restored')).toHaveText('Welcome back: your session was restored at tick 3, with 1 action (kept in this browser). Reset starts over.');
+  await expect(status).toHaveAttribute('data-tick', '3');
+  await expect(status).toHaveAttribute('data-trace-digest', digest);
+  await expect(page.getByTestId('lesson')).toContainText('1 action so far');
+  // Reset starts over, and a reload then opens the lesson at its start.
+  await page.getByRole('region', { name: 'Time', exact: true }).getByRole('button', { name: 'Reset', exact: true }).click();
+  await expect(status).toHaveAttribute('data-tick', '0');
+  await page.reload();
+  await expect(page.getByTestId('restored')).toHaveCount(0);
+  await expect(status).toHaveAttribute('data-tick', '0');
+});
+
+test('a damaged link says what happened and what the lab did, at the top of the first screen', async ({ page }) => {
+  // A session link copied with the end of its action log missing.
+  const log = Buffer.from(JSON.stringify([{ tick: 2, command: { deploy: { image: 'v2.1.0' } } }])).toString('base64url');
+  await page.goto(`/?lesson=recreate-downtime&seed=1&at=5&log=${log.slice(0, log.length - 4)}`);
+  const banner = page.getByTestId('banner');
+  await expect(banner).toHaveText('The link had problems: the share link was cut off (its action log ends early); the lesson opened at its start.');
+  await expect(banner).toBeInViewport();
+  await expect(page.getByTestId('status')).toHaveAttribute('data-tick', '0');
+});

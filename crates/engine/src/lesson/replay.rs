@@ -303,5 +303,5 @@ pub fn completion_code(lesson: &str, seed: u64, actions: &[TimedCommand]) -> Str
     bytes.extend_from_slice(&seed.to_le_bytes());
     bytes.extend_from_slice(serde_json::to_string(actions).unwrap_or_default().as_bytes());
     let hex = Digest::of(&bytes).hex();
-    format!("{}-{}-{}", &hex[..4], &hex[4..8], &hex[8..12]).to_uppercase()
+    format!("{}-{}-{}", &hex[..4], &hex[4..8], &hex[8..12]).to_ascii_uppercase()
 }
