@@ -62,7 +62,7 @@ pub fn Root() -> Html {
         Route::Guide => html! { <crate::pages::guide::GuidePage /> },
         Route::Glossary => html! { <crate::pages::glossary::GlossaryPage /> },
         Route::Embed(name) => html! { <crate::pages::embed::EmbedApp name={AttrValue::from(name)} /> },
-        Route::Compare(name) => html! { <CompareApp scenario={AttrValue::from(name)} /> },
+        Route::Compare(name) => html! { <CompareApp scenario={AttrValue::from(name)} ticks={query.ticks} /> },
         Route::Builder => {
             // `?builder&scenario=…&at=…&log=…`: a session from the lab to turn into a lesson.
             let from = query.scenario.clone().map(|scenario| crate::pages::builder::FromSession {

@@ -18,6 +18,10 @@ use crate::lab::view;
 pub struct CompareAppProps {
     /// The built-in scenario's name.
     pub scenario: AttrValue,
+    /// Ticks to run before showing the page (`&ticks=`, already bounded by the URL's reader), so
+    /// a teacher can link to a moment of the story.
+    #[prop_or_default]
+    pub ticks: Option<u64>,
 }
 
 /// A chart: its title, a machine name, and how to read the metric from a row.
@@ -25,6 +29,9 @@ type Chart = (&'static str, &'static str, fn(&MetricsRow) -> f64);
 
 /// What an empty fleet log says on this page (there is no builder here).
 const EMPTY_LOG: &str = "Nothing yet: press Play, or use the drift palette on the left.";
+
+/// The most ticks a comparison link may run before the page shows.
+const PRE_RUN_TICKS_MAX: u64 = 2_000;
 
 /// The charts, in reading order.
 const CHARTS: [Chart; 8] = [
@@ -47,13 +54,18 @@ const CHARTS: [Chart; 8] = [
 #[component]
 pub fn CompareApp(props: &CompareAppProps) -> Html {
     let state = use_mut_ref({
-        let name = props.scenario.to_string();
+        let (name, ticks) = (props.scenario.to_string(), props.ticks);
         move || {
             let text = crate::lab::scenarios::by_name(&name)
                 .unwrap_or_else(|| crate::lab::scenarios::by_name("seed-004").unwrap_or_default());
             // Built-in scenarios are checked by a test, so this cannot fail in a release.
             let scenario = lab_engine::Scenario::from_json(text).expect("built-in scenarios parse");
-            CompareLab::new(&name, scenario)
+            let mut lab = CompareLab::new(&name, scenario);
+            // Two fleets and a metrics row per tick: a story is told in well under this many.
+            if let Some(ticks) = ticks {
+                lab.reduce(Action::Advance(ticks.min(PRE_RUN_TICKS_MAX) as u32));
+            }
+            lab
         }
     });
     let force_update = use_force_update();

@@ -82,3 +82,9 @@ test('twin fleets: the in-place patch fails on two snowflakes, replacement patch
   await expect(vulnerable).toHaveAttribute('data-immutable', '0');
   expect(problems).toEqual([]);
 });
+
+test('a link can open the comparison at a moment of its story', async ({ page }) => {
+  await page.goto('/?compare=seed-004&ticks=20');
+  await expect(page.getByTestId('compare-status')).toHaveAttribute('data-tick', '20');
+  await expect(page.getByTestId('verdict')).toContainText('Patched: mutable 28/30');
+});
