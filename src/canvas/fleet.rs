@@ -66,19 +66,7 @@ impl FleetPainter {
             .map_or(crate::canvas::grid::HEIGHT_TARGET, f64::from);
         let grid = Grid::fit(slots, css_width, height_target);
         let css_height = grid.height().max(160.0_f64.min(height_target));
-        let ratio = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).max(1.0);
-        let size = ((css_width * ratio) as u32, (css_height * ratio) as u32);
-        if self.size != size {
-            canvas.set_width(size.0);
-            canvas.set_height(size.1);
-            let _ = canvas
-                .style()
-                .set_property("height", &format!("{}px", crate::text::units::whole(css_height)));
-            self.size = size;
-        }
-        let _ = context.set_transform(ratio, 0.0, 0.0, ratio, 0.0, 0.0);
-        context.set_fill_style_str(palette::canvas().paper);
-        context.fill_rect(0.0, 0.0, css_width, css_height);
+        super::begin_frame(canvas, &context, (css_width, css_height), &mut self.size);
 
         let time = now as f64 - 1.0 + fraction;
         self.collect_tiles(lab, time);

@@ -87,19 +87,7 @@ impl TrafficPainter {
         let lanes = self.traffic.lanes.len().max(2);
         let css_width = f64::from(canvas.client_width().max(300));
         let css_height = LANE_PX * lanes as f64 + 20.0;
-        let ratio = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).max(1.0);
-        let size = ((css_width * ratio) as u32, (css_height * ratio) as u32);
-        if self.size != size {
-            canvas.set_width(size.0);
-            canvas.set_height(size.1);
-            let _ = canvas
-                .style()
-                .set_property("height", &format!("{}px", crate::text::units::whole(css_height)));
-            self.size = size;
-        }
-        let _ = context.set_transform(ratio, 0.0, 0.0, ratio, 0.0, 0.0);
-        context.set_fill_style_str(palette::canvas().paper);
-        context.fill_rect(0.0, 0.0, css_width, css_height);
+        super::begin_frame(canvas, &context, (css_width, css_height), &mut self.size);
 
         // Lanes from the top; the balancer faces the middle of those there are.
         let lane_top = 4.0;
