@@ -184,6 +184,7 @@ impl Rollout {
             return;
         }
         self.status.aborted = true;
+        self.status.aborted_tick = tick;
         self.status.scale_down_at = None;
         self.status.inconclusive_pause = None;
         // Argo resets the canary to its first step on abort.

@@ -9,7 +9,7 @@ use super::Rollout;
 use crate::Event;
 use crate::event_log::EventLog;
 use crate::registry::Registry;
-use crate::strategy::{AnalysisFinding, AnalysisKind, CanaryAnalysis, Measurement, Verdict};
+use crate::strategy::{AnalysisFinding, AnalysisKind, AnalysisRun, CanaryAnalysis, Measurement, Verdict};
 
 /// Requests each wanted instance's share of the load amounts to, per tick.
 const REQUESTS_PER_INSTANCE_TICK: u64 = 10;
@@ -97,7 +97,7 @@ impl Rollout {
     }
 
     /// Serves one tick of requests and records what happened.
-    pub(crate) fn serve_requests(&mut self, registry: &Registry, tick: u64, log: &mut EventLog) {
+    pub(crate) fn serve_requests(&mut self, registry: &Registry) {
         let in_service: u64 = self.revisions.iter().map(|r| u64::from(r.available)).sum();
         let load = u64::from(self.replicas) * REQUESTS_PER_INSTANCE_TICK;
         let served = load.min(in_service * CAPACITY_PER_INSTANCE_TICK);
@@ -188,7 +188,6 @@ impl Rollout {
             }
         }
         self.service.degraded = degraded;
-        self.analyse(tick, log);
     }
 
     /// Requests, errors and summed latency (ms) a revision had over the last `ticks` ticks.
@@ -201,18 +200,37 @@ impl Rollout {
     }
 
     /// Analysis, whichever the strategy has due (a canary's background and step analyses,
-    /// blue-green's pre- and post-promotion ones): every interval one measurement of the target.
-    /// More failed measurements than the limit abort the rollout, more inconclusive ones than
-    /// theirs pause it; either way the finding names the metric, its value and the threshold.
-    fn analyse(&mut self, tick: u64, log: &mut EventLog) {
+    /// blue-green's pre- and post-promotion ones), read from the requests served so far. Each run
+    /// measures when it starts, then every interval (TM-8). More failed measurements than the
+    /// limit abort the rollout, more inconclusive ones than theirs pause it; either way the
+    /// finding names the metric, its value and the threshold. Returns whether a verdict changed
+    /// the rollout, so the world reconciles again within the tick (TM-7).
+    pub(crate) fn analyse(&mut self, tick: u64, log: &mut EventLog) -> bool {
         if self.status.inconclusive_pause.is_some() {
             // Waiting for a person: nothing is measured until they decide.
-            return;
+            return false;
         }
         let target = self.revisions[self.target].number;
+        let step_index = self.status.step_index;
         let due = self.strategy.strategy().due_analyses(&self.status, target);
-        for (analysis, kind) in due.into_iter().flatten() {
-            let Some(measurement) = self.measure(tick, target, &analysis) else { continue };
+        for (slot, entry) in due.into_iter().enumerate() {
+            let Some((analysis, kind)) = entry else {
+                self.status.analysis_runs[slot] = None;
+                continue;
+            };
+            // A step analysis belongs to its step; the others to the rollout as a whole.
+            let step = if kind == AnalysisKind::Step { step_index } else { 0 };
+            let run = match &mut self.status.analysis_runs[slot] {
+                Some(run) if run.is(kind, target, step) => run,
+                other => other.insert(AnalysisRun::start(kind, target, step, tick)),
+            };
+            if !run.due_at(tick, analysis.interval_ticks) {
+                continue;
+            }
+            let Some(measurement) = self.measure(target, &analysis) else { continue };
+            if let Some(run) = &mut self.status.analysis_runs[slot] {
+                run.record(measurement.verdict);
+            }
             // A background analysis runs as long as the rollout; the others count towards their
             // number of measurements.
             let counted = kind != AnalysisKind::Background;
@@ -237,8 +255,9 @@ impl Rollout {
                 traffic_back_to = Some(previous);
             }
             self.act_on_analysis(finding, traffic_back_to, tick, log);
-            return;
+            return true;
         }
+        false
     }
 
     /// Counts a measurement against its analysis' limits; past one, returns what was found
@@ -290,11 +309,8 @@ impl Rollout {
 }
 
 impl Rollout {
-    /// One measurement of `revision` if one is due; no traffic gives no verdict.
-    fn measure(&self, tick: u64, revision: u32, analysis: &CanaryAnalysis) -> Option<Measurement> {
-        if !tick.is_multiple_of(u64::from(analysis.interval_ticks.max(1))) {
-            return None;
-        }
+    /// One measurement of `revision` over the analysis' window; no traffic gives no verdict.
+    fn measure(&self, revision: u32, analysis: &CanaryAnalysis) -> Option<Measurement> {
         let (requests, errors, latency_total_ms) =
             self.revision_traffic(revision, analysis.window_ticks as usize);
         analysis.judge(requests, errors, latency_total_ms)

@@ -267,11 +267,12 @@ impl Strategy for BlueGreen {
         // While not promoted, the stable revision keeps the whole fleet (reconcileBlueGreenStableReplicaSet).
         set(fleet, stable, replicas);
         if fleet.status.aborted {
-            // Traffic stays on stable; the preview goes after the abort scale-down delay.
+            // Traffic stays on stable; the preview goes after the abort scale-down delay, counted
+            // from the abort itself even if the rollout was paused then (TM-9).
             let at = *fleet
                 .status
                 .scale_down_at
-                .get_or_insert(fleet.now.saturating_add(self.abort_scale_down_delay_ticks));
+                .get_or_insert(fleet.status.aborted_tick.saturating_add(self.abort_scale_down_delay_ticks));
             if fleet.now >= at {
                 set(fleet, target, 0);
             }

@@ -63,7 +63,7 @@ pub(super) fn reconcile(canary: &Canary, fleet: &mut RolloutFleet<'_>, stable: O
         let at = *fleet
             .status
             .scale_down_at
-            .get_or_insert(now.saturating_add(canary.abort_scale_down_delay_ticks));
+            .get_or_insert(fleet.status.aborted_tick.saturating_add(canary.abort_scale_down_delay_ticks));
         if now >= at { 0 } else { fleet.revisions[target].desired }
     } else if all_steps_done {
         replicas

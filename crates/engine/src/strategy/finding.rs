@@ -66,3 +66,64 @@ impl std::fmt::Display for AnalysisFinding {
         )
     }
 }
+
+/// One analysis under way (Argo's AnalysisRun): what it measures, since when, and its tally.
+/// Measurements are counted from `started_tick`: the first at the start, then one every interval
+/// (TM-8 in docs/semantics.md).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct AnalysisRun {
+    /// Which analysis.
+    pub kind: AnalysisKind,
+    /// The revision it measures.
+    pub revision: u32,
+    /// The canary step it belongs to (0 for the others).
+    pub step_index: u32,
+    /// The tick it started.
+    pub started_tick: u64,
+    /// Measurements that met every target.
+    pub successful: u32,
+    /// Measurements past a limit.
+    pub failed: u32,
+    /// Measurements between target and limit.
+    pub inconclusive: u32,
+}
+
+impl AnalysisRun {
+    /// A run of `kind` on `revision` starting at `tick`, nothing measured yet.
+    pub(crate) fn start(kind: AnalysisKind, revision: u32, step_index: u32, tick: u64) -> Self {
+        AnalysisRun {
+            kind,
+            revision,
+            step_index,
+            started_tick: tick,
+            successful: 0,
+            failed: 0,
+            inconclusive: 0,
+        }
+    }
+
+    /// Whether this run is the one for `kind` on `revision` at `step_index`.
+    pub(crate) fn is(&self, kind: AnalysisKind, revision: u32, step_index: u32) -> bool {
+        (self.kind, self.revision, self.step_index) == (kind, revision, step_index)
+    }
+
+    /// Measurements taken so far.
+    pub fn measurements(&self) -> u32 {
+        self.successful.saturating_add(self.failed).saturating_add(self.inconclusive)
+    }
+
+    /// Whether a measurement is due at `tick`: at the start, then every `interval_ticks`.
+    pub(crate) fn due_at(&self, tick: u64, interval_ticks: u32) -> bool {
+        tick.is_multiple_of(u64::from(interval_ticks.max(1)))
+    }
+
+    /// Counts one measurement's verdict.
+    pub(crate) fn record(&mut self, verdict: super::Verdict) {
+        let count = match verdict {
+            super::Verdict::Successful => &mut self.successful,
+            super::Verdict::Failed => &mut self.failed,
+            super::Verdict::Inconclusive => &mut self.inconclusive,
+        };
+        *count = count.saturating_add(1);
+    }
+}

@@ -20,7 +20,7 @@ mod rolling;
 pub use analysis::{AnalysisError, CanaryAnalysis, Measurement, Verdict};
 pub use blue_green::BlueGreen;
 pub use canary::{Canary, CanaryError, CanaryStep};
-pub use finding::{AnalysisFinding, AnalysisKind};
+pub use finding::{AnalysisFinding, AnalysisKind, AnalysisRun};
 pub use instance_refresh::{InstanceRefresh, InstanceRefreshError};
 pub use int_or_percent::IntOrPercent;
 pub use recreate::Recreate;
@@ -106,6 +106,8 @@ pub struct RolloutStatus {
     pub(crate) promote_requested: bool,
     /// The rollout was aborted: traffic stays on (or goes back to) the stable revision.
     pub(crate) aborted: bool,
+    /// The tick of the abort: the abort scale-down delay counts from here (TM-9).
+    pub(crate) aborted_tick: u64,
     /// When old revisions may be scaled down (Argo's scale-down delay).
     pub(crate) scale_down_at: Option<u64>,
     /// Canary: the step under way (`currentStepIndex`); instance refresh: checkpoints passed.
@@ -121,6 +123,8 @@ pub struct RolloutStatus {
     /// Argo's `InconclusiveAnalysis` pause: analysis could not decide, so the rollout waits for a
     /// person to promote (carry on) or abort. Holds what the analysis found.
     pub(crate) inconclusive_pause: Option<AnalysisFinding>,
+    /// The analyses under way, in the order `Strategy::due_analyses` lists them.
+    pub(crate) analysis_runs: [Option<AnalysisRun>; 2],
     /// Canary step analysis and blue-green pre/post-promotion analysis: measurements taken.
     pub(crate) step_measurements: u32,
     /// Blue-green: the current pre- or post-promotion analysis has passed.

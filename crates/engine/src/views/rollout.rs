@@ -1,6 +1,6 @@
 //! The rollout view: where the rollout stands.
 
-use crate::strategy::AnalysisFinding;
+use crate::strategy::{AnalysisFinding, AnalysisRun};
 pub use crate::strategy::{RolloutStep, WeightGoal};
 use crate::{AbortCause, Revision, StrategySpec, World};
 
@@ -34,6 +34,9 @@ pub struct RolloutStateView<'a> {
     pub abort_cause: Option<&'a AbortCause>,
     /// The undecided analysis the rollout waits on, if one paused it.
     pub inconclusive_pause: Option<&'a AnalysisFinding>,
+    /// The analyses under way (Argo's AnalysisRuns): a canary's background and step analyses, a
+    /// blue-green's pre- or post-promotion one.
+    pub analysis_runs: &'a [Option<AnalysisRun>; 2],
     /// Whether the fleet runs only the target revision, all of it in service.
     pub complete: bool,
     /// The traffic weight the current step asks for (strategies with weighted steps).
@@ -73,6 +76,7 @@ impl World {
             aborted: status.aborted,
             abort_cause: status.abort_cause.as_ref(),
             inconclusive_pause: status.inconclusive_pause.as_ref(),
+            analysis_runs: &status.analysis_runs,
             complete: self.rollout_complete(),
             weight_goal: self.strategy().strategy().weight_goal(status),
             after_abort: self.strategy().strategy().after_abort(),

@@ -167,8 +167,9 @@ impl World {
     }
 
     /// Runs one tick: pipelines move, instances advance through their lifecycle, then the
-    /// strategy and the instance controller reconcile until nothing changes, requests are served,
-    /// and the tick is hashed into the trace. Returns the tick that ran.
+    /// strategy and the instance controller reconcile until nothing changes, requests are served
+    /// and analysed (a verdict that aborts or pauses is reconciled in the same tick), the
+    /// conditions are updated, and the tick is hashed into the trace. Returns the tick that ran.
     pub fn step(&mut self) -> u64 {
         self.log.unseal();
         let tick = self.now;
@@ -184,8 +185,13 @@ impl World {
         let (complete, target_image) = (rollout.is_complete(), rollout.target_revision().image);
         let rolled_out = |image| complete && target_image == image;
         operations.settle_patch_progress(fleet, rolled_out, tick, log);
+        rollout.serve_requests(supply.registry());
+        if rollout.analyse(tick, log) {
+            // An analysis verdict acts within the tick it is reached (TM-7): Argo's controller is
+            // woken by the AnalysisRun's change and reconciles at once.
+            rollout.reconcile(fleet, supply.registry(), rng, tick, log);
+        }
         rollout.update_conditions(tick, log);
-        rollout.serve_requests(supply.registry(), tick, log);
         trace.record(tick, rollout.revisions(), log.end_tick(tick));
         self.now += 1;
         tick
