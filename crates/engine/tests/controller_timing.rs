@@ -66,6 +66,39 @@ fn an_inconclusive_analysis_halts_the_canary_in_the_tick_it_is_reached() {
     assert!(scaled(&run, 2).iter().all(|(tick, _)| *tick < paused), "nothing moves once paused");
 }
 
+// TM-8: measurements are counted from when the analysis starts.
+
+/// The ticks at which the analysis measured (each measurement records one verdict).
+fn measured(lab: &mut Driver, ticks: u64) -> Vec<u64> {
+    let mut ticks_measured = Vec::new();
+    for tick in 0..ticks {
+        let count = |lab: &Driver| -> u32 {
+            lab.world.rollout_view().analysis_runs.iter().flatten().map(|run| run.measurements()).sum()
+        };
+        let before = count(lab);
+        lab.run(1);
+        let after = count(lab);
+        if after > before {
+            ticks_measured.push(tick);
+        }
+    }
+    ticks_measured
+}
+
+#[test]
+fn a_step_analysis_measures_when_it_starts_then_every_interval() {
+    // The analysis step starts when the 25% step is done (tick 1: the canary instance is ready).
+    let strategy = r#"{"type": "canary", "steps": [{"set_weight": 25},
+        {"analysis": {"error_rate_max_percent": 5, "interval_ticks": 4, "count": 3}}]}"#;
+    let mut lab = Driver::rollout(4, strategy, "");
+    let started = {
+        let mut probe = Driver::rollout(4, strategy, "");
+        let run = probe.rows(6, |world, _| world.rollout_view().step_index);
+        run.rows.iter().position(|step| *step == 1).expect("the analysis step is reached") as u64
+    };
+    assert_eq!(measured(&mut lab, 20), [started, started + 4, started + 8]);
+}
+
 // TM-9: delays after an abort or a promotion count from that tick.
 
 #[test]

@@ -114,7 +114,7 @@ impl AnalysisRun {
 
     /// Whether a measurement is due at `tick`: at the start, then every `interval_ticks`.
     pub(crate) fn due_at(&self, tick: u64, interval_ticks: u32) -> bool {
-        tick.is_multiple_of(u64::from(interval_ticks.max(1)))
+        tick.saturating_sub(self.started_tick).is_multiple_of(u64::from(interval_ticks.max(1)))
     }
 
     /// Counts one measurement's verdict.
