@@ -131,3 +131,56 @@ fn the_old_blue_green_revision_goes_exactly_after_the_scale_down_delay() {
         run.first(|e| matches!(e, Event::RolloutPromoted { revision: 2 }).then_some(())).expect("promoted");
     assert_eq!(scaled(&run, 1).last(), Some(&(promoted + 5, 0)), "{:#?}", run.rows);
 }
+
+// §2.6: the Progressing condition's reason follows the Deployment controller.
+
+/// `tick reason` after each tick.
+fn reason(world: &lab_engine::World, tick: u64) -> String {
+    format!("{tick} {}", world.conditions().reason)
+}
+
+/// v1 on `fleet` instances that take two ticks to drain, v2 deployed at tick 0.
+fn draining(strategy: &str) -> Driver {
+    Driver::from_json(&format!(
+        r#"{{"seed": 1, "fleet_size": 2, "pull_ticks": 0, "boot_ticks": 1, "drain_ticks": 2,
+        "image": {{"base": "ubuntu-22.04", "app_version": "1"}}, "strategy": {strategy},
+        "timeline": [
+          {{"tick": 0, "command": {{"build_image": {{"base": "ubuntu-22.04", "app_version": "2"}}}}}},
+          {{"tick": 0, "command": {{"deploy": {{"image": "v2"}}}}}}]}}"#
+    ))
+}
+
+#[test]
+fn a_rolling_update_creates_its_replica_set_at_once() {
+    let run = draining(r#"{"type": "rolling"}"#).rows(6, reason);
+    assert_eq!(run.rows[0], "0 NewReplicaSetCreated");
+    assert_eq!(run.rows[1], "1 ReplicaSetUpdated");
+    assert_eq!(run.rows.last().unwrap(), "5 NewReplicaSetAvailable", "{:#?}", run.rows);
+}
+
+#[test]
+fn a_recreate_rollout_creates_its_replica_set_only_once_the_old_instances_are_gone() {
+    let mut lab = draining(r#"{"type": "recreate"}"#);
+    let run = lab.rows(8, |world, tick| {
+        let old_running = world.revisions()[0].live + world.revisions()[0].terminating;
+        format!("{} old={old_running}", reason(world, tick))
+    });
+    // Ticks 0–1: the old instances drain; no new ReplicaSet exists yet, so the counts the
+    // controller compares do not move and the previous reason stands.
+    assert_eq!(
+        run.rows[..3],
+        ["0 NewReplicaSetAvailable old=2", "1 NewReplicaSetAvailable old=2", "2 NewReplicaSetCreated old=0"]
+    );
+    // One tick later the new instances are ready and the rollout is complete.
+    assert_eq!(run.rows[3], "3 NewReplicaSetAvailable old=0", "{:#?}", run.rows);
+}
+
+#[test]
+fn an_undo_finds_the_old_replica_set_rather_than_creating_one() {
+    let mut lab = draining(r#"{"type": "rolling"}"#);
+    lab.run(8);
+    assert_eq!(lab.world.conditions().reason.as_str(), "NewReplicaSetAvailable");
+    lab.world.apply(Command::Undo { to_revision: None }).unwrap();
+    let run = lab.rows(3, reason);
+    assert_eq!(run.rows[..2], ["8 FoundNewReplicaSet", "9 ReplicaSetUpdated"], "{:#?}", run.rows);
+}

@@ -22,7 +22,7 @@ pub enum Progressing {
 /// Why the Progressing condition is what it is, in Kubernetes' (and Argo's) reason codes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub enum ConditionReason {
-    /// A new revision became the target.
+    /// A new revision was created for the target template.
     NewReplicaSetCreated,
     /// The rollout moved since the last tick.
     ReplicaSetUpdated,
@@ -36,6 +36,9 @@ pub enum ConditionReason {
     DeploymentResumed,
     /// Aborted (Argo's reason).
     RolloutAborted,
+    /// An existing revision was found for the target template (an undo re-adopts one). Last, as
+    /// the trace records a reason by its position.
+    FoundNewReplicaSet,
 }
 
 impl ConditionReason {
@@ -43,6 +46,7 @@ impl ConditionReason {
     pub fn as_str(self) -> &'static str {
         match self {
             ConditionReason::NewReplicaSetCreated => "NewReplicaSetCreated",
+            ConditionReason::FoundNewReplicaSet => "FoundNewReplicaSet",
             ConditionReason::ReplicaSetUpdated => "ReplicaSetUpdated",
             ConditionReason::NewReplicaSetAvailable => "NewReplicaSetAvailable",
             ConditionReason::ProgressDeadlineExceeded => "ProgressDeadlineExceeded",
@@ -98,15 +102,36 @@ impl Rollout {
         self.conditions
     }
 
-    /// A new revision became the target: `NewReplicaSetCreated`, and the deadline clock restarts.
+    /// A new revision was created for the target: `NewReplicaSetCreated`, and the deadline clock
+    /// restarts.
     pub(crate) fn note_new_revision(&mut self, tick: u64) {
+        self.note_target(ConditionReason::NewReplicaSetCreated, tick);
+    }
+
+    /// An existing revision became the target again: `FoundNewReplicaSet`.
+    pub(crate) fn note_found_revision(&mut self, tick: u64) {
+        self.creation_pending = false;
+        self.note_target(ConditionReason::FoundNewReplicaSet, tick);
+    }
+
+    fn note_target(&mut self, reason: ConditionReason, tick: u64) {
         self.conditions.progressing = Progressing::True;
-        self.conditions.reason = ConditionReason::NewReplicaSetCreated;
+        self.conditions.reason = reason;
         self.conditions.last_update_tick = tick;
     }
 
     /// Recomputes the conditions at the end of a tick.
     pub(crate) fn update_conditions(&mut self, tick: u64, log: &mut EventLog) {
+        let target = self.target;
+        let old_gone = self
+            .revisions
+            .iter()
+            .enumerate()
+            .all(|(index, r)| index == target || (r.live == 0 && r.terminating == 0));
+        if self.creation_pending && old_gone {
+            self.creation_pending = false;
+            self.note_new_revision(tick);
+        }
         let target = &self.revisions[self.target];
         let live: u32 = self.revisions.iter().map(|r| r.live).sum();
         let available: u32 = self.revisions.iter().map(|r| r.available).sum();
@@ -133,9 +158,13 @@ impl Rollout {
             || counts.available > previous.available;
         if progressed {
             self.conditions.progressing = Progressing::True;
-            if self.conditions.reason != ConditionReason::NewReplicaSetCreated
-                || self.conditions.last_update_tick != tick
-            {
+            // The tick a revision was created or found keeps that reason; progress after it is
+            // `ReplicaSetUpdated`.
+            let just_targeted = matches!(
+                self.conditions.reason,
+                ConditionReason::NewReplicaSetCreated | ConditionReason::FoundNewReplicaSet
+            );
+            if !just_targeted || self.conditions.last_update_tick != tick {
                 self.conditions.reason = ConditionReason::ReplicaSetUpdated;
             }
             self.conditions.last_update_tick = tick;

@@ -41,6 +41,9 @@ pub(crate) struct Rollout {
     target: usize,
     complete: bool,
     paused: bool,
+    /// A Recreate rollout's new revision, not yet created: it is, in Kubernetes' terms, once the
+    /// old instances are gone (the Progressing reason says `NewReplicaSetCreated` then).
+    creation_pending: bool,
     /// The strategy's memory between passes (Argo's rollout status).
     status: RolloutStatus,
     conditions: RolloutConditions,
@@ -71,6 +74,7 @@ impl Rollout {
             target: 0,
             complete: true,
             paused: false,
+            creation_pending: false,
             status: RolloutStatus { stable: Some(1), ..Default::default() },
             conditions: RolloutConditions::default(),
             progress_counts: conditions::ProgressCounts::default(),
@@ -159,6 +163,7 @@ impl Rollout {
             }
             fleet.renumber(old_number, number);
             self.target = index;
+            self.note_found_revision(tick);
         } else {
             let max_replicas =
                 self.replicas.saturating_add(self.strategy.strategy().max_surge(self.replicas));
@@ -168,11 +173,14 @@ impl Rollout {
                 ..Revision::new(number, image, launch, tick)
             });
             self.target = self.revisions.len() - 1;
+            self.creation_pending = self.strategy.strategy().creates_revision_when_old_are_gone();
+            if !self.creation_pending {
+                self.note_new_revision(tick);
+            }
         }
         self.complete = false;
         let stable = self.status.stable;
         self.status = crate::strategy::RolloutStatus { stable, ..Default::default() };
-        self.note_new_revision(tick);
         self.forget_old_revisions();
         log.emit(tick, Event::RolloutStarted { revision: number, image });
         Ok(())

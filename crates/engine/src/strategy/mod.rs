@@ -261,6 +261,11 @@ pub trait Strategy {
     fn has_steps(&self) -> bool {
         false
     }
+    /// Whether the new revision only comes into being once every old instance is gone (Kubernetes'
+    /// Recreate creates the new ReplicaSet then); the others create it when the rollout starts.
+    fn creates_revision_when_old_are_gone(&self) -> bool {
+        false
+    }
     /// The steps, in order, as data for display (empty for strategies without steps).
     fn steps(&self, _replicas: u32) -> Vec<RolloutStep<'_>> {
         Vec::new()

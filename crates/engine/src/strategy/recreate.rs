@@ -28,6 +28,12 @@ impl Strategy for Recreate {
         "{\"type\": \"recreate\"}".to_owned()
     }
 
+    /// `rolloutRecreate` looks the new ReplicaSet up without creating it, and creates it only once
+    /// `oldPodsRunning` is false.
+    fn creates_revision_when_old_are_gone(&self) -> bool {
+        true
+    }
+
     fn reconcile(&self, fleet: &mut RolloutFleet<'_>) -> bool {
         let target = fleet.target;
         // 1. Scale every old revision to zero in one pass.
