@@ -391,6 +391,23 @@ mod tests {
     }
 
     #[test]
+    fn an_empty_fleet_opens_plays_and_is_shown() {
+        let text = scenarios::by_name("canary").unwrap();
+        let mut scenario = Scenario::from_json(text).unwrap();
+        scenario.fleet_size = 0;
+        let mut lab = Lab::new("canary", scenario);
+        lab.reduce(Action::Advance(40));
+        assert!(lab.notice.is_none(), "{:?}", lab.notice);
+        assert!(lab.world.rollout_view().complete);
+        // Every picture and table of the lab can be drawn from it.
+        let world = &lab.world;
+        let _ = (crate::lab::view::revision_bars(world), crate::lab::view::rollout_steps(world));
+        let _ = (crate::lab::view::canary_weights(world), crate::lab::view::table_rows(world));
+        let traffic = crate::lab::traffic::Traffic::lanes_of(world);
+        assert!(!crate::lab::traffic::summary(&traffic).is_empty());
+    }
+
+    #[test]
     fn speeds_outside_the_list_are_ignored() {
         let mut lab = lab();
         lab.reduce(Action::SetSpeed(32));

@@ -146,8 +146,9 @@ fn default_drain_ticks() -> u32 {
 // below, so the error carries the field's line) and by `Scenario::validate`.
 
 fn check_fleet_size(size: u32) -> Result<u32, String> {
-    if size == 0 || size > Limits::FLEET_MAX {
-        return Err(format!("fleet_size must be between 1 and {}, got {size}", Limits::FLEET_MAX));
+    // Zero is a valid fleet, as replicas 0 is a valid Deployment (§2.11 of docs/semantics.md).
+    if size > Limits::FLEET_MAX {
+        return Err(format!("fleet_size must be between 0 and {}, got {size}", Limits::FLEET_MAX));
     }
     Ok(size)
 }
@@ -332,9 +333,9 @@ mod tests {
 
     #[test]
     fn errors_name_line_column_and_field() {
-        let error = error_of(&MINIMAL.replace("\"fleet_size\": 4", "\"fleet_size\": 0"));
+        let error = error_of(&MINIMAL.replace("\"fleet_size\": 4", "\"fleet_size\": 20001"));
         assert_eq!((error.line, error.field.as_str()), (3, "fleet_size"));
-        assert!(error.message.contains("between 1 and"), "{error}");
+        assert!(error.message.contains("between 0 and 20000"), "{error}");
 
         let error = error_of(&MINIMAL.replace("\"base\": \"ubuntu-22.04\"", "\"base\": \"\""));
         assert_eq!((error.line, error.field.as_str()), (4, "image.base"));

@@ -184,3 +184,46 @@ fn an_undo_finds_the_old_replica_set_rather_than_creating_one() {
     let run = lab.rows(3, reason);
     assert_eq!(run.rows[..2], ["8 FoundNewReplicaSet", "9 ReplicaSetUpdated"], "{:#?}", run.rows);
 }
+
+// §2.11: a fleet of zero is valid, and a rollout of nothing completes at once.
+
+const EVERY_STRATEGY: &[&str] = &[
+    r#"{"type": "rolling"}"#,
+    r#"{"type": "recreate"}"#,
+    r#"{"type": "blue_green"}"#,
+    r#"{"type": "blue_green", "pre_promotion_analysis": {"error_rate_max_percent": 5}}"#,
+    r#"{"type": "canary", "steps": [{"set_weight": 20}, {"pause": {"duration_ticks": 2}}, {"analysis": {"error_rate_max_percent": 5}}]}"#,
+    r#"{"type": "canary", "traffic_routing": true, "steps": [{"set_weight": 20}, {"set_canary_scale": {"replicas": 1}}]}"#,
+    r#"{"type": "instance_refresh", "checkpoint_percentages": [50, 100], "checkpoint_delay_ticks": 5}"#,
+];
+
+#[test]
+fn a_rollout_of_a_fleet_of_zero_completes_at_once() {
+    for strategy in EVERY_STRATEGY {
+        let mut lab = Driver::rollout(0, strategy, "");
+        let run = lab.rows(3, rows::phase_counts);
+        let (done, ()) = run
+            .first(|e| matches!(e, Event::RolloutComplete { revision: 2 }).then_some(()))
+            .unwrap_or_else(|| panic!("{strategy} never completes: {:#?}", run.rows));
+        assert_eq!(done, 0, "{strategy}: {:#?}", run.rows);
+        assert_eq!(run.rows[0], "0 Healthy: r1 0/0 r2 0/0", "{strategy}");
+    }
+}
+
+#[test]
+fn a_fleet_scaled_to_zero_mid_rollout_finishes_the_rollout_empty() {
+    for strategy in EVERY_STRATEGY {
+        let mut lab = Driver::rollout(4, strategy, "").at(1, Command::Scale { replicas: 0 });
+        let run = lab.rows(40, rows::phase_counts);
+        assert!(
+            run.any(|e| matches!(e, Event::RolloutComplete { revision: 2 })),
+            "{strategy}: {:#?}",
+            &run.rows[..8]
+        );
+        let live: u32 = lab.world.revisions().iter().map(|r| r.live + r.terminating).sum();
+        assert_eq!(live, 0, "{strategy}");
+        // And it grows again from nothing.
+        lab.world.apply(Command::Scale { replicas: 3 }).unwrap();
+        lab.run_until(200, |world| world.revisions().iter().map(|r| r.available).sum::<u32>() == 3);
+    }
+}

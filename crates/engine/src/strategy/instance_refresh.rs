@@ -262,17 +262,19 @@ impl InstanceRefresh {
             }
         }
         fleet.status.step_started = None;
-        // 3. Launch-before-terminate: the old instances a warm batch replaces go now.
-        if from_total + to_desired > replicas {
-            shrink_oldest_first(fleet, to, from_total + to_desired - replicas);
-            return true;
-        }
+        // 3. Nothing old left: the new revision is the group, at whatever size it now has (a group
+        // scaled in mid-refresh, to zero even, shrinks it).
         if from_total == 0 {
             let changed = fleet.revisions[to].desired != replicas;
             fleet.revisions.set_desired(to, replicas);
             return changed;
         }
-        // 4. Checkpoints: reached when the replaced-and-warmed share is at least the threshold.
+        // 4. Launch-before-terminate: the old instances a warm batch replaces go now.
+        if from_total + to_desired > replicas {
+            shrink_oldest_first(fleet, to, from_total + to_desired - replicas);
+            return true;
+        }
+        // 5. Checkpoints: reached when the replaced-and-warmed share is at least the threshold.
         // One wait covers every threshold a batch reached at once (a jumped threshold is skipped).
         if !fleet.status.aborted {
             let reached = self.checkpoint_percentages
@@ -291,7 +293,7 @@ impl InstanceRefresh {
                 fleet.status.step_index += reached;
             }
         }
-        // 5. The next batch, capped so it does not overshoot the next checkpoint.
+        // 6. The next batch, capped so it does not overshoot the next checkpoint.
         let (_, checkpoint_count) = self.next_checkpoint_count(fleet.status.step_index, replicas);
         let room_to_checkpoint = checkpoint_count.saturating_sub(to_desired).max(1);
         let batch = self.batch_size(replicas).min(room_to_checkpoint).min(from_total);

@@ -66,7 +66,7 @@ pub fn knobs() -> Vec<Knob> {
     vec![
         knob(
             "fleet_size",
-            1,
+            0,
             FLEET,
             U32,
             &scenario("", "", "").replace(r#""fleet_size": 4"#, r#""fleet_size": {}"#),
