@@ -227,3 +227,58 @@ fn a_fleet_scaled_to_zero_mid_rollout_finishes_the_rollout_empty() {
         lab.run_until(200, |world| world.revisions().iter().map(|r| r.available).sum::<u32>() == 3);
     }
 }
+
+// §4.1: partial instance refreshes, and the pace of an automatic rollback.
+
+#[test]
+fn a_refresh_whose_checkpoints_stop_short_of_100_replaces_that_share_and_stops() {
+    // Min healthy 50% of 10: batches of 5, capped at the 30% checkpoint (3 instances).
+    let strategy = r#"{"type": "instance_refresh", "min_healthy_percentage": 50,
+        "checkpoint_percentages": [30], "checkpoint_delay_ticks": 4}"#;
+    let mut lab = Driver::rollout(10, strategy, "");
+    let run = lab.rows(30, rows::phase_counts);
+    assert_eq!(run.rows[0], "0 Progressing: r1 7/7 r2 3/0");
+    // Reaching the last checkpoint ends the refresh: successful, the rest left on v1.
+    assert_eq!(run.rows[1], "1 Healthy: r1 7/7 r2 3/3", "{:#?}", run.rows);
+    assert_eq!(run.rows[29], "29 Healthy: r1 7/7 r2 3/3");
+    let (done, ()) =
+        run.first(|e| matches!(e, Event::RolloutComplete { revision: 2 }).then_some(())).expect("it ends");
+    assert_eq!(done, 1);
+    // The group is now launched from v2: growing it adds v2 instances, v1 ones stay.
+    lab.world.apply(Command::Scale { replicas: 12 }).unwrap();
+    let run = lab.rows(3, rows::phase_counts);
+    assert_eq!(run.rows[2], "32 Healthy: r1 7/7 r2 5/5", "{:#?}", run.rows);
+}
+
+#[test]
+fn a_partial_checkpoint_list_is_accepted_but_must_still_ascend() {
+    let parse = |list: &str| {
+        lab_engine::Scenario::from_json(&format!(
+            r#"{{"seed": 1, "fleet_size": 4, "image": {{"base": "ubuntu-22.04", "app_version": "1"}},
+            "strategy": {{"type": "instance_refresh", "checkpoint_percentages": {list}}}}}"#
+        ))
+        .map(|_| ())
+        .map_err(|error| error.to_string())
+    };
+    assert_eq!(parse("[20, 50]"), Ok(()));
+    let refused = parse("[50, 20]").unwrap_err();
+    assert!(
+        refused.contains("CheckpointPercentages must be ascending values between 1 and 100"),
+        "{refused}"
+    );
+}
+
+#[test]
+fn an_automatic_rollback_goes_at_the_min_healthy_pace_not_the_checkpoint_cap() {
+    // Batches of 5 (min healthy 50%); the 20% checkpoint caps the first batch at 2.
+    let strategy = r#"{"type": "instance_refresh", "min_healthy_percentage": 50, "auto_rollback": true,
+        "checkpoint_percentages": [20, 100], "checkpoint_delay_ticks": 2}"#;
+    let mut lab = Driver::rollout(10, strategy, "");
+    let run = lab.rows(4, rows::phase_counts);
+    assert_eq!(run.rows[3], "3 Progressing: r1 3/3 r2 7/2", "{:#?}", run.rows);
+    lab.world.apply(Command::AbortRollout).unwrap();
+    let run = lab.rows(4, rows::phase_counts);
+    // The rollback takes up to 5 at a time, as the forward refresh's batches did, not the 2 the
+    // first checkpoint allowed.
+    assert_eq!(scaled(&run, 1).first(), Some(&(4, 8)), "{:#?}", run.rows);
+}

@@ -136,11 +136,11 @@ fn impossible_preferences_are_refused_with_the_api_message() {
         ),
         (
             r#""checkpoint_percentages": [50, 40, 100]"#,
-            "CheckpointPercentages must be ascending values between 1 and 100, and the last one must be 100 (got [50, 40, 100])",
+            "CheckpointPercentages must be ascending values between 1 and 100 (got [50, 40, 100])",
         ),
         (
-            r#""checkpoint_percentages": [50]"#,
-            "CheckpointPercentages must be ascending values between 1 and 100, and the last one must be 100 (got [50])",
+            r#""checkpoint_percentages": [0, 50]"#,
+            "CheckpointPercentages must be ascending values between 1 and 100 (got [0, 50])",
         ),
         (r#""health_check_timeout_ticks": 0"#, "health_check_timeout_ticks must be at least 1"),
     ];

@@ -336,7 +336,10 @@ impl Rollout {
             .iter()
             .enumerate()
             .all(|(index, revision)| index == self.target || revision.is_empty());
-        if target_done && others_gone {
+        // A partial instance refresh is over at its last checkpoint, with old instances left.
+        let partial_done =
+            self.status.finished_early && target.live == target.desired && target.available == target.desired;
+        if (target_done && others_gone) || partial_done {
             self.complete = true;
             let revision = target.number;
             self.status.stable = Some(revision);

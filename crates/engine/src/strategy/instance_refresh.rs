@@ -25,7 +25,8 @@ pub struct InstanceRefresh {
     pub max_healthy_percentage: u32,
     /// Ticks a new instance must be in service before its batch counts as done.
     pub warmup_ticks: u64,
-    /// Ascending shares at which the refresh waits `checkpoint_delay_ticks`; the last is 100.
+    /// Ascending shares at which the refresh waits `checkpoint_delay_ticks`. A list that ends
+    /// below 100 is a partial refresh, which stops at its last checkpoint.
     pub checkpoint_percentages: Vec<u32>,
     /// How long each checkpoint waits.
     pub checkpoint_delay_ticks: u64,
@@ -92,10 +93,8 @@ pub enum InstanceRefreshError {
         /// MaxHealthyPercentage.
         max: u32,
     },
-    /// Checkpoints out of order, out of 1–100, or not ending at 100.
-    #[error(
-        "CheckpointPercentages must be ascending values between 1 and 100, and the last one must be 100 (got {got:?})"
-    )]
+    /// Checkpoints out of order or out of 1–100.
+    #[error("CheckpointPercentages must be ascending values between 1 and 100 (got {got:?})")]
     BadCheckpoints {
         /// The list given.
         got: Vec<u32>,
@@ -170,7 +169,9 @@ impl InstanceRefresh {
         let checkpoints = &self.checkpoint_percentages;
         let ascending = checkpoints.windows(2).all(|pair| pair[0] < pair[1]);
         let in_range = checkpoints.iter().all(|&share| (1..=100).contains(&share));
-        if !checkpoints.is_empty() && (!ascending || !in_range || checkpoints.last() != Some(&100)) {
+        // A list that does not end at 100 is a partial refresh (AWS requires 100 only to replace
+        // every instance).
+        if !ascending || !in_range {
             return Err(InstanceRefreshError::BadCheckpoints { got: checkpoints.clone() });
         }
         if self.health_check_timeout_ticks == 0 {
@@ -226,6 +227,11 @@ impl InstanceRefresh {
         let terminate = replicas - self.healthy_floor(replicas).min(replicas);
         let surge = self.running_ceiling(replicas) - replicas;
         (terminate + surge).max(1)
+    }
+
+    /// Whether the checkpoints stop short of 100%: a refresh that replaces only part of the group.
+    pub fn is_partial(&self) -> bool {
+        self.checkpoint_percentages.last().is_some_and(|&last| last < 100)
     }
 
     /// The next checkpoint still ahead, as an instance count (100% when there is none left).
@@ -284,6 +290,14 @@ impl InstanceRefresh {
                     share < 100 && u64::from(to_available) * 100 >= u64::from(share) * u64::from(replicas)
                 })
                 .count() as u32;
+            let passed = fleet.status.step_index.saturating_add(reached) as usize;
+            if reached > 0 && passed == self.checkpoint_percentages.len() && self.is_partial() {
+                // A list that stops short of 100 is a partial refresh: it ends at its last
+                // checkpoint, the rest of the group left as it was.
+                fleet.status.step_index += reached;
+                fleet.status.finished_early = true;
+                return true;
+            }
             if reached > 0 {
                 let since = *fleet.status.paused_since.get_or_insert(now);
                 if now < since.saturating_add(self.checkpoint_delay_ticks) {
@@ -293,8 +307,13 @@ impl InstanceRefresh {
                 fleet.status.step_index += reached;
             }
         }
-        // 6. The next batch, capped so it does not overshoot the next checkpoint.
-        let (_, checkpoint_count) = self.next_checkpoint_count(fleet.status.step_index, replicas);
+        // 6. The next batch, capped so it does not overshoot the next checkpoint. A rollback has no
+        // checkpoints: it goes at the pace the healthy percentages allow.
+        let checkpoint_count = if fleet.status.aborted {
+            replicas
+        } else {
+            self.next_checkpoint_count(fleet.status.step_index, replicas).1
+        };
         let room_to_checkpoint = checkpoint_count.saturating_sub(to_desired).max(1);
         let batch = self.batch_size(replicas).min(room_to_checkpoint).min(from_total);
         let surge = self.running_ceiling(replicas) - replicas;
@@ -304,6 +323,21 @@ impl InstanceRefresh {
         fleet.status.step_started = Some(now);
         true
     }
+}
+
+/// After a partial refresh the group keeps its mix: it launches from the new template, so a
+/// larger group gets new instances, and a smaller one loses the oldest first.
+fn keep_the_mix(fleet: &mut RolloutFleet<'_>) -> bool {
+    let target = fleet.target;
+    let others = fleet.total_desired() - fleet.revisions[target].desired;
+    if others > fleet.replicas {
+        shrink_oldest_first(fleet, target, others - fleet.replicas);
+    }
+    let others = fleet.total_desired() - fleet.revisions[target].desired;
+    let wanted = fleet.replicas - others;
+    let changed = fleet.revisions[target].desired != wanted;
+    fleet.revisions.set_desired(target, wanted);
+    changed
 }
 
 /// Takes `count` instances off the revisions other than `keep`, oldest revision first.
@@ -388,6 +422,9 @@ impl Strategy for InstanceRefresh {
                 Some(stable) if self.auto_rollback => self.step(fleet, stable),
                 _ => false,
             };
+        }
+        if fleet.status.finished_early {
+            return keep_the_mix(fleet);
         }
         self.step(fleet, fleet.target)
     }

@@ -137,6 +137,9 @@ pub struct RolloutStatus {
     /// A strategy that failed on its own (an instance refresh whose batch never became healthy)
     /// leaves the reason here; the world aborts the rollout with it.
     pub(crate) failure: Option<crate::AbortCause>,
+    /// Instance refresh: a partial refresh reached its last checkpoint and is over, the rest of
+    /// the group left on what it ran.
+    pub(crate) finished_early: bool,
     /// Instance refresh: when the healthy batch has finished warming up.
     pub(crate) warm_at: Option<u64>,
     /// Traffic-routed canary: the weight the router gives the canary now (it lags the step's
