@@ -110,6 +110,12 @@ pub enum Command {
     AbortRollout,
     /// `kubectl argo rollouts retry`: leave the aborted state and try the new revision again.
     RetryRollout,
+    /// `aws autoscaling cancel-instance-refresh`: stop the rollout; instances already replaced
+    /// stay (never rolled back). On other strategies, the same as an abort.
+    CancelRollout,
+    /// `aws autoscaling rollback-instance-refresh`: stop the rollout and replace what was
+    /// replaced with the previous configuration. On other strategies, the same as an abort.
+    RollbackRollout,
     /// Change the deployment strategy (as editing the Deployment's `spec.strategy` would); it
     /// governs every reconcile from now on.
     SetStrategy(crate::StrategySpec),

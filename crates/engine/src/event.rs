@@ -12,6 +12,12 @@ use crate::{Digest, InstanceId};
 pub enum AbortCause {
     /// A person aborted it (`kubectl argo rollouts abort`).
     Hand,
+    /// A person cancelled an instance refresh (`aws autoscaling cancel-instance-refresh`): what
+    /// was replaced stays, whatever `auto_rollback` says.
+    Cancelled,
+    /// A person rolled an instance refresh back (`aws autoscaling rollback-instance-refresh`):
+    /// what was replaced is replaced again with the previous configuration.
+    RollbackRequested,
     /// An analysis failed the new revision.
     Analysis {
         /// What it measured, and against which thresholds.
@@ -34,6 +40,8 @@ impl std::fmt::Display for AbortCause {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             AbortCause::Hand => f.write_str("aborted by hand"),
+            AbortCause::Cancelled => f.write_str("cancelled by hand"),
+            AbortCause::RollbackRequested => f.write_str("rolled back by hand"),
             AbortCause::Analysis { finding, traffic_back_to: None } => write!(f, "{finding}"),
             AbortCause::Analysis { finding, traffic_back_to: Some(previous) } => {
                 write!(f, "{finding}; traffic goes back to revision {previous}")

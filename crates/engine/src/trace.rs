@@ -218,6 +218,8 @@ fn encode_event(row: &mut Vec<u8>, event: &Event) {
             row.extend_from_slice(&[32]);
             match cause {
                 crate::AbortCause::Hand => row.push(0),
+                crate::AbortCause::Cancelled => row.push(3),
+                crate::AbortCause::RollbackRequested => row.push(4),
                 crate::AbortCause::Analysis { finding, traffic_back_to } => {
                     row.push(1);
                     finding_row(row, finding);

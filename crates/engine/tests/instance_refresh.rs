@@ -150,3 +150,21 @@ fn impossible_preferences_are_refused_with_the_api_message() {
         assert!(error.contains(message), "{params}: {error}");
     }
 }
+
+#[test]
+fn a_cancel_keeps_what_was_replaced_and_a_rollback_asked_for_replaces_it_again() {
+    let params =
+        r#", "min_healthy_percentage": 50, "checkpoint_percentages": [20, 100], "checkpoint_delay_ticks": 5"#;
+    // Auto-rollback on, but a cancel never rolls back (AWS: it only stops new replacements).
+    let mut lab = refresh(&format!("{params}, \"auto_rollback\": true"), false);
+    lab.run(3);
+    lab.world.apply(lab_engine::Command::CancelRollout).unwrap();
+    let run = lab.rows(6, rows::phase_counts);
+    assert_eq!(run.rows[5], "8 Degraded: r1 8/8 r2 2/2", "{:#?}", run.rows);
+    // Auto-rollback off, but a rollback asked for replaces the new instances with the old ones.
+    let mut lab = refresh(params, false);
+    lab.run(3);
+    lab.world.apply(lab_engine::Command::RollbackRollout).unwrap();
+    let run = lab.rows(6, rows::phase_counts);
+    assert_eq!(run.rows[5], "8 Degraded: r1 10/10 r2 0/0", "{:#?}", run.rows);
+}

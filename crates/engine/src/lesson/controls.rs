@@ -72,6 +72,8 @@ impl Control {
             | Command::PromoteFullRollout
             | Command::AbortRollout
             | Command::RetryRollout
+            | Command::CancelRollout
+            | Command::RollbackRollout
             | Command::Pause
             | Command::Resume => Control::Rollout,
             Command::SetStrategy(_) => Control::Strategy,

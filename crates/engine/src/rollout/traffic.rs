@@ -215,7 +215,9 @@ impl Rollout {
         let due = self.strategy.strategy().due_analyses(&self.status, target);
         for (slot, entry) in due.into_iter().enumerate() {
             let Some((analysis, kind)) = entry else {
-                self.status.analysis_runs[slot] = None;
+                if let Some(run) = &mut self.status.analysis_runs[slot] {
+                    run.finished = true;
+                }
                 continue;
             };
             // A step analysis belongs to its step; the others to the rollout as a whole.

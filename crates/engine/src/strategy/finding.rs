@@ -86,6 +86,9 @@ pub struct AnalysisRun {
     pub failed: u32,
     /// Measurements between target and limit.
     pub inconclusive: u32,
+    /// No longer measuring (its step is over, the rollout was aborted or promoted); kept so shells
+    /// can show how it ended until the next run takes its place.
+    pub finished: bool,
 }
 
 impl AnalysisRun {
@@ -99,12 +102,13 @@ impl AnalysisRun {
             successful: 0,
             failed: 0,
             inconclusive: 0,
+            finished: false,
         }
     }
 
-    /// Whether this run is the one for `kind` on `revision` at `step_index`.
+    /// Whether this run is the one under way for `kind` on `revision` at `step_index`.
     pub(crate) fn is(&self, kind: AnalysisKind, revision: u32, step_index: u32) -> bool {
-        (self.kind, self.revision, self.step_index) == (kind, revision, step_index)
+        !self.finished && (self.kind, self.revision, self.step_index) == (kind, revision, step_index)
     }
 
     /// Measurements taken so far.

@@ -418,8 +418,15 @@ impl Strategy for InstanceRefresh {
                     .iter()
                     .position(|r| r.number == number && number != fleet.revisions[fleet.target].number)
             });
+            // AutoRollback governs failures (and the lab's plain abort); a cancel never rolls back,
+            // a rollback asked for always does.
+            let roll_back = match fleet.status.abort_cause {
+                Some(crate::AbortCause::Cancelled) => false,
+                Some(crate::AbortCause::RollbackRequested) => true,
+                _ => self.auto_rollback,
+            };
             return match stable {
-                Some(stable) if self.auto_rollback => self.step(fleet, stable),
+                Some(stable) if roll_back => self.step(fleet, stable),
                 _ => false,
             };
         }

@@ -128,6 +128,14 @@ impl World {
                 rollout.abort_by_hand(now, log);
                 Ok(())
             }
+            Command::CancelRollout => {
+                rollout.abort_rollout(crate::AbortCause::Cancelled, now, log);
+                Ok(())
+            }
+            Command::RollbackRollout => {
+                rollout.abort_rollout(crate::AbortCause::RollbackRequested, now, log);
+                Ok(())
+            }
             Command::RetryRollout => {
                 rollout.retry(now);
                 Ok(())
