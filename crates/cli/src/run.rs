@@ -59,6 +59,11 @@ pub struct Args {
         "Ticks to run, 1 to {TICKS_MAX} [default: until the fleet has settled, at most {TICKS_DEFAULT_MAX}]"
     ))]
     ticks: Option<u64>,
+    /// Instead of JSON, print at each tick what a real tool would: `kubectl` (rollout status and
+    /// get deploy,rs,pods), `argo` (kubectl argo rollouts get rollout) or `aws`
+    /// (describe-instance-refreshes)
+    #[arg(long, value_name = "TOOL", value_parser = ["kubectl", "argo", "aws"])]
+    view: Option<String>,
 }
 
 pub fn main(args: &Args) -> Result<(), String> {
@@ -67,6 +72,11 @@ pub fn main(args: &Args) -> Result<(), String> {
         std::fs::read_to_string(&args.scenario).map_err(|error| format!("cannot read {path}: {error}"))?;
     let scenario = Scenario::from_json(&text).map_err(|error| format!("{path}: {error}"))?;
 
+    let view = args.view.as_deref().map(|name| match name {
+        "argo" => lab_tools::View::Argo,
+        "aws" => lab_tools::View::Aws,
+        _ => lab_tools::View::Kubectl,
+    });
     let mut world = World::new(&scenario);
     let mut playback = Playback::new(&scenario);
     let mut out = Output::new();
@@ -80,6 +90,14 @@ pub fn main(args: &Args) -> Result<(), String> {
             break;
         }
         let tick = playback.step(&mut world);
+        if let Some(view) = view {
+            world.drain_events().for_each(drop);
+            out.line(format!("--- tick {tick} ---"))?;
+            for line in lab_tools::view(&world, view).lines() {
+                out.line(crate::terminal::printable(line))?;
+            }
+            continue;
+        }
         events.clear();
         events.extend(world.drain_events());
         let snapshot = world.snapshot();
@@ -96,6 +114,10 @@ pub fn main(args: &Args) -> Result<(), String> {
             events: &events,
         };
         out.json_line(&row)?;
+    }
+    if view.is_some() {
+        out.line(format!("--- trace digest {} ---", world.trace_digest()))?;
+        return out.finish();
     }
     out.json_line(&serde_json::json!({ "trace_digest": world.trace_digest() }))?;
     out.finish()

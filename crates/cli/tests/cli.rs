@@ -360,3 +360,38 @@ fn a_flag_given_twice_takes_its_last_value() {
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     assert_eq!(String::from_utf8_lossy(&output.stdout).lines().count(), 6, "5 ticks and the digest");
 }
+
+#[test]
+fn run_with_a_view_prints_what_the_real_tool_would_at_each_tick() {
+    let scenario = |name: &str| {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join(format!("../../scenarios/{name}.json"))
+            .display()
+            .to_string()
+    };
+    let output = lab(&["run", &scenario("canary-bad"), "--ticks", "10", "--view", "argo"]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(text.matches("--- tick ").count(), 10);
+    assert!(text.contains("Status:          ✖ Degraded"), "the canary's analysis aborts it:\n{text}");
+    assert!(text.contains("AnalysisRun  ✖ Failed"), "{text}");
+    assert!(text.lines().last().unwrap().starts_with("--- trace digest sha256:"));
+
+    let output = lab(&["run", &scenario("recreate"), "--ticks", "4", "--view", "kubectl"]);
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        text.contains(
+            "$ kubectl get deploy,rs,pods\nNAME                  READY   UP-TO-DATE   AVAILABLE   AGE\n"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("Waiting for deployment \"web\" rollout to finish: "), "{text}");
+
+    let output = lab(&["run", &scenario("instance-refresh"), "--ticks", "5", "--view", "aws"]);
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.contains("\"Status\": \"InProgress\""), "{text}");
+
+    let refused = lab(&["run", &scenario("canary"), "--view", "helm"]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("invalid value 'helm'"));
+}

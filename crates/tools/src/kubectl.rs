@@ -1,0 +1,633 @@
+//! `kubectl`: the Deployment's rollout commands, `scale`, `set image`, `get` and `describe`, with
+//! kubectl's messages (`rollout_status.go`, the name printer, `describe.go`) and tables.
+
+use lab_engine::{
+    Command, CommandError, ConditionReason, Event, ImageRef, Lifecycle, Progressing, Revision, StrategySpec,
+    World,
+};
+
+use crate::args::{Args, FlagError};
+use crate::names::{NAME, Owner, owner, pod, replica_set};
+use crate::table::{KUBECTL_GET, NARROW, align};
+use crate::{Act, Output, Reply, Tool, Watch, Watched, age, suggest};
+
+/// The sub-commands kubectl has in the lab.
+pub const COMMANDS: &[&str] = &["rollout", "scale", "set", "get", "describe"];
+/// `kubectl rollout`'s verbs.
+pub const ROLLOUT_VERBS: &[&str] = &["status", "history", "undo", "pause", "resume"];
+
+pub(crate) fn run(world: &World, words: &[&str]) -> Reply {
+    match words {
+        [] | ["help" | "--help" | "-h", ..] => Reply::Print(Output::ok(crate::help::kubectl())),
+        ["rollout", verb, rest @ ..] if ROLLOUT_VERBS.contains(verb) => rollout(world, verb, rest),
+        ["rollout", verb, ..] if !verb.starts_with('-') => Reply::Print(Output::error(format!(
+            "error: unknown command \"{}\"\nSee 'kubectl rollout -h' for help and examples\n",
+            shown(verb)
+        ))),
+        ["rollout", ..] => Reply::Print(Output::ok(crate::help::kubectl())),
+        ["scale", rest @ ..] => scale(world, rest),
+        ["set", "image", rest @ ..] => set_image(world, rest),
+        ["set", ..] => Reply::Print(Output::error(
+            "error: the lab's kubectl knows 'kubectl set image' only\nSee 'kubectl set -h' for help and examples\n",
+        )),
+        ["get", rest @ ..] => Reply::Print(get_command(world, rest)),
+        ["describe", rest @ ..] => Reply::Print(describe_command(world, rest)),
+        [command, ..] => Reply::Print(Output::error(format!(
+            "error: unknown command \"{}\" for \"kubectl\"\n{}",
+            shown(command),
+            suggest::did_you_mean(command, COMMANDS)
+        ))),
+    }
+}
+
+/// A typed word shown back, cut to a sensible length.
+pub(crate) fn shown(word: &str) -> String {
+    word.chars().take(64).collect()
+}
+
+/// pflag's errors, with the usage pointer kubectl adds.
+pub(crate) fn flag_error(error: FlagError, path: &str) -> Reply {
+    let text = match error {
+        FlagError::Unknown(flag) if flag.0.starts_with("--") => {
+            format!("error: unknown flag: {}\nSee '{path} --help' for usage.\n", shown(&flag.0))
+        }
+        FlagError::Unknown(flag) => format!(
+            "error: unknown shorthand flag: '{}' in {}\nSee '{path} --help' for usage.\n",
+            flag.0.chars().nth(1).unwrap_or('-'),
+            shown(&flag.0)
+        ),
+        FlagError::MissingValue(flag) => {
+            format!("error: flag needs an argument: {}\nSee '{path} --help' for usage.\n", shown(&flag))
+        }
+    };
+    Reply::Print(Output::error(text))
+}
+
+/// The Deployment named by `type/name` or `type name`; `Err` is kubectl's answer.
+fn deployment(world: &World, positional: &[&str], verb: &str) -> Result<(), Reply> {
+    let name = match positional {
+        [one] => match one.split_once('/') {
+            Some((kind, name)) if is_deployment_kind(kind) => name,
+            Some((kind, _)) => return Err(unknown_kind(kind)),
+            None if is_deployment_kind(one) => {
+                return Err(Reply::Print(Output::error(format!(
+                    "error: you must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   'deployment/{NAME}'\n"
+                ))));
+            }
+            None => return Err(unknown_kind(one)),
+        },
+        [kind, name] if is_deployment_kind(kind) => name,
+        [kind, _] => return Err(unknown_kind(kind)),
+        [] => {
+            return Err(Reply::Print(Output::error(format!(
+                "error: required resource not specified\nSee 'kubectl {verb} -h' for help and examples\n"
+            ))));
+        }
+        _ => {
+            return Err(Reply::Print(Output::error(format!(
+                "error: the lab's kubectl takes one deployment here (deployment/{NAME})\n"
+            ))));
+        }
+    };
+    if name != NAME || owner(world) != Owner::Deployment {
+        return Err(Reply::Print(Output::error(not_found(world, name))));
+    }
+    Ok(())
+}
+
+fn is_deployment_kind(kind: &str) -> bool {
+    matches!(kind, "deployment" | "deployments" | "deploy" | "deployment.apps" | "deployments.apps")
+}
+
+fn unknown_kind(kind: &str) -> Reply {
+    Reply::Print(Output::error(format!(
+        "error: the server doesn't have a resource type \"{}\"\n",
+        shown(kind)
+    )))
+}
+
+/// kubectl's NotFound, and a line saying where this fleet's rollout is, if it is elsewhere.
+fn not_found(world: &World, name: &str) -> String {
+    let mut text = format!("Error from server (NotFound): deployments.apps \"{}\" not found\n", shown(name));
+    match owner(world) {
+        Owner::Rollout => text.push_str(&format!(
+            "hint: this fleet is an Argo Rollout; try 'kubectl argo rollouts get rollout {NAME}'\n"
+        )),
+        Owner::AutoScalingGroup => text.push_str(&format!(
+            "hint: this fleet is an EC2 Auto Scaling group; try 'aws autoscaling describe-instance-refreshes --auto-scaling-group-name {}'\n",
+            crate::GROUP
+        )),
+        Owner::Deployment if name != NAME => text.push_str(&format!("hint: the lab's deployment is called {NAME}\n")),
+        Owner::Deployment => {}
+    }
+    text
+}
+
+fn rollout(world: &World, verb: &str, rest: &[&str]) -> Reply {
+    let path = format!("kubectl rollout {verb}");
+    let parsed = match verb {
+        "status" => Args::parse(rest, &["revision", "timeout"], &["watch", "w"]),
+        "history" | "undo" => Args::parse(rest, &["to-revision", "revision"], &[]),
+        _ => Args::parse(rest, &[], &[]),
+    };
+    let args = match parsed {
+        Ok(args) => args,
+        Err(error) => return flag_error(error, &path),
+    };
+    if let Err(reply) = deployment(world, &args.positional, &format!("rollout {verb}")) {
+        return reply;
+    }
+    let name = format!("deployment.apps/{NAME}");
+    match verb {
+        "status" => {
+            let (line, state) = rollout_status_line(world);
+            // Watching is the default; `--watch=false` prints once.
+            let watching = (!args.has("watch") || args.on("watch")) && (!args.has("w") || args.on("w"));
+            let mut output = Output { text: line.clone(), failed: state == StatusState::Failed, watch: None };
+            if watching && state == StatusState::Waiting {
+                output.watch = Some(Watch::new(Watched::RolloutStatus, &line));
+            }
+            Reply::Print(output)
+        }
+        "history" => Reply::Print(history(world, args.value("revision"))),
+        "undo" => {
+            let to_revision = match args.value("to-revision").map(str::parse::<u32>) {
+                None | Some(Ok(0)) => None,
+                Some(Ok(number)) => Some(number),
+                Some(Err(_)) => {
+                    return Reply::Print(Output::error(format!(
+                        "error: invalid argument \"{}\" for \"--to-revision\" flag: strconv.ParseInt: parsing \"{}\": invalid syntax\n",
+                        shown(args.value("to-revision").unwrap_or_default()),
+                        shown(args.value("to-revision").unwrap_or_default())
+                    )));
+                }
+            };
+            Act::new(Tool::Kubectl, vec![Command::Undo { to_revision }], format!("{name} rolled back\n"))
+        }
+        "pause" if world.paused() => Reply::Print(Output::ok(format!("{name} already paused\n"))),
+        "pause" => Act::new(Tool::Kubectl, vec![Command::Pause], format!("{name} paused\n")),
+        "resume" if !world.paused() => Reply::Print(Output::ok(format!("{name} already resumed\n"))),
+        _ => Act::new(Tool::Kubectl, vec![Command::Resume], format!("{name} resumed\n")),
+    }
+}
+
+/// Whether `kubectl rollout status` would keep waiting, be done, or fail.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum StatusState {
+    Waiting,
+    Done,
+    Failed,
+}
+
+/// The replica counts a Deployment's status carries.
+pub(crate) struct DeploymentStatus {
+    /// `spec.replicas`.
+    pub replicas: u32,
+    /// Pods of the new ReplicaSet, not terminating.
+    pub updated: u32,
+    /// Pods of every ReplicaSet, not terminating.
+    pub total: u32,
+    /// Available pods of every ReplicaSet.
+    pub available: u32,
+}
+
+pub(crate) fn status(world: &World) -> DeploymentStatus {
+    let revisions = world.revisions();
+    DeploymentStatus {
+        replicas: world.replicas(),
+        updated: world.target_revision().live,
+        total: revisions.iter().map(|r| r.live).sum(),
+        available: revisions.iter().map(|r| r.available).sum(),
+    }
+}
+
+/// The line `kubectl rollout status` prints now, checked in kubectl's order
+/// (`DeploymentStatusViewer.Status`).
+pub(crate) fn rollout_status_line(world: &World) -> (String, StatusState) {
+    let s = status(world);
+    if world.conditions().reason == ConditionReason::ProgressDeadlineExceeded {
+        return (
+            format!("error: deployment \"{NAME}\" exceeded its progress deadline\n"),
+            StatusState::Failed,
+        );
+    }
+    let waiting = |what: String| {
+        (format!("Waiting for deployment \"{NAME}\" rollout to finish: {what}...\n"), StatusState::Waiting)
+    };
+    if s.updated < s.replicas {
+        return waiting(format!("{} out of {} new replicas have been updated", s.updated, s.replicas));
+    }
+    if s.total > s.updated {
+        return waiting(format!("{} old replicas are pending termination", s.total - s.updated));
+    }
+    if s.available < s.updated {
+        return waiting(format!("{} of {} updated replicas are available", s.available, s.updated));
+    }
+    (format!("deployment \"{NAME}\" successfully rolled out\n"), StatusState::Done)
+}
+
+fn history(world: &World, revision: Option<&str>) -> Output {
+    let mut numbers: Vec<u32> = world.revisions().iter().map(|r| r.number).collect();
+    numbers.sort_unstable();
+    if let Some(wanted) = revision {
+        let Some(found) = world.revisions().iter().find(|r| wanted.parse() == Ok(r.number)) else {
+            return Output::error("error: unable to find the specified revision\n");
+        };
+        let image = crate::names::image_ref(world, found.image);
+        return Output::ok(format!(
+            "deployment.apps/{NAME} with revision #{}\nPod Template:\n  Labels:\tapp={NAME}\n\tpod-template-hash={}\n  Containers:\n   {NAME}:\n    Image:\t{image}\n\n",
+            found.number,
+            &replica_set(found)[NAME.len() + 1..]
+        ));
+    }
+    let mut table = String::from("REVISION\tCHANGE-CAUSE\n");
+    for number in numbers {
+        table.push_str(&format!("{number}\t<none>\n"));
+    }
+    Output::ok(format!("deployment.apps/{NAME} \n{}\n", align(&table, NARROW)))
+}
+
+fn scale(world: &World, rest: &[&str]) -> Reply {
+    let args = match Args::parse(rest, &["replicas"], &[]) {
+        Ok(args) => args,
+        Err(error) => return flag_error(error, "kubectl scale"),
+    };
+    if let Err(reply) = deployment(world, &args.positional, "scale") {
+        return reply;
+    }
+    let Some(text) = args.value("replicas") else {
+        return Reply::Print(Output::error("error: required flag(s) \"replicas\" not set\n"));
+    };
+    let Ok(replicas) = text.parse::<u32>() else {
+        return Reply::Print(Output::error(format!(
+            "error: invalid argument \"{0}\" for \"--replicas\" flag: strconv.ParseInt: parsing \"{0}\": invalid syntax\n",
+            shown(text)
+        )));
+    };
+    Act::new(Tool::Kubectl, vec![Command::Scale { replicas }], format!("deployment.apps/{NAME} scaled\n"))
+}
+
+/// `web=web:v2` (or `*=…`) into the image reference the lab deploys; `Err` is kubectl's answer.
+pub(crate) fn container_image(word: &str) -> Result<ImageRef, String> {
+    let Some((container, image)) = word.split_once('=') else {
+        return Err(format!(
+            "error: expected image update in the form CONTAINER=IMAGE, got \"{}\"\n",
+            shown(word)
+        ));
+    };
+    if container != NAME && container != "*" {
+        return Err(format!("error: unable to find container named \"{}\"\n", shown(container)));
+    }
+    image_reference(image)
+}
+
+/// `web:v2`, `web@sha256:…` or a bare tag into a reference to the lab's registry.
+pub(crate) fn image_reference(image: &str) -> Result<ImageRef, String> {
+    let (repository, reference) = if let Some((repository, digest)) = image.split_once('@') {
+        (repository, ImageRef::Digest(digest.to_owned()))
+    } else if let Some((repository, tag)) = image.rsplit_once(':') {
+        (repository, ImageRef::Tag(tag.to_owned()))
+    } else {
+        (image, ImageRef::Tag("latest".to_owned()))
+    };
+    let repository = repository.rsplit('/').next().unwrap_or(repository);
+    if repository != NAME {
+        return Err(format!(
+            "error: the lab's registry holds one repository, {NAME} (got \"{}\"); images are named {NAME}:<tag>\n",
+            shown(image)
+        ));
+    }
+    Ok(reference)
+}
+
+fn set_image(world: &World, rest: &[&str]) -> Reply {
+    let args = match Args::parse(rest, &[], &[]) {
+        Ok(args) => args,
+        Err(error) => return flag_error(error, "kubectl set image"),
+    };
+    let (resource, updates) = match args.positional.split_first() {
+        Some((first, updates)) if first.contains('/') => (vec![*first], updates),
+        _ if args.positional.len() >= 2 => (args.positional[..2].to_vec(), &args.positional[2..]),
+        _ => (args.positional.clone(), &[][..]),
+    };
+    if let Err(reply) = deployment(world, &resource, "set image") {
+        return reply;
+    }
+    let [update] = updates else {
+        return Reply::Print(Output::error(
+            "error: at least one image update is required\nSee 'kubectl set image -h' for help and examples\n",
+        ));
+    };
+    match container_image(update) {
+        Ok(image) => Act::new(
+            Tool::Kubectl,
+            vec![Command::Deploy { image }],
+            format!("deployment.apps/{NAME} image updated\n"),
+        ),
+        Err(text) => Reply::Print(Output::error(text)),
+    }
+}
+
+/// The kinds `kubectl get` knows in the lab, in the order `all` lists them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Deployment,
+    ReplicaSet,
+    Pod,
+}
+
+fn kind_of(word: &str) -> Option<&'static [Kind]> {
+    match word {
+        "deployment" | "deployments" | "deploy" | "deployment.apps" | "deployments.apps" => {
+            Some(&[Kind::Deployment])
+        }
+        "replicaset" | "replicasets" | "rs" | "replicaset.apps" | "replicasets.apps" => {
+            Some(&[Kind::ReplicaSet])
+        }
+        "pod" | "pods" | "po" => Some(&[Kind::Pod]),
+        "all" => Some(&[Kind::Pod, Kind::Deployment, Kind::ReplicaSet]),
+        _ => None,
+    }
+}
+
+fn get_command(world: &World, rest: &[&str]) -> Output {
+    let args = match Args::parse(rest, &["output", "o", "namespace", "n"], &["watch", "w"]) {
+        Ok(args) => args,
+        Err(error) => {
+            return match flag_error(error, "kubectl get") {
+                Reply::Print(output) => output,
+                Reply::Act(_) => unreachable!("flag errors print"),
+            };
+        }
+    };
+    get(world, &args.positional)
+}
+
+/// `kubectl get <kinds> [name]`.
+pub(crate) fn get(world: &World, positional: &[&str]) -> Output {
+    let Some(kinds_word) = positional.first() else {
+        return Output::error(
+            "You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\n",
+        );
+    };
+    let mut kinds = Vec::new();
+    for word in kinds_word.split(',') {
+        match kind_of(word) {
+            Some(found) => kinds.extend_from_slice(found),
+            None if matches!(word, "rollout" | "rollouts" | "ro") => {
+                return Output::error(format!(
+                    "error: the lab shows Argo Rollouts through its plugin: try 'kubectl argo rollouts get rollout {NAME}'\n"
+                ));
+            }
+            None => {
+                return Output::error(format!(
+                    "error: the server doesn't have a resource type \"{}\"\n",
+                    shown(word)
+                ));
+            }
+        }
+    }
+    let name = positional.get(1).copied();
+    let prefixed = kinds.len() > 1;
+    let mut sections = Vec::new();
+    for kind in kinds {
+        let (header, prefix, rows) = match kind {
+            Kind::Deployment => {
+                ("NAME\tREADY\tUP-TO-DATE\tAVAILABLE\tAGE", "deployment.apps/", deployment_rows(world))
+            }
+            Kind::ReplicaSet => {
+                ("NAME\tDESIRED\tCURRENT\tREADY\tAGE", "replicaset.apps/", replica_set_rows(world))
+            }
+            Kind::Pod => ("NAME\tREADY\tSTATUS\tRESTARTS\tAGE", "pod/", pod_rows(world)),
+        };
+        let rows: Vec<(String, String)> =
+            rows.into_iter().filter(|(n, _)| name.is_none_or(|wanted| wanted == n)).collect();
+        if rows.is_empty() {
+            continue;
+        }
+        let mut table = format!("{header}\n");
+        for (row_name, cells) in rows {
+            let shown_name = if prefixed { format!("{prefix}{row_name}") } else { row_name };
+            table.push_str(&format!("{shown_name}\t{cells}\n"));
+        }
+        sections.push(align(&table, KUBECTL_GET));
+    }
+    if sections.is_empty() {
+        if let (Some(name), [kind]) = (name, kinds_word.split(',').collect::<Vec<_>>().as_slice()) {
+            let resource = match kind_of(kind).and_then(|k| k.first()) {
+                Some(Kind::Deployment) => "deployments.apps",
+                Some(Kind::ReplicaSet) => "replicasets.apps",
+                _ => "pods",
+            };
+            return Output::error(format!(
+                "Error from server (NotFound): {resource} \"{}\" not found\n",
+                shown(name)
+            ));
+        }
+        let mut text = String::from("No resources found in default namespace.\n");
+        if owner(world) == Owner::AutoScalingGroup {
+            text.push_str(&format!(
+                "hint: this fleet is EC2 instances in an Auto Scaling group, not pods; try 'aws autoscaling describe-instance-refreshes --auto-scaling-group-name {}'\n",
+                crate::GROUP
+            ));
+        }
+        return Output::error(text);
+    }
+    Output::ok(sections.join("\n"))
+}
+
+fn deployment_rows(world: &World) -> Vec<(String, String)> {
+    if owner(world) != Owner::Deployment {
+        return Vec::new();
+    }
+    let s = status(world);
+    vec![(
+        NAME.to_owned(),
+        format!(
+            "{}/{}\t{}\t{}\t{}",
+            s.available,
+            s.replicas,
+            s.updated,
+            s.available,
+            age::human(world.now())
+        ),
+    )]
+}
+
+/// Revisions as ReplicaSets (kept by Deployments and Rollouts alike), sorted by name as the API
+/// lists them.
+fn replica_set_rows(world: &World) -> Vec<(String, String)> {
+    if owner(world) == Owner::AutoScalingGroup {
+        return Vec::new();
+    }
+    let mut rows: Vec<(String, String)> = world
+        .revisions()
+        .iter()
+        .map(|r| {
+            let cells = format!(
+                "{}\t{}\t{}\t{}",
+                r.desired,
+                r.live,
+                r.available,
+                age::human(world.now().saturating_sub(r.created_tick))
+            );
+            (replica_set(r), cells)
+        })
+        .collect();
+    rows.sort();
+    rows
+}
+
+/// A pod's STATUS column: its phase, or the reason kubectl shows instead.
+pub(crate) fn pod_status(state: Lifecycle) -> &'static str {
+    match state {
+        Lifecycle::Pending => "Pending",
+        Lifecycle::Booting => "ContainerCreating",
+        Lifecycle::InService => "Running",
+        Lifecycle::Draining | Lifecycle::Terminated => "Terminating",
+    }
+}
+
+fn pod_rows(world: &World) -> Vec<(String, String)> {
+    if owner(world) == Owner::AutoScalingGroup {
+        return Vec::new();
+    }
+    let revisions = world.revisions();
+    let mut rows: Vec<(String, String)> = world
+        .instances()
+        .iter()
+        .filter(|i| i.state != Lifecycle::Terminated)
+        .filter_map(|i| {
+            let revision = revisions.iter().find(|r| r.number == i.revision)?;
+            let ready = u8::from(i.state == Lifecycle::InService);
+            let cells = format!(
+                "{ready}/1\t{}\t0\t{}",
+                pod_status(i.state),
+                age::human(world.now().saturating_sub(i.launch_tick))
+            );
+            Some((pod(revision, i), cells))
+        })
+        .collect();
+    rows.sort();
+    rows
+}
+
+fn describe_command(world: &World, rest: &[&str]) -> Output {
+    let args = match Args::parse(rest, &[], &[]) {
+        Ok(args) => args,
+        Err(error) => {
+            return match flag_error(error, "kubectl describe") {
+                Reply::Print(output) => output,
+                Reply::Act(_) => unreachable!("flag errors print"),
+            };
+        }
+    };
+    match deployment(world, &args.positional, "describe") {
+        Ok(()) => Output::ok(describe(world)),
+        Err(Reply::Print(output)) => output,
+        Err(Reply::Act(_)) => unreachable!("lookups print"),
+    }
+}
+
+/// `kubectl describe deployment web`, through one tab writer as kubectl's is.
+pub(crate) fn describe(world: &World) -> String {
+    let s = status(world);
+    let target = world.target_revision();
+    let (strategy_type, rolling) = match world.strategy() {
+        StrategySpec::Rolling(rolling) => ("RollingUpdate", Some(rolling)),
+        _ => ("Recreate", None),
+    };
+    let conditions = world.conditions();
+    let progressing = match (conditions.progressing, conditions.reason) {
+        (_, ConditionReason::DeploymentPaused) => "Unknown",
+        (Progressing::False, _) => "False",
+        _ => "True",
+    };
+    let available_reason =
+        if conditions.available { "MinimumReplicasAvailable" } else { "MinimumReplicasUnavailable" };
+    let mut text = format!(
+        "Name:\t{NAME}\nNamespace:\tdefault\nCreationTimestamp:\t{}\nLabels:\tapp={NAME}\nAnnotations:\tdeployment.kubernetes.io/revision: {}\nSelector:\tapp={NAME}\nReplicas:\t{} desired | {} updated | {} total | {} available | {} unavailable\nStrategyType:\t{strategy_type}\nMinReadySeconds:\t0\n",
+        age::rfc1123z(0),
+        target.number,
+        s.replicas,
+        s.updated,
+        s.total,
+        s.available,
+        s.replicas.saturating_sub(s.available),
+    );
+    if let Some(rolling) = rolling {
+        let plain = |value: String| value.trim_matches('"').to_owned();
+        text.push_str(&format!(
+            "RollingUpdateStrategy:\t{} max unavailable, {} max surge\n",
+            plain(rolling.max_unavailable.to_string()),
+            plain(rolling.max_surge.to_string())
+        ));
+    }
+    text.push_str(&format!(
+        "Pod Template:\n  Labels:\tapp={NAME}\n  Containers:\n   {NAME}:\n    Image:\t{}\nConditions:\n  Type\tStatus\tReason\n  ----\t------\t------\n  Available \t{}\t{available_reason}\n  Progressing \t{progressing}\t{}\n",
+        crate::names::image_ref(world, target.image),
+        if conditions.available { "True" } else { "False" },
+        conditions.reason
+    ));
+    let created = |r: &Revision| format!("{} ({}/{} replicas created)", replica_set(r), r.live, r.desired);
+    let old: Vec<String> =
+        world.revisions().iter().filter(|r| r.number != target.number).map(created).collect();
+    text.push_str(&format!(
+        "OldReplicaSets:\t{}\nNewReplicaSet:\t{}\n",
+        if old.is_empty() { "<none>".to_owned() } else { old.join(", ") },
+        created(target)
+    ));
+    text.push_str(&events(world));
+    align(&text, NARROW)
+}
+
+/// The Deployment's recent scaling events, as the Events table shows them.
+fn events(world: &World) -> String {
+    let revisions = world.revisions();
+    let rows: Vec<String> = world
+        .history()
+        .iter()
+        .filter_map(|record| match &record.event {
+            Event::RevisionScaled { revision, from, to } => {
+                let revision = revisions.iter().find(|r| r.number == *revision)?;
+                let direction = if to > from { "up" } else { "down" };
+                Some(format!(
+                    "  Normal\tScalingReplicaSet\t{}\tdeployment-controller\tScaled {direction} replica set {} from {from} to {to}\n",
+                    age::human(world.now().saturating_sub(record.tick)),
+                    replica_set(revision)
+                ))
+            }
+            _ => None,
+        })
+        .collect();
+    if rows.is_empty() {
+        return "Events:\t<none>\n".to_owned();
+    }
+    let skip = rows.len().saturating_sub(10);
+    format!(
+        "Events:\n  Type\tReason\tAge\tFrom\tMessage\n  ----\t------\t----\t----\t-------\n{}",
+        rows[skip..].concat()
+    )
+}
+
+/// A refusal by the engine in kubectl's words.
+pub(crate) fn refused(error: &CommandError) -> String {
+    match error {
+        CommandError::UndoWhilePaused => {
+            "error: you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume' and try again\n".to_owned()
+        }
+        CommandError::UnknownRevision { revision: 0 } => format!("error: no rollout history found for deployment \"{NAME}\"\n"),
+        CommandError::UnknownRevision { revision } => format!("error: unable to find specified revision {revision} in history\n"),
+        CommandError::SkippedRollback { revision } => {
+            format!("deployment.apps/{NAME} skipped rollback (current template already matches revision {revision})\n")
+        }
+        CommandError::AlreadyTarget { .. } => format!("deployment.apps/{NAME} image updated (no change: the template already names this image)\n"),
+        CommandError::FleetTooLarge { requested, max } => format!(
+            "The Deployment \"{NAME}\" is invalid: spec.replicas: Invalid value: {requested}: must be no more than {max} (the lab's largest fleet)\n"
+        ),
+        CommandError::UnknownImage { .. } | CommandError::AmbiguousImage { .. } => {
+            format!("error: {error}\nhint: build it first ('docker build'), or list what there is with 'docker image ls'\n")
+        }
+        other => format!("error: {other}\n"),
+    }
+}
