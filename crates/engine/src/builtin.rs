@@ -67,6 +67,8 @@ curriculum!(
     "22-legacy-local-state.json",
     "23-choose-a-strategy.json",
     "24-maturity-ladder.json",
+    "25-canary-at-the-terminal.json",
+    "26-instance-refresh-from-the-cli.json",
 );
 
 /// The built-in lessons' JSON, in teaching order. The page leaves them out of its download

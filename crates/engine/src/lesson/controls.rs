@@ -32,11 +32,14 @@ pub enum Control {
     Scale,
     /// Make instances fail their health checks.
     Health,
+    /// The terminal: the other groups offered are reached by typing the real tools' commands
+    /// (`kubectl`, `aws`, …) instead of pressing buttons. No command belongs to it.
+    Terminal,
 }
 
 impl Control {
     /// Every group, in the order the lab shows them.
-    pub const ALL: [Control; 11] = [
+    pub const ALL: [Control; 12] = [
         Control::Build,
         Control::Deploy,
         Control::Registry,
@@ -48,6 +51,7 @@ impl Control {
         Control::Strategy,
         Control::Scale,
         Control::Health,
+        Control::Terminal,
     ];
 
     /// The group a command belongs to.
@@ -96,6 +100,7 @@ impl Control {
             Control::Strategy => "strategy",
             Control::Scale => "scale",
             Control::Health => "health",
+            Control::Terminal => "terminal",
         }
     }
 }
