@@ -1,7 +1,7 @@
 //! `docker build`, `docker tag`, `docker push` and `docker image ls`, and `trivy image`, in the
 //! tools' own shapes: BuildKit's plain progress (`moby/buildkit` `progressui/printer.go`), the push
 //! log (`distribution/push_v2.go`), the image table (`cli/command/formatter/image.go`) and trivy's
-//! box table (`pkg/report/table`, drawn by `aquasecurity/table`).
+//! box table (`pkg/report/table`; the lab draws it as `aquasecurity/table` does, in its own code).
 //!
 //! The lab has one repository, `web`, and its registry is the lab's own: a build lands in it at
 //! once (the engine's `BuildImage` builds and pushes), so `docker push` changes nothing and only
@@ -9,7 +9,10 @@
 
 use lab_engine::registry::LATEST;
 use lab_engine::scan::{Advisory, Severity};
-use lab_engine::{Command, CommandError, Digest, Image, ImageRef, ImageSpec, LAYER_COUNT, World, is_valid_tag, tag_for_version};
+use lab_engine::{
+    Command, CommandError, Digest, Image, ImageRef, ImageSpec, LAYER_COUNT, World, is_valid_tag,
+    tag_for_version,
+};
 
 use crate::names::NAME;
 use crate::table::{DOCKER, align};
@@ -21,16 +24,59 @@ pub const COMMANDS: &[&str] = &["build", "tag", "push", "images", "image"];
 const IMAGE_COMMANDS: &[&str] = &["build", "ls", "list", "push", "tag"];
 /// Real docker commands the lab does not model: they exist, so "unknown command" would be a lie.
 const ELSEWHERE: &[&str] = &[
-    "run", "ps", "pull", "exec", "rmi", "rm", "logs", "inspect", "login", "logout", "compose", "stop", "start",
-    "restart", "kill", "history", "save", "load", "system", "volume", "network", "container", "scout", "info",
-    "version", "search", "cp", "commit", "create", "stats", "top", "buildx", "manifest",
+    "run",
+    "ps",
+    "pull",
+    "exec",
+    "rmi",
+    "rm",
+    "logs",
+    "inspect",
+    "login",
+    "logout",
+    "compose",
+    "stop",
+    "start",
+    "restart",
+    "kill",
+    "history",
+    "save",
+    "load",
+    "system",
+    "volume",
+    "network",
+    "container",
+    "scout",
+    "info",
+    "version",
+    "search",
+    "cp",
+    "commit",
+    "create",
+    "stats",
+    "top",
+    "buildx",
+    "manifest",
 ];
 /// The lab's registry, as `docker push` names it.
 const REGISTRY: &str = "registry.lab";
 /// trivy's commands in the lab.
 const TRIVY_COMMANDS: &[&str] = &["image"];
 /// Real trivy commands the lab does not model.
-const TRIVY_ELSEWHERE: &[&str] = &["filesystem", "fs", "repository", "repo", "config", "kubernetes", "k8s", "sbom", "rootfs", "vm", "server", "clean"];
+const TRIVY_ELSEWHERE: &[&str] = &[
+    "filesystem",
+    "fs",
+    "repository",
+    "repo",
+    "config",
+    "kubernetes",
+    "k8s",
+    "sbom",
+    "rootfs",
+    "vm",
+    "server",
+    "clean",
+];
 /// trivy's severities, in the order its summary lists them.
 const SEVERITY_NAMES: [&str; 5] = ["UNKNOWN", "LOW", "MEDIUM", "HIGH", "CRITICAL"];
 /// The build-args the lab's Dockerfile declares.
@@ -39,10 +85,14 @@ const BUILD_ARGS: &[&str] = &["APP_VERSION", "BASE"];
 pub(crate) fn run(world: &World, words: &[&str]) -> Reply {
     match words {
         [] | ["help" | "--help" | "-h", ..] => print(USAGE),
-        ["build", rest @ ..] | ["image", "build", rest @ ..] | ["buildx", "build", rest @ ..] => build(world, rest),
+        ["build", rest @ ..] | ["image", "build", rest @ ..] | ["buildx", "build", rest @ ..] => {
+            build(world, rest)
+        }
         ["tag", rest @ ..] | ["image", "tag", rest @ ..] => tag(world, rest),
         ["push", rest @ ..] | ["image", "push", rest @ ..] => push(world, rest),
-        ["images", rest @ ..] | ["image", "ls" | "list", rest @ ..] => Reply::Print(images(world, rest, "docker images")),
+        ["images", rest @ ..] | ["image", "ls" | "list", rest @ ..] => {
+            Reply::Print(images(world, rest, "docker images"))
+        }
         ["image"] | ["image", "--help" | "-h" | "help", ..] => print(IMAGE_USAGE),
         ["image", command, ..] => Reply::Print(Output::error(format!(
             "docker: unknown command: docker image {}\n\nRun 'docker image --help' for more information\n{}",
@@ -87,8 +137,14 @@ struct Flags<'a> {
 
 impl<'a> Flags<'a> {
     /// `valued` and `switches` pair a flag's name with how it is typed (`-t`, `--tag`).
-    fn read(words: &[&'a str], valued: &[(&'static str, &str)], switches: &[(&'static str, &str)]) -> Result<Self, String> {
-        let find = |table: &[(&'static str, &str)], typed: &str| table.iter().find(|(_, spelled)| *spelled == typed).map(|(name, _)| *name);
+    fn read(
+        words: &[&'a str],
+        valued: &[(&'static str, &str)],
+        switches: &[(&'static str, &str)],
+    ) -> Result<Self, String> {
+        let find = |table: &[(&'static str, &str)], typed: &str| {
+            table.iter().find(|(_, spelled)| *spelled == typed).map(|(name, _)| *name)
+        };
         let mut flags = Flags::default();
         let mut rest = words.iter();
         while let Some(&word) = rest.next() {
@@ -105,7 +161,10 @@ impl<'a> Flags<'a> {
                 if let Some(flag) = find(valued, &typed) {
                     let value = match inline {
                         Some(value) => value,
-                        None => rest.next().copied().ok_or_else(|| format!("flag needs an argument: {}", shown(&typed)))?,
+                        None => rest
+                            .next()
+                            .copied()
+                            .ok_or_else(|| format!("flag needs an argument: {}", shown(&typed)))?,
                     };
                     flags.values.push((flag, value));
                 } else if let Some(flag) = find(switches, &typed) {
@@ -127,7 +186,9 @@ impl<'a> Flags<'a> {
                 if let Some(flag) = find(valued, &typed) {
                     let glued = &short[at + letter.len_utf8()..];
                     let value = if glued.is_empty() {
-                        rest.next().copied().ok_or_else(|| format!("flag needs an argument: '{letter}' in -{letter}"))?
+                        rest.next()
+                            .copied()
+                            .ok_or_else(|| format!("flag needs an argument: '{letter}' in -{letter}"))?
                     } else {
                         glued
                     };
@@ -143,7 +204,7 @@ impl<'a> Flags<'a> {
         Ok(flags)
     }
 
-    fn all(&self, name: &str) -> impl Iterator<Item = &'a str> + '_ {
+    fn all<'s>(&'s self, name: &'s str) -> impl Iterator<Item = &'a str> + 's {
         self.values.iter().filter(move |(n, _)| *n == name).map(|(_, v)| *v)
     }
 
@@ -203,7 +264,11 @@ fn parse_reference(text: &str) -> Result<Named, NameError> {
         .iter()
         .find_map(|prefix| repository.strip_prefix(prefix))
         .unwrap_or(repository);
-    if plain.is_empty() || !plain.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-' | '/' | ':')) {
+    if plain.is_empty()
+        || !plain
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-' | '/' | ':'))
+    {
         return Err(NameError::Format);
     }
     if plain != NAME {
@@ -219,7 +284,11 @@ fn is_lower_hex(text: &str) -> bool {
 /// A source image as `docker tag` and `trivy` take it: a reference, or an image ID.
 fn parse_source(text: &str) -> Result<Named, NameError> {
     if let Some(hex) = text.strip_prefix("sha256:") {
-        return if is_lower_hex(hex) && hex.len() <= 64 { Ok(Named::Digest(hex.to_owned())) } else { Err(NameError::Format) };
+        return if is_lower_hex(hex) && hex.len() <= 64 {
+            Ok(Named::Digest(hex.to_owned()))
+        } else {
+            Err(NameError::Format)
+        };
     }
     // Docker takes an unambiguous ID prefix; twelve characters is the ID it prints.
     if text.len() >= Digest::SHORT_HEX_LEN && text.len() <= 64 && is_lower_hex(text) {
@@ -234,7 +303,8 @@ fn find<'w>(world: &'w World, named: &Named) -> Option<&'w Image> {
     match named {
         Named::Tag(tag) => supply.images.iter().find(|image| supply.tags_of(image.digest).any(|t| t == tag)),
         Named::Digest(prefix) => {
-            let mut matching = supply.images.iter().filter(|image| image.digest.hex().starts_with(prefix.as_str()));
+            let mut matching =
+                supply.images.iter().filter(|image| image.digest.hex().starts_with(prefix.as_str()));
             let first = matching.next()?;
             matching.next().is_none().then_some(first)
         }
@@ -243,7 +313,10 @@ fn find<'w>(world: &'w World, named: &Named) -> Option<&'w Image> {
 
 /// The lab's answer to a reference to another repository.
 fn only_web(typed: &str) -> String {
-    format!("the lab's registry holds one repository, {NAME} (got \"{}\"); name images {NAME}:<tag>\n", shown(typed))
+    format!(
+        "the lab's registry holds one repository, {NAME} (got \"{}\"); name images {NAME}:<tag>\n",
+        shown(typed)
+    )
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -255,7 +328,14 @@ fn build(world: &World, words: &[&str]) -> Reply {
     }
     let flags = match Flags::read(
         words,
-        &[("tag", "-t"), ("tag", "--tag"), ("build-arg", "--build-arg"), ("file", "-f"), ("file", "--file"), ("progress", "--progress")],
+        &[
+            ("tag", "-t"),
+            ("tag", "--tag"),
+            ("build-arg", "--build-arg"),
+            ("file", "-f"),
+            ("file", "--file"),
+            ("progress", "--progress"),
+        ],
         &[("quiet", "-q"), ("quiet", "--quiet"), ("no-cache", "--no-cache"), ("pull", "--pull")],
     ) {
         Ok(flags) => flags,
@@ -296,7 +376,9 @@ fn build(world: &World, words: &[&str]) -> Reply {
     }
     let supply = world.supply_view();
     let Some(current) = supply.image(world.rollout_view().target.image) else {
-        return fail("ERROR: failed to solve: the image the fleet runs is no longer in the registry\n".to_owned());
+        return fail(
+            "ERROR: failed to solve: the image the fleet runs is no longer in the registry\n".to_owned(),
+        );
     };
     let mut spec = current.spec.clone();
     for argument in flags.all("build-arg") {
@@ -367,8 +449,15 @@ fn progress(spec: &ImageSpec, cached: [bool; LAYER_COUNT], digest: Digest, names
             format!("transferring dockerfile: {} done", transfer_size(dockerfile.len() as u64)),
             "DONE 0.0s".to_owned(),
         ],
-        vec![format!("[internal] load metadata for {from}"), format!("DONE {}", seconds(0, layers[0].digest))],
-        vec!["[internal] load .dockerignore".to_owned(), "transferring context: 2B done".to_owned(), "DONE 0.0s".to_owned()],
+        vec![
+            format!("[internal] load metadata for {from}"),
+            format!("DONE {}", seconds(0, layers[0].digest)),
+        ],
+        vec![
+            "[internal] load .dockerignore".to_owned(),
+            "transferring context: 2B done".to_owned(),
+            "DONE 0.0s".to_owned(),
+        ],
     ];
     let mut built = 0u32;
     for (index, layer) in layers.iter().enumerate() {
@@ -386,7 +475,11 @@ fn progress(spec: &ImageSpec, cached: [bool; LAYER_COUNT], digest: Digest, names
     let export = if built == 0 { "0.0s".to_owned() } else { format!("0.{built}s") };
     let mut export_lines = vec![
         "exporting to image".to_owned(),
-        if built == 0 { "exporting layers done".to_owned() } else { format!("exporting layers {export} done") },
+        if built == 0 {
+            "exporting layers done".to_owned()
+        } else {
+            format!("exporting layers {export} done")
+        },
         format!("writing image sha256:{} done", digest.hex()),
     ];
     export_lines.extend(names.iter().map(|tag| format!("naming to docker.io/library/{NAME}:{tag} done")));
@@ -435,7 +528,8 @@ fn steps(dockerfile: &str) -> Vec<String> {
     let mut pending: Option<String> = None;
     for line in final_stage.lines() {
         let trimmed = line.trim();
-        if pending.is_none() && trimmed.starts_with("# Layer ") && trimmed.get(8..9).is_some_and(|d| d != "1") {
+        if pending.is_none() && trimmed.starts_with("# Layer ") && trimmed.get(8..9).is_some_and(|d| d != "1")
+        {
             groups.push(Vec::new());
             continue;
         }
@@ -463,9 +557,17 @@ fn steps(dockerfile: &str) -> Vec<String> {
     let mut steps = Vec::with_capacity(LAYER_COUNT);
     for (index, group) in groups.iter().take(LAYER_COUNT).enumerate() {
         let step = if index == 0 {
-            group.iter().find(|i| i.starts_with("FROM ")).map(|i| format!("FROM {}", hub_name(i.trim_start_matches("FROM "))))
+            group
+                .iter()
+                .find(|i| i.starts_with("FROM "))
+                .map(|i| format!("FROM {}", hub_name(i.trim_start_matches("FROM "))))
         } else {
-            group.iter().rev().find(|i| i.starts_with("RUN ") || i.starts_with("COPY ")).or_else(|| group.first()).cloned()
+            group
+                .iter()
+                .rev()
+                .find(|i| i.starts_with("RUN ") || i.starts_with("COPY "))
+                .or_else(|| group.first())
+                .cloned()
         };
         steps.push(step.unwrap_or_else(|| "RUN true".to_owned()));
     }
@@ -477,7 +579,9 @@ fn hub_name(image: &str) -> String {
     let image = image.split_whitespace().next().unwrap_or(image);
     match image.split_once('/') {
         None => format!("docker.io/library/{image}"),
-        Some((host, _)) if host.contains('.') || host.contains(':') || host == "localhost" => image.to_owned(),
+        Some((host, _)) if host.contains('.') || host.contains(':') || host == "localhost" => {
+            image.to_owned()
+        }
         Some(_) => format!("docker.io/{image}"),
     }
 }
@@ -525,7 +629,9 @@ fn tag(world: &World, words: &[&str]) -> Reply {
                 shown(target)
             )));
         }
-        Err(NameError::Repository) => return Reply::Print(Output::error(format!("Error response from daemon: {}", only_web(target)))),
+        Err(NameError::Repository) => {
+            return Reply::Print(Output::error(format!("Error response from daemon: {}", only_web(target))));
+        }
     };
     Act::new(Tool::Docker, vec![Command::Tag { tag, image: ImageRef::digest(image.digest) }], "")
 }
@@ -589,11 +695,20 @@ fn push(world: &World, words: &[&str]) -> Reply {
     let supply = world.supply_view();
     // A layer another image already brought is not sent again; layer digests are chained, so a
     // shared layer sits at the same depth in both images.
-    let others: Vec<_> = supply.images.iter().filter(|other| other.digest != image.digest).map(|other| other.spec.layers()).collect();
+    let others: Vec<_> = supply
+        .images
+        .iter()
+        .filter(|other| other.digest != image.digest)
+        .map(|other| other.spec.layers())
+        .collect();
     let layers = image.spec.layers();
     for (index, layer) in layers.iter().enumerate().rev() {
         let exists = others.iter().any(|other| other.get(index).is_some_and(|o| o.digest == layer.digest));
-        text.push_str(&format!("{}: {}\n", layer.digest.short(), if exists { "Layer already exists" } else { "Pushed" }));
+        text.push_str(&format!(
+            "{}: {}\n",
+            layer.digest.short(),
+            if exists { "Layer already exists" } else { "Pushed" }
+        ));
     }
     text.push_str(&format!("{tag}: digest: sha256:{} size: {}\n", image.digest.hex(), manifest_size(image)));
     Reply::Print(Output::ok(text))
@@ -613,11 +728,19 @@ fn manifest_size(image: &Image) -> usize {
         .spec
         .layers()
         .iter()
-        .map(|layer| descriptor("application/vnd.docker.image.rootfs.diff.tar.gzip", u64::from(layer.size_kb) * 1000, layer.digest, "      "))
+        .map(|layer| {
+            descriptor(
+                "application/vnd.docker.image.rootfs.diff.tar.gzip",
+                u64::from(layer.size_kb) * 1000,
+                layer.digest,
+                "      ",
+            )
+        })
         .collect();
     let manifest = format!(
         "{{\n   \"schemaVersion\": 2,\n   \"mediaType\": \"application/vnd.docker.distribution.manifest.v2+json\",\n   \"config\": {},\n   \"layers\": [\n{}\n   ]\n}}",
-        descriptor("application/vnd.docker.container.image.v1+json", config_size, image.digest, "   ").trim_start(),
+        descriptor("application/vnd.docker.container.image.v1+json", config_size, image.digest, "   ")
+            .trim_start(),
         layers.join(",\n")
     );
     manifest.len()
@@ -645,7 +768,11 @@ fn images(world: &World, words: &[&str], command: &str) -> Output {
             Ok(named) => Some((named, typed.contains(':'))),
             Err(_) => Some((Named::Tag(String::new()), true)),
         },
-        _ => return Output::error(format!("\"{command}\" requires at most 1 argument.\nSee '{command} --help'.\n")),
+        _ => {
+            return Output::error(format!(
+                "\"{command}\" requires at most 1 argument.\nSee '{command} --help'.\n"
+            ));
+        }
     };
     let supply = world.supply_view();
     let mut ordered: Vec<(usize, &Image)> = supply.images.iter().enumerate().collect();
@@ -665,9 +792,13 @@ fn images(world: &World, words: &[&str], command: &str) -> Output {
             Named::Digest(hex) => image.digest.hex() == *hex,
         });
     }
-    let id = |digest: Digest| if flags.on("no-trunc") { format!("sha256:{}", digest.hex()) } else { digest.short() };
+    let id = |digest: Digest| {
+        if flags.on("no-trunc") { format!("sha256:{}", digest.hex()) } else { digest.short() }
+    };
     if flags.on("quiet") {
-        return Output::ok(rows.iter().map(|(_, _, image)| format!("{}\n", id(image.digest))).collect::<String>());
+        return Output::ok(
+            rows.iter().map(|(_, _, image)| format!("{}\n", id(image.digest))).collect::<String>(),
+        );
     }
     let now = world.now();
     let mut table = String::from("REPOSITORY\tTAG\tIMAGE ID\tCREATED\tSIZE\n");
@@ -758,9 +889,10 @@ pub(crate) fn trivy(world: &World, words: &[&str]) -> Reply {
         [command, ..] if TRIVY_ELSEWHERE.contains(command) => Reply::Print(Output::error(format!(
             "trivy {command}: not part of the lab; its trivy scans images: trivy image {NAME}:<tag>\n"
         ))),
-        [flag, ..] if flag.starts_with('-') => {
-            Reply::Print(Output::error(format!("Error: unknown flag: {}\nRun 'trivy --help' for usage.\n", shown(flag))))
-        }
+        [flag, ..] if flag.starts_with('-') => Reply::Print(Output::error(format!(
+            "Error: unknown flag: {}\nRun 'trivy --help' for usage.\n",
+            shown(flag)
+        ))),
         [command, ..] => {
             let hints = suggest::did_you_mean(command, TRIVY_COMMANDS);
             let gap = if hints.is_empty() { "" } else { "\n" };
@@ -779,14 +911,31 @@ fn scan(world: &World, words: &[&str]) -> Output {
     }
     let flags = match Flags::read(
         words,
-        &[("severity", "-s"), ("severity", "--severity"), ("exit-code", "--exit-code"), ("format", "-f"), ("format", "--format"), ("timeout", "--timeout"), ("scanners", "--scanners")],
-        &[("quiet", "-q"), ("quiet", "--quiet"), ("no-progress", "--no-progress"), ("ignore-unfixed", "--ignore-unfixed"), ("skip-db-update", "--skip-db-update")],
+        &[
+            ("severity", "-s"),
+            ("severity", "--severity"),
+            ("exit-code", "--exit-code"),
+            ("format", "-f"),
+            ("format", "--format"),
+            ("timeout", "--timeout"),
+            ("scanners", "--scanners"),
+        ],
+        &[
+            ("quiet", "-q"),
+            ("quiet", "--quiet"),
+            ("no-progress", "--no-progress"),
+            ("ignore-unfixed", "--ignore-unfixed"),
+            ("skip-db-update", "--skip-db-update"),
+        ],
     ) {
         Ok(flags) => flags,
         Err(error) => return Output::error(format!("Error: {error}\nRun 'trivy image --help' for usage.\n")),
     };
     if let Some(format) = flags.last("format").filter(|f| *f != "table") {
-        return Output::error(format!("FATAL  Fatal error  the lab's trivy prints the table format only (got \"{}\")\n", shown(format)));
+        return Output::error(format!(
+            "FATAL  Fatal error  the lab's trivy prints the table format only (got \"{}\")\n",
+            shown(format)
+        ));
     }
     let shown_severities: Vec<usize> = match flags.last("severity") {
         None => (0..SEVERITY_NAMES.len()).collect(),
@@ -796,7 +945,10 @@ fn scan(world: &World, words: &[&str]) -> Output {
                 match SEVERITY_NAMES.iter().position(|s| s.eq_ignore_ascii_case(name.trim())) {
                     Some(index) => picked.push(index),
                     None => {
-                        return Output::error(format!("FATAL  Fatal error  flag error: unknown severity option: {}\n", shown(name)));
+                        return Output::error(format!(
+                            "FATAL  Fatal error  flag error: unknown severity option: {}\n",
+                            shown(name)
+                        ));
                     }
                 }
             }
@@ -837,7 +989,11 @@ fn scan(world: &World, words: &[&str]) -> Output {
         .collect();
     // trivy sorts by package, then the most severe first, then by id.
     found.sort_by(|a, b| {
-        (a.package.as_str(), std::cmp::Reverse(a.severity), a.id.as_str()).cmp(&(b.package.as_str(), std::cmp::Reverse(b.severity), b.id.as_str()))
+        (a.package.as_str(), std::cmp::Reverse(a.severity), a.id.as_str()).cmp(&(
+            b.package.as_str(),
+            std::cmp::Reverse(b.severity),
+            b.id.as_str(),
+        ))
     });
     let mut counts = [0usize; 5];
     for advisory in &found {
@@ -850,7 +1006,12 @@ fn scan(world: &World, words: &[&str]) -> Output {
         .map(|index| format!("{}: {}", SEVERITY_NAMES[index], counts[index]))
         .collect();
     let target = format!("{} ({})", shown(typed), os_name(&image.spec.base));
-    let mut text = format!("\n{target}\n{}\nTotal: {} ({})\n\n", "=".repeat(target.len()), found.len(), summary.join(", "));
+    let mut text = format!(
+        "\n{target}\n{}\nTotal: {} ({})\n\n",
+        "=".repeat(target.len()),
+        found.len(),
+        summary.join(", ")
+    );
     if !found.is_empty() {
         let rows: Vec<Vec<String>> = found
             .iter()
@@ -860,7 +1021,14 @@ fn scan(world: &World, words: &[&str]) -> Output {
                     .packages
                     .get(&advisory.package)
                     .cloned()
-                    .or_else(|| image.spec.runtime.as_ref().filter(|r| r.name == advisory.package).map(|r| r.version.clone()))
+                    .or_else(|| {
+                        image
+                            .spec
+                            .runtime
+                            .as_ref()
+                            .filter(|r| r.name == advisory.package)
+                            .map(|r| r.version.clone())
+                    })
                     .unwrap_or_default();
                 vec![
                     advisory.package.clone(),
@@ -874,7 +1042,15 @@ fn scan(world: &World, words: &[&str]) -> Output {
             })
             .collect();
         text.push_str(&box_table(
-            &["Library", "Vulnerability", "Severity", "Status", "Installed Version", "Fixed Version", "Title"],
+            &[
+                "Library",
+                "Vulnerability",
+                "Severity",
+                "Status",
+                "Installed Version",
+                "Fixed Version",
+                "Title",
+            ],
             &rows,
         ));
     }
@@ -905,14 +1081,15 @@ fn os_name(base: &str) -> String {
 /// advisory's page on its own line.
 fn title(advisory: &Advisory) -> String {
     let words: Vec<&str> = advisory.summary.split(' ').collect();
-    let mut text = if words.len() >= 12 { format!("{}...", words[..12].join(" ")) } else { advisory.summary.clone() };
+    let mut text =
+        if words.len() >= 12 { format!("{}...", words[..12].join(" ")) } else { advisory.summary.clone() };
     if advisory.id.starts_with("CVE-") {
         text.push_str(&format!("\nhttps://avd.aquasec.com/nvd/{}", advisory.id.to_ascii_lowercase()));
     }
     text.trim().to_owned()
 }
 
-/// `aquasecurity/table` as trivy sets it up (borders, a line between rows, equal cells merged down
+/// A box table that looks as `aquasecurity/table` draws trivy's (borders, a line between rows, equal cells merged down
 /// a column, headers centred): cells are wrapped at 60 columns when the table would be wider than
 /// the 80 columns it assumes off a terminal.
 fn box_table(headers: &[&str], rows: &[Vec<String>]) -> String {
@@ -925,12 +1102,18 @@ fn box_table(headers: &[&str], rows: &[Vec<String>]) -> String {
     for row in &mut originals {
         row.resize(columns, String::new());
     }
-    let widest = originals.iter().map(|row| 1 + row.iter().map(|cell| width(cell) + 3).sum::<usize>()).max().unwrap_or(0);
+    let widest = originals
+        .iter()
+        .map(|row| 1 + row.iter().map(|cell| width(cell) + 3).sum::<usize>())
+        .max()
+        .unwrap_or(0);
     let wrapping = AVAILABLE < widest;
     // Each cell's lines, every cell of a row as tall as the row.
     let mut cells: Vec<Vec<Vec<String>>> = originals
         .iter()
-        .map(|row| row.iter().map(|cell| wrap_text(cell, if wrapping { WRAP } else { width(cell) })).collect())
+        .map(|row| {
+            row.iter().map(|cell| wrap_text(cell, if wrapping { WRAP } else { width(cell) })).collect()
+        })
         .collect();
     for row in &mut cells {
         let height = row.iter().map(Vec::len).max().unwrap_or(1);
@@ -939,7 +1122,15 @@ fn box_table(headers: &[&str], rows: &[Vec<String>]) -> String {
         }
     }
     let widths: Vec<usize> = (0..columns)
-        .map(|c| cells.iter().filter_map(|row| row.get(c)).flatten().map(|line| line.chars().count()).max().unwrap_or(0))
+        .map(|c| {
+            cells
+                .iter()
+                .filter_map(|row| row.get(c))
+                .flatten()
+                .map(|line| line.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
         .collect();
     // A data cell equal to the one above it (not the first row under the header) is merged.
     let merged: Vec<Vec<bool>> = originals
@@ -948,7 +1139,11 @@ fn box_table(headers: &[&str], rows: &[Vec<String>]) -> String {
         .map(|(r, row)| {
             row.iter()
                 .enumerate()
-                .map(|(c, cell)| r >= 2 && !cell.trim().is_empty() && originals.get(r - 1).and_then(|above| above.get(c)) == Some(cell))
+                .map(|(c, cell)| {
+                    r >= 2
+                        && !cell.trim().is_empty()
+                        && originals.get(r - 1).and_then(|above| above.get(c)) == Some(cell)
+                })
                 .collect()
         })
         .collect();
@@ -1078,13 +1273,23 @@ pub(crate) fn refused(error: &CommandError) -> String {
             "Error response from daemon: tag invalid: The image tag '{tag}' already exists in the '{NAME}' repository and cannot be overwritten because the repository is immutable.\nhint: this registry's tags are immutable; name the build with a new tag (docker build -t {NAME}:<new tag> ...)\n"
         ),
         CommandError::UnknownImage { reference } => {
-            let shown = if reference.starts_with("sha256:") { reference.clone() } else { format!("{NAME}:{reference}") };
-            format!("Error response from daemon: No such image: {shown}\nhint: list the lab's images with 'docker image ls'\n")
+            let shown = if reference.starts_with("sha256:") {
+                reference.clone()
+            } else {
+                format!("{NAME}:{reference}")
+            };
+            format!(
+                "Error response from daemon: No such image: {shown}\nhint: list the lab's images with 'docker image ls'\n"
+            )
         }
         CommandError::InvalidTag { tag } => {
-            format!("Error parsing reference: \"{NAME}:{tag}\" is not a valid repository/tag: invalid reference format\n")
+            format!(
+                "Error parsing reference: \"{NAME}:{tag}\" is not a valid repository/tag: invalid reference format\n"
+            )
         }
-        CommandError::InvalidSpec(_) | CommandError::RegistryFull { .. } => format!("ERROR: failed to solve: {error}\n"),
+        CommandError::InvalidSpec(_) | CommandError::RegistryFull { .. } => {
+            format!("ERROR: failed to solve: {error}\n")
+        }
         other => format!("Error response from daemon: {other}\n"),
     }
 }
@@ -1145,8 +1350,24 @@ mod tests {
     fn draws_trivys_test_table() {
         // pkg/report/table/vulnerability_test.go
         let table = box_table(
-            &["Library", "Vulnerability", "Severity", "Status", "Installed Version", "Fixed Version", "Title"],
-            &[vec!["foo".into(), "CVE-2020-0001".into(), "HIGH".into(), "fixed".into(), "1.2.3".into(), "3.4.5".into(), "foobar".into()]],
+            &[
+                "Library",
+                "Vulnerability",
+                "Severity",
+                "Status",
+                "Installed Version",
+                "Fixed Version",
+                "Title",
+            ],
+            &[vec![
+                "foo".into(),
+                "CVE-2020-0001".into(),
+                "HIGH".into(),
+                "fixed".into(),
+                "1.2.3".into(),
+                "3.4.5".into(),
+                "foobar".into(),
+            ]],
         );
         assert_eq!(
             table,

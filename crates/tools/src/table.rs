@@ -14,7 +14,6 @@ pub const KUBECTL_GET: Tabs = Tabs { min_width: 6, padding: 3 };
 /// kubectl's describe and history, and Argo's tree: minwidth 0, padding 2.
 pub const NARROW: Tabs = Tabs { min_width: 0, padding: 2 };
 /// docker's tables: minwidth 10, padding 3.
-#[allow(dead_code)] // Until `docker image ls` prints through it.
 pub const DOCKER: Tabs = Tabs { min_width: 10, padding: 3 };
 
 /// Aligns `text`, whose cells are separated by tabs, as Go's tabwriter with `tabs` would.
