@@ -1,31 +1,25 @@
-//! Any image as text for real tools: a Dockerfile, a Packer template, and a Terraform launch
-//! template that pins the fleet to the image's digest. Copy it or download it.
+//! Any image as text for real tools: a Dockerfile, a Packer template, a Terraform launch template
+//! that pins the fleet to the image's digest, and the fleet's Kubernetes manifest. Copy it or
+//! download it. The text is made by the lab's worker (with the terminal's), so its code is only
+//! downloaded when an export is looked at.
 
 use std::rc::Rc;
 
-use lab_engine::export::{dockerfile, packer, terraform_launch_template};
-use lab_engine::{Digest, ImageSpec, tag_for_version};
+use lab_engine::{Digest, ImageSpec};
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use crate::lab::describe::short;
-
-/// The three formats, with the file name a download gets.
-const FORMATS: [(&str, &str); 4] = [
-    ("Dockerfile", "Dockerfile"),
-    ("Packer", "golden.pkr.hcl"),
-    ("Terraform", "fleet.tf"),
-    ("Kubernetes", "fleet.yaml"),
-];
+use crate::lab::state::Action;
+use crate::lab::terminal_host::EXPORT_FORMATS as FORMATS;
 
 #[derive(Properties, PartialEq)]
 pub struct ExportsProps {
     /// Every image in the registry, newest last.
     pub images: Rc<Vec<(Digest, ImageSpec)>>,
-    /// How the fleet deploys, for the Kubernetes manifest.
-    pub strategy: Rc<lab_engine::StrategySpec>,
-    pub replicas: u32,
-    pub progress_deadline_ticks: u64,
+    /// The latest export made: its format, image and text.
+    pub made: Option<Rc<(usize, Digest, String)>>,
+    pub on_action: Callback<Action>,
 }
 
 #[component]
@@ -33,25 +27,29 @@ pub fn Exports(props: &ExportsProps) -> Html {
     let chosen = use_state(|| None::<Digest>);
     let format = use_state(|| 0usize);
     let copied = use_state(|| false);
-    let Some((digest, spec)) = (*chosen)
+    // Made on demand: nothing is asked of the worker (nor is it downloaded) until a format is
+    // chosen or the text is asked for.
+    let requested = use_state(|| false);
+    let Some((digest, _)) = (*chosen)
         .and_then(|d| props.images.iter().find(|(digest, _)| *digest == d))
         .or_else(|| props.images.last())
         .cloned()
     else {
         return html! {};
     };
-    let tag = tag_for_version(&spec.app_version);
-    let text = match *format {
-        0 => dockerfile(&spec),
-        1 => packer(&spec, &tag),
-        2 => terraform_launch_template(&spec, &digest.to_string()),
-        _ => lab_engine::export::kubernetes_manifest(
-            &props.strategy,
-            props.replicas,
-            digest,
-            props.progress_deadline_ticks,
-        ),
-    };
+    {
+        // Ask for the text whenever the image or the format changes.
+        let on_action = props.on_action.clone();
+        use_effect_with((*format, digest, *requested), move |(format, digest, requested)| {
+            if *requested {
+                on_action.emit(Action::Export(*format, *digest));
+            }
+        });
+    }
+    let text =
+        props.made.as_ref().filter(|made| made.0 == *format && made.1 == digest).map(|made| made.2.clone());
+    let ready = text.is_some();
+    let text = text.unwrap_or_else(|| "Preparing the export…".to_owned());
     let on_image = {
         let (chosen, images, copied) = (chosen.clone(), props.images.clone(), copied.clone());
         Callback::from(move |event: Event| {
@@ -88,8 +86,8 @@ pub fn Exports(props: &ExportsProps) -> Html {
                 <div class="tab-list" role="tablist" aria-label="Format">
                 { for FORMATS.iter().enumerate().map(|(index, (name, _))| {
                     let selected = index == *format;
-                    let (format, copied) = (format.clone(), copied.clone());
-                    let onclick = Callback::from(move |_: MouseEvent| { format.set(index); copied.set(false); });
+                    let (format, copied, requested) = (format.clone(), copied.clone(), requested.clone());
+                    let onclick = Callback::from(move |_: MouseEvent| { format.set(index); copied.set(false); requested.set(true); });
                     html! {
                         <button key={*name} role="tab" aria-selected={selected.to_string()}
                             class={classes!("tab", selected.then_some("active"))} {onclick}>{ *name }</button>
@@ -97,11 +95,20 @@ pub fn Exports(props: &ExportsProps) -> Html {
                 }) }
                 </div>
                 <span class="tab-actions">
-                    <button onclick={on_copy}>{ if *copied { "Copied" } else { "Copy" } }</button>
+                    <button onclick={on_copy} disabled={!ready || !*requested}>{ if *copied { "Copied" } else { "Copy" } }</button>
                     <a class="button" href={download} download={FORMATS[*format].1}>{"Download"}</a>
                 </span>
             </div>
-            <pre class="export-text" data-testid="export-text" tabindex="0">{ text }</pre>
+            if *requested {
+                <pre class="export-text" data-testid="export-text" tabindex="0" aria-busy={(!ready).to_string()}>{ text }</pre>
+            } else {
+                <p class="export-text muted">
+                    <button onclick={{ let requested = requested.clone(); Callback::from(move |_: MouseEvent| requested.set(true)) }}>
+                        { format!("Show the {}", FORMATS[*format].0) }
+                    </button>
+                    {" The image as a file for that tool, pinned to its versions and digest."}
+                </p>
+            }
         </section>
     }
 }

@@ -23,6 +23,7 @@ mod security;
 mod status_bar;
 mod strategy_editor;
 mod success_panel;
+mod terminal;
 mod timeline_chart;
 
 pub use bar_segment::BarSegment;
@@ -48,4 +49,5 @@ pub use security::Security;
 pub use status_bar::{StatusBar, StatusProps};
 pub use strategy_editor::StrategyEditor;
 pub use success_panel::SuccessPanel;
+pub use terminal::Terminal;
 pub use timeline_chart::TimelineChart;

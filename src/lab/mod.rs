@@ -14,6 +14,8 @@ pub mod lesson_session;
 pub mod opening;
 pub mod scenarios;
 pub mod state;
+pub mod terminal;
+pub mod terminal_host;
 pub mod timeline;
 pub mod traffic;
 pub mod view;

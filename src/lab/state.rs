@@ -62,6 +62,13 @@ pub struct Lab {
     pub branches: Vec<Branch>,
     /// Saved states of this branch, to scrub back without replaying from the start.
     pub(crate) checkpoints: Vec<Checkpoint>,
+    /// The terminal: what was typed and answered, and the commands typed before. Shared with the
+    /// page's view, and copied only when it changes.
+    pub terminal: Rc<crate::lab::terminal::Terminal>,
+    /// Asks for the worker (the terminal's and the exports'), sent after the page renders.
+    pub asks: Vec<crate::lab::terminal_host::Ask>,
+    /// The latest export the worker made: its format, image and text.
+    pub export: Option<Rc<(usize, Digest, String)>>,
 }
 
 /// What the learner (or the render loop) can do.
@@ -95,6 +102,27 @@ pub enum Action {
     ScrubTo(u64),
     /// Make an earlier branch current again (the current one is kept in its place).
     SwitchBranch(usize),
+    /// A line typed into the terminal: sent to be answered.
+    Type(String),
+    /// Tab in the terminal: ask for the completions of a line.
+    Complete(String),
+    /// The terminal's answer: text to print, commands to apply as a button's are, completions.
+    TerminalAnswer(crate::lab::terminal_host::Answer),
+    /// Ask for an image as text in an export format (the worker makes it).
+    Export(usize, Digest),
+    /// Ctrl+C in the terminal: stop a watch.
+    Interrupt,
+    /// Ctrl+L in the terminal: empty the screen.
+    ClearTerminal,
+}
+
+/// Why a command from the learner was not applied.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// The lesson does not offer the command's controls (its words).
+    NotOffered(String),
+    /// The engine refused it.
+    Engine(lab_engine::CommandError),
 }
 
 impl Lab {
@@ -133,6 +161,9 @@ impl Lab {
             head_cache: Default::default(),
             branches: Vec::new(),
             checkpoints: Vec::new(),
+            terminal: Default::default(),
+            asks: Vec::new(),
+            export: None,
         }
     }
 
@@ -159,15 +190,15 @@ impl Lab {
             Action::SetSpeed(_) => {}
             Action::Build(spec) => {
                 let digest = spec.digest();
-                if self.command(Command::BuildImage(spec)) {
+                if self.command(Command::BuildImage(spec)).is_ok() {
                     self.last_built = Some(digest);
                 }
             }
             Action::Deploy(digest) => {
-                self.command(Command::Deploy { image: ImageRef::digest(digest) });
+                let _ = self.command(Command::Deploy { image: ImageRef::digest(digest) });
             }
             Action::Command(command) => {
-                self.command(command);
+                let _ = self.command(command);
             }
             Action::Advance(ticks) => self.run_ticks(u64::from(ticks)),
             Action::RunScoreboard => {
@@ -198,6 +229,18 @@ impl Lab {
             }
             Action::ScrubTo(tick) => self.scrub_to(tick),
             Action::SwitchBranch(index) => self.switch_branch(index),
+            Action::Type(line) => self.type_line(&line),
+            Action::Complete(line) => self.asks.push(crate::lab::terminal_host::Ask::Complete(line)),
+            Action::TerminalAnswer(answer) => self.terminal_answer(answer),
+            Action::Export(format, image) => {
+                self.asks.push(crate::lab::terminal_host::Ask::Export { format, image })
+            }
+            Action::Interrupt => {
+                if Rc::make_mut(&mut self.terminal).interrupt() {
+                    self.asks.push(crate::lab::terminal_host::Ask::Stop);
+                }
+            }
+            Action::ClearTerminal => Rc::make_mut(&mut self.terminal).clear(),
         }
         self.dirty = true;
     }
@@ -208,7 +251,14 @@ impl Lab {
         let scenario = self.scenario.clone();
         let hints_shown = self.lesson.as_ref().map_or(0, |s| s.hints_shown);
         let lesson = self.lesson.as_ref().map(|s| s.lesson.clone());
-        *self = Lab { notice: None, ..Lab::new(&self.scenario_name, scenario) };
+        // The terminal's screen and history are the learner's notes: a new start keeps them.
+        let mut terminal = std::mem::take(&mut self.terminal);
+        let mut asks = std::mem::take(&mut self.asks);
+        if Rc::make_mut(&mut terminal).interrupt() {
+            asks.push(crate::lab::terminal_host::Ask::Stop);
+        }
+        let export = self.export.take();
+        *self = Lab { notice: None, terminal, asks, export, ..Lab::new(&self.scenario_name, scenario) };
         if let Some(lesson) = lesson {
             let mut session = LessonSession::new(lesson, &self.world);
             session.hints_shown = hints_shown;
@@ -245,6 +295,11 @@ impl Lab {
             just_passed = !was_passed && session.progress.passed_at_tick.is_some();
         }
         self.scratch_events = events;
+        // A running watch asks what it prints now (one ask at a time).
+        let follow = crate::lab::terminal_host::Ask::Follow;
+        if self.terminal.watching && !self.asks.contains(&follow) {
+            self.asks.push(follow);
+        }
         just_passed
     }
 
@@ -253,20 +308,20 @@ impl Lab {
         while let Some(entry) = self.log.get(self.next_logged).filter(|e| e.tick <= self.world.now()) {
             let command = entry.command.clone();
             self.next_logged += 1;
-            self.apply(command);
+            // A refusal in a replayed log is shown as the notice, as it was the first time.
+            let _ = self.apply(command);
         }
     }
 
     /// A command from the learner: refused if the lesson does not offer its controls; otherwise
-    /// logged (forking a new branch when given in the past) and applied. Returns whether the
-    /// world accepted it.
-    fn command(&mut self, command: Command) -> bool {
+    /// logged (forking a new branch when given in the past) and applied.
+    fn command(&mut self, command: Command) -> Result<(), Refusal> {
         if let Some(session) = &self.lesson
             && !session.lesson.allows(&command)
         {
-            self.notice =
-                Some(format!("this lesson does not offer the `{}` controls", Control::of(&command).name()));
-            return false;
+            let text = format!("this lesson does not offer the `{}` controls", Control::of(&command).name());
+            self.notice = Some(text.clone());
+            return Err(Refusal::NotOffered(text));
         }
         // Acting before this branch's furthest tick changes its future: that is a new branch.
         if self.world.now() < self.head_tick || self.next_logged < self.log.len() {
@@ -274,22 +329,102 @@ impl Lab {
         }
         self.log.push(TimedCommand { tick: self.world.now(), command: command.clone() });
         self.next_logged = self.log.len();
-        self.apply(command)
+        self.apply(command).map_err(Refusal::Engine)
     }
 
     /// Applies a command (recording it as a lesson action), turning a refusal into the notice.
-    fn apply(&mut self, command: Command) -> bool {
+    fn apply(&mut self, command: Command) -> Result<(), lab_engine::CommandError> {
         if let Some(session) = &mut self.lesson {
             session.progress.record(&session.lesson, &self.world, &command);
         }
         match self.world.apply(command) {
             Ok(()) => {
                 self.notice = None;
-                true
+                Ok(())
             }
             Err(error) => {
                 self.notice = Some(error.to_string());
-                false
+                Err(error)
+            }
+        }
+    }
+
+    /// A line typed into the terminal: echoed, remembered, and sent to be answered.
+    fn type_line(&mut self, line: &str) {
+        use crate::lab::terminal::LineKind;
+        let echoed: String = line.chars().take(300).filter(|c| !c.is_control()).collect();
+        let terminal = Rc::make_mut(&mut self.terminal);
+        terminal.print(&format!("$ {echoed}"), LineKind::Typed);
+        terminal.remember(&echoed);
+        if line.trim() == "clear" {
+            terminal.clear();
+            return;
+        }
+        if line.trim().is_empty() {
+            return;
+        }
+        terminal.busy = true;
+        self.asks.push(crate::lab::terminal_host::Ask::Run(line.to_owned()));
+    }
+
+    /// The terminal's answer: printed, and a line's commands given as the learner's own (logged,
+    /// checked against the lesson, shared and graded alike).
+    fn terminal_answer(&mut self, answer: crate::lab::terminal_host::Answer) {
+        use crate::lab::terminal::LineKind;
+        use crate::lab::terminal_host::Answer;
+        let kind = |failed: bool| if failed { LineKind::Error } else { LineKind::Output };
+        match answer {
+            Answer::Text { text, failed, watching } => {
+                Rc::make_mut(&mut self.terminal).busy = false;
+                Rc::make_mut(&mut self.terminal).print(&text, kind(failed));
+                if watching {
+                    Rc::make_mut(&mut self.terminal).watching = true;
+                    Rc::make_mut(&mut self.terminal).print(
+                        "(watching: it prints again as the rollout moves; press Play to let time pass, Ctrl+C to stop)",
+                        LineKind::Lab,
+                    );
+                }
+            }
+            Answer::Commands { commands, text, failed } => {
+                Rc::make_mut(&mut self.terminal).busy = false;
+                // A lesson that does not offer a command's controls refuses the whole line.
+                if let Some(session) = &self.lesson
+                    && let Some(refused) = commands.iter().find(|c| !session.lesson.allows(c))
+                {
+                    let group = Control::of(refused).name();
+                    Rc::make_mut(&mut self.terminal).print(
+                        &format!("lab: this lesson does not offer the `{group}` controls"),
+                        LineKind::Lab,
+                    );
+                    return;
+                }
+                for command in commands {
+                    if let Err(refusal) = self.command(command) {
+                        // The world moved on since the line was read (the lab was playing).
+                        let said = match refusal {
+                            Refusal::NotOffered(text) => format!("lab: {text}"),
+                            Refusal::Engine(error) => format!("error: {error}"),
+                        };
+                        Rc::make_mut(&mut self.terminal).print(&said, LineKind::Error);
+                        return;
+                    }
+                }
+                Rc::make_mut(&mut self.terminal).print(&text, kind(failed));
+            }
+            Answer::Completions { line, choices } => {
+                Rc::make_mut(&mut self.terminal).completions = Some((line, choices))
+            }
+            Answer::Export { format, image, text } => self.export = Some(Rc::new((format, image, text))),
+            Answer::Followed { text, done, failed } => {
+                if !self.terminal.watching {
+                    return;
+                }
+                if !text.is_empty() {
+                    Rc::make_mut(&mut self.terminal).print(&text, kind(failed));
+                }
+                if done {
+                    Rc::make_mut(&mut self.terminal).watching = false;
+                }
             }
         }
     }

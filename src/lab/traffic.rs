@@ -29,6 +29,10 @@ pub struct Lane {
     pub version: String,
     /// Percent of user requests it receives.
     pub weight: u32,
+    /// Percent of the last tick's user requests it served: where the requests drawn in the
+    /// picture went. It differs from `weight` in the tick a rollout changes course (an analysis
+    /// that aborts a canary does so in the tick the canary served its failing requests).
+    pub served: u32,
     /// A blue-green preview: only smoke tests reach it, no users.
     pub preview: bool,
     /// Thousandths of its requests that failed in the last tick.
@@ -179,11 +183,16 @@ impl Traffic {
     fn read_lanes(&mut self, world: &World) {
         let rollout = world.rollout_view();
         let weights = rollout.weights();
-        let shown = rollout
-            .revisions
-            .iter()
-            .zip(weights)
-            .filter(|(revision, weight)| revision.live > 0 || *weight > 0);
+        // Users' requests of the last tick, per revision (a preview's smoke tests are not theirs).
+        let served = |revision: &lab_engine::Revision, weight: u32| {
+            let smoke_tested = weight == 0 && rollout.smoke_tested == Some(revision.number);
+            if smoke_tested { 0 } else { rollout.recent_traffic(revision.number, 1).requests }
+        };
+        let served_total: u64 = rollout.revisions.iter().zip(&weights).map(|(r, w)| served(r, *w)).sum();
+        let shown =
+            rollout.revisions.iter().zip(weights.iter().copied()).filter(|(revision, weight)| {
+                revision.live > 0 || *weight > 0 || served(revision, *weight) > 0
+            });
         let skip = shown.clone().count().saturating_sub(LANES_MAX);
         let mut count = 0;
         for (revision, weight) in shown.skip(skip) {
@@ -198,6 +207,7 @@ impl Traffic {
                 lane.version.push_str(&image.spec.app_version);
             }
             lane.weight = weight;
+            lane.served = (served(revision, weight) * 100).checked_div(served_total).unwrap_or(0) as u32;
             lane.preview = weight == 0 && rollout.smoke_tested == Some(revision.number);
             let recent = rollout.recent_traffic(revision.number, 1);
             lane.error_permille = (recent.errors * 1000).checked_div(recent.requests).unwrap_or(0) as u32;
@@ -242,15 +252,19 @@ fn in_service(lane: &Lane) -> impl Iterator<Item = InstanceId> + '_ {
 
 /// The lane a request goes down, given a number in `0..100` and the lanes' weights; `None` when no
 /// lane takes user traffic.
+/// The lane a request went down: by the last tick's served shares (by the weights before any
+/// request was served).
 fn pick_lane(lanes: &[Lane], pick: u32) -> Option<usize> {
+    let by_served = lanes.iter().any(|lane| lane.served > 0);
+    let share = |lane: &Lane| if by_served { lane.served } else { lane.weight };
     let mut below = 0;
     for (index, lane) in lanes.iter().enumerate() {
-        below += lane.weight;
+        below += share(lane);
         if pick < below {
             return Some(index);
         }
     }
-    lanes.iter().rposition(|lane| lane.weight > 0)
+    lanes.iter().rposition(|lane| share(lane) > 0)
 }
 
 /// The picture in words, for screen readers and for the canvas's label.
@@ -354,9 +368,17 @@ mod tests {
             sent.iter().all(|r| !r.fails || r.revision == Some(canary)),
             "the stable revision fails nothing"
         );
-        assert!(sent.iter().any(|r| r.fails), "a failed request is marked");
+        assert!(
+            sent.iter().any(|r| r.fails && r.revision == Some(canary)),
+            "a failed request is marked, on the canary"
+        );
+        // The analysis aborted the canary in the tick it served those requests (TM-7): its weight
+        // is 0 now, and the words say what it did.
         let words = summary(&traffic);
-        assert!(words.contains(&format!("to revision {canary}")) && words.contains("failing 25%"), "{words}");
+        assert!(
+            words.contains(&format!("0% of requests to revision {canary}")) && words.contains("failing 25%"),
+            "{words}"
+        );
     }
 
     #[test]

@@ -76,6 +76,7 @@ pub fn App() -> Html {
         Callback::from(move |_: MouseEvent| show_table.set(!*show_table))
     };
 
+    crate::hooks::use_terminal_worker(lab.clone(), on_action.clone());
     let lab = lab.borrow();
     let world = &lab.world;
     let snapshot = world.snapshot();
@@ -163,8 +164,13 @@ pub fn App() -> Html {
         world.now(),
         crate::platform::share::encoded_log(lab.applied_log())
     );
-    let offers = |group| lab.offers(group);
     use lab_engine::lesson::Control;
+    // A typed lesson is solved at the terminal: its groups are reached by typing, not by buttons.
+    let typed = offers_explicitly(&lab, Control::Terminal);
+    let offers = |group| lab.offers(group) && !typed;
+    let terminal = html! {
+        <crate::components::Terminal state={lab.terminal.clone()} on_action={on_action.clone()} />
+    };
 
     html! {
         <main id="lab" data-ready="true" data-lesson={lab.lesson.as_ref().map(|s| s.lesson.id.clone())}>
@@ -225,6 +231,9 @@ pub fn App() -> Html {
                 </aside>
                 <div class="centre">
                     <FleetView canvas={canvas.fleet} summary={AttrValue::from(summary)} legend={Rc::new(legend)} />
+                    if typed {
+                        { terminal.clone() }
+                    }
                     <RolloutPanel traffic={canvas.traffic} traffic_summary={AttrValue::from(crate::lab::traffic::summary(&crate::lab::traffic::Traffic::lanes_of(world)))}
                         bars={Rc::new(view::revision_bars(world))} replicas={snapshot.replicas} complete={snapshot.rollout_complete}
                         strategy={AttrValue::from(strategy)} phase={AttrValue::from(snapshot.rollout.phase.as_str())}
@@ -236,7 +245,10 @@ pub fn App() -> Html {
                         rollout_controls={offers(Control::Rollout)} deploy_controls={offers(Control::Deploy)}
                         health_controls={offers(Control::Health)}
                         strategy_controls={offers(Control::Strategy)}
-                        show_traffic={[Control::Deploy, Control::Rollout, Control::Strategy, Control::Health].into_iter().any(offers)} />
+                        show_traffic={[Control::Deploy, Control::Rollout, Control::Strategy, Control::Health].into_iter().any(|group| lab.offers(group))} />
+                    if lab.lesson.is_none() {
+                        { terminal }
+                    }
                     <TimelineChart timeline={lab.timeline.clone()} replicas={snapshot.replicas} />
                     if !lab.branches.is_empty() {
                         <BranchesCard current={lab.head_summary()} earlier={Rc::new(lab.branches.iter().map(|b| b.summary.clone()).collect::<Vec<_>>())}
@@ -248,8 +260,7 @@ pub fn App() -> Html {
                     { more_tools(lab.lesson.is_some(), html! { <>
                     <ScoreboardCard scores={lab.scores.clone()} on_run={on_action.reform(|_| Action::RunScoreboard)} />
                     <Exports images={Rc::new(supply.images.iter().map(|i| (i.digest, i.spec.clone())).collect::<Vec<_>>())}
-                        strategy={Rc::new(rollout.strategy.clone())} replicas={rollout.replicas}
-                        progress_deadline_ticks={rollout.progress_deadline_ticks} />
+                        made={lab.export.clone()} on_action={on_action.clone()} />
                     <section class="card table-card" aria-labelledby="table-title">
                         <div class="card-head">
                             <h2 id="table-title">{"Instances"}</h2>

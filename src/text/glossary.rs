@@ -9,6 +9,14 @@ pub const TERMS: &[(&str, &str)] = &[
         "Automatic measurement of a new version while it takes traffic: its error rate and latency are compared with thresholds, and a failure stops the rollout by itself. An undecided result pauses the rollout for a person.",
     ),
     (
+        "argo rollouts",
+        "A Kubernetes controller that adds canary and blue-green rollouts, with analysis, to what a Deployment does. People drive it with the `kubectl argo rollouts` plugin: get, promote, abort, retry.",
+    ),
+    (
+        "auto scaling group",
+        "An AWS group of EC2 servers launched from one launch template and kept at a wanted size: it replaces servers that fail their health checks and, with an [instance refresh], all of them.",
+    ),
+    (
         "blast radius",
         "How many users or requests a bad change can reach before it is stopped. A canary keeps it small by giving the new version a small share first.",
     ),

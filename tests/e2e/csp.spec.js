@@ -173,6 +173,9 @@ test.describe('every page works under the policy with no violation', () => {
     const widths = await page.locator('.bar-ready, .stage-progress').evaluateAll((els) => els.map((el) => el.getBoundingClientRect().width));
     expect(widths.some((w) => w > 0), `bar widths ${widths}`).toBe(true);
 
+    // The export is made on demand, by the worker the terminal also uses (under the same policy).
+    await button(page, 'Show the Dockerfile').click();
+    await expect(page.getByTestId('export-text')).toHaveAttribute('aria-busy', 'false');
     const text = await page.getByTestId('export-text').innerText();
     await button(page, 'Copy').click();
     await expect(button(page, 'Copied')).toBeVisible();

@@ -53,6 +53,7 @@ test('patch openssl, pipeline it to production, deploy it to every instance', as
   await page.screenshot({ path: path.join(ARTIFACTS, 'pipeline-passed.png'), fullPage: true });
 
   // The newest image exports as text for real tools, pinned to its versions and its digest.
+  await button(page, 'Show the Dockerfile').click();
   const exported = page.getByTestId('export-text');
   await expect(exported).toContainText('openssl=3.0.12');
   await expect(exported).toContainText('1.0.1');

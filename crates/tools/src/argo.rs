@@ -69,8 +69,7 @@ pub(crate) fn run(world: &World, words: &[&str]) -> Reply {
         "get" | "status" => {
             let text = get_rollout(world);
             let watching = args.on("watch") || args.on("w");
-            let done = world.rollout_view().complete || world.rollout_view().aborted;
-            let watch = (watching && !done).then(|| Watch::new(Watched::ArgoRollout, &text));
+            let watch = watching.then(|| Watch::new(Watched::ArgoRollout, &signature(world)));
             Reply::Print(Output { text, failed: false, watch })
         }
         "promote" if args.on("full") => {
@@ -195,8 +194,17 @@ fn abort_words(cause: &AbortCause) -> String {
     }
 }
 
+/// What a watch compares from tick to tick: the view without its ages (which change every tick).
+pub(crate) fn signature(world: &World) -> String {
+    render(world, false)
+}
+
 /// `kubectl argo rollouts get rollout web`: the header, then the tree.
 pub(crate) fn get_rollout(world: &World) -> String {
+    render(world, true)
+}
+
+fn render(world: &World, ages: bool) -> String {
     let view = world.rollout_view();
     let blue_green = matches!(view.strategy, StrategySpec::BlueGreen(_));
     let phase = view.phase.as_str();
@@ -254,7 +262,7 @@ pub(crate) fn get_rollout(world: &World) -> String {
         text.push('\n');
     }
     text.push('\n');
-    text.push_str(&tree(world, blue_green));
+    text.push_str(&tree(world, blue_green, ages));
     text
 }
 
@@ -287,7 +295,7 @@ struct Row {
     info: String,
 }
 
-fn tree(world: &World, blue_green: bool) -> String {
+fn tree(world: &World, blue_green: bool, ages: bool) -> String {
     let view = world.rollout_view();
     let now = world.now();
     let phase = view.phase.as_str().to_owned();
@@ -406,7 +414,7 @@ fn tree(world: &World, blue_green: bool) -> String {
                 // An AnalysisRun still measuring is drawn as work in progress, a pod running as done.
                 if row.kind == "AnalysisRun" && row.status == "Running" { "◌" } else { icon(&row.status) },
                 row.status,
-                age::human(row.age),
+                if ages { age::human(row.age) } else { String::new() },
                 row.info
             ));
         }

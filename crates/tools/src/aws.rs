@@ -452,7 +452,7 @@ pub(crate) fn refused(error_: &CommandError) -> String {
         CommandError::AlreadyTarget { .. } => error(
             "ValidationError",
             "StartInstanceRefresh",
-            "The group already runs this launch template version; build a new image first ('docker build').",
+            "The group already runs this launch template version, so there is nothing to refresh. ($Latest is the newest image: see 'docker image ls'; build a new one with 'docker build'.)",
         ),
         other => error("ValidationError", "StartInstanceRefresh", &other.to_string()),
     }

@@ -134,28 +134,29 @@ impl Watch {
 
     /// What to print after the world moved: only what changed since the last print.
     pub fn update(&mut self, world: &World) -> WatchUpdate {
-        let (text, done, failed) = match self.what {
+        match self.what {
             Watched::RolloutStatus => {
                 let (line, status) = kubectl::rollout_status_line(world);
-                (line, status != kubectl::StatusState::Waiting, status == kubectl::StatusState::Failed)
+                let (done, failed) =
+                    (status != kubectl::StatusState::Waiting, status == kubectl::StatusState::Failed);
+                if line == self.last {
+                    return WatchUpdate { text: String::new(), done, failed };
+                }
+                self.last.clone_from(&line);
+                WatchUpdate { text: line, done, failed }
             }
             Watched::ArgoRollout => {
-                let text = argo::get_rollout(world);
-                let done = world.rollout_view().complete || world.rollout_view().aborted;
-                (text, done, false)
+                // Argo's --watch redraws the view in place until it is stopped; a terminal without
+                // cursor control prints it again, under a blank line, when something other than
+                // the ages changed.
+                let signature = argo::signature(world);
+                if signature == self.last {
+                    return WatchUpdate { text: String::new(), done: false, failed: false };
+                }
+                self.last = signature;
+                WatchUpdate { text: format!("\n{}", argo::get_rollout(world)), done: false, failed: false }
             }
-        };
-        if text == self.last {
-            return WatchUpdate { text: String::new(), done, failed };
         }
-        self.last.clone_from(&text);
-        let text = match self.what {
-            // Argo's --watch redraws the whole view; a terminal without cursor control prints it
-            // again under a rule.
-            Watched::ArgoRollout => format!("\n{text}"),
-            Watched::RolloutStatus => text,
-        };
-        WatchUpdate { text, done, failed }
     }
 }
 
