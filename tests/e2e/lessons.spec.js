@@ -72,7 +72,7 @@ test('a newcomer solves the first lesson, keeps the pass, and shares it', async 
   // The welcome now leads on from there.
   await page.goto('/');
   await expect(page.getByRole('link', { name: 'Continue: Convergence is not identity' })).toBeVisible();
-  await expect(page.getByText('1 of 24 lessons passed in this browser.')).toBeVisible();
+  await expect(page.getByText('1 of 26 lessons passed in this browser.')).toBeVisible();
   await page.goto('/?lessons');
 
   // Export, clear, import: back again.
