@@ -147,6 +147,13 @@ pub fn Terminal(props: &TerminalProps) -> Html {
                     event.prevent_default();
                     on_action.emit(Action::ClearTerminal);
                 }
+                // Tab completes here, so Escape is the way out for a keyboard (as in editors that
+                // take Tab): focus goes back to the page.
+                "Escape" => {
+                    if let Some(element) = event.target_dyn_into::<web_sys::HtmlElement>() {
+                        let _ = element.blur();
+                    }
+                }
                 _ => {}
             }
         })
@@ -182,7 +189,7 @@ pub fn Terminal(props: &TerminalProps) -> Html {
                     placeholder={props.placeholder.clone().unwrap_or_else(|| AttrValue::from("help"))}
                     aria-describedby="terminal-keys" />
             </div>
-            <p id="terminal-keys" class="muted small">{"Enter runs · Tab completes · ↑ ↓ earlier commands · Ctrl+C stops a watch · Ctrl+L clears. Time moves when the lab plays."}</p>
+            <p id="terminal-keys" class="muted small">{"Enter runs · Tab completes · ↑ ↓ earlier commands · Ctrl+C stops a watch · Ctrl+L clears · Esc leaves. Time moves when the lab plays."}</p>
         </section>
     }
 }

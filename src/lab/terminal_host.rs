@@ -275,7 +275,7 @@ impl TerminalHost {
                         accepted.push(command.clone());
                     }
                     replay.world.drain_events().for_each(drop);
-                    Answer::Commands { commands: accepted, text: act.done, failed: false }
+                    Answer::Commands { commands: accepted, text: act.done, failed: act.failed }
                 }
             },
         }

@@ -152,6 +152,10 @@ test('the sandbox terminal answers in the tools own words, mistakes included', a
   await expect(screen(page)).toContainText('deployment "web" successfully rolled out', { timeout: 30_000 });
   await button(page, 'Pause').click();
   await page.screenshot({ path: path.join(ARTIFACTS, 'terminal-sandbox.png') });
+  // Tab is the terminal's while a line is typed; Escape leaves it, for a keyboard.
+  await prompt(page).pressSequentially('kubectl get');
+  await prompt(page).press('Escape');
+  await expect(prompt(page)).not.toBeFocused();
   // The scale is the learner's own command: it is in the share link like a button's would be.
   const share = await page.getByTestId('share-session').getAttribute('href');
   expect(share).toContain('log=');

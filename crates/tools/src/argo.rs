@@ -109,19 +109,10 @@ pub(crate) fn run(world: &World, words: &[&str]) -> Reply {
     }
 }
 
+/// The plugin's not-found error, and the lab's hint.
 fn not_found(world: &World, name: &str) -> String {
-    let mut text = format!("Error: rollouts.argoproj.io \"{}\" not found\n", shown(name));
-    match owner(world) {
-        Owner::Deployment => text.push_str(&format!(
-            "hint: this fleet is a Kubernetes Deployment; try 'kubectl rollout status deployment/{NAME}'\n"
-        )),
-        Owner::AutoScalingGroup => text.push_str(&format!(
-            "hint: this fleet is an EC2 Auto Scaling group; try 'aws autoscaling describe-instance-refreshes --auto-scaling-group-name {}'\n",
-            crate::GROUP
-        )),
-        Owner::Rollout => text.push_str(&format!("hint: the lab's rollout is called {NAME}\n")),
-    }
-    text
+    let text = format!("Error: rollouts.argoproj.io \"{}\" not found\n", shown(name));
+    text + &crate::names::hint(world, Owner::Rollout, name)
 }
 
 /// The plugin's status icons.

@@ -82,7 +82,7 @@ pub(crate) fn run(world: &World, words: &[&str]) -> Reply {
                 "ValidationError",
                 &api,
                 &format!("AutoScalingGroup name not found - AutoScalingGroup '{}' not found", shown(group)),
-            ) + &group_hint(world, group),
+            ) + &crate::names::hint(world, Owner::AutoScalingGroup, group),
         ));
     }
     match operation {
@@ -126,20 +126,6 @@ fn api_name(operation: &str) -> String {
 /// The CLI's error line for a service error (botocore's `ClientError`), after a blank line.
 fn error(code: &str, operation: &str, message: &str) -> String {
     format!("\nAn error occurred ({code}) when calling the {operation} operation: {message}\n")
-}
-
-fn group_hint(world: &World, group: &str) -> String {
-    match owner(world) {
-        Owner::AutoScalingGroup => {
-            format!("hint: the lab's Auto Scaling group is called {GROUP} (not {})\n", shown(group))
-        }
-        Owner::Deployment => format!(
-            "hint: this fleet is a Kubernetes Deployment, not an Auto Scaling group; try 'kubectl rollout status deployment/{NAME}'\n"
-        ),
-        Owner::Rollout => format!(
-            "hint: this fleet is an Argo Rollout, not an Auto Scaling group; try 'kubectl argo rollouts get rollout {NAME}'\n"
-        ),
-    }
 }
 
 /// The refresh under way (not finished, not stopped), if any.

@@ -106,21 +106,10 @@ fn unknown_kind(kind: &str) -> Reply {
     )))
 }
 
-/// kubectl's NotFound, and a line saying where this fleet's rollout is, if it is elsewhere.
+/// kubectl's NotFound, and the lab's hint to where this fleet's rollout is.
 fn not_found(world: &World, name: &str) -> String {
-    let mut text = format!("Error from server (NotFound): deployments.apps \"{}\" not found\n", shown(name));
-    match owner(world) {
-        Owner::Rollout => text.push_str(&format!(
-            "hint: this fleet is an Argo Rollout; try 'kubectl argo rollouts get rollout {NAME}'\n"
-        )),
-        Owner::AutoScalingGroup => text.push_str(&format!(
-            "hint: this fleet is an EC2 Auto Scaling group; try 'aws autoscaling describe-instance-refreshes --auto-scaling-group-name {}'\n",
-            crate::GROUP
-        )),
-        Owner::Deployment if name != NAME => text.push_str(&format!("hint: the lab's deployment is called {NAME}\n")),
-        Owner::Deployment => {}
-    }
-    text
+    let text = format!("Error from server (NotFound): deployments.apps \"{}\" not found\n", shown(name));
+    text + &crate::names::hint(world, Owner::Deployment, name)
 }
 
 fn rollout(world: &World, verb: &str, rest: &[&str]) -> Reply {

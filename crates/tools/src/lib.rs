@@ -65,6 +65,9 @@ pub struct Act {
     pub commands: Vec<Command>,
     /// Printed once every command is accepted.
     pub done: String,
+    /// The tool fails all the same (an ssh login the policy refuses is still made, so the audit
+    /// log records it; an ansible run with a failed host): `done` is its error output.
+    pub failed: bool,
     /// Whose words a refusal is put in.
     pub tool: Tool,
 }
@@ -73,7 +76,12 @@ impl Act {
     // Named `new` as it makes the one thing a command module returns to act: the reply.
     #[allow(clippy::new_ret_no_self)]
     pub(crate) fn new(tool: Tool, commands: Vec<Command>, done: impl Into<String>) -> Reply {
-        Reply::Act(Act { commands, done: done.into(), tool })
+        Reply::Act(Act { commands, done: done.into(), failed: false, tool })
+    }
+
+    /// Commands to apply although the tool fails (its error output in `done`).
+    pub(crate) fn failing(tool: Tool, commands: Vec<Command>, done: impl Into<String>) -> Reply {
+        Reply::Act(Act { commands, done: done.into(), failed: true, tool })
     }
 
     /// A refusal by the engine, in the tool's words.

@@ -23,6 +23,46 @@ pub enum Owner {
     AutoScalingGroup,
 }
 
+impl Owner {
+    /// The owner in words, with its article.
+    fn described(self) -> &'static str {
+        match self {
+            Owner::Deployment => "a Kubernetes Deployment",
+            Owner::Rollout => "an Argo Rollout",
+            Owner::AutoScalingGroup => "an EC2 Auto Scaling group",
+        }
+    }
+
+    /// The first command to look at a fleet this owner runs.
+    fn first_look(self) -> String {
+        match self {
+            Owner::Deployment => format!("kubectl rollout status deployment/{NAME}"),
+            Owner::Rollout => format!("kubectl argo rollouts get rollout {NAME}"),
+            Owner::AutoScalingGroup => {
+                format!("aws autoscaling describe-instance-refreshes --auto-scaling-group-name {GROUP}")
+            }
+        }
+    }
+}
+
+/// The lab's hint after a tool that looks for `asked` found no `name`: which tool sees this fleet,
+/// or what the lab calls it (nothing when both were right).
+pub fn hint(world: &World, asked: Owner, name: &str) -> String {
+    let (right_name, what) = match asked {
+        Owner::Deployment => (NAME, "deployment"),
+        Owner::Rollout => (NAME, "rollout"),
+        Owner::AutoScalingGroup => (GROUP, "Auto Scaling group"),
+    };
+    let found = owner(world);
+    if found != asked {
+        format!("hint: this fleet is {}; try '{}'\n", found.described(), found.first_look())
+    } else if name != right_name {
+        format!("hint: the lab's {what} is called {right_name}\n")
+    } else {
+        String::new()
+    }
+}
+
 /// Who runs the fleet now.
 pub fn owner(world: &World) -> Owner {
     match world.strategy() {

@@ -135,7 +135,7 @@ pub(crate) fn ssh(world: &World, words: &[&str]) -> Reply {
         // The attempt goes to the engine all the same: it refuses by policy and audits it.
         Remote::Change(mut changes, _) if denied => {
             changes.truncate(1);
-            Act::new(Tool::Ssh, changes.into_iter().map(to_command).collect(), denial())
+            Act::failing(Tool::Ssh, changes.into_iter().map(to_command).collect(), denial())
         }
         _ if denied => Reply::Print(Output::error(denial())),
         Remote::Change(changes, mut text) => {
@@ -987,6 +987,10 @@ pub(crate) fn ansible_playbook(world: &World, words: &[&str]) -> Reply {
     if check {
         let failed = runs.iter().any(|run| matches!(run.packages, Outcome::Failed(_)));
         return Reply::Print(Output { text, failed, watch: None });
+    }
+    let failed = runs.iter().any(|run| matches!(run.packages, Outcome::Failed(_)));
+    if failed {
+        return Act::failing(Tool::Ssh, vec![Command::ConfigurationRun], text);
     }
     Act::new(Tool::Ssh, vec![Command::ConfigurationRun], text)
 }

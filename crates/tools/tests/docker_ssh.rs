@@ -509,6 +509,8 @@ fn ssh_to_an_immutable_fleet_is_refused_and_audited() {
             break_glass: false,
         }]
     );
+    // The login is made (so the audit log has it) and the tool fails, as ssh would.
+    assert!(act.failed);
     let lines: Vec<&str> = act.done.lines().collect();
     assert_eq!(lines[0], format!("you@{ip}: Permission denied (publickey)."));
     assert!(lines[1].contains("immutable") && lines[1].contains("audit log"), "{}", lines[1]);
