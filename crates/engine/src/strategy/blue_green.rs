@@ -268,12 +268,9 @@ impl Strategy for BlueGreen {
         set(fleet, stable, replicas);
         if fleet.status.aborted {
             // Traffic stays on stable; the preview goes after the abort scale-down delay, counted
-            // from the abort itself even if the rollout was paused then (TM-9).
-            let at = *fleet
-                .status
-                .scale_down_at
-                .get_or_insert(fleet.status.aborted_tick.saturating_add(self.abort_scale_down_delay_ticks));
-            if fleet.now >= at {
+            // from the abort itself even if the rollout was paused then (TM-9); 0 keeps it.
+            let now = fleet.now;
+            if super::abort_scale_down_over(fleet.status, self.abort_scale_down_delay_ticks, now) {
                 set(fleet, target, 0);
             }
             return changed;

@@ -60,11 +60,8 @@ pub(super) fn reconcile(canary: &Canary, fleet: &mut RolloutFleet<'_>, stable: O
         canary.current_weight(fleet.status.step_index)
     };
     let canary_count = if fleet.status.aborted {
-        let at = *fleet
-            .status
-            .scale_down_at
-            .get_or_insert(fleet.status.aborted_tick.saturating_add(canary.abort_scale_down_delay_ticks));
-        if now >= at { 0 } else { fleet.revisions[target].desired }
+        let over = super::abort_scale_down_over(fleet.status, canary.abort_scale_down_delay_ticks, now);
+        if over { 0 } else { fleet.revisions[target].desired }
     } else if all_steps_done {
         replicas
     } else {

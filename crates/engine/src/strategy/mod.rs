@@ -159,6 +159,17 @@ impl RolloutFleet<'_> {
     }
 }
 
+/// Whether an aborted revision's scale-down delay is over (Argo's `abortScaleDownDelaySeconds`,
+/// counted from the abort: TM-9). A delay of 0 means never: the aborted revision keeps its
+/// instances until the rollout is retried or replaced (Argo's `docs/features/scaledown-aborted-rs.md`).
+pub(super) fn abort_scale_down_over(status: &mut RolloutStatus, delay_ticks: u64, now: u64) -> bool {
+    if delay_ticks == 0 {
+        return false;
+    }
+    let at = *status.scale_down_at.get_or_insert(status.aborted_tick.saturating_add(delay_ticks));
+    now >= at
+}
+
 /// An analysis due this tick and what kind it is.
 pub type DueAnalysis = (CanaryAnalysis, AnalysisKind);
 
