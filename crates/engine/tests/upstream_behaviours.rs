@@ -31,3 +31,15 @@ fn an_abort_delay_of_zero_keeps_the_aborted_routed_canary() {
     let run = lab.rows(40, rows::weights);
     assert_eq!(run.rows[39], "39: r1 4/4@100 r2 2/2@0", "{:#?}", &run.rows[..8]);
 }
+
+// setCanaryScale replicas are honoured as given, above the fleet size too.
+
+#[test]
+fn a_canary_scale_above_the_fleet_size_is_honoured() {
+    let strategy = r#"{"type": "canary", "traffic_routing": true,
+        "steps": [{"set_canary_scale": {"replicas": 6}}, {"set_weight": 10}, {"pause": {}}]}"#;
+    let mut lab = Driver::rollout(4, strategy, "");
+    let run = lab.rows(8, rows::weights);
+    // Six canary instances beside the stable four, 10% of the traffic on them.
+    assert_eq!(run.rows[7], "7: r1 4/4@90 r2 6/6@10", "{:#?}", run.rows);
+}

@@ -28,7 +28,9 @@ fn canary_scale(canary: &Canary, step_index: u32, weight: u32, replicas: u32) ->
         CanaryStep::SetCanaryScale { match_traffic_weight: true, .. } => {
             Some(weight_to_replicas(weight, replicas))
         }
-        CanaryStep::SetCanaryScale { replicas: Some(count), .. } => Some(count.min(replicas)),
+        // Honoured as given, above the fleet size too (Argo allows it; the step is bounded by the
+        // largest fleet when read).
+        CanaryStep::SetCanaryScale { replicas: Some(count), .. } => Some(count),
         CanaryStep::SetCanaryScale { weight: Some(share), .. } => {
             Some(weight_to_replicas(share.min(100), replicas))
         }
