@@ -43,3 +43,23 @@ fn a_canary_scale_above_the_fleet_size_is_honoured() {
     // Six canary instances beside the stable four, 10% of the traffic on them.
     assert_eq!(run.rows[7], "7: r1 4/4@90 r2 6/6@10", "{:#?}", run.rows);
 }
+
+// promote --full on a blue-green rollout: the whole fleet at once, no preview size, no analysis.
+
+#[test]
+fn a_full_promotion_of_a_blue_green_skips_the_preview_size_and_its_analysis() {
+    let strategy = r#"{"type": "blue_green", "preview_replica_count": 1, "auto_promotion_enabled": false,
+        "pre_promotion_analysis": {"error_rate_max_percent": 5}}"#;
+    // A release that fails half its requests: the preview's analysis catches it, at preview size.
+    let broken = r#", "error_rate_per_mille": 500"#;
+    let run = Driver::rollout(4, strategy, broken).rows(6, rows::weights);
+    assert!(run.abort_cause().is_some_and(|(_, cause)| cause.starts_with("pre-promotion analysis failed")));
+    assert_eq!(run.rows[5], "5: r1 4/4@100 r2 1/1@0", "the users never met it: {:#?}", run.rows);
+    // With it (given once the rollout started), the new revision grows to four at once and takes
+    // the traffic as soon as they are ready; the pre-promotion analysis never runs.
+    // A person who promotes fully takes that risk, as in Argo.
+    let run = Driver::rollout(4, strategy, broken).at(1, Command::PromoteFullRollout).rows(6, rows::weights);
+    assert_eq!(run.rows[1], "1: r1 4/4@100 r2 4/1@0", "{:#?}", run.rows);
+    assert_eq!(run.rows[2], "2: r1 4/4@0 r2 4/4@100", "{:#?}", run.rows);
+    assert!(run.abort_cause().is_none(), "{:?}", run.abort_cause());
+}

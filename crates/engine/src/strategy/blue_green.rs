@@ -183,7 +183,9 @@ impl Strategy for BlueGreen {
     fn due_analyses(&self, status: &RolloutStatus, target: u32) -> [Option<DueAnalysis>; 2] {
         let promoted = status.stable == Some(target);
         let due = match (promoted, self.pre_promotion_analysis, self.post_promotion_analysis) {
-            (false, Some(analysis), _) => Some((analysis, AnalysisKind::PrePromotion)),
+            (false, Some(analysis), _) if !status.promote_full => {
+                Some((analysis, AnalysisKind::PrePromotion))
+            }
             (true, _, Some(analysis))
                 if status.previous_stable.is_some() && status.scale_down_at.is_some() =>
             {
@@ -277,7 +279,12 @@ impl Strategy for BlueGreen {
         }
         // The preview service points at the new revision from its creation.
         fleet.status.preview = Some(new_number);
-        let preview_size = self.preview_replica_count.unwrap_or(replicas).min(replicas);
+        // A full promotion (`promote --full`) skips the preview size, the pre-promotion analysis and
+        // the wait: the new revision grows to the whole fleet at once and takes the active service
+        // as soon as it is ready (Argo's `promoteFull` on a blue-green rollout).
+        let full = fleet.status.promote_full;
+        let preview_size =
+            if full { replicas } else { self.preview_replica_count.unwrap_or(replicas).min(replicas) };
         let new = &fleet.revisions[target];
         let preview_ready = new.desired >= preview_size && new.available >= preview_size;
         if new.desired < preview_size {
@@ -285,8 +292,8 @@ impl Strategy for BlueGreen {
             return changed;
         }
         // A pre-promotion analysis must pass before promotion is even considered.
-        let analysed = self.pre_promotion_analysis.is_none() || fleet.status.analysis_passed;
-        if !preview_ready || !analysed || !self.may_promote(fleet) {
+        let analysed = full || self.pre_promotion_analysis.is_none() || fleet.status.analysis_passed;
+        if !preview_ready || !analysed || !(full || self.may_promote(fleet)) {
             return changed;
         }
         // Promotion: the new revision first grows to the full fleet, then takes the active service.
