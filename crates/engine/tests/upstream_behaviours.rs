@@ -63,3 +63,20 @@ fn a_full_promotion_of_a_blue_green_skips_the_preview_size_and_its_analysis() {
     assert_eq!(run.rows[2], "2: r1 4/4@0 r2 4/4@100", "{:#?}", run.rows);
     assert!(run.abort_cause().is_none(), "{:?}", run.abort_cause());
 }
+
+// Going back to the stable revision mid-canary scales the canary down within maxUnavailable.
+
+#[test]
+fn an_undo_to_the_stable_revision_mid_canary_keeps_the_fleet_in_service() {
+    let strategy = r#"{"type": "canary", "max_surge": 1, "max_unavailable": 0,
+        "steps": [{"set_weight": 20}, {"pause": {}}]}"#;
+    let mut lab = Driver::rollout(10, strategy, "");
+    let run = lab.rows(5, rows::counts);
+    assert_eq!(run.rows[4], "4: r1 8/8 r2 2/2", "{:#?}", run.rows);
+    lab.world.apply(Command::Undo { to_revision: None }).unwrap();
+    let run = lab.rows(8, rows::in_service);
+    // Before, the canary went at once and the fleet served with 8 for three ticks.
+    assert!(run.rows.iter().all(|n| *n >= 10), "in service per tick: {:?}", run.rows);
+    let r2: Vec<u32> = lab.world.revisions().iter().filter(|r| r.number != 3).map(|r| r.desired).collect();
+    assert_eq!(r2, [0], "the canary is gone in the end");
+}

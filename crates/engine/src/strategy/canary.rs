@@ -347,16 +347,17 @@ impl Strategy for Canary {
             return super::canary_traffic::reconcile(self, fleet, stable_index);
         }
         let Some(stable) = stable_index.filter(|&index| index != target) else {
-            // Nothing to roll out (or just promoted): the target is the fleet, the rest go.
+            // Nothing to roll out, just promoted, or gone back to the stable revision: the target
+            // is the fleet, and the rest go within the availability budget (Argo scales an
+            // abandoned canary down as it does older revisions, never below what maxUnavailable
+            // allows).
             let mut changed = false;
-            for index in 0..fleet.revisions.len() {
-                let wanted = if index == target { replicas } else { 0 };
-                if fleet.revisions[index].desired != wanted {
-                    fleet.revisions.set_desired(index, wanted);
-                    changed = true;
-                }
+            if fleet.revisions[target].desired != replicas {
+                fleet.revisions.set_desired(target, replicas);
+                changed = true;
             }
-            return changed;
+            let unavailable = self.max_unavailable(replicas);
+            return shrink_within_budget(fleet, |index| index == target, replicas, unavailable) || changed;
         };
 
         let status = &*fleet.status;
@@ -396,21 +397,7 @@ impl Strategy for Canary {
             return true;
         }
         if older.desired > 0 {
-            let available: u32 = fleet.revisions.iter().map(|r| r.available).sum();
-            let mut budget = available.saturating_sub(replicas - unavailable);
-            let mut changed = false;
-            for index in (0..fleet.revisions.len()).filter(|&i| i != target && i != stable) {
-                let (desired, available) = (fleet.revisions[index].desired, fleet.revisions[index].available);
-                // Unavailable instances cost nothing to remove; available ones spend the budget.
-                let unhealthy = desired.saturating_sub(available);
-                let remove = (unhealthy + budget.min(available)).min(desired);
-                if remove > 0 {
-                    budget = budget.saturating_sub(remove.saturating_sub(unhealthy));
-                    fleet.revisions.set_desired(index, desired - remove);
-                    changed = true;
-                }
-            }
-            return changed;
+            return shrink_within_budget(fleet, |i| i == target || i == stable, replicas, unavailable);
         }
         if fleet.status.aborted {
             return false;
@@ -448,6 +435,32 @@ impl Strategy for Canary {
         }
         false
     }
+}
+
+/// Scales down every revision `keep` does not name, never taking the fleet's available instances
+/// below `replicas - max_unavailable` (Argo's `scaleDownOldReplicaSetsForCanary`): unavailable
+/// instances cost nothing to remove, available ones spend the budget. Returns whether anything
+/// changed.
+fn shrink_within_budget(
+    fleet: &mut RolloutFleet<'_>,
+    keep: impl Fn(usize) -> bool,
+    replicas: u32,
+    max_unavailable: u32,
+) -> bool {
+    let available: u32 = fleet.revisions.iter().map(|r| r.available).sum();
+    let mut budget = available.saturating_sub(replicas.saturating_sub(max_unavailable));
+    let mut changed = false;
+    for index in (0..fleet.revisions.len()).filter(|&i| !keep(i)) {
+        let (desired, available) = (fleet.revisions[index].desired, fleet.revisions[index].available);
+        let unhealthy = desired.saturating_sub(available);
+        let remove = (unhealthy + budget.min(available)).min(desired);
+        if remove > 0 {
+            budget = budget.saturating_sub(remove.saturating_sub(unhealthy));
+            fleet.revisions.set_desired(index, desired - remove);
+            changed = true;
+        }
+    }
+    changed
 }
 
 /// Whether an analysis step has taken its measurements (the world takes them, and aborts the
