@@ -80,3 +80,33 @@ fn an_undo_to_the_stable_revision_mid_canary_keeps_the_fleet_in_service() {
     let r2: Vec<u32> = lab.world.revisions().iter().filter(|r| r.number != 3).map(|r| r.desired).collect();
     assert_eq!(r2, [0], "the canary is gone in the end");
 }
+
+// Older canary revisions (neither the target nor stable) are scaled down newest first.
+
+#[test]
+fn older_canary_revisions_go_newest_first() {
+    let build = |version: &str| {
+        format!(r#"{{"build_image": {{"base": "ubuntu-22.04", "app_version": "{version}"}}}}"#)
+    };
+    let deploy = |version: &str| format!(r#"{{"deploy": {{"image": "v{version}"}}}}"#);
+    let mut lab = Driver::from_json(&format!(
+        r#"{{"seed": 1, "fleet_size": 10, "pull_ticks": 0, "boot_ticks": 1, "drain_ticks": 0,
+        "image": {{"base": "ubuntu-22.04", "app_version": "1"}},
+        "strategy": {{"type": "canary", "max_surge": 2, "max_unavailable": 0, "steps": [{{"set_weight": 20}}, {{"pause": {{}}}}]}},
+        "timeline": [{{"tick": 0, "command": {}}}, {{"tick": 0, "command": {}}},
+                     {{"tick": 5, "command": {}}}, {{"tick": 5, "command": {}}}]}}"#,
+        build("2"),
+        deploy("2"),
+        build("3"),
+        deploy("3"),
+    ));
+    // Revisions 2 and 3 both have instances in service; then back to revision 1.
+    let run = lab.rows(6, rows::counts);
+    let before = run.rows.last().unwrap().clone();
+    lab.world.apply(Command::Undo { to_revision: Some(1) }).unwrap();
+    let run = lab.rows(1, rows::counts);
+    let shrunk = |revision: u32| {
+        run.events.iter().any(|(_, e)| matches!(e, lab_engine::Event::RevisionScaled { revision: r, from, to } if *r == revision && to < from))
+    };
+    assert!(shrunk(3) && !shrunk(2), "{before} → {}: the newer revision 3 gives way first", run.rows[0]);
+}

@@ -437,10 +437,10 @@ impl Strategy for Canary {
     }
 }
 
-/// Scales down every revision `keep` does not name, never taking the fleet's available instances
-/// below `replicas - max_unavailable` (Argo's `scaleDownOldReplicaSetsForCanary`): unavailable
-/// instances cost nothing to remove, available ones spend the budget. Returns whether anything
-/// changed.
+/// Scales down every revision `keep` does not name, newest first, never taking the fleet's available
+/// instances below `replicas - max_unavailable` (Argo's `scaleDownOldReplicaSetsForCanary`):
+/// unavailable instances cost nothing to remove, available ones spend the budget. Returns whether
+/// anything changed.
 fn shrink_within_budget(
     fleet: &mut RolloutFleet<'_>,
     keep: impl Fn(usize) -> bool,
@@ -449,8 +449,16 @@ fn shrink_within_budget(
 ) -> bool {
     let available: u32 = fleet.revisions.iter().map(|r| r.available).sum();
     let mut budget = available.saturating_sub(replicas.saturating_sub(max_unavailable));
+    // Newest revision first, as Argo sorts them (by revision number, descending). Revisions are
+    // few (the history limit keeps them under 64): ordered on the stack, allocation-free.
+    let mut order = [0usize; 64];
+    let count = fleet.revisions.len().min(order.len());
+    for (slot, index) in order.iter_mut().zip(0..count) {
+        *slot = index;
+    }
+    order[..count].sort_unstable_by_key(|&index| std::cmp::Reverse(fleet.revisions[index].number));
     let mut changed = false;
-    for index in (0..fleet.revisions.len()).filter(|&i| !keep(i)) {
+    for index in order[..count].iter().copied().filter(|&i| !keep(i)) {
         let (desired, available) = (fleet.revisions[index].desired, fleet.revisions[index].available);
         let unhealthy = desired.saturating_sub(available);
         let remove = (unhealthy + budget.min(available)).min(desired);
