@@ -110,3 +110,27 @@ fn older_canary_revisions_go_newest_first() {
     };
     assert!(shrunk(3) && !shrunk(2), "{before} → {}: the newer revision 3 gives way first", run.rows[0]);
 }
+
+// A paused Argo rollout is resized by the strategy's own rules, not by proportional scaling.
+
+#[test]
+fn a_paused_blue_green_resized_gives_the_active_revision_the_whole_fleet() {
+    let strategy = r#"{"type": "blue_green", "auto_promotion_enabled": false}"#;
+    let mut lab =
+        Driver::rollout(4, strategy, "").at(3, Command::Pause).at(4, Command::Scale { replicas: 8 });
+    let run = lab.rows(10, rows::counts);
+    // Active (r1) gets all 8, the preview follows the fleet size too (Argo: 8 and 8; before: 7 for
+    // the active revision under proportional scaling).
+    assert_eq!(run.rows[9], "9: r1 8/8 r2 8/8", "{:#?}", run.rows);
+}
+
+#[test]
+fn a_paused_canary_resized_keeps_its_weight() {
+    let strategy = r#"{"type": "canary", "max_surge": 1, "max_unavailable": 0,
+        "steps": [{"set_weight": 20}, {"pause": {}}]}"#;
+    let mut lab =
+        Driver::rollout(10, strategy, "").at(5, Command::Pause).at(6, Command::Scale { replicas: 20 });
+    let run = lab.rows(14, rows::counts);
+    // 20% of 20: four canary instances beside sixteen stable ones.
+    assert_eq!(run.rows[13], "13: r1 16/16 r2 4/4", "{:#?}", run.rows);
+}

@@ -287,12 +287,17 @@ impl Rollout {
                 status: &mut self.status,
             };
             let rescaled = if halted {
-                // Paused: no rollout, but a resize is still shared out (`sync` in syncDeployment).
+                // Paused: no rollout, but a resize still happens: by the strategy's own replica
+                // rules for Argo's (`syncReplicasOnly`), else shared out proportionally (`sync` in
+                // syncDeployment).
                 crate::strategy::is_scaling_event(&fleet)
-                    && crate::strategy::scale_proportionally(
-                        &mut fleet,
-                        strategy.strategy().max_surge(self.replicas),
-                    )
+                    && match strategy.strategy().rescale_halted(&mut fleet) {
+                        Some(changed) => changed,
+                        None => crate::strategy::scale_proportionally(
+                            &mut fleet,
+                            strategy.strategy().max_surge(self.replicas),
+                        ),
+                    }
             } else {
                 strategy.strategy().reconcile(&mut fleet)
             };

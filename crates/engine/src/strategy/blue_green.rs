@@ -231,6 +231,31 @@ impl Strategy for BlueGreen {
         format!("{{{}}}", fields.join(", "))
     }
 
+    /// Resized while halted (`reconcileBlueGreenReplicaSets`): the active revision is the whole
+    /// fleet, a preview keeps its preview size (or the fleet's, once promotion began growing it).
+    fn rescale_halted(&self, fleet: &mut RolloutFleet<'_>) -> Option<bool> {
+        let replicas = fleet.replicas;
+        let target = fleet.target;
+        let new_number = fleet.revisions[target].number;
+        let stable_number = fleet.status.stable.unwrap_or(new_number);
+        let stable = fleet.revisions.iter().position(|r| r.number == stable_number).unwrap_or(target);
+        let mut changed = false;
+        if fleet.revisions[stable].desired != replicas {
+            fleet.revisions.set_desired(stable, replicas);
+            changed = true;
+        }
+        if stable != target && fleet.revisions[target].desired > 0 && !fleet.status.aborted {
+            let preview = self.preview_replica_count.unwrap_or(replicas).min(replicas);
+            let growing = fleet.status.promote_requested || fleet.status.promote_full;
+            let wanted = if growing { replicas } else { preview };
+            if fleet.revisions[target].desired != wanted {
+                fleet.revisions.set_desired(target, wanted);
+                changed = true;
+            }
+        }
+        Some(changed)
+    }
+
     fn reconcile(&self, fleet: &mut RolloutFleet<'_>) -> bool {
         let replicas = fleet.replicas;
         let target = fleet.target;

@@ -338,6 +338,19 @@ impl Strategy for Canary {
     }
 
     fn reconcile(&self, fleet: &mut RolloutFleet<'_>) -> bool {
+        self.pass(fleet, false)
+    }
+
+    /// A basic canary resized while halted: its replica arithmetic at the current weight
+    /// (`reconcileCanaryReplicaSets`); with a router, proportional scaling as before.
+    fn rescale_halted(&self, fleet: &mut RolloutFleet<'_>) -> Option<bool> {
+        (!self.traffic_routing).then(|| self.pass(fleet, true))
+    }
+}
+
+impl Canary {
+    /// One controller pass; with `replicas_only`, the replica counts without step progress.
+    fn pass(&self, fleet: &mut RolloutFleet<'_>, replicas_only: bool) -> bool {
         let replicas = fleet.replicas;
         let target = fleet.target;
         let target_number = fleet.revisions[target].number;
@@ -400,6 +413,9 @@ impl Strategy for Canary {
             return shrink_within_budget(fleet, |i| i == target || i == stable, replicas, unavailable);
         }
         if fleet.status.aborted {
+            return false;
+        }
+        if replicas_only {
             return false;
         }
         // Step progress: at most one step per pass (syncRolloutStatusCanary).

@@ -237,6 +237,12 @@ pub trait Strategy {
     fn describe(&self) -> String;
     /// Runs one controller pass. Returns whether it changed any revision's `desired`.
     fn reconcile(&self, fleet: &mut RolloutFleet<'_>) -> bool;
+    /// A resize while the rollout is halted (paused, or waiting on an undecided analysis): one pass
+    /// of the strategy's own replica rules, without moving a step or promoting (Argo's
+    /// `syncReplicasOnly`). `None` leaves it to Kubernetes' proportional scaling (§2.9).
+    fn rescale_halted(&self, _fleet: &mut RolloutFleet<'_>) -> Option<bool> {
+        None
+    }
     /// How many instances above the fleet size the strategy may run (`MaxSurge(d)`).
     fn max_surge(&self, _replicas: u32) -> u32 {
         0
