@@ -134,3 +134,28 @@ fn a_paused_canary_resized_keeps_its_weight() {
     // 20% of 20: four canary instances beside sixteen stable ones.
     assert_eq!(run.rows[13], "13: r1 16/16 r2 4/4", "{:#?}", run.rows);
 }
+
+// A new image interrupting a traffic-routed canary: the router keeps the previous canary's share
+// on it, and its instances, until the new canary is ready at its size.
+
+#[test]
+fn an_interrupted_routed_canary_keeps_serving_until_the_new_canary_is_ready() {
+    let image = |version: &str| format!(r#"{{"base": "ubuntu-22.04", "app_version": "{version}"}}"#);
+    let mut lab = Driver::from_json(&format!(
+        r#"{{"seed": 1, "fleet_size": 4, "pull_ticks": 0, "boot_ticks": 2, "drain_ticks": 0,
+        "image": {v1}, "strategy": {{"type": "canary", "traffic_routing": true, "steps": [{{"set_weight": 50}}, {{"pause": {{}}}}]}},
+        "timeline": [{{"tick": 0, "command": {{"build_image": {v2}}}}}, {{"tick": 0, "command": {{"deploy": {{"image": "v2"}}}}}},
+                     {{"tick": 6, "command": {{"build_image": {v3}}}}}, {{"tick": 6, "command": {{"deploy": {{"image": "v3"}}}}}}]}}"#,
+        v1 = image("1"),
+        v2 = image("2"),
+        v3 = image("3"),
+    ));
+    let run = lab.rows(12, rows::weights);
+    assert_eq!(run.rows[5], "5: r1 4/4@50 r2 2/2@50", "{:#?}", run.rows);
+    // v3 is starting: v2 keeps its instances and its half of the requests meanwhile.
+    assert_eq!(run.rows[6], "6: r1 4/4@50 r2 2/2@50 r3 2/0@0", "{:#?}", run.rows);
+    assert_eq!(run.rows[7], "7: r1 4/4@50 r2 2/2@50 r3 2/0@0", "{:#?}", run.rows);
+    // Once v3 is ready at its size the router moves to it and v2 goes.
+    let last = run.rows.last().unwrap();
+    assert!(last.contains("r2 0/0@0") && last.contains("r3 2/2@50"), "{:#?}", run.rows);
+}

@@ -180,7 +180,13 @@ impl Rollout {
         }
         self.complete = false;
         let stable = self.status.stable;
-        self.status = crate::strategy::RolloutStatus { stable, ..Default::default() };
+        // A router keeps sending the interrupted canary its share until the new one is ready.
+        let (router_weight, router_revision) = match self.status.aborted {
+            false => (self.status.router_weight, self.status.router_revision),
+            true => (0, None),
+        };
+        self.status =
+            crate::strategy::RolloutStatus { stable, router_weight, router_revision, ..Default::default() };
         self.forget_old_revisions();
         log.emit(tick, Event::RolloutStarted { revision: number, image });
         Ok(())

@@ -272,10 +272,14 @@ impl Strategy for Canary {
             return;
         }
         let target = revisions[target].number;
-        let canary_weight = if status.stable == Some(target) { 100 } else { status.router_weight };
+        let promoted = status.stable == Some(target);
+        let canary_weight = if promoted { 100 } else { status.router_weight };
+        // The canary's share goes where the router points: the target, or an interrupted canary
+        // still serving until the new one is ready.
+        let routed_to = if promoted { target } else { status.router_revision.unwrap_or(target) };
         out.clear();
         out.extend(revisions.iter().map(|r| {
-            if r.number == target {
+            if r.number == routed_to {
                 canary_weight
             } else if Some(r.number) == status.stable {
                 100 - canary_weight

@@ -70,18 +70,33 @@ pub(super) fn reconcile(canary: &Canary, fleet: &mut RolloutFleet<'_>, stable: O
         canary_scale(canary, fleet.status.step_index, weight, replicas)
             .unwrap_or_else(|| weight_to_replicas(weight, replicas))
     };
-    // The stable revision keeps the whole fleet; older revisions go.
+    // The router follows the step only once the canary is at its size; with nothing ready, 0. An
+    // interrupted canary the router still points at keeps its share until then.
+    let new_number = fleet.revisions[target].number;
+    let interrupted = fleet
+        .status
+        .router_revision
+        .filter(|&number| number != new_number)
+        .filter(|&number| fleet.revisions.iter().any(|r| r.number == number && r.available > 0));
+    let new = &fleet.revisions[target];
+    if fleet.status.aborted {
+        (fleet.status.router_weight, fleet.status.router_revision) = (0, None);
+    } else if new.available > 0 && new.available >= canary_count {
+        (fleet.status.router_weight, fleet.status.router_revision) = (weight, Some(new_number));
+    } else if interrupted.is_none()
+        && (new.available == 0 || fleet.status.router_revision != Some(new_number))
+    {
+        (fleet.status.router_weight, fleet.status.router_revision) = (0, Some(new_number));
+    }
+    let still_routed = fleet.status.router_revision.filter(|&number| number != new_number);
+    // The stable revision keeps the whole fleet; older revisions go, except an interrupted canary
+    // the router still sends requests to.
     let mut changed = set_desired(fleet, stable, replicas);
     changed |= set_desired(fleet, target, canary_count);
     for index in (0..fleet.revisions.len()).filter(|&i| i != target && i != stable) {
-        changed |= set_desired(fleet, index, 0);
-    }
-    // The router follows the step only once the canary is at its size; with nothing ready, 0.
-    let new = &fleet.revisions[target];
-    if fleet.status.aborted || new.available == 0 {
-        fleet.status.router_weight = 0;
-    } else if new.available >= new.desired {
-        fleet.status.router_weight = weight;
+        if Some(fleet.revisions[index].number) != still_routed {
+            changed |= set_desired(fleet, index, 0);
+        }
     }
     if changed || fleet.status.aborted {
         return changed;
@@ -92,7 +107,11 @@ pub(super) fn reconcile(canary: &Canary, fleet: &mut RolloutFleet<'_>, stable: O
         let (new, old) = (&fleet.revisions[target], &fleet.revisions[stable]);
         let at_size = new.available == new.desired && old.available >= replicas;
         let complete = match canary.steps[step_index] {
-            CanaryStep::SetWeight(step_weight) => at_size && router_weight == step_weight.min(100),
+            CanaryStep::SetWeight(step_weight) => {
+                at_size
+                    && router_weight == step_weight.min(100)
+                    && fleet.status.router_revision == Some(new_number)
+            }
             CanaryStep::SetCanaryScale { .. } => at_size,
             CanaryStep::Pause { duration_ticks } => pause_over(fleet, duration_ticks),
             CanaryStep::Analysis(analysis) => analysis_done(fleet, analysis),

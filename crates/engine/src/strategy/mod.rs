@@ -145,6 +145,10 @@ pub struct RolloutStatus {
     /// Traffic-routed canary: the weight the router gives the canary now (it lags the step's
     /// weight until the canary's instances are ready).
     pub(crate) router_weight: u32,
+    /// Traffic-routed canary: the revision the router's canary weight goes to. It is the target,
+    /// except after a new image interrupted a canary: the router keeps the previous canary's share
+    /// on it until the new one is ready at its size (Argo keeps that ReplicaSet meanwhile).
+    pub(crate) router_revision: Option<u32>,
 }
 
 impl RolloutFleet<'_> {
