@@ -655,37 +655,8 @@ fn approximate_split_rows() {
 // ---------------------------------------------------------------------------------------------
 // replicaset_test.go: limits.
 
-/// `TestResolveFenceposts` (Argo's copy; every value passed as a string): row, maxSurge,
-/// maxUnavailable, desired, then (surge, unavailable), or `None` where upstream expects an error.
-/// `nil` is an unset pointer, resolved as 0.
-type FencepostRow = (&'static str, &'static str, &'static str, u32, Option<(u32, u32)>);
-
-const FENCEPOSTS: &[FencepostRow] = &[
-    ("TestResolveFenceposts/0", "0%", "0%", 0, Some((0, 1))),
-    ("TestResolveFenceposts/1", "39%", "39%", 10, Some((4, 3))),
-    ("TestResolveFenceposts/2", "oops", "39%", 10, None),
-    ("TestResolveFenceposts/3", "55%", "urg", 10, None),
-    ("TestResolveFenceposts/4", "nil", "39%", 10, Some((0, 3))),
-    ("TestResolveFenceposts/5", "39%", "nil", 10, Some((4, 0))),
-    ("TestResolveFenceposts/6", "nil", "nil", 10, Some((0, 1))),
-];
-
-#[test]
-fn resolve_fenceposts_rows() {
-    let read = |text: &str| if text == "nil" { Ok(IntOrPercent::Int(0)) } else { limit(text) };
-    for &(row, surge, unavailable, replicas, expected) in FENCEPOSTS {
-        match (read(surge), read(unavailable), expected) {
-            (Ok(max_surge), Ok(max_unavailable), Some(want)) => {
-                let limits = RollingUpdate { max_surge, max_unavailable };
-                assert_eq!(limits.fenceposts(replicas), want, "{row}");
-            }
-            (surge, unavailable, None) => {
-                assert!(surge.is_err() || unavailable.is_err(), "{row}: upstream refuses these limits")
-            }
-            (surge, unavailable, Some(_)) => panic!("{row}: refused: {surge:?} {unavailable:?}"),
-        }
-    }
-}
+// `TestResolveFenceposts`: Argo's copy has the same seven rows as Kubernetes', run in
+// `upstream_tables.rs`.
 
 /// `TestMaxSurge` (canary, maxUnavailable 1) and `TestMaxUnavailable` (canary, maxSurge 1): row,
 /// `Some((replicas, limit))` for a canary or `None` for blue-green, expected value.
