@@ -80,13 +80,12 @@ pub(crate) fn run(world: &World, words: &[&str]) -> Reply {
         "retry" => Act::new(Tool::Argo, vec![Command::RetryRollout], format!("{quoted} retried\n")),
         "pause" => Act::new(Tool::Argo, vec![Command::Pause], format!("{quoted} paused\n")),
         "undo" => {
-            let to_revision = match args.value("to-revision").map(str::parse::<u32>) {
-                None | Some(Ok(0)) => None,
-                Some(Ok(number)) => Some(number),
-                Some(Err(_)) => {
+            let to_revision = match crate::args::to_revision(&args) {
+                Ok(to_revision) => to_revision,
+                Err(typed) => {
                     return Reply::Print(Output::error(format!(
-                        "Error: invalid argument \"{0}\" for \"--to-revision\" flag: strconv.ParseInt: parsing \"{0}\": invalid syntax\n",
-                        shown(args.value("to-revision").unwrap_or_default())
+                        "Error: {}",
+                        crate::args::bad_revision(&typed)
                     )));
                 }
             };

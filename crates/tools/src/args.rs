@@ -73,3 +73,21 @@ impl<'a> Args<'a> {
         self.flags.iter().any(|(n, _)| *n == name)
     }
 }
+
+/// `--to-revision`: absent or 0 means the previous revision; `Err` carries the typed value, which
+/// each tool words in its own error (pflag's ParseInt message).
+pub fn to_revision(args: &Args<'_>) -> Result<Option<u32>, String> {
+    match args.value("to-revision").map(|text| (text, text.parse::<u32>())) {
+        None | Some((_, Ok(0))) => Ok(None),
+        Some((_, Ok(number))) => Ok(Some(number)),
+        Some((text, Err(_))) => Err(text.to_owned()),
+    }
+}
+
+/// pflag's words for a `--to-revision` that is not a number (after the tool's `error:`/`Error:`).
+pub fn bad_revision(typed: &str) -> String {
+    let shown: String = typed.chars().take(64).collect();
+    format!(
+        "invalid argument \"{shown}\" for \"--to-revision\" flag: strconv.ParseInt: parsing \"{shown}\": invalid syntax\n"
+    )
+}

@@ -140,14 +140,12 @@ fn rollout(world: &World, verb: &str, rest: &[&str]) -> Reply {
         }
         "history" => Reply::Print(history(world, args.value("revision"))),
         "undo" => {
-            let to_revision = match args.value("to-revision").map(str::parse::<u32>) {
-                None | Some(Ok(0)) => None,
-                Some(Ok(number)) => Some(number),
-                Some(Err(_)) => {
+            let to_revision = match crate::args::to_revision(&args) {
+                Ok(to_revision) => to_revision,
+                Err(typed) => {
                     return Reply::Print(Output::error(format!(
-                        "error: invalid argument \"{}\" for \"--to-revision\" flag: strconv.ParseInt: parsing \"{}\": invalid syntax\n",
-                        shown(args.value("to-revision").unwrap_or_default()),
-                        shown(args.value("to-revision").unwrap_or_default())
+                        "error: {}",
+                        crate::args::bad_revision(&typed)
                     )));
                 }
             };

@@ -129,6 +129,16 @@ impl BlueGreen {
     }
 }
 
+/// The target's number, the active (stable) revision's number and its index (the target itself
+/// when nothing else is active).
+fn active(fleet: &RolloutFleet<'_>) -> (u32, u32, usize) {
+    let target = fleet.target;
+    let new_number = fleet.revisions[target].number;
+    let stable_number = fleet.status.stable.unwrap_or(new_number);
+    let stable = fleet.revisions.iter().position(|r| r.number == stable_number).unwrap_or(target);
+    (new_number, stable_number, stable)
+}
+
 impl Strategy for BlueGreen {
     fn name(&self) -> &'static str {
         "blue_green"
@@ -236,9 +246,7 @@ impl Strategy for BlueGreen {
     fn rescale_halted(&self, fleet: &mut RolloutFleet<'_>) -> Option<bool> {
         let replicas = fleet.replicas;
         let target = fleet.target;
-        let new_number = fleet.revisions[target].number;
-        let stable_number = fleet.status.stable.unwrap_or(new_number);
-        let stable = fleet.revisions.iter().position(|r| r.number == stable_number).unwrap_or(target);
+        let (_, _, stable) = active(fleet);
         let mut changed = false;
         if fleet.revisions[stable].desired != replicas {
             fleet.revisions.set_desired(stable, replicas);
@@ -259,9 +267,7 @@ impl Strategy for BlueGreen {
     fn reconcile(&self, fleet: &mut RolloutFleet<'_>) -> bool {
         let replicas = fleet.replicas;
         let target = fleet.target;
-        let new_number = fleet.revisions[target].number;
-        let stable_number = fleet.status.stable.unwrap_or(new_number);
-        let stable = fleet.revisions.iter().position(|r| r.number == stable_number).unwrap_or(target);
+        let (new_number, stable_number, stable) = active(fleet);
         let mut changed = false;
         let mut set = |fleet: &mut RolloutFleet<'_>, index: usize, desired: u32| {
             if fleet.revisions[index].desired != desired {
