@@ -30,7 +30,9 @@
 //! run as scenarios through the shared `Driver` (R = 1, G = 0) and read the revisions' desired
 //! counts at the tick the row describes. A row that cannot be put either way, or needs something
 //! the lab does not model, is in [`NOT_EXPRESSED`] with the reason; a row the engine answers
-//! differently (or refuses) is in [`DIFFERS`] with what the lab does.
+//! differently (or refuses) would be in [`DIFFERS`] with what the lab does (none today: the two
+//! that were, a `setCanaryScale` weight of 200 and a `setCanaryScale` carrying all three fields,
+//! are now accepted as Argo accepts them and run in `traffic_routed_rows`).
 
 mod common;
 
@@ -41,16 +43,6 @@ use lab_engine::strategy::{BlueGreen, Canary, CanaryStep, IntOrPercent, RollingU
 
 /// Upstream rows the lab does not run: (test function, row, why).
 const NOT_EXPRESSED: &[(&str, &str, &str)] = &[
-    (
-        "TestCalculateReplicaCountsForCanary",
-        "Honor MinPodsPerReplicaSet when using trafficRouting and starting canary",
-        "minPodsPerReplicaSet is not modelled (§3.4)",
-    ),
-    (
-        "TestCalculateReplicaCountsForCanary",
-        "Cap MinPodsPerReplicaSet when it exceeds rollout replicas with trafficRouting",
-        "minPodsPerReplicaSet is not modelled (§3.4)",
-    ),
     (
         "TestTrafficWeightToReplicas",
         "#6 (23 replicas, weight 100000000 of maxWeight 100000000)",
@@ -262,23 +254,7 @@ const NOT_EXPRESSED: &[(&str, &str, &str)] = &[
 ];
 
 /// Rows the engine answers differently from upstream: (test function, row, observed vs expected).
-const DIFFERS: &[(&str, &str, &str)] = &[
-    (
-        "TestCalculateReplicaCountsForCanary",
-        "Use setCanaryScale.weight for canary replicas when specified with trafficRouting (and ignore setWeight)",
-        "refused, not run: the lab rejects a set_canary_scale weight of 200 ('steps[0].setWeight: \
-         Invalid value: 200'); upstream's validation has no bound on setCanaryScale.weight and the \
-         row expects canary 8, stable 4 for 4 replicas",
-    ),
-    (
-        "TestCalculateReplicaCountsForCanary",
-        "Ignore setCanaryScale replicas/weight when matchTrafficWeight is true",
-        "the row's setCanaryScale (replicas 9, weight 100 and matchTrafficWeight) is refused by the lab \
-         ('exactly one of'); upstream accepts it. Run with matchTrafficWeight alone, the lab agrees \
-         (canary 2, stable 10): see traffic_routed_rows",
-    ),
-];
-
+const DIFFERS: &[(&str, &str, &str)] = &[];
 // ---------------------------------------------------------------------------------------------
 // Helpers.
 
@@ -302,6 +278,7 @@ fn canary(surge: &str, unavailable: &str) -> Canary {
         traffic_routing: false,
         scale_down_delay_ticks: 30,
         abort_scale_down_delay_ticks: 30,
+        min_pods_per_replica_set: None,
     }
 }
 
@@ -757,12 +734,17 @@ const ROUTED: &[RoutedRow] = &[
         4,
         (1, 9),
     ),
-    // The row's setCanaryScale also carries replicas 9 and weight 100, which the lab refuses
-    // beside matchTrafficWeight (see DIFFERS); matchTrafficWeight alone is what the row tests.
+    (
+        "TestCalculateReplicaCountsForCanary/Use setCanaryScale.weight for canary replicas when specified with trafficRouting (and ignore setWeight)",
+        4,
+        r#"[{"set_weight": 100}, {"set_canary_scale": {"weight": 200}}, {"pause": {}}]"#,
+        4,
+        (4, 8),
+    ),
     (
         "TestCalculateReplicaCountsForCanary/Ignore setCanaryScale replicas/weight when matchTrafficWeight is true",
         10,
-        r#"[{"set_canary_scale": {"match_traffic_weight": true}}, {"set_weight": 20}, {"pause": {}}]"#,
+        r#"[{"set_canary_scale": {"replicas": 9, "weight": 100, "match_traffic_weight": true}}, {"set_weight": 20}, {"pause": {}}]"#,
         4,
         (10, 2),
     ),
@@ -843,7 +825,14 @@ const ROUTED: &[RoutedRow] = &[
 #[test]
 fn traffic_routed_rows() {
     for &(row, replicas, steps, ticks, expected) in ROUTED {
-        let mut lab = routed(replicas, steps, 30);
+        check_routed_row(row, routed(replicas, steps, 30), steps, ticks, expected);
+    }
+}
+
+/// Plays a routed row's rollout for `ticks` and checks it waits at its last step (a pause) with
+/// the expected (stable, canary) desired counts.
+fn check_routed_row(row: &str, mut lab: Driver, steps: &str, ticks: u64, expected: (u32, u32)) {
+    {
         let run = lab.rows(ticks, |world, tick| {
             let snapshot = world.snapshot();
             (tick, snapshot.rollout.step, snapshot.revisions.iter().map(|r| r.desired).collect::<Vec<_>>())
@@ -855,6 +844,32 @@ fn traffic_routed_rows() {
         let counts = desired(&lab);
         assert_eq!((counts[0], counts[1]), expected, "{row}: {:?}", run.rows);
     }
+}
+
+/// The `minPodsPerReplicaSet` rows of `TestCalculateReplicaCountsForCanary`.
+#[test]
+fn min_pods_per_replica_set_rows() {
+    let with_min_pods = |fleet: u32, steps: &str| {
+        let strategy = format!(
+            r#"{{"type": "canary", "traffic_routing": true, "min_pods_per_replica_set": 2, "steps": {steps}}}"#
+        );
+        Driver::rollout(fleet, &strategy, "")
+    };
+    // 5% of 10 is one instance; the minimum raises the canary to 2.
+    let steps = r#"[{"set_weight": 5}, {"pause": {}}]"#;
+    let row = "TestCalculateReplicaCountsForCanary/Honor MinPodsPerReplicaSet when using trafficRouting and starting canary";
+    check_routed_row(row, with_min_pods(10, steps), steps, 3, (10, 2));
+
+    // A minimum of 2 on a fleet of 1 is capped at 1: a full promotion runs one canary instance.
+    let row = "TestCalculateReplicaCountsForCanary/Cap MinPodsPerReplicaSet when it exceeds rollout replicas with trafficRouting";
+    let mut lab = with_min_pods(1, r#"[{"set_weight": 5}, {"pause": {}}]"#);
+    lab.run(1);
+    lab.world.apply(Command::PromoteFullRollout).unwrap();
+    lab.run(1);
+    assert_eq!(desired(&lab), [1, 1], "{row}");
+    // Complete once the old stable revision's scale-down delay (30 ticks) is over.
+    lab.run_until(40, |world| world.snapshot().rollout_complete);
+    assert_eq!(desired(&lab), [0, 1], "{row}: once complete");
 }
 
 /// The two abort rows of `TestCalculateReplicaCountsForCanary` (1 replica, setCanaryScale replicas
@@ -953,20 +968,4 @@ fn rows_not_expressed_say_why() {
         assert!(test.starts_with("Test") && !row.is_empty(), "{test}/{row}");
         assert!(!reason.trim().is_empty(), "{test}/{row} needs a reason");
     }
-}
-
-/// The DIFFERS rows that are refusals: the lab still refuses them (if it starts accepting them, the
-/// rows should be run instead).
-#[test]
-fn refused_rows_are_still_refused() {
-    let parse = |steps: &str| {
-        let json = format!(r#"{{"type": "canary", "traffic_routing": true, "steps": {steps}}}"#);
-        serde_json::from_str::<lab_engine::StrategySpec>(&json).map(|_| ()).map_err(|e| e.to_string())
-    };
-    let weight_200 = parse(r#"[{"set_weight": 100}, {"set_canary_scale": {"weight": 200}}]"#);
-    assert!(weight_200.is_err(), "setCanaryScale weight 200: {weight_200:?}");
-    let all_three = parse(
-        r#"[{"set_weight": 20}, {"set_canary_scale": {"replicas": 9, "weight": 100, "match_traffic_weight": true}}]"#,
-    );
-    assert!(all_three.is_err(), "setCanaryScale with all three fields: {all_three:?}");
 }

@@ -133,9 +133,10 @@ fn any_strategy() -> impl Strategy<Value = StrategySpec> {
             if routing {
                 steps.insert(
                     0,
+                    // Both fields: replicas wins, as in Argo, and the weight is still checked.
                     CanaryStep::SetCanaryScale {
                         replicas: Some(replicas),
-                        weight: None,
+                        weight: Some(weight),
                         match_traffic_weight: false,
                     },
                 );
@@ -151,6 +152,7 @@ fn any_strategy() -> impl Strategy<Value = StrategySpec> {
                 traffic_routing: routing,
                 scale_down_delay_ticks: delay,
                 abort_scale_down_delay_ticks: delay,
+                min_pods_per_replica_set: routing.then_some(replicas),
             })
         });
     let blue_green = (

@@ -135,6 +135,19 @@ fn a_paused_canary_resized_keeps_its_weight() {
     assert_eq!(run.rows[13], "13: r1 16/16 r2 4/4", "{:#?}", run.rows);
 }
 
+#[test]
+fn a_paused_routed_canary_resized_keeps_the_stable_revision_whole() {
+    let strategy = r#"{"type": "canary", "traffic_routing": true,
+        "steps": [{"set_weight": 20}, {"pause": {}}]}"#;
+    let mut lab =
+        Driver::rollout(10, strategy, "").at(5, Command::Pause).at(6, Command::Scale { replicas: 20 });
+    let run = lab.rows(10, rows::weights);
+    assert_eq!(run.rows[5], "5: r1 10/10@80 r2 2/2@20", "{:#?}", run.rows);
+    // Argo: the stable revision is the whole fleet and the canary 20% of it; proportional scaling
+    // (what the lab did before) gave the stable revision 21 beside the canary's 4.
+    assert_eq!(run.rows[9], "9: r1 20/20@80 r2 4/4@20", "{:#?}", run.rows);
+}
+
 // A new image interrupting a traffic-routed canary: the router keeps the previous canary's share
 // on it, and its instances, until the new canary is ready at its size.
 

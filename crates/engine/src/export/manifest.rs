@@ -82,6 +82,9 @@ pub fn kubernetes_manifest(
                      istio:\n          virtualService:\n            name: lab-fleet\n            routes:\n              - primary\n",
                     canary.scale_down_delay_ticks, canary.abort_scale_down_delay_ticks
                 ));
+                if let Some(count) = canary.min_pods_per_replica_set {
+                    yaml.push_str(&format!("      minPodsPerReplicaSet: {count}\n"));
+                }
             }
             if !canary.steps.is_empty() {
                 yaml.push_str("      steps:\n");
@@ -96,14 +99,13 @@ pub fn kubernetes_manifest(
                             "        - analysis:\n            templates:\n              - templateName: lab-error-rate\n"
                                 .to_owned()
                         }
-                        CanaryStep::SetCanaryScale { replicas: Some(count), .. } => {
-                            format!("        - setCanaryScale: {{replicas: {count}}}\n")
-                        }
-                        CanaryStep::SetCanaryScale { weight: Some(share), .. } => {
-                            format!("        - setCanaryScale: {{weight: {share}}}\n")
-                        }
                         CanaryStep::SetCanaryScale { .. } => {
-                            "        - setCanaryScale: {matchTrafficWeight: true}\n".to_owned()
+                            let fields: Vec<String> = step
+                                .scale_fields()
+                                .iter()
+                                .map(|(name, _, value)| format!("{name}: {value}"))
+                                .collect();
+                            format!("        - setCanaryScale: {{{}}}\n", fields.join(", "))
                         }
                     });
                 }
@@ -187,5 +189,20 @@ mod tests {
                 && canary.contains("- pause: {duration: 30s}")
         );
         assert!(canary.contains("kind: AnalysisTemplate") && canary.contains("result[0] > 0.05"));
+        let routed = kubernetes_manifest(
+            &strategy(
+                r#"{"type": "canary", "traffic_routing": true, "min_pods_per_replica_set": 2,
+                    "steps": [{"set_canary_scale": {"replicas": 3, "weight": 150}}, {"set_canary_scale": {}}]}"#,
+            ),
+            10,
+            image,
+            600,
+        );
+        // Every field the learner set is in the manifest, in Argo's spelling.
+        assert!(
+            routed.contains("minPodsPerReplicaSet: 2")
+                && routed.contains("- setCanaryScale: {replicas: 3, weight: 150}")
+                && routed.contains("- setCanaryScale: {}")
+        );
     }
 }

@@ -32,18 +32,42 @@ pub enum CanaryStep {
     /// step analysis).
     Analysis(CanaryAnalysis),
     /// Traffic-routed only: run this many canary instances whatever the traffic weight (a count,
-    /// a percentage of the fleet, or back to matching the weight).
+    /// a percentage of the fleet, or back to matching the weight). As in Argo, the fields may be
+    /// combined and the first one set wins: `match_traffic_weight`, then `replicas`, then
+    /// `weight`; a step with none of them matches the traffic weight.
     SetCanaryScale {
-        /// A fixed number of canary instances.
+        /// A fixed number of canary instances (may exceed the fleet: a canary of 9 beside a stable
+        /// revision of 1 is legal).
         #[serde(default)]
         replicas: Option<u32>,
-        /// A percentage of the fleet.
+        /// A percentage of the fleet, up to [`SCALE_WEIGHT_MAX`] (twice the fleet).
         #[serde(default)]
         weight: Option<u32>,
         /// Back to as many instances as the traffic weight asks for.
         #[serde(default)]
         match_traffic_weight: bool,
     },
+}
+
+impl CanaryStep {
+    /// A `set_canary_scale` step's fields that are set, in the order Argo reads them, each as
+    /// (Argo's name, the lab's JSON name, value); empty for other steps and for an empty scale step.
+    pub fn scale_fields(&self) -> Vec<(&'static str, &'static str, String)> {
+        let CanaryStep::SetCanaryScale { replicas, weight, match_traffic_weight } = self else {
+            return Vec::new();
+        };
+        let mut fields = Vec::new();
+        if *match_traffic_weight {
+            fields.push(("matchTrafficWeight", "match_traffic_weight", "true".to_owned()));
+        }
+        if let Some(count) = replicas {
+            fields.push(("replicas", "replicas", count.to_string()));
+        }
+        if let Some(share) = weight {
+            fields.push(("weight", "weight", share.to_string()));
+        }
+        fields
+    }
 }
 
 /// Canary parameters.
@@ -65,6 +89,12 @@ pub struct Canary {
     pub scale_down_delay_ticks: u64,
     /// Traffic-routed: ticks the canary stays after an abort.
     pub abort_scale_down_delay_ticks: u64,
+    /// Traffic-routed: a revision that runs at all runs at least this many instances (capped at
+    /// the fleet size), so a small canary weight still leaves it highly available (Argo's
+    /// `minPodsPerReplicaSet`, §3.4). Left out of the JSON when unset, so what was written
+    /// before the field existed (traces, share links) reads and hashes as it did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_pods_per_replica_set: Option<u32>,
 }
 
 #[derive(Deserialize)]
@@ -84,6 +114,8 @@ struct RawCanary {
     scale_down_delay_ticks: u64,
     #[serde(default = "thirty")]
     abort_scale_down_delay_ticks: u64,
+    #[serde(default)]
+    min_pods_per_replica_set: Option<u32>,
 }
 
 /// Argo's `scaleDownDelaySeconds` and `abortScaleDownDelaySeconds` defaults.
@@ -115,15 +147,24 @@ pub enum CanaryError {
     /// `set_canary_scale` without a traffic router (Argo's validation message).
     #[error("SetCanaryScale requires TrafficRouting to be set")]
     CanaryScaleWithoutRouting,
-    /// `set_canary_scale` must say exactly one thing.
+    /// A `set_canary_scale` weight above [`SCALE_WEIGHT_MAX`]. Argo sets no bound; the lab's keeps
+    /// the canary within twice the fleet, as large as a `replicas` count can make it.
     #[error(
-        "steps[{index}].setCanaryScale: exactly one of replicas, weight or matchTrafficWeight must be set"
+        "steps[{index}].setCanaryScale.weight: Invalid value: {weight}: must be at most {SCALE_WEIGHT_MAX} (percent of the fleet)"
     )]
-    CanaryScaleAmbiguous {
+    ScaleWeightOutOfRange {
         /// The step.
         index: usize,
+        /// Its weight.
+        weight: u32,
     },
+    /// `min_pods_per_replica_set` without a traffic router: Argo ignores it there; the lab says so.
+    #[error("minPodsPerReplicaSet: applies only to a canary with traffic routing")]
+    MinPodsWithoutRouting,
 }
+
+/// The largest `set_canary_scale` weight: a canary twice the fleet's size.
+pub const SCALE_WEIGHT_MAX: u32 = 200;
 
 impl CanaryError {
     /// The field at fault, relative to the strategy (`.` for the strategy as a whole).
@@ -132,40 +173,38 @@ impl CanaryError {
             CanaryError::BothZero => ".".into(),
             CanaryError::WeightOutOfRange { index, .. } => format!("steps[{index}]"),
             CanaryError::TooManySteps | CanaryError::CanaryScaleWithoutRouting => "steps".into(),
-            CanaryError::CanaryScaleAmbiguous { index } => format!("steps[{index}].set_canary_scale"),
+            CanaryError::ScaleWeightOutOfRange { index, .. } => {
+                format!("steps[{index}].set_canary_scale.weight")
+            }
+            CanaryError::MinPodsWithoutRouting => "min_pods_per_replica_set".into(),
         }
     }
 }
 
 /// The rules on the steps and limits as a whole, shared by the JSON reader and `validate`.
-fn check_steps(
-    steps: &[CanaryStep],
-    max_surge: IntOrPercent,
-    max_unavailable: IntOrPercent,
-    traffic_routing: bool,
-) -> Result<(), CanaryError> {
+fn check_steps(canary: &Canary) -> Result<(), CanaryError> {
+    let Canary { steps, max_surge, max_unavailable, traffic_routing, .. } = canary;
+    let traffic_routing = *traffic_routing;
     if max_surge.raw() == 0 && max_unavailable.raw() == 0 {
         return Err(CanaryError::BothZero);
+    }
+    if canary.min_pods_per_replica_set.is_some() && !traffic_routing {
+        return Err(CanaryError::MinPodsWithoutRouting);
     }
     if steps.len() > STEPS_MAX {
         return Err(CanaryError::TooManySteps);
     }
     for (index, step) in steps.iter().enumerate() {
         match *step {
-            CanaryStep::SetWeight(weight) | CanaryStep::SetCanaryScale { weight: Some(weight), .. }
-                if weight > 100 =>
-            {
+            CanaryStep::SetWeight(weight) if weight > 100 => {
                 return Err(CanaryError::WeightOutOfRange { index, weight });
             }
-            CanaryStep::SetCanaryScale { replicas, weight, match_traffic_weight } => {
+            CanaryStep::SetCanaryScale { weight, .. } => {
                 if !traffic_routing {
                     return Err(CanaryError::CanaryScaleWithoutRouting);
                 }
-                let said = usize::from(replicas.is_some())
-                    + usize::from(weight.is_some())
-                    + usize::from(match_traffic_weight);
-                if said != 1 {
-                    return Err(CanaryError::CanaryScaleAmbiguous { index });
+                if let Some(weight) = weight.filter(|&weight| weight > SCALE_WEIGHT_MAX) {
+                    return Err(CanaryError::ScaleWeightOutOfRange { index, weight });
                 }
             }
             _ => {}
@@ -186,6 +225,7 @@ impl TryFrom<RawCanary> for Canary {
             traffic_routing: raw.traffic_routing,
             scale_down_delay_ticks: raw.scale_down_delay_ticks,
             abort_scale_down_delay_ticks: raw.abort_scale_down_delay_ticks,
+            min_pods_per_replica_set: raw.min_pods_per_replica_set,
         };
         canary.validate()?;
         Ok(canary)
@@ -196,8 +236,7 @@ impl Canary {
     /// Checks parameters built in code by the rules JSON is read with, naming the field at fault.
     pub fn validate(&self) -> Result<(), crate::InputError> {
         use crate::bounds::{fleet_count, invalid, wait_ticks};
-        check_steps(&self.steps, self.max_surge, self.max_unavailable, self.traffic_routing)
-            .map_err(|error| crate::InputError::field(&error.field(), error.to_string()))?;
+        check_steps(self).map_err(|error| crate::InputError::field(&error.field(), error.to_string()))?;
         invalid("max_surge", self.max_surge.check())?;
         invalid("max_unavailable", self.max_unavailable.check())?;
         for (index, step) in self.steps.iter().enumerate() {
@@ -219,6 +258,9 @@ impl Canary {
         }
         invalid("scale_down_delay_ticks", wait_ticks(self.scale_down_delay_ticks))?;
         invalid("abort_scale_down_delay_ticks", wait_ticks(self.abort_scale_down_delay_ticks))?;
+        if let Some(count) = self.min_pods_per_replica_set {
+            invalid("min_pods_per_replica_set", fleet_count(count))?;
+        }
         Ok(())
     }
 
@@ -345,10 +387,10 @@ impl Strategy for Canary {
         self.pass(fleet, false)
     }
 
-    /// A basic canary resized while halted: its replica arithmetic at the current weight
-    /// (`reconcileCanaryReplicaSets`); with a router, proportional scaling as before.
+    /// A canary resized while halted: its replica arithmetic at the current weight, with or
+    /// without a router, and no step progress (`reconcileCanaryReplicaSets` in `syncReplicasOnly`).
     fn rescale_halted(&self, fleet: &mut RolloutFleet<'_>) -> Option<bool> {
-        (!self.traffic_routing).then(|| self.pass(fleet, true))
+        Some(self.pass(fleet, true))
     }
 }
 
@@ -361,7 +403,7 @@ impl Canary {
         let stable_index =
             fleet.status.stable.and_then(|n| fleet.revisions.iter().position(|r| r.number == n));
         if self.traffic_routing {
-            return super::canary_traffic::reconcile(self, fleet, stable_index);
+            return super::canary_traffic::reconcile(self, fleet, stable_index, replicas_only);
         }
         let Some(stable) = stable_index.filter(|&index| index != target) else {
             // Nothing to roll out, just promoted, or gone back to the stable revision: the target

@@ -13,6 +13,15 @@ pub fn weight_to_replicas(weight: u32, replicas: u32) -> u32 {
     (u64::from(weight) * u64::from(replicas)).div_ceil(100) as u32
 }
 
+/// `CheckMinPodsPerReplicaSet`: a count that is not 0 is raised to `min_pods_per_replica_set`,
+/// itself capped at the fleet size (a larger minimum would never settle).
+fn with_min_pods(canary: &Canary, count: u32, replicas: u32) -> u32 {
+    match canary.min_pods_per_replica_set {
+        Some(minimum) if count > 0 => count.max(minimum.min(replicas)),
+        _ => count,
+    }
+}
+
 /// Sets a revision's desired count; returns whether it changed.
 fn set_desired(fleet: &mut RolloutFleet<'_>, index: usize, desired: u32) -> bool {
     let changed = fleet.revisions[index].desired != desired;
@@ -25,21 +34,29 @@ fn set_desired(fleet: &mut RolloutFleet<'_>, index: usize, desired: u32) -> bool
 fn canary_scale(canary: &Canary, step_index: u32, weight: u32, replicas: u32) -> Option<u32> {
     let last = (step_index as usize).min(canary.steps.len().saturating_sub(1));
     canary.steps.get(..=last)?.iter().rev().find_map(|step| match *step {
-        CanaryStep::SetCanaryScale { match_traffic_weight: true, .. } => {
-            Some(weight_to_replicas(weight, replicas))
+        // Argo's precedence when several fields are set; a step with none matches the weight.
+        CanaryStep::SetCanaryScale { match_traffic_weight: true, .. }
+        | CanaryStep::SetCanaryScale { replicas: None, weight: None, .. } => {
+            Some(with_min_pods(canary, weight_to_replicas(weight, replicas), replicas))
         }
         // Honoured as given, above the fleet size too (Argo allows it; the step is bounded by the
-        // largest fleet when read).
+        // largest fleet when read), and not raised to min_pods_per_replica_set (an explicit count).
         CanaryStep::SetCanaryScale { replicas: Some(count), .. } => Some(count),
         CanaryStep::SetCanaryScale { weight: Some(share), .. } => {
-            Some(weight_to_replicas(share.min(100), replicas))
+            Some(with_min_pods(canary, weight_to_replicas(share, replicas), replicas))
         }
         _ => None,
     })
 }
 
-/// One controller pass for a traffic-routed canary.
-pub(super) fn reconcile(canary: &Canary, fleet: &mut RolloutFleet<'_>, stable: Option<usize>) -> bool {
+/// One controller pass for a traffic-routed canary; with `replicas_only` (a halted rollout being
+/// resized), the counts and the router without step progress.
+pub(super) fn reconcile(
+    canary: &Canary,
+    fleet: &mut RolloutFleet<'_>,
+    stable: Option<usize>,
+    replicas_only: bool,
+) -> bool {
     let (replicas, target, now) = (fleet.replicas, fleet.target, fleet.now);
     let Some(stable) = stable.filter(|&index| index != target) else {
         // Promoted (or nothing to roll out): the old revisions stay for the scale-down delay.
@@ -68,7 +85,7 @@ pub(super) fn reconcile(canary: &Canary, fleet: &mut RolloutFleet<'_>, stable: O
         replicas
     } else {
         canary_scale(canary, fleet.status.step_index, weight, replicas)
-            .unwrap_or_else(|| weight_to_replicas(weight, replicas))
+            .unwrap_or_else(|| with_min_pods(canary, weight_to_replicas(weight, replicas), replicas))
     };
     // The router follows the step only once the canary is at its size; with nothing ready, 0. An
     // interrupted canary the router still points at keeps its share until then.
@@ -98,7 +115,7 @@ pub(super) fn reconcile(canary: &Canary, fleet: &mut RolloutFleet<'_>, stable: O
             changed |= set_desired(fleet, index, 0);
         }
     }
-    if changed || fleet.status.aborted {
+    if changed || fleet.status.aborted || replicas_only {
         return changed;
     }
     let router_weight = fleet.status.router_weight;

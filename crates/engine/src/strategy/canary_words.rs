@@ -23,7 +23,9 @@ pub(super) fn editor_json(canary: &Canary) -> String {
         format!(
             ",\n \"traffic_routing\": true, \"scale_down_delay_ticks\": {}, \"abort_scale_down_delay_ticks\": {}",
             canary.scale_down_delay_ticks, canary.abort_scale_down_delay_ticks
-        )
+        ) + &canary
+            .min_pods_per_replica_set
+            .map_or(String::new(), |count| format!(", \"min_pods_per_replica_set\": {count}"))
     } else {
         String::new()
     };
@@ -43,14 +45,10 @@ fn step_json(step: &CanaryStep) -> String {
         }
         CanaryStep::Pause { duration_ticks: None } => "{\"pause\": {}}".to_owned(),
         CanaryStep::Analysis(analysis) => format!("{{\"analysis\": {}}}", analysis.editor_json()),
-        CanaryStep::SetCanaryScale { replicas: Some(count), .. } => {
-            format!("{{\"set_canary_scale\": {{\"replicas\": {count}}}}}")
-        }
-        CanaryStep::SetCanaryScale { weight: Some(share), .. } => {
-            format!("{{\"set_canary_scale\": {{\"weight\": {share}}}}}")
-        }
         CanaryStep::SetCanaryScale { .. } => {
-            "{\"set_canary_scale\": {\"match_traffic_weight\": true}}".to_owned()
+            let fields: Vec<String> =
+                step.scale_fields().iter().map(|(_, name, value)| format!("\"{name}\": {value}")).collect();
+            format!("{{\"set_canary_scale\": {{{}}}}}", fields.join(", "))
         }
     }
 }

@@ -452,6 +452,7 @@ impl StrategySpec {
                 traffic_routing: false,
                 scale_down_delay_ticks: 30,
                 abort_scale_down_delay_ticks: 30,
+                min_pods_per_replica_set: None,
             }),
             // AWS's defaults, except a lab-sized health-check timeout and rolling back on failure.
             StrategySpec::InstanceRefresh(InstanceRefresh {

@@ -222,12 +222,21 @@ pub fn knobs() -> Vec<Knob> {
             ),
         ),
         knob(
-            "strategy.steps[0]",
+            "strategy.steps[0].set_canary_scale.weight",
             0,
-            100,
+            200,
             U32,
             &strategy(
-                r#"{"type": "canary", "traffic_routing": true, "steps": [{"set_canary_scale": {"weight": {}}}]}"#,
+                r#"{"type": "canary", "traffic_routing": true, "steps": [{"set_canary_scale": {"weight": {}}}, {"set_weight": 50}]}"#,
+            ),
+        ),
+        knob(
+            "strategy.min_pods_per_replica_set",
+            0,
+            FLEET,
+            U32,
+            &strategy(
+                r#"{"type": "canary", "traffic_routing": true, "steps": [{"set_weight": 5}], "min_pods_per_replica_set": {}}"#,
             ),
         ),
         knob(
