@@ -230,3 +230,23 @@ test('the strategy editor starts from any strategy in the catalogue', async ({ p
   // The rollout's header confirms what now runs, the analysis included.
   await expect(page.getByTestId('rollout').locator('.card-head')).toContainText('canary · 4 steps · max surge 25% · max unavailable 0 · analysis: errors ≤ 5%');
 });
+
+// What the lab simplifies is said on the card, for the strategy in force and the one being typed.
+test('the rollout card says where the lab is simpler than the real tool', async ({ page }) => {
+  await page.goto('/?scenario=demo');
+  await expect(page.locator('main#lab')).toHaveAttribute('data-ready', 'true');
+  const inForce = page.getByTestId('rollout').getByTestId('modelling-notes').first();
+  await inForce.getByText('Rolling update: where the lab is simpler than the real tool').click();
+  await expect(inForce).toContainText('revisionHistoryLimit is fixed at 10');
+  await page.getByText('Strategy settings').click();
+  const editor = page.getByLabel('Strategy (JSON)');
+  await editor.fill('{"type": "canary", "traffic_routing": true, "steps": [{"set_canary_scale": {"weight": 150}}]}');
+  await expect(page.getByTestId('strategy-validation')).toContainText('✓ canary');
+  const editing = page.locator('.strategy-editor').getByTestId('modelling-notes');
+  await editing.getByText('Canary, being edited').click();
+  await expect(editing).toContainText('dynamicStableScale is not modelled');
+  await button(page, 'Apply strategy').click();
+  // Applied, the card's own notes are the canary's and the editor's second copy goes.
+  await expect(inForce).toContainText('dynamicStableScale is not modelled');
+  await expect(editing).toHaveCount(0);
+});

@@ -14,6 +14,7 @@ mod canary_words;
 mod finding;
 mod instance_refresh;
 mod int_or_percent;
+mod notes;
 mod recreate;
 mod rolling;
 
@@ -500,5 +501,20 @@ mod tests {
         let mut names: Vec<&str> = catalogue.iter().map(|spec| spec.strategy().name()).collect();
         names.dedup();
         assert_eq!(names.len(), catalogue.len());
+    }
+
+    /// What the page's editor starts from reads back as the same strategy, every field kept.
+    #[test]
+    fn the_editor_text_reads_back_as_the_strategy() {
+        let routed = r#"{"type": "canary", "traffic_routing": true, "min_pods_per_replica_set": 2,
+            "steps": [{"set_canary_scale": {"replicas": 3, "weight": 150, "match_traffic_weight": true}},
+                      {"set_canary_scale": {}}, {"set_weight": 40}]}"#;
+        let mut specs = StrategySpec::catalogue().to_vec();
+        specs.push(serde_json::from_str(routed).unwrap());
+        for spec in specs {
+            let text = spec.strategy().editor_json();
+            let back: StrategySpec = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!(back, spec, "{text}");
+        }
     }
 }
