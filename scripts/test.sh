@@ -94,6 +94,21 @@ f=$(grep -oE '^ *[0-9]+ failed' "$LOGS/e2e.log" | tail -n 1 | grep -oE '[0-9]+' 
 p=${p:-0}; f=${f:-0}
 record "browser (Playwright)" "$p" "$f" "$code"
 
+say "engine benchmark: the same busy fleet natively (lab bench) and as wasm in Chromium (the page's profile)"
+# A benchmark, not a timed test: its figures are printed for docs/performance.md, never judged. It
+# counts as failed only if it cannot run or the two builds end on different traces.
+bench_failed=0
+cargo build --release --target wasm32-unknown-unknown -p lab-bench-wasm 2>&1 | tee "$LOGS/bench.log"
+[ "${PIPESTATUS[0]}" -eq 0 ] || bench_failed=1
+if [ "$bench_failed" -eq 0 ]; then
+  (cd tests/e2e && LAB_BIN="${CARGO_TARGET_DIR:-$LAB_ROOT/target}/fast/lab" \
+    LAB_BENCH_WASM="${CARGO_TARGET_DIR:-$LAB_ROOT/target}/wasm32-unknown-unknown/release/lab_bench_wasm.wasm" \
+    LAB_WASM_OPT="$WASM_OPT" node bench-engine.mjs 1000 10000) 2>&1 | tee -a "$LOGS/bench.log"
+  [ "${PIPESTATUS[0]}" -eq 0 ] || bench_failed=1
+  grep -q '"same_trace":false' "$LOGS/bench.log" && bench_failed=1
+fi
+record "engine benchmark, native and wasm (printed above)" "$((1 - bench_failed))" "$bench_failed" 0
+
 echo
 echo "Summary"
 total_passed=0; total_failed=0; exit_code=0

@@ -36,7 +36,7 @@ pub fn main(args: &Args) -> Result<(), String> {
         fleet.step();
     }
     let elapsed = started.elapsed();
-    black_box(fleet.world().trace_digest());
+    let digest = black_box(fleet.world().trace_digest());
     let ns_per_instance_tick = elapsed.as_nanos() as f64 / (instances * ticks) as f64;
     let mut out = Output::new();
     out.json_line(&serde_json::json!({
@@ -44,6 +44,10 @@ pub fn main(args: &Args) -> Result<(), String> {
         "ticks": ticks,
         "elapsed_ms": elapsed.as_secs_f64() * 1e3,
         "ns_per_instance_tick": (ns_per_instance_tick * 100.0).round() / 100.0,
+        // Which build measured this: the page's profile is size-first ("z"), the fast one 3.
+        "opt_level": env!("LAB_OPT_LEVEL"),
+        // The run's trace, to show another build (the wasm benchmark) did the same work.
+        "trace_digest": digest.to_string(),
     }))?;
     out.finish()
 }

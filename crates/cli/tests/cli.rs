@@ -82,6 +82,13 @@ fn bench_reports_ns_per_instance_tick() {
     let report = last_line(&output);
     assert_eq!(report["instances"], 200);
     assert!(report["ns_per_instance_tick"].as_f64().unwrap() > 0.0);
+    // It says which build measured, and ends on the workload's trace: the same each run, so another
+    // build (the wasm benchmark) can show it did the same work.
+    let level = report["opt_level"].as_str().unwrap();
+    assert!(["0", "1", "2", "3", "s", "z"].contains(&level), "{level}");
+    let again = last_line(&lab(&["bench", "--instances", "200", "--ticks", "20"]));
+    assert!(report["trace_digest"].as_str().unwrap().starts_with("sha256:"));
+    assert_eq!(report["trace_digest"], again["trace_digest"]);
 }
 
 #[test]
