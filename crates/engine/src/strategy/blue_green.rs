@@ -253,7 +253,7 @@ impl Strategy for BlueGreen {
             changed = true;
         }
         if stable != target && fleet.revisions[target].desired > 0 && !fleet.status.aborted {
-            let preview = self.preview_replica_count.unwrap_or(replicas).min(replicas);
+            let preview = self.preview_replica_count.unwrap_or(replicas);
             let growing = fleet.status.promote_requested || fleet.status.promote_full;
             let wanted = if growing { replicas } else { preview };
             if fleet.revisions[target].desired != wanted {
@@ -315,7 +315,7 @@ impl Strategy for BlueGreen {
         // as soon as it is ready (Argo's `promoteFull` on a blue-green rollout).
         let full = fleet.status.promote_full;
         let preview_size =
-            if full { replicas } else { self.preview_replica_count.unwrap_or(replicas).min(replicas) };
+            if full { replicas } else { self.preview_replica_count.unwrap_or(replicas) };
         let new = &fleet.revisions[target];
         let preview_ready = new.desired >= preview_size && new.available >= preview_size;
         if new.desired < preview_size {
