@@ -409,7 +409,9 @@ impl Canary {
             // Nothing to roll out, just promoted, or gone back to the stable revision: the target
             // is the fleet, and the rest go within the availability budget (Argo scales an
             // abandoned canary down as it does older revisions, never below what maxUnavailable
-            // allows).
+            // allows). The steps count as done: there is nothing left to step through (Argo sets the
+            // step index to the number of steps when the new template is the stable one).
+            fleet.status.step_index = self.steps.len() as u32;
             let mut changed = false;
             if fleet.revisions[target].desired != replicas {
                 fleet.revisions.set_desired(target, replicas);

@@ -59,8 +59,10 @@ pub(super) fn reconcile(
 ) -> bool {
     let (replicas, target, now) = (fleet.replicas, fleet.target, fleet.now);
     let Some(stable) = stable.filter(|&index| index != target) else {
-        // Promoted (or nothing to roll out): the old revisions stay for the scale-down delay.
+        // Promoted (or nothing to roll out): the old revisions stay for the scale-down delay, and
+        // the steps count as done (as in the basic canary).
         fleet.status.router_weight = 100;
+        fleet.status.step_index = canary.steps.len() as u32;
         let delay_over = fleet.status.scale_down_at.is_none_or(|at| now >= at);
         let mut changed = set_desired(fleet, target, replicas);
         for index in (0..fleet.revisions.len()).filter(|&i| i != target) {
