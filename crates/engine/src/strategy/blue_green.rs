@@ -314,8 +314,7 @@ impl Strategy for BlueGreen {
         // the wait: the new revision grows to the whole fleet at once and takes the active service
         // as soon as it is ready (Argo's `promoteFull` on a blue-green rollout).
         let full = fleet.status.promote_full;
-        let preview_size =
-            if full { replicas } else { self.preview_replica_count.unwrap_or(replicas) };
+        let preview_size = if full { replicas } else { self.preview_replica_count.unwrap_or(replicas) };
         let new = &fleet.revisions[target];
         let preview_ready = new.desired >= preview_size && new.available >= preview_size;
         if new.desired < preview_size {
