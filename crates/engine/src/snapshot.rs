@@ -103,7 +103,7 @@ pub struct ConditionsView {
 /// Argo's rollout phase.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub enum RolloutPhase {
-    /// Complete: the target runs the whole fleet.
+    /// The target runs the whole fleet (older revisions may still wait out a scale-down delay).
     Healthy,
     /// Moving.
     Progressing,
@@ -143,6 +143,8 @@ fn phase_and_progressing(world: &World) -> (RolloutPhase, &'static str) {
             (RolloutPhase::Paused, "True")
         }
         crate::Progressing::Complete => (RolloutPhase::Healthy, "Complete"),
+        // Promoted, the previous revision still kept for a quick way back.
+        crate::Progressing::True if world.rollout_healthy() => (RolloutPhase::Healthy, "True"),
         crate::Progressing::True => (RolloutPhase::Progressing, "True"),
         crate::Progressing::False => (RolloutPhase::Degraded, "False"),
     }

@@ -8,7 +8,7 @@
 //! Sources (`argoproj/argo-rollouts`, the stored snapshot at commit
 //! 9f8d111d8f8e3e88b6d7f8bbdf62fd3cd863ef9d): `rollout/canary_test.go` and
 //! `rollout/bluegreen_test.go`, every test function. Each is run ([`ROWS`]), listed as
-//! [`NOT_EXPRESSED`] or [`DIFFERS`] with the reason, or named below; [`UPSTREAM_TESTS`] keeps the
+//! [`NOT_EXPRESSED`] with the reason, or named below; [`UPSTREAM_TESTS`] keeps the
 //! inventory and a test checks that every name is accounted for.
 //! - Carried over in `argo_tables.rs` (they exercise the utils it ports):
 //!   `TestCanaryRolloutWithMaxWeightInTrafficRouting`, `TestIsDynamicallyRollingBackToStable`.
@@ -485,13 +485,18 @@ const ROWS: &[Row] = &[
         acts: &[(0, Deploy(2))],
         checks: &[(1..=10, Weights("100 0")), (1..=10, Phase("Paused")), (1..=10, Desired("1 1"))],
     },
-    // ... and at tick 11 the active service switches. (Upstream's Healthy phase is in DIFFERS.)
+    // ... and at tick 11 the active service switches: Healthy, the old ReplicaSet still kept.
     Row {
         test: "TestBlueGreenHandlePause/AutoPromoteAfterDelayTimePasses",
         fleet: 1,
         strategy: BLUE_GREEN_AUTO_10,
         acts: &[(0, Deploy(2))],
-        checks: &[(at(11), Promotes(2)), (at(11), Weights("0 100")), (at(11), Desired("1 1"))],
+        checks: &[
+            (at(11), Promotes(2)),
+            (at(11), Weights("0 100")),
+            (at(11), Desired("1 1")),
+            (at(11), Phase("Healthy")),
+        ],
     },
     Row {
         test: "TestBlueGreenHandlePause/NoAutoPromoteAfterDelayTimePassesIfUserPaused",
@@ -501,13 +506,21 @@ const ROWS: &[Row] = &[
         checks: &[(1..=14, Weights("100 0")), (1..=14, Phase("Paused"))],
     },
     // Auto-promotion by default: the switch as soon as the new ReplicaSet is available; the old
-    // one stays for its scale-down delay. (Upstream's Healthy phase is in DIFFERS.)
+    // one stays for its scale-down delay, and the rollout reads Healthy from the switch (the lab's
+    // own "complete" waits for the old one to go).
     Row {
         test: "TestBlueGreenHandlePause/NoPauseWhenAutoPromotionEnabledIsNotSet",
         fleet: 1,
         strategy: BLUE_GREEN_DELAY_10,
         acts: &[(0, Deploy(2))],
-        checks: &[(at(1), Promotes(2)), (at(1), Weights("0 100")), (at(1), Desired("1 1"))],
+        checks: &[
+            (at(1), Promotes(2)),
+            (at(1), Weights("0 100")),
+            (1..=10, Desired("1 1")),
+            (1..=11, Phase("Healthy")),
+            (1..=10, Complete(false)),
+            (at(11), Complete(true)),
+        ],
     },
     // Without a preview service the rule is the same: autoPromotionEnabled false pauses.
     Row {
@@ -517,13 +530,18 @@ const ROWS: &[Row] = &[
         acts: &[(0, Deploy(2))],
         checks: &[(at(1), Phase("Paused")), (at(1), Weights("100 0"))],
     },
-    // Promoted by a person: the active service switches. (Upstream's Healthy phase is in DIFFERS.)
+    // Promoted by a person: the active service switches, Healthy.
     Row {
         test: "TestBlueGreenHandlePause/ContinueAfterUnpaused",
         fleet: 1,
         strategy: r#"{"type": "blue_green", "auto_promotion_enabled": false, "scale_down_delay_ticks": 10}"#,
         acts: &[(0, Deploy(2)), (3, Promote)],
-        checks: &[(at(2), Phase("Paused")), (at(3), Promotes(2)), (at(3), Weights("0 100"))],
+        checks: &[
+            (at(2), Phase("Paused")),
+            (at(3), Promotes(2)),
+            (at(3), Weights("0 100")),
+            (at(3), Phase("Healthy")),
+        ],
     },
     // At the switch the previous active ReplicaSet is kept (its scale-down delay starts later).
     Row {
@@ -531,7 +549,11 @@ const ROWS: &[Row] = &[
         fleet: 1,
         strategy: BLUE_GREEN_DELAY_10,
         acts: &[(0, Deploy(2))],
-        checks: &[(at(1), Sync { given: "1/1 1/1", then: "1 1" }), (at(1), Promotes(2))],
+        checks: &[
+            (at(1), Sync { given: "1/1 1/1", then: "1 1" }),
+            (at(1), Promotes(2)),
+            (at(1), Phase("Healthy")),
+        ],
     },
     // 1 → 2 replicas before promotion: the active and the preview ReplicaSet are both scaled
     // (upstream checks both are updated; to spec.replicas, as no previewReplicaCount is set). The
@@ -674,13 +696,48 @@ const ROWS: &[Row] = &[
             (at(3), Weights("100 0")),
         ],
     },
-    // autoPromotionSeconds 10 passed: promoted. (Upstream's Healthy phase is in DIFFERS.)
+    // autoPromotionSeconds 10 passed: promoted, Healthy.
     Row {
         test: "TestBlueGreenHandlePauseAutoPromoteWithConditions",
         fleet: 1,
         strategy: BLUE_GREEN_AUTO_10,
         acts: &[(0, Deploy(2))],
-        checks: &[(at(10), Weights("100 0")), (at(11), Promotes(2)), (at(11), Weights("0 100"))],
+        checks: &[
+            (at(10), Weights("100 0")),
+            (at(10), Phase("Paused")),
+            (at(11), Promotes(2)),
+            (at(11), Weights("0 100")),
+            (at(11), Phase("Healthy")),
+        ],
+    },
+    // The active service on the new ReplicaSet while the post-promotion analysis runs: the old
+    // ReplicaSet is still the stable one, so a resize from 1 to 2 scales both.
+    Row {
+        test: "TestBlueGreenRolloutScaleUpdateStableRS",
+        fleet: 1,
+        strategy: BLUE_GREEN_POST_ANALYSIS,
+        acts: &[(0, Deploy(2)), (3, Scale(2))],
+        checks: &[
+            (at(1), Promotes(2)),
+            (1..=2, Phase("Progressing")),
+            (at(3), Sync { given: "1/1 1/1", then: "2 2" }),
+            (at(3), Desired("2 2")),
+            (at(3), Weights("0 100")),
+        ],
+    },
+    // Aborted in the same state: the active service goes back to the stable (old) ReplicaSet and
+    // nothing is scaled (abortScaleDownDelaySeconds 0 keeps the new one too).
+    Row {
+        test: "TestBlueGreenAbort",
+        fleet: 1,
+        strategy: BLUE_GREEN_POST_ANALYSIS,
+        acts: &[(0, Deploy(2)), (3, Abort)],
+        checks: &[
+            (at(2), Weights("0 100")),
+            (at(3), Weights("100 0")),
+            (3..=40, Desired("1 1")),
+            (at(3), Phase("Degraded")),
+        ],
     },
     // The default scaleDownDelaySeconds is 30: promoted at 1, the old ReplicaSet goes at 31.
     Row {
@@ -693,7 +750,7 @@ const ROWS: &[Row] = &[
 ];
 
 // ---------------------------------------------------------------------------------------------
-// What the lab does not run, and where it answers differently.
+// What the lab does not run.
 
 /// A first ReplicaSet is created by the world, not by a controller pass.
 const FIRST_REPLICA_SET: &str = "creating the first ReplicaSet of a new rollout: the lab's first revision \
@@ -790,146 +847,6 @@ const NOT_EXPRESSED: &[(&str, &str, &str)] = &[
          and stable one at 5/0); a lab fleet never holds more than spec.replicas plus maxSurge, and \
          a resize rescales the target too, so no scenario reaches that state",
     ),
-];
-
-/// Rows (or one assertion of a row) the lab answers differently: (test function, row, observed vs
-/// expected). Each is played in [`DIFFERING`], which pins what the lab does today.
-const DIFFERS: &[(&str, &str, &str)] = &[
-    (
-        "TestBlueGreenRolloutScaleUpdateStableRS",
-        "1 → 2 replicas while the new ReplicaSet is active and the old one still stable",
-        "observed desired 1 and 2: the lab has made the new revision stable at the switch and keeps \
-         the previous one at its old size; upstream's stable ReplicaSet is still the old one during \
-         the post-promotion analysis and is scaled to spec.replicas, so 2 and 2",
-    ),
-    (
-        "TestBlueGreenAbort",
-        "aborted while the active service is on the new ReplicaSet and the old one is still stable",
-        "observed: the users stay on revision 2 and revision 1 is scaled to 0 at once, phase \
-         Degraded; upstream switches the active service back to the stable ReplicaSet and scales \
-         nothing (abortScaleDownDelaySeconds 0 keeps the new one too): weights 100/0, desired 1 and 1",
-    ),
-    (
-        "TestBlueGreenHandlePause/NoPauseWhenAutoPromotionEnabledIsNotSet",
-        "phase after the switch",
-        "observed Progressing, not complete, until the previous revision is scaled down after \
-         scaleDownDelaySeconds; upstream's sync that switches the active service reports Healthy \
-         with completionStatus Promoted",
-    ),
-    (
-        "TestBlueGreenHandlePause/AutoPromoteAfterDelayTimePasses",
-        "phase after the switch",
-        "observed Progressing until the previous revision is scaled down; upstream reports Healthy at \
-         the switch",
-    ),
-    (
-        "TestBlueGreenHandlePause/ContinueAfterUnpaused",
-        "phase after the switch",
-        "observed Progressing until the previous revision is scaled down; upstream reports Healthy at \
-         the switch",
-    ),
-    (
-        "TestBlueGreenAddScaleDownDelayToPreviousActiveReplicaSet",
-        "phase after the switch",
-        "observed Progressing until the previous revision is scaled down; upstream reports Healthy at \
-         the switch",
-    ),
-    (
-        "TestBlueGreenHandlePauseAutoPromoteWithConditions",
-        "phase after the switch",
-        "observed Progressing until the previous revision is scaled down; upstream reports Healthy at \
-         the switch",
-    ),
-];
-
-/// A [`DIFFERS`] entry played: `row.checks` hold what the lab does today, `upstream` what Argo
-/// expects, each of which must fail. If an upstream check starts to hold, the lab may now agree:
-/// move the row to [`ROWS`].
-struct Differing {
-    row: Row,
-    upstream: &'static [(Ticks, Check)],
-}
-
-const DIFFERING: &[Differing] = &[
-    Differing {
-        row: Row {
-            test: "TestBlueGreenRolloutScaleUpdateStableRS",
-            fleet: 1,
-            strategy: BLUE_GREEN_POST_ANALYSIS,
-            acts: &[(0, Deploy(2)), (3, Scale(2))],
-            checks: &[
-                (at(1), Promotes(2)),
-                (at(3), Sync { given: "1/1 1/1", then: "1 2" }),
-                (at(3), Desired("1 2")),
-            ],
-        },
-        upstream: &[(at(3), Desired("2 2"))],
-    },
-    Differing {
-        row: Row {
-            test: "TestBlueGreenAbort",
-            fleet: 1,
-            strategy: BLUE_GREEN_POST_ANALYSIS,
-            acts: &[(0, Deploy(2)), (3, Abort)],
-            checks: &[
-                (at(2), Weights("0 100")),
-                (at(3), Phase("Degraded")),
-                (at(3), Weights("0 100")),
-                (at(3), Desired("0 1")),
-            ],
-        },
-        upstream: &[(at(3), Weights("100 0")), (at(3), Desired("1 1"))],
-    },
-    Differing {
-        row: Row {
-            test: "TestBlueGreenHandlePause/NoPauseWhenAutoPromotionEnabledIsNotSet",
-            fleet: 1,
-            strategy: BLUE_GREEN_DELAY_10,
-            acts: &[(0, Deploy(2))],
-            checks: &[(1..=10, Phase("Progressing")), (1..=10, Complete(false)), (at(11), Phase("Healthy"))],
-        },
-        upstream: &[(at(1), Phase("Healthy"))],
-    },
-    Differing {
-        row: Row {
-            test: "TestBlueGreenHandlePause/AutoPromoteAfterDelayTimePasses",
-            fleet: 1,
-            strategy: BLUE_GREEN_AUTO_10,
-            acts: &[(0, Deploy(2))],
-            checks: &[(at(11), Promotes(2)), (at(11), Phase("Progressing"))],
-        },
-        upstream: &[(at(11), Phase("Healthy"))],
-    },
-    Differing {
-        row: Row {
-            test: "TestBlueGreenHandlePause/ContinueAfterUnpaused",
-            fleet: 1,
-            strategy: r#"{"type": "blue_green", "auto_promotion_enabled": false, "scale_down_delay_ticks": 10}"#,
-            acts: &[(0, Deploy(2)), (3, Promote)],
-            checks: &[(at(3), Promotes(2)), (at(3), Phase("Progressing"))],
-        },
-        upstream: &[(at(3), Phase("Healthy"))],
-    },
-    Differing {
-        row: Row {
-            test: "TestBlueGreenAddScaleDownDelayToPreviousActiveReplicaSet",
-            fleet: 1,
-            strategy: BLUE_GREEN_DELAY_10,
-            acts: &[(0, Deploy(2))],
-            checks: &[(at(1), Promotes(2)), (at(1), Phase("Progressing"))],
-        },
-        upstream: &[(at(1), Phase("Healthy"))],
-    },
-    Differing {
-        row: Row {
-            test: "TestBlueGreenHandlePauseAutoPromoteWithConditions",
-            fleet: 1,
-            strategy: BLUE_GREEN_AUTO_10,
-            acts: &[(0, Deploy(2))],
-            checks: &[(at(11), Promotes(2)), (at(11), Phase("Progressing"))],
-        },
-        upstream: &[(at(11), Phase("Healthy"))],
-    },
 ];
 
 /// Every test function of the two upstream files, in file order, for the inventory check.
@@ -1199,29 +1116,10 @@ fn controller_rows() {
     assert!(failures.is_empty(), "{} checks failed:\n{}", failures.len(), failures.join("\n"));
 }
 
-/// The lab still answers each DIFFERS row its own way; if an upstream expectation starts to hold,
-/// the row should be run in ROWS instead.
-#[test]
-fn differing_rows_still_differ() {
-    for differing in DIFFERING {
-        let row = &differing.row;
-        assert!(DIFFERS.iter().any(|(test, ..)| *test == row.test), "{}: not listed in DIFFERS", row.test);
-        let results = results(row, differing.upstream);
-        let (lab, upstream) = results.split_at(row.checks.len());
-        for result in lab {
-            result.as_ref().unwrap_or_else(|why| panic!("{}: the lab changed: {why}", row.test));
-        }
-        for ((_, check), result) in differing.upstream.iter().zip(upstream) {
-            assert!(result.is_err(), "{}: upstream's {check:?} now holds: move the row to ROWS", row.test);
-        }
-    }
-    assert_eq!(DIFFERS.len(), DIFFERING.len(), "each DIFFERS entry is played once");
-}
-
 #[test]
 fn rows_not_expressed_say_why() {
     assert!(!NOT_EXPRESSED.is_empty(), "the lab leaves some upstream rows out; they are listed here");
-    for (test, row, reason) in NOT_EXPRESSED.iter().chain(DIFFERS) {
+    for (test, row, reason) in NOT_EXPRESSED.iter() {
         assert!(test.starts_with("Test") && !row.is_empty(), "{test}/{row}");
         assert!(!reason.trim().is_empty(), "{test}/{row} needs a reason");
     }
@@ -1234,7 +1132,7 @@ fn every_upstream_test_is_accounted_for() {
     let mut seen: Vec<String> = ROWS
         .iter()
         .map(|row| function(row.test))
-        .chain(NOT_EXPRESSED.iter().chain(DIFFERS).map(|(test, ..)| function(test)))
+        .chain(NOT_EXPRESSED.iter().map(|(test, ..)| function(test)))
         .chain(NOT_HERE.iter().map(|test| function(test)))
         .collect();
     seen.sort();

@@ -142,3 +142,61 @@ fn post_promotion_analysis_switches_the_traffic_back_to_the_old_revision() {
     // Unlike a pre-promotion analysis, real users met the bad version for that one tick.
     assert_eq!(lab.world.service_stats().faulty_requests, 40);
 }
+
+#[test]
+fn until_the_post_promotion_analysis_passes_the_old_revision_stays_whole_and_the_rollout_progressing() {
+    let run = blue_green_of(POST, 0).at(2, Command::Scale { replicas: 6 }).rows(10, rows::phase_step_weights);
+    assert_eq!(
+        run.rows,
+        [
+            "0 Progressing 0: r1 4/4@100 r2 4/0@0",
+            // Switched at tick 1; measured at ticks 1 and 2. Until then revision 1 is still the
+            // stable one: the resize at tick 2 grows it too.
+            "1 Progressing 0: r1 4/4@0 r2 4/4@100",
+            // Passed with the second measurement; the 5-tick scale-down delay counts from here.
+            "2 Progressing 0: r1 6/4@0 r2 6/4@100",
+            // All six new instances in service: Healthy, the old revision still kept.
+            "3 Healthy 0: r1 6/6@0 r2 6/6@100",
+            "4 Healthy 0: r1 6/6@0 r2 6/6@100",
+            "5 Healthy 0: r1 6/6@0 r2 6/6@100",
+            "6 Healthy 0: r1 6/6@0 r2 6/6@100",
+            "7 Healthy 0: r1 0/0@0 r2 6/6@100",
+            "8 Healthy 0: r1 0/0@0 r2 6/6@100",
+            "9 Healthy 0: r1 0/0@0 r2 6/6@100",
+        ]
+    );
+}
+
+#[test]
+fn an_abort_during_the_post_promotion_analysis_sends_the_traffic_back_and_scales_nothing_yet() {
+    let run = blue_green_of(POST, 0).at(1, Command::AbortRollout).rows(4, rows::phase_step_weights);
+    assert_eq!(
+        run.rows,
+        [
+            "0 Progressing 0: r1 4/4@100 r2 4/0@0",
+            // The abort lands before the switch's tick ends: users are back on revision 1, and
+            // revision 2 waits out the abort scale-down delay (30 ticks by default).
+            "1 Degraded 0: r1 4/4@100 r2 4/4@0",
+            "2 Degraded 0: r1 4/4@100 r2 4/4@0",
+            "3 Degraded 0: r1 4/4@100 r2 4/4@0",
+        ]
+    );
+}
+
+#[test]
+fn an_abort_after_promotion_leaves_the_users_on_the_new_revision_and_the_old_one_its_delay() {
+    let run = blue_green(r#", "scale_down_delay_ticks": 3"#)
+        .at(2, Command::AbortRollout)
+        .rows(6, rows::phase_step_weights);
+    assert_eq!(
+        run.rows,
+        [
+            "0 Progressing 0: r1 4/4@100 r2 4/0@0",
+            "1 Healthy 0: r1 4/4@0 r2 4/4@100",
+            "2 Degraded 0: r1 4/4@0 r2 4/4@100",
+            "3 Degraded 0: r1 4/4@0 r2 4/4@100",
+            "4 Degraded 0: r1 0/0@0 r2 4/4@100",
+            "5 Degraded 0: r1 0/0@0 r2 4/4@100",
+        ]
+    );
+}

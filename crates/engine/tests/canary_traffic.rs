@@ -41,10 +41,11 @@ fn the_router_splits_by_weight_while_stable_keeps_the_whole_fleet() {
             "5 Paused 4: r1 10/10@50 r2 5/5@50",
             // Steps done: the canary grows to the whole fleet before it takes all the traffic.
             "6 Progressing 5: r1 10/10@50 r2 10/5@50",
-            "7 Progressing 5: r1 10/10@0 r2 10/10@100",
-            // The old stable stays for the 3-tick scale-down delay, then goes.
-            "8 Progressing 5: r1 10/10@0 r2 10/10@100",
-            "9 Progressing 5: r1 10/10@0 r2 10/10@100",
+            // Promoted and whole: Healthy, as Argo reads it, while the old stable stays for the
+            // 3-tick scale-down delay, then goes.
+            "7 Healthy 5: r1 10/10@0 r2 10/10@100",
+            "8 Healthy 5: r1 10/10@0 r2 10/10@100",
+            "9 Healthy 5: r1 10/10@0 r2 10/10@100",
             "10 Healthy 5: r1 0/0@0 r2 10/10@100",
             "11 Healthy 5: r1 0/0@0 r2 10/10@100",
         ]

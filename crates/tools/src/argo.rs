@@ -164,10 +164,13 @@ fn message(world: &World) -> Option<String> {
                     "more replicas need to be updated"
                 } else if s.available < s.updated {
                     "updated replicas are still becoming available"
+                } else if blue_green && view.stable != Some(target.number) {
+                    "active service cutover pending"
+                } else if blue_green {
+                    // Switched, not yet stable: only a post-promotion analysis holds it back.
+                    "waiting for analysis to complete"
                 } else if s.total > s.updated {
                     "old replicas are pending termination"
-                } else if blue_green {
-                    "active service cutover pending"
                 } else {
                     "waiting for all steps to complete"
                 }

@@ -117,6 +117,16 @@ impl Rollout {
         self.complete
     }
 
+    /// Argo's Healthy: complete, or the target promoted for good and whole while older revisions
+    /// wait out their scale-down delay (`CalculateRolloutPhase`).
+    pub(crate) fn is_healthy(&self) -> bool {
+        let target = &self.revisions[self.target];
+        self.complete
+            || (self.strategy.strategy().promoted(&self.status, target.number)
+                && target.desired == self.replicas
+                && target.available >= self.replicas)
+    }
+
     /// Whether the rollout is paused by hand.
     pub(crate) fn paused(&self) -> bool {
         self.paused
@@ -197,9 +207,16 @@ impl Rollout {
         if self.complete || self.status.aborted {
             return;
         }
+        let target = self.revisions[self.target].number;
+        let traffic_back_to = self.strategy.strategy().on_abort(&mut self.status, target);
+        let cause = match cause {
+            crate::AbortCause::Analysis { finding, .. } => {
+                crate::AbortCause::Analysis { finding, traffic_back_to }
+            }
+            other => other,
+        };
         self.status.aborted = true;
         self.status.aborted_tick = tick;
-        self.status.scale_down_at = None;
         self.status.inconclusive_pause = None;
         // Argo resets the canary to its first step on abort.
         self.status.step_index = 0;

@@ -247,16 +247,7 @@ impl Rollout {
                 }
                 continue;
             };
-            let mut traffic_back_to = None;
-            if finding.measurement.verdict == Verdict::Failed
-                && kind == AnalysisKind::PostPromotion
-                && let Some(previous) = self.status.previous_stable
-            {
-                // "Switches traffic back to the previous stable ReplicaSet."
-                self.status.stable = Some(previous);
-                traffic_back_to = Some(previous);
-            }
-            self.act_on_analysis(finding, traffic_back_to, tick, log);
+            self.act_on_analysis(finding, tick, log);
             return true;
         }
         false
@@ -293,19 +284,14 @@ impl Rollout {
     }
 
     /// A failed analysis aborts the rollout; an inconclusive one pauses it for a person.
-    fn act_on_analysis(
-        &mut self,
-        finding: AnalysisFinding,
-        traffic_back_to: Option<u32>,
-        tick: u64,
-        log: &mut EventLog,
-    ) {
+    fn act_on_analysis(&mut self, finding: AnalysisFinding, tick: u64, log: &mut EventLog) {
         if finding.measurement.verdict == Verdict::Inconclusive {
             self.status.analysis_inconclusive = 0;
             self.status.inconclusive_pause = Some(finding);
             log.emit(tick, Event::AnalysisInconclusive { finding });
         } else {
-            self.abort_rollout(crate::AbortCause::Analysis { finding, traffic_back_to }, tick, log);
+            // The strategy says where the traffic goes back to (blue-green after its switch).
+            self.abort_rollout(crate::AbortCause::Analysis { finding, traffic_back_to: None }, tick, log);
         }
     }
 }

@@ -115,6 +115,18 @@ impl BlueGreen {
         Ok(())
     }
 
+    /// Whether the active service is on the target but its post-promotion analysis has not passed
+    /// yet: Argo's stable ReplicaSet is still the previous one until then, kept whole and ready
+    /// to take the traffic back.
+    fn verifying_after_switch(&self, status: &RolloutStatus, target: u32) -> bool {
+        self.post_promotion_analysis.is_some()
+            && status.stable == Some(target)
+            && status.previous_stable.is_some()
+            && status.scale_down_at.is_some()
+            && !status.analysis_passed
+            && !status.aborted
+    }
+
     /// Whether the preview may be promoted now: a promote command, or the automatic rules.
     fn may_promote(&self, fleet: &mut RolloutFleet<'_>) -> bool {
         let since = *fleet.status.paused_since.get_or_insert(fleet.now);
@@ -191,14 +203,12 @@ impl Strategy for BlueGreen {
     /// Before promotion, against the preview's smoke-test requests; after it, against the new
     /// active revision while the old one is still there to take the traffic back.
     fn due_analyses(&self, status: &RolloutStatus, target: u32) -> [Option<DueAnalysis>; 2] {
-        let promoted = status.stable == Some(target);
-        let due = match (promoted, self.pre_promotion_analysis, self.post_promotion_analysis) {
+        let switched = status.stable == Some(target);
+        let due = match (switched, self.pre_promotion_analysis, self.post_promotion_analysis) {
             (false, Some(analysis), _) if !status.promote_full => {
                 Some((analysis, AnalysisKind::PrePromotion))
             }
-            (true, _, Some(analysis))
-                if status.previous_stable.is_some() && status.scale_down_at.is_some() =>
-            {
+            (true, _, Some(analysis)) if self.verifying_after_switch(status, target) => {
                 Some((analysis, AnalysisKind::PostPromotion))
             }
             _ => None,
@@ -217,6 +227,28 @@ impl Strategy for BlueGreen {
 
     fn accept_inconclusive(&self, status: &mut RolloutStatus) {
         status.analysis_passed = true;
+    }
+
+    /// Promoted for good: the active service is on the target and no post-promotion analysis is
+    /// still to pass.
+    fn promoted(&self, status: &RolloutStatus, target: u32) -> bool {
+        status.stable == Some(target) && !self.verifying_after_switch(status, target)
+    }
+
+    /// Before the switch the traffic is already on the stable revision. Between the switch and a
+    /// passed post-promotion analysis it goes back to the previous revision, still Argo's stable
+    /// one. Once promoted for good there is nothing to undo: the previous revision's scale-down
+    /// delay runs on, as Argo leaves it.
+    fn on_abort(&self, status: &mut RolloutStatus, target: u32) -> Option<u32> {
+        if self.verifying_after_switch(status, target) {
+            status.stable = status.previous_stable;
+            status.scale_down_at = None;
+            return status.previous_stable;
+        }
+        if status.stable != Some(target) {
+            status.scale_down_at = None;
+        }
+        None
     }
 
     fn editor_json(&self) -> String {
@@ -294,6 +326,16 @@ impl Strategy for BlueGreen {
             // waits out the scale-down delay, then goes.
             set(fleet, target, replicas);
             fleet.status.preview = None;
+            if self.verifying_after_switch(fleet.status, new_number)
+                && let Some(previous) =
+                    fleet.revisions.iter().position(|r| Some(r.number) == fleet.status.previous_stable)
+            {
+                // Until the post-promotion analysis passes, the previous revision is still Argo's
+                // stable ReplicaSet: it is kept whole (resized with the fleet), and its scale-down
+                // delay starts only once the analysis has passed.
+                set(fleet, previous, replicas);
+                fleet.status.scale_down_at = Some(fleet.now.saturating_add(self.scale_down_delay_ticks));
+            }
             return changed;
         }
 

@@ -361,6 +361,13 @@ impl Strategy for Canary {
         self.steps.iter().map(RolloutStep::Canary).collect()
     }
 
+    /// With a traffic router the old stable revision stays for a scale-down delay after the last
+    /// step, and Argo already reads the rollout as Healthy; a basic canary is Healthy only once
+    /// the old instances are gone ("old replicas are pending termination").
+    fn promoted(&self, status: &RolloutStatus, target: u32) -> bool {
+        self.traffic_routing && status.stable == Some(target)
+    }
+
     fn waiting_at_pause(&self, status: &RolloutStatus) -> bool {
         status.step_started.is_some()
             && matches!(self.steps.get(status.step_index as usize), Some(CanaryStep::Pause { .. }))

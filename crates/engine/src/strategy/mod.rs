@@ -303,6 +303,19 @@ pub trait Strategy {
     fn waiting_at_pause(&self, _status: &RolloutStatus) -> bool {
         false
     }
+    /// Whether the target has taken over for good while older revisions still wait out a
+    /// scale-down delay: Argo reads such a rollout as Healthy (blue-green once the active service
+    /// is on it and any post-promotion analysis has passed; a traffic-routed canary after its last
+    /// step). The others are Healthy only once nothing old is left.
+    fn promoted(&self, _status: &RolloutStatus, _target: u32) -> bool {
+        false
+    }
+    /// The rollout is being aborted: moves the traffic where the strategy sends it and starts the
+    /// abort's own scale-down clock. Returns the revision the traffic went back to, if it moved.
+    fn on_abort(&self, status: &mut RolloutStatus, _target: u32) -> Option<u32> {
+        status.scale_down_at = None;
+        None
+    }
     /// What happens after an abort.
     fn after_abort(&self) -> AbortAftermath {
         AbortAftermath::TrafficStaysOnStable

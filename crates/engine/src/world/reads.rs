@@ -98,6 +98,12 @@ impl World {
         self.rollout.is_complete()
     }
 
+    /// Argo's Healthy phase: the rollout is complete, or its target has taken over for good while
+    /// older revisions wait out a scale-down delay (blue-green, traffic-routed canary).
+    pub fn rollout_healthy(&self) -> bool {
+        self.rollout.is_healthy()
+    }
+
     /// Whether nothing is in motion: the rollout is complete and no instance is starting or leaving.
     pub fn is_settled(&self) -> bool {
         self.rollout.is_complete() && self.fleet.is_still()
