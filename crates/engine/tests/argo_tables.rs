@@ -29,20 +29,20 @@
 //! private to the engine's controller pass, whose status cannot be set from outside, so those rows
 //! run as scenarios through the shared `Driver` (R = 1, G = 0) and read the revisions' desired
 //! counts at the tick the row describes. A row that cannot be put either way, or needs something
-//! the lab does not model, is in [`NOT_EXPRESSED`] with the reason; a row the engine answers
-//! differently (or refuses) would be in [`DIFFERS`] with what the lab does (none today: the two
-//! that were, a `setCanaryScale` weight of 200 and a `setCanaryScale` carrying all three fields,
-//! are now accepted as Argo accepts them and run in `traffic_routed_rows`).
+//! the lab does not model, is in [`NOT_EXPRESSED`] with the reason. Every other row runs and
+//! agrees (the last two that differed, a `setCanaryScale` weight of 200 and a `setCanaryScale`
+//! carrying all three fields, are accepted as Argo accepts them and run in `traffic_routed_rows`).
 
 mod common;
 
 use common::Driver;
+use common::tables::NotExpressed;
 use lab_engine::Command;
 use lab_engine::strategy::canary_math::{CanaryInput, Counts, approximate_counts, basic_canary_counts};
 use lab_engine::strategy::{BlueGreen, Canary, CanaryStep, IntOrPercent, RollingUpdate, Strategy};
 
 /// Upstream rows the lab does not run: (test function, row, why).
-const NOT_EXPRESSED: &[(&str, &str, &str)] = &[
+const NOT_EXPRESSED: &[NotExpressed] = &[
     (
         "TestTrafficWeightToReplicas",
         "#6 (23 replicas, weight 100000000 of maxWeight 100000000)",
@@ -253,8 +253,6 @@ const NOT_EXPRESSED: &[(&str, &str, &str)] = &[
     ),
 ];
 
-/// Rows the engine answers differently from upstream: (test function, row, observed vs expected).
-const DIFFERS: &[(&str, &str, &str)] = &[];
 // ---------------------------------------------------------------------------------------------
 // Helpers.
 
@@ -963,9 +961,5 @@ fn preview_replica_count_rows() {
 
 #[test]
 fn rows_not_expressed_say_why() {
-    assert!(!NOT_EXPRESSED.is_empty(), "the lab leaves some upstream rows out; they are listed here");
-    for (test, row, reason) in NOT_EXPRESSED.iter().chain(DIFFERS) {
-        assert!(test.starts_with("Test") && !row.is_empty(), "{test}/{row}");
-        assert!(!reason.trim().is_empty(), "{test}/{row} needs a reason");
-    }
+    common::tables::assert_each_says_why(NOT_EXPRESSED);
 }

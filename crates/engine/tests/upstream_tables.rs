@@ -18,8 +18,7 @@
 //! the new revision, and only if that did nothing shrink the old ones). The rows below are
 //! therefore run as one pass over revisions built from the row, and each says what it observes.
 //! A row that cannot be put that way, or needs something the lab does not model, is in
-//! [`NOT_EXPRESSED`] with the reason; a row the engine answers differently would be in
-//! [`DIFFERS`] (none at present).
+//! [`NOT_EXPRESSED`] with the reason; every other row runs and agrees.
 //!
 //! Helpers used by upstream's tables: `newDeployment(…)` defaults maxSurge and maxUnavailable to
 //! 0 (`deployment_controller_test.go`), and `rs(…)` sets no status, so availability is 0 unless a
@@ -28,13 +27,14 @@
 mod common;
 
 use common::Driver;
+use common::tables::NotExpressed;
 use lab_engine::strategy::{
     DesiredCounts, IntOrPercent, Recreate, RollingUpdate, RolloutFleet, RolloutStatus, Strategy,
 };
 use lab_engine::{ConditionReason, Digest, ImageRef, Progressing, Revision, World};
 
 /// Upstream rows the lab does not run: (test function, row, why).
-const NOT_EXPRESSED: &[(&str, &str, &str)] = &[
+const NOT_EXPRESSED: &[NotExpressed] = &[
     (
         "TestNewRSNewReplicas",
         "can not scale up - to newRSReplicas",
@@ -184,10 +184,6 @@ const NOT_EXPRESSED: &[(&str, &str, &str)] = &[
          cannot be edited and deployment status is not an input",
     ),
 ];
-
-/// Rows the engine answers differently from upstream: (test function, row, observed vs expected).
-/// Empty: every row run agrees.
-const DIFFERS: &[(&str, &str, &str)] = &[];
 
 // ---------------------------------------------------------------------------------------------
 // Helpers: revisions built from a row, and one controller pass over them.
@@ -862,11 +858,7 @@ fn a_complete_deployment_never_times_out_row() {
 
 #[test]
 fn rows_not_expressed_say_why() {
-    assert!(!NOT_EXPRESSED.is_empty(), "the lab leaves some upstream rows out; they are listed here");
-    for (test, row, reason) in NOT_EXPRESSED.iter().chain(DIFFERS) {
-        assert!(test.starts_with("Test") && !row.is_empty(), "{test}/{row}");
-        assert!(!reason.trim().is_empty(), "{test}/{row} needs a reason");
-    }
+    common::tables::assert_each_says_why(NOT_EXPRESSED);
 }
 
 #[test]

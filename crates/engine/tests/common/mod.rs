@@ -16,6 +16,7 @@
 #![allow(dead_code)]
 
 pub mod rows;
+pub mod tables;
 
 use lab_engine::{Command, Event, Playback, Scenario, World};
 
