@@ -311,3 +311,41 @@ fn an_ssh_flood_is_capped_per_tick_and_an_overlong_list_is_refused() {
         assert!(World::new(&scenario).apply(too_long.timeline[0].command.clone()).is_err());
     }
 }
+
+/// A strategy no reader would accept (a canary scale or a preview far above the largest fleet),
+/// given to a world built in code, must not make a revision want billions of instances: each
+/// revision's desired count stays within the largest fleet.
+#[test]
+fn a_revision_never_wants_more_than_the_largest_fleet_even_from_an_unchecked_strategy() {
+    let huge = Some(u32::MAX);
+    let scale = CanaryStep::SetCanaryScale { replicas: huge, weight: None, match_traffic_weight: false };
+    let oversized = [
+        StrategySpec::Canary(Canary {
+            steps: vec![scale, CanaryStep::Pause { duration_ticks: None }],
+            max_surge: IntOrPercent::Int(1),
+            max_unavailable: IntOrPercent::Int(0),
+            analysis: None,
+            traffic_routing: true,
+            scale_down_delay_ticks: 0,
+            abort_scale_down_delay_ticks: 0,
+            min_pods_per_replica_set: None,
+        }),
+        StrategySpec::BlueGreen(BlueGreen {
+            preview_replica_count: huge,
+            auto_promotion_enabled: false,
+            ..BlueGreen::default()
+        }),
+    ];
+    for strategy in oversized {
+        let mut scenario = Scenario::from_json(&scenario("", "", "")).unwrap();
+        scenario.strategy = strategy.clone();
+        assert!(scenario.validate().is_err(), "the reader refuses it");
+        let mut world = World::new(&scenario);
+        let mut playback = Playback::new(&scenario);
+        for _ in 0..4 {
+            playback.step(&mut world);
+            let most = world.revisions().iter().map(|r| r.desired).max().unwrap_or(0);
+            assert!(most <= Limits::FLEET_MAX, "{}: a revision wants {most}", strategy.describe());
+        }
+    }
+}

@@ -57,9 +57,12 @@ impl<'a> DesiredCounts<'a> {
         self.revisions.iter()
     }
 
-    /// Sets how many instances the revision at `index` should have.
+    /// Sets how many instances the revision at `index` should have, at most the largest fleet:
+    /// counts a strategy takes as given (a canary scale, a preview size) are bounded when read,
+    /// but a strategy built in code skips the reader, and no count may make the world launch
+    /// billions of instances.
     pub fn set_desired(&mut self, index: usize, desired: u32) {
-        self.revisions[index].desired = desired;
+        self.revisions[index].desired = desired.min(crate::Limits::FLEET_MAX);
     }
 
     /// Records the fleet size the revision at `index` was last scaled for (Kubernetes'
