@@ -168,3 +168,27 @@ fn an_analysis_step_needs_at_least_one_measurement() {
     .to_string();
     assert!(error.contains("analysis.count: Invalid value: 0: must be at least 1"), "{error}");
 }
+
+#[test]
+fn new_steps_in_the_middle_of_a_canary_start_again_from_the_first_step() {
+    // Argo hashes the steps: a change of steps alone restarts the canary's steps (its
+    // `currentStepHash` no longer matches, `resetRolloutStatus`).
+    let mut lab = canary(r#"[{"set_weight": 20}, {"pause": {}}, {"set_weight": 40}, {"pause": {}}]"#);
+    lab.run(6);
+    lab.world.apply(Command::PromoteRollout).unwrap();
+    lab.run(6);
+    assert_eq!(state(&lab.world).3, Some(3), "waiting at the second pause, 40%");
+    let strategy = serde_json::from_str(
+        r#"{"type": "canary", "max_surge": 1, "max_unavailable": 0,
+            "steps": [{"set_weight": 10}, {"pause": {}}]}"#,
+    )
+    .unwrap();
+    lab.world.apply(Command::SetStrategy(strategy)).unwrap();
+    lab.run(8);
+    assert_eq!(state(&lab.world), ("9/9".into(), "1/1".into(), 10, Some(1)), "the new first steps, 10%");
+    // The same steps again change nothing: still at the pause.
+    let same = lab.world.strategy().clone();
+    lab.world.apply(Command::SetStrategy(same)).unwrap();
+    lab.run(2);
+    assert_eq!(state(&lab.world).3, Some(1));
+}

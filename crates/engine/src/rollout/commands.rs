@@ -64,6 +64,17 @@ impl Rollout {
         // here, so a wait or a limit beyond its bound never reaches a reconcile.
         strategy.validate().map_err(|error| CommandError::Invalid(error.within("set_strategy")))?;
         log.emit(tick, Event::StrategyChanged { strategy: Box::new(strategy.clone()) });
+        let (before, after) = (self.strategy.strategy(), strategy.strategy());
+        let new_steps = after.has_steps() && before.steps(self.replicas) != after.steps(self.replicas);
+        if new_steps && !self.complete {
+            // Argo hashes the steps: new ones under way start again from the first, however far
+            // the old ones had gone (`currentStepHash`, `resetRolloutStatus`).
+            self.status.step_index = 0;
+            self.status.step_started = None;
+            self.status.step_measurements = 0;
+            self.status.paused_since = None;
+            self.status.promote_full = false;
+        }
         self.strategy = Arc::new(strategy);
         Ok(())
     }
