@@ -133,8 +133,9 @@ pub fn ImageBuilder(props: &ImageBuilderProps) -> Html {
                 <LayerStack layers={draft.layers()} running={props.current.layers()} cached={plan.cached} />
                 <p class="digest-preview" aria-live="polite">
                     {"Digest: "}<code data-testid="preview-digest" title={preview.to_string()}>{ short(&preview) }</code>
-                    <span class="nowrap">{ format!(" · {}", crate::text::units::whole_mb(draft.size_kb())) }</span>
-                    <span class="nowrap">{ format!(" · build {} ticks", plan.build_ticks) }</span>
+                    // The spaces stay outside the unbreakable spans: a line may break before them.
+                    {" "}<span class="nowrap">{ format!("· {}", crate::text::units::whole_mb(draft.size_kb())) }</span>
+                    {" "}<span class="nowrap">{ format!("· build {} ticks", plan.build_ticks) }</span>
                     if let Some(version) = existing {
                         <span class="hint">{ format!(" — identical to v{version} already in the registry: same spec, same digest") }</span>
                     }

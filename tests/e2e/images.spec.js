@@ -111,3 +111,23 @@ test('a fleet launched from `latest` splits when the tag moves; pinning by diges
   const pinned = await fleetImages('latest-pinned');
   expect(pinned).toHaveLength(1);
 });
+
+test.describe('at 1024×768', () => {
+  test.use({ viewport: { width: 1024, height: 768 } });
+
+  test('the layer table and the digest line fit the builder, nothing clipped', async ({ page }) => {
+    await page.goto('/?scenario=sandbox');
+    await expect(page.locator('main#lab')).toHaveAttribute('data-ready', 'true');
+    // A layer to rebuild shows the widest status word.
+    await page.getByLabel('openssl version').fill('3.0.12');
+    await expect(page.getByTestId('layer-stack').locator('tr.changed')).toHaveCount(4);
+    const clipped = await page.evaluate(() => {
+      const card = document.querySelector('section.builder').getBoundingClientRect();
+      const parts = [...document.querySelectorAll('.layer-stack th, .layer-stack td, .digest-preview > *')];
+      return parts
+        .filter((part) => part.scrollWidth > part.clientWidth + 1 || part.getBoundingClientRect().right > card.right)
+        .map((part) => part.textContent.trim());
+    });
+    expect(clipped).toEqual([]);
+  });
+});
