@@ -8,24 +8,25 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 use crate::canvas::grid::{GLYPH_TILE_MIN, Grid, LABEL_TILE_MIN};
 use crate::canvas::layout::SlotLayout;
 use crate::canvas::palette::{self, Glyph, Look};
+use crate::canvas::squares::Squares;
 use crate::lab::state::Lab;
 
 /// One tile to draw this frame.
 #[derive(Clone, Copy)]
-struct Tile {
-    look: u8,
-    state: Lifecycle,
-    slot: u32,
+pub(super) struct Tile {
+    pub(super) look: u8,
+    pub(super) state: Lifecycle,
+    pub(super) slot: u32,
     /// 0..1 through the current state's wait (pull, boot, drain, fade).
-    progress: f64,
+    pub(super) progress: f64,
     /// Index into the world's instance list, for labels.
-    instance: u32,
+    pub(super) instance: u32,
     /// A known advisory affects what is on it.
-    vulnerable: bool,
+    pub(super) vulnerable: bool,
     /// Changed by hand since launch: a snowflake.
-    drifted: bool,
+    pub(super) drifted: bool,
     /// Failing its health checks: out of service, waiting to be replaced.
-    unhealthy: bool,
+    pub(super) unhealthy: bool,
 }
 
 /// Keeps what the canvas needs between frames: slots, the last size, and a reused tile buffer.
@@ -35,6 +36,23 @@ pub struct FleetPainter {
     tiles: Vec<Tile>,
     size: (u32, u32),
     last_tick: Option<u64>,
+    /// The zoomed-out picture of a fleet past [`TILES_DRAWN_MAX`](crate::canvas::grid::TILES_DRAWN_MAX).
+    squares: Squares,
+    /// What the zoomed-out picture on the canvas shows; `None` when it must be drawn afresh.
+    squares_drawn: Option<Shown>,
+    /// The registry's images as the tiles need them (reused, so a frame allocates nothing).
+    images: Vec<ImageMarks>,
+}
+
+/// Everything a zoomed-out picture depends on: while it stays the same, the canvas already shows
+/// it and the frame draws nothing (nothing moves between ticks at that scale).
+#[derive(Clone, Copy, PartialEq)]
+struct Shown {
+    tick: u64,
+    commands: usize,
+    instances: usize,
+    css_width: u32,
+    palette: u32,
 }
 
 impl FleetPainter {
@@ -42,6 +60,7 @@ impl FleetPainter {
     pub fn clear(&mut self) {
         self.layout.clear();
         self.last_tick = None;
+        self.squares_drawn = None;
     }
 
     /// Draws the fleet as of the last tick plus `fraction` of the next.
@@ -55,61 +74,110 @@ impl FleetPainter {
         self.last_tick = Some(now);
         let shown_tick = now.saturating_sub(1);
         let instances = world.fleet_view().instances;
+        let css_width = f64::from(canvas.client_width().max(320));
+        let per_square = crate::canvas::grid::instances_per_square(world.fleet_view().replicas);
+        let shown = Shown {
+            tick: now,
+            commands: lab.log.len(),
+            instances: instances.len(),
+            css_width: css_width as u32,
+            palette: palette::generation(),
+        };
+        if per_square > 1 && self.squares_drawn == Some(shown) {
+            return;
+        }
         let slots = self.layout.update(instances, shown_tick);
 
-        let css_width = f64::from(canvas.client_width().max(320));
         // An embed says how tall its fleet may be; the full lab uses the standard target. Read as
         // a whole number: parsing a float would bring the float parser into the download (16 KB).
         let height_target = canvas
             .get_attribute("data-fit-height")
             .and_then(|text| text.parse::<u32>().ok())
             .map_or(crate::canvas::grid::HEIGHT_TARGET, f64::from);
-        let grid = Grid::fit(slots, css_width, height_target);
-        let css_height = grid.height().max(160.0_f64.min(height_target));
-        super::begin_frame(canvas, &context, (css_width, css_height), &mut self.size);
-
         let time = now as f64 - 1.0 + fraction;
         self.collect_tiles(lab, time);
+        if per_square > 1 {
+            self.squares.count(&self.tiles, slots, per_square);
+            let grid = Grid::fit(self.squares.len(), css_width, height_target);
+            self.begin_frame(canvas, &context, (&grid, css_width), height_target);
+            self.squares.draw(&context, &grid);
+            self.squares_drawn = Some(shown);
+            return;
+        }
+        self.squares_drawn = None;
+        // Group by colour, then by state, so each group sets its style once.
+        self.tiles.sort_unstable_by_key(|tile| (tile.look, tile.state));
+        let grid = Grid::fit(slots, css_width, height_target);
+        self.begin_frame(canvas, &context, (&grid, css_width), height_target);
         draw_tiles(&context, &grid, &self.tiles, instances, lab);
     }
 
+    /// Sizes the canvas for `grid` and lays down the paper.
+    fn begin_frame(
+        &mut self,
+        canvas: &HtmlCanvasElement,
+        context: &CanvasRenderingContext2d,
+        (grid, css_width): (&Grid, f64),
+        height_target: f64,
+    ) {
+        let css_height = grid.height().max(160.0_f64.min(height_target));
+        super::begin_frame(canvas, context, (css_width, css_height), &mut self.size);
+    }
+
+    /// The shown instances as tiles, in the world's order.
     fn collect_tiles(&mut self, lab: &Lab, time: f64) {
         let world = &lab.world;
         let fleet = world.fleet_view();
         let supply = world.supply_view();
         self.tiles.clear();
-        // Clean instances share their image's answer; only drifted ones are checked one by one.
-        let vulnerable_images: Vec<lab_engine::Digest> =
-            supply.images.iter().map(|i| i.digest).filter(|d| !supply.advisories_of(*d).is_empty()).collect();
+        // Each image's look and whether an advisory affects it, asked once per image rather than
+        // once per instance: clean instances share their image's answer; only drifted ones are
+        // checked one by one.
+        self.images.clear();
+        self.images.extend(supply.images.iter().enumerate().map(|(position, image)| ImageMarks {
+            digest: image.digest,
+            look: (position % palette::LOOK_COUNT) as u8,
+            vulnerable: !supply.advisories_of(image.digest).is_empty(),
+        }));
         let shown_tick = world.now().saturating_sub(1);
-        for (index, instance) in fleet.instances.iter().enumerate() {
-            let Some(slot) = self.layout.slot(instance.id) else { continue };
+        let slots = self.layout.slots(fleet.instances);
+        let mut image_index = 0;
+        for ((index, instance), slot) in fleet.instances.iter().enumerate().zip(slots) {
+            let Some(slot) = slot else { continue };
             if !crate::canvas::layout::is_shown(instance, shown_tick) {
                 continue;
             }
-            let look = image_look_index(lab, instance) as u8;
+            // Most instances run the image of the one before them.
+            if self.images.get(image_index).is_none_or(|image| image.digest != instance.image) {
+                image_index =
+                    self.images.iter().position(|image| image.digest == instance.image).unwrap_or(usize::MAX);
+            }
+            let image = self.images.get(image_index);
             self.tiles.push(Tile {
-                look,
+                look: image.map_or(0, |image| image.look),
                 state: instance.state,
                 slot,
                 progress: progress(instance, time),
                 instance: index as u32,
                 vulnerable: match instance.observed {
-                    None => vulnerable_images.contains(&instance.image),
+                    None => image.is_some_and(|image| image.vulnerable),
                     Some(_) => fleet.is_vulnerable(instance),
                 },
                 drifted: instance.observed.is_some(),
                 unhealthy: instance.unhealthy,
             });
         }
-        // Group by colour, then by state, so each group sets its style once.
-        self.tiles.sort_unstable_by_key(|tile| (tile.look, tile.state));
     }
 }
 
-/// The registry position of an instance's image, which picks its look.
-fn image_look_index(lab: &Lab, instance: &Instance) -> usize {
-    crate::lab::view::look_of(&lab.world, instance.image)
+/// What every instance of one image shares on the canvas.
+#[derive(Clone, Copy)]
+struct ImageMarks {
+    digest: lab_engine::Digest,
+    /// The image's registry position, which picks its look.
+    look: u8,
+    /// A known advisory affects the image.
+    vulnerable: bool,
 }
 
 fn progress(instance: &Instance, time: f64) -> f64 {
@@ -202,7 +270,7 @@ fn draw_tiles(
 /// A dark notch edged in white in the lower-left corner of every instance changed by hand since
 /// launch: it no longer matches its image, whatever its colour says. The white edge keeps the mark
 /// readable on the darkest image colour and on a washed-out projector alike.
-fn drift_marks(context: &CanvasRenderingContext2d, grid: &Grid, tiles: &[Tile]) {
+pub(super) fn drift_marks(context: &CanvasRenderingContext2d, grid: &Grid, tiles: &[Tile]) {
     let size = (grid.tile * 0.32).max(2.5);
     context.begin_path();
     for tile in tiles.iter().filter(|t| t.drifted && t.state.is_live()) {
@@ -221,7 +289,7 @@ fn drift_marks(context: &CanvasRenderingContext2d, grid: &Grid, tiles: &[Tile]) 
 }
 
 /// A red cross over every tile failing its health checks, so it does not read as booting.
-fn health_marks(context: &CanvasRenderingContext2d, grid: &Grid, tiles: &[Tile]) {
+pub(super) fn health_marks(context: &CanvasRenderingContext2d, grid: &Grid, tiles: &[Tile]) {
     let inset = grid.tile * 0.22;
     context.begin_path();
     for tile in tiles.iter().filter(|t| t.unhealthy && t.state.is_live()) {
@@ -244,7 +312,7 @@ const OUTLINED_BADGE_TILE_MIN: f64 = 24.0;
 
 /// A small amber triangle in the corner of every live tile whose image a known advisory affects:
 /// shape and colour both say "warning", so it reads without colour vision too.
-fn warning_badges(context: &CanvasRenderingContext2d, grid: &Grid, tiles: &[Tile]) {
+pub(super) fn warning_badges(context: &CanvasRenderingContext2d, grid: &Grid, tiles: &[Tile]) {
     if grid.tile < TRIANGLE_BADGE_TILE_MIN {
         // Thousands of tiny triangles are slow to rasterise; a band across the top of each tile is
         // a plain rectangle, cheap in any number, and still reads as "marked".

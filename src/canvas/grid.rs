@@ -24,6 +24,24 @@ const TILE_MIN: f64 = 5.0;
 pub const LABEL_TILE_MIN: f64 = 40.0;
 /// Tiles at least this big carry a glyph.
 pub const GLYPH_TILE_MIN: f64 = 9.0;
+/// The most tiles the fleet canvas draws one instance at a time. Past it the picture zooms out and
+/// each square stands for several instances: a hundred thousand five-pixel tiles neither fit on a
+/// screen nor draw at the frame rate, and a learner reads proportions at that scale, not servers.
+pub const TILES_DRAWN_MAX: u32 = 10_000;
+/// How many instances one square may stand for: round numbers a learner can say aloud.
+const INSTANCES_PER_SQUARE: [u32; 7] = [1, 2, 5, 10, 20, 50, 100];
+
+/// How many instances each square of the fleet picture stands for with `fleet_size` instances:
+/// one up to [`TILES_DRAWN_MAX`], then the smallest round number that keeps the squares within it.
+/// It follows the fleet's size, not the instances of the moment, so a rollout's surge does not
+/// zoom the picture in and out.
+pub fn instances_per_square(fleet_size: u32) -> u32 {
+    INSTANCES_PER_SQUARE
+        .into_iter()
+        .find(|per_square| fleet_size.div_ceil(*per_square) <= TILES_DRAWN_MAX)
+        .unwrap_or(INSTANCES_PER_SQUARE[INSTANCES_PER_SQUARE.len() - 1])
+}
+
 /// The full lab's grid aims to fit in this height, so the page does not scroll for a big fleet.
 pub const HEIGHT_TARGET: f64 = 440.0;
 
@@ -88,6 +106,20 @@ mod tests {
             assert!(grid.height() <= height, "{slots} in {width}×{height}: {grid:?}");
             assert!(grid.columns * grid.rows >= slots);
             assert!(grid.tile >= GLYPH_TILE_MIN, "still shows each image's shape: {grid:?}");
+        }
+    }
+
+    #[test]
+    fn a_big_fleet_zooms_out_in_round_steps_and_stays_within_the_tiles_drawn() {
+        assert_eq!(instances_per_square(0), 1);
+        assert_eq!(instances_per_square(TILES_DRAWN_MAX), 1);
+        assert_eq!(instances_per_square(TILES_DRAWN_MAX + 1), 2);
+        assert_eq!(instances_per_square(20_000), 2);
+        assert_eq!(instances_per_square(20_001), 5);
+        assert_eq!(instances_per_square(100_000), 10);
+        for fleet in [1, 9_999, 10_001, 33_333, 100_000, 1_000_000] {
+            let per_square = instances_per_square(fleet);
+            assert!(fleet.div_ceil(per_square) <= TILES_DRAWN_MAX, "{fleet}: {per_square}");
         }
     }
 

@@ -5,6 +5,7 @@ mod fleet;
 pub mod grid;
 pub mod layout;
 pub mod palette;
+mod squares;
 mod traffic;
 
 pub use fleet::FleetPainter;

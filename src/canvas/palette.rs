@@ -41,6 +41,9 @@ const LOOKS: [Look; 6] = [
     Look { colour: "#56B4E9", tint: "#DDF0FB", glyph: Glyph::Cross, glyph_name: "cross" },
 ];
 
+/// How many looks there are before they repeat.
+pub const LOOK_COUNT: usize = LOOKS.len();
+
 /// The look of the image at `registry_index` (its position in build order), its pale version
 /// fitted to the theme's paper.
 pub fn look(registry_index: usize) -> Look {

@@ -24,6 +24,8 @@ pub struct TableRow {
 #[derive(Properties, PartialEq)]
 pub struct FleetTableProps {
     pub rows: Rc<Vec<TableRow>>,
+    /// How many instances are on screen; the rows may be only the first of them.
+    pub shown: usize,
 }
 
 #[component]
@@ -31,7 +33,7 @@ pub fn FleetTable(props: &FleetTableProps) -> Html {
     html! {
         <div class="table-wrap">
             <table data-testid="fleet-table">
-                <caption>{ format!("Every instance on screen ({})", props.rows.len()) }</caption>
+                <caption>{ format!("{} of the {} instances on screen", props.rows.len(), props.shown) }</caption>
                 <thead>
                     <tr>
                         <th scope="col">{"Instance"}</th>

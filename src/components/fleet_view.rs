@@ -31,10 +31,24 @@ pub struct FleetViewProps {
     /// Whether the key to instance states is shown under the canvas (an embed leaves it out).
     #[prop_or(true)]
     pub state_key: bool,
+    /// How many instances each square stands for: 1, or more once the fleet is too big to draw
+    /// one tile per instance (see `canvas::grid::instances_per_square`).
+    #[prop_or(1)]
+    pub per_square: u32,
 }
 
 #[component]
 pub fn FleetView(props: &FleetViewProps) -> Html {
+    let zoomed_out = (props.per_square > 1).then(|| {
+        format!(
+            "Zoomed out: each square stands for {} instances, filled in proportion to their images and states.",
+            props.per_square
+        )
+    });
+    let summary = match &zoomed_out {
+        Some(zoom) => AttrValue::from(format!("{} {zoom}", props.summary)),
+        None => props.summary.clone(),
+    };
     html! {
         <section class="card fleet" aria-labelledby={props.heading_id.clone()}>
             <div class="card-head">
@@ -45,8 +59,11 @@ pub fn FleetView(props: &FleetViewProps) -> Html {
                     }) }
                 </ul>
             </div>
-            <canvas ref={props.canvas.clone()} class="fleet-canvas" role="img" aria-label={props.summary.clone()}
+            <canvas ref={props.canvas.clone()} class="fleet-canvas" role="img" aria-label={summary}
                 data-fit-height={props.fit_height.map(|height| height.to_string())} />
+            if let Some(zoom) = zoomed_out {
+                <p class="zoom-note muted small" data-testid="zoom-note">{ zoom }</p>
+            }
             if props.state_key {
             <ul class="state-key" aria-label="How states are drawn">
                 <li><span class="key solid" />{"in service"}</li>

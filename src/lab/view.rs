@@ -171,6 +171,11 @@ pub fn log_entries(world: &World) -> Vec<LogEntry> {
 }
 
 /// One row per instance on screen.
+/// The most rows the instance table shows: a table of a hundred thousand rows would take the page
+/// seconds to lay out and nobody reads it; the canvas and the summary cover the whole fleet.
+pub const TABLE_ROWS_MAX: usize = 2_000;
+
+/// The instance table's rows: the first [`TABLE_ROWS_MAX`] instances on screen.
 pub fn table_rows(world: &World) -> Vec<TableRow> {
     let shown_tick = world.now().saturating_sub(1);
     let supply = world.supply_view();
@@ -206,7 +211,14 @@ pub fn table_rows(world: &World) -> Vec<TableRow> {
                 .unwrap_or_default()
                 .into(),
         })
+        .take(TABLE_ROWS_MAX)
         .collect()
+}
+
+/// How many instances are on screen (the table shows at most [`TABLE_ROWS_MAX`] of them).
+pub fn shown_count(world: &World) -> usize {
+    let shown_tick = world.now().saturating_sub(1);
+    world.fleet_view().instances.iter().filter(|i| is_shown(i, shown_tick)).count()
 }
 
 /// The drift detector's report: one row per live instance that differs from its image.
@@ -277,6 +289,15 @@ mod tests {
         let table = table_rows(world);
         assert_eq!(table.len(), world.fleet_view().replicas as usize);
         assert!(table.iter().all(|row| row.advisories.contains("CVE-2023-5363")));
+    }
+
+    #[test]
+    fn the_table_of_a_big_fleet_shows_its_first_rows_and_says_how_many_there_are() {
+        let lab = Lab::from_query(&PageQuery { fleet: Some(5_000), ..PageQuery::default() });
+        let rows = table_rows(&lab.world);
+        assert_eq!(rows.len(), TABLE_ROWS_MAX);
+        assert_eq!(rows[0].id, lab.world.fleet_view().instances[0].id.to_string());
+        assert_eq!(shown_count(&lab.world), 5_000);
     }
 
     #[test]

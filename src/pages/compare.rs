@@ -93,7 +93,7 @@ pub fn CompareApp(props: &CompareAppProps) -> Html {
         html! {
             <FleetView canvas={canvases[index].node.clone()} title={title} heading_id={id}
                 summary={AttrValue::from(format!("{title}: {} instances, snowflake index {}", snapshot.instances.in_service, world.operations_view().snowflake_index()))}
-                legend={Rc::new(legend)} />
+                legend={Rc::new(legend)} per_square={crate::canvas::grid::instances_per_square(world.fleet_view().replicas)} />
         }
     };
     let failures: Vec<String> = mutable_world

@@ -230,7 +230,8 @@ pub fn App() -> Html {
                     }
                 </aside>
                 <div class="centre">
-                    <FleetView canvas={canvas.fleet} summary={AttrValue::from(summary)} legend={Rc::new(legend)} />
+                    <FleetView canvas={canvas.fleet} summary={AttrValue::from(summary)} legend={Rc::new(legend)}
+                        per_square={crate::canvas::grid::instances_per_square(world.fleet_view().replicas)} />
                     if typed {
                         { terminal.clone() }
                     }
@@ -270,7 +271,7 @@ pub fn App() -> Html {
                         </div>
                         <div id="fleet-table-region">
                             if *show_table {
-                                <FleetTable rows={Rc::new(view::table_rows(world))} />
+                                <FleetTable rows={Rc::new(view::table_rows(world))} shown={view::shown_count(world)} />
                             } else {
                                 <p class="muted">{"The same fleet as a table, one row per instance, for screen readers and for reading digests."}</p>
                             }

@@ -166,3 +166,34 @@ test('step advances one tick at a time and reset returns to tick 0', async ({ pa
   await button(page, 'Reset').click();
   await expect(status).toHaveAttribute('data-tick', '0');
 });
+
+// The largest fleets (#15): past 10,000 instances the canvas zooms out, each square standing for
+// several instances, and the picture's colours keep the fleet's proportions.
+test('a 100,000-instance canary is drawn zoomed out, its colours in the fleet\'s proportions', async ({ page }) => {
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await page.goto('/?scenario=canary&fleet=100000&ticks=14');
+  await expect(page.locator('#lab[data-ready="true"]')).toBeVisible();
+  const canvas = page.locator('canvas.fleet-canvas');
+  const summary = await canvas.getAttribute('aria-label');
+  const counts = [...summary.matchAll(/(\d+) on v/g)].map((match) => Number(match[1]));
+  expect(counts.reduce((a, b) => a + b, 0), summary).toBe(100000);
+  await expect(page.getByTestId('zoom-note')).toHaveText(/each square stands for 10 instances/);
+  expect(summary).toContain('each square stands for 10 instances');
+  // The share of pixels in the second image's colour matches its share of the fleet.
+  const share = await canvas.evaluate((element) => {
+    const { data } = element.getContext('2d').getImageData(0, 0, element.width, element.height);
+    const [first, second] = [[0x00, 0x72, 0xb2], [0xd5, 0x5e, 0x00]];
+    const near = (i, [r, g, b]) => Math.abs(data[i] - r) + Math.abs(data[i + 1] - g) + Math.abs(data[i + 2] - b) < 40;
+    let [ones, twos] = [0, 0];
+    for (let i = 0; i < data.length; i += 4) {
+      if (near(i, first)) ones += 1;
+      else if (near(i, second)) twos += 1;
+    }
+    return twos / (ones + twos);
+  });
+  const expected = counts[1] / (counts[0] + counts[1]);
+  expect(Math.abs(share - expected), `drawn ${share}, fleet ${expected}`).toBeLessThan(0.05);
+  expect(errors).toEqual([]);
+});

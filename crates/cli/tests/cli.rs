@@ -276,7 +276,7 @@ fn flags_beyond_what_the_engine_runs_are_refused_with_the_maximum() {
     let cases: [(&[&str], &str); 3] = [
         (&["compare", &demo(), "--ticks", "100000"], "`--ticks` takes a whole number from 1 to 2000"),
         (&["compare", &demo(), "--ticks", "2001"], "`--ticks` takes a whole number from 1 to 2000"),
-        (&["bench", "--instances", "20001"], "`--instances` takes a whole number from 1 to 20000"),
+        (&["bench", "--instances", "100001"], "`--instances` takes a whole number from 1 to 100000"),
     ];
     for (arguments, expected) in cases {
         let output = lab(arguments);

@@ -333,9 +333,9 @@ mod tests {
 
     #[test]
     fn errors_name_line_column_and_field() {
-        let error = error_of(&MINIMAL.replace("\"fleet_size\": 4", "\"fleet_size\": 20001"));
+        let error = error_of(&MINIMAL.replace("\"fleet_size\": 4", "\"fleet_size\": 100001"));
         assert_eq!((error.line, error.field.as_str()), (3, "fleet_size"));
-        assert!(error.message.contains("between 0 and 20000"), "{error}");
+        assert!(error.message.contains("between 0 and 100000"), "{error}");
 
         let error = error_of(&MINIMAL.replace("\"base\": \"ubuntu-22.04\"", "\"base\": \"\""));
         assert_eq!((error.line, error.field.as_str()), (4, "image.base"));

@@ -84,8 +84,8 @@ fn set_canary_scale_needs_a_router_and_a_bounded_weight() {
             .contains("minPodsPerReplicaSet: applies only to a canary with traffic routing")
     );
     assert!(
-        parse(r#"{"type": "canary", "traffic_routing": true, "min_pods_per_replica_set": 20001}"#)
-            .contains("min_pods_per_replica_set: must be at most 20000")
+        parse(r#"{"type": "canary", "traffic_routing": true, "min_pods_per_replica_set": 100001}"#)
+            .contains("min_pods_per_replica_set: must be at most 100000")
     );
     // Several fields at once are accepted, as Argo accepts them (the first set wins: see the
     // upstream rows in argo_tables.rs); a weight above 100 is legal for a canary scale.

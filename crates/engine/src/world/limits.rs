@@ -5,7 +5,7 @@ pub struct Limits;
 
 impl Limits {
     /// The largest fleet the lab simulates.
-    pub const FLEET_MAX: u32 = 20_000;
+    pub const FLEET_MAX: u32 = 100_000;
     /// Images the registry holds.
     pub const IMAGES_MAX: usize = crate::registry::IMAGES_MAX;
     /// Old, empty revisions kept for rollbacks (Kubernetes' revisionHistoryLimit default).
