@@ -4,7 +4,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::components::GlyphIcon;
+use crate::components::glyph_icon;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct LegendRow {
@@ -55,7 +55,7 @@ pub fn FleetView(props: &FleetViewProps) -> Html {
                 <h2 id={props.heading_id.clone()}>{ props.title.clone() }</h2>
                 <ul class="legend" aria-label="Images in the fleet">
                     { for props.legend.iter().map(|row| html! {
-                        <li key={row.label.to_string()}><GlyphIcon look={row.look} />{ format!("{} × {}", row.label, row.count) }</li>
+                        <li key={row.label.to_string()}>{ glyph_icon(row.look) }{ format!("{} × {}", row.label, row.count) }</li>
                     }) }
                 </ul>
             </div>

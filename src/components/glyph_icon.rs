@@ -4,20 +4,12 @@ use yew::prelude::*;
 
 use crate::canvas::palette;
 
-#[derive(Properties, PartialEq)]
-pub struct GlyphIconProps {
-    /// Registry position of the image.
-    pub look: usize,
-    /// Pale (starting) rather than solid (in service).
-    #[prop_or_default]
-    pub pale: bool,
-}
-
-#[component]
-pub fn GlyphIcon(props: &GlyphIconProps) -> Html {
-    let look = palette::look(props.look);
-    let (background, ink) =
-        if props.pale { (look.tint, look.colour) } else { (look.colour, palette::ON_COLOUR) };
+/// The swatch of the image at registry position `look`, solid (in service). A plain function, not
+/// a component: it has no state, and each component costs the download its own copy of Yew's
+/// lifecycle code.
+pub fn glyph_icon(look: usize) -> Html {
+    let look = palette::look(look);
+    let (background, ink) = (look.colour, palette::ON_COLOUR);
     html! {
         <svg class="glyph-icon" viewBox="0 0 20 20" width="20" height="20" aria-hidden="true">
             <rect x="0" y="0" width="20" height="20" rx="4" fill={background} />

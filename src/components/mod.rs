@@ -36,7 +36,7 @@ pub use event_log::{EventLog, LogEntry};
 pub use exports::Exports;
 pub use fleet_table::{FleetTable, TableRow};
 pub use fleet_view::{FleetView, LegendRow};
-pub use glyph_icon::GlyphIcon;
+pub use glyph_icon::glyph_icon;
 pub use image_builder::ImageBuilder;
 pub use layer_stack::LayerStack;
 pub use lesson_panel::{LessonPanel, PassSummary};

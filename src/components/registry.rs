@@ -7,7 +7,7 @@ use lab_engine::Digest;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::components::GlyphIcon;
+use crate::components::glyph_icon;
 use crate::lab::describe::short;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -75,7 +75,7 @@ fn image_row(row: &RegistryRow, on_deploy: &Callback<Digest>) -> Html {
     html! {
         <li key={row.digest.hex()} class={classes!("image-row", row.target.then_some("target"), vulnerable.then_some("vulnerable"))}
             data-digest={row.digest.to_string()}>
-            <GlyphIcon look={row.look} />
+            { glyph_icon(row.look) }
             <div class="image-text">
                 <strong>{ format!("v{}", row.version) }<span class="size">{ format!(" · {}", crate::text::units::whole_mb(row.size_kb)) }</span></strong>
                 <code title={row.digest.to_string()}>{ short(&row.digest) }</code>

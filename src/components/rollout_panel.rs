@@ -9,7 +9,7 @@ use std::rc::Rc;
 use lab_engine::Command;
 use yew::prelude::*;
 
-use crate::components::{BarSegment, GlyphIcon};
+use crate::components::{BarSegment, glyph_icon};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct RevisionBar {
@@ -128,7 +128,7 @@ pub fn RolloutPanel(props: &RolloutPanelProps) -> Html {
             <ul class="revision-bars">
                 { for props.bars.iter().filter(|bar| bar.live > 0 || bar.desired > 0 || bar.target).map(|bar| html! {
                     <li key={bar.revision}>
-                        <span class="revision-name"><GlyphIcon look={bar.look} />
+                        <span class="revision-name">{ glyph_icon(bar.look) }
                             <span>{ format!("rev {} · v{}", bar.revision, bar.version) }
                                 if let Some(via) = bar.via_tag.clone() { <small class="via">{ via }</small> }
                             </span>
