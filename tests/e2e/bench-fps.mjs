@@ -1,11 +1,14 @@
 // Browser benchmark (not a test): frame rate and frame-time percentiles of the lab in Chromium while a
 // large fleet rolls out at 32× speed. Needs the release dist/ served (node serve-dist.mjs) and prints
 // one JSON line per fleet size. Usage: node bench-fps.mjs [baseURL] [fleet sizes…]
+// LAB_FPS_SCENARIO picks another built-in scenario than `demo` (whose rollout surges 3 at a time):
+// `instance-refresh` replaces a large share of the fleet at once.
 import { chromium } from 'playwright-core';
 
 const base = process.argv[2] || 'http://127.0.0.1:8765';
 const sizes = (process.argv.slice(3).length ? process.argv.slice(3) : ['40', '1000', '5000']).map(Number);
 const SAMPLE_MS = 5000;
+const scenario = process.env.LAB_FPS_SCENARIO || 'demo';
 
 const browser = await chromium.launch({
   executablePath: process.env.LAB_CHROMIUM || '/usr/bin/chromium',
@@ -15,7 +18,7 @@ const browser = await chromium.launch({
 for (const fleet of sizes) {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   // `demo` deploys a new image at tick 6, so the sample covers a rollout in motion.
-  await page.goto(`${base}/?scenario=demo&fleet=${fleet}`);
+  await page.goto(`${base}/?scenario=${scenario}&fleet=${fleet}`);
   await page.waitForSelector('#lab[data-ready="true"]');
   await page.selectOption('#speed', '32');
   await page.getByRole('button', { name: 'Play', exact: true }).click();
