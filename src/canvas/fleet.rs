@@ -5,6 +5,7 @@ use lab_engine::{Instance, Lifecycle, Limits};
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
+use crate::canvas::Words;
 use crate::canvas::grid::{GLYPH_TILE_MIN, Grid, LABEL_TILE_MIN};
 use crate::canvas::layout::SlotLayout;
 use crate::canvas::palette::{self, Glyph, Look};
@@ -42,6 +43,10 @@ pub struct FleetPainter {
     squares_drawn: Option<Shown>,
     /// The registry's images as the tiles need them (reused, so a frame allocates nothing).
     images: Vec<ImageMarks>,
+    /// The labels' and badges' text.
+    words: Words,
+    /// The most CSS pixels the grid may take in height, read from the canvas once.
+    height_target: Option<f64>,
 }
 
 /// Everything a zoomed-out picture depends on: while it stays the same, the canvas already shows
@@ -61,6 +66,7 @@ impl FleetPainter {
         self.layout.clear();
         self.last_tick = None;
         self.squares_drawn = None;
+        self.height_target = None;
     }
 
     /// Draws the fleet as of the last tick plus `fraction` of the next.
@@ -90,17 +96,19 @@ impl FleetPainter {
 
         // An embed says how tall its fleet may be; the full lab uses the standard target. Read as
         // a whole number: parsing a float would bring the float parser into the download (16 KB).
-        let height_target = canvas
-            .get_attribute("data-fit-height")
-            .and_then(|text| text.parse::<u32>().ok())
-            .map_or(crate::canvas::grid::HEIGHT_TARGET, f64::from);
+        let height_target = *self.height_target.get_or_insert_with(|| {
+            canvas
+                .get_attribute("data-fit-height")
+                .and_then(|text| text.parse::<u32>().ok())
+                .map_or(crate::canvas::grid::HEIGHT_TARGET, f64::from)
+        });
         let time = now as f64 - 1.0 + fraction;
         self.collect_tiles(lab, time);
         if per_square > 1 {
             self.squares.count(&self.tiles, slots, per_square);
             let grid = Grid::fit(self.squares.len(), css_width, height_target);
             self.begin_frame(canvas, &context, (&grid, css_width), height_target);
-            self.squares.draw(&context, &grid);
+            self.squares.draw(&context, &grid, &mut self.words);
             self.squares_drawn = Some(shown);
             return;
         }
@@ -109,7 +117,7 @@ impl FleetPainter {
         self.tiles.sort_unstable_by_key(|tile| (tile.look, tile.state));
         let grid = Grid::fit(slots, css_width, height_target);
         self.begin_frame(canvas, &context, (&grid, css_width), height_target);
-        draw_tiles(&context, &grid, &self.tiles, instances, lab);
+        draw_tiles(&context, &grid, (&self.tiles, instances), lab, &mut self.words);
     }
 
     /// Sizes the canvas for `grid` and lays down the paper.
@@ -137,7 +145,7 @@ impl FleetPainter {
         self.images.extend(supply.images.iter().enumerate().map(|(position, image)| ImageMarks {
             digest: image.digest,
             look: (position % palette::LOOK_COUNT) as u8,
-            vulnerable: !supply.advisories_of(image.digest).is_empty(),
+            vulnerable: supply.is_affected(image.digest),
         }));
         let shown_tick = world.now().saturating_sub(1);
         let slots = self.layout.slots(fleet.instances);
@@ -205,9 +213,9 @@ pub(super) fn context_2d(canvas: &HtmlCanvasElement) -> Option<CanvasRenderingCo
 fn draw_tiles(
     context: &CanvasRenderingContext2d,
     grid: &Grid,
-    tiles: &[Tile],
-    instances: &[Instance],
+    (tiles, instances): (&[Tile], &[Instance]),
     lab: &Lab,
+    words: &mut Words,
 ) {
     let radius = (grid.tile * 0.18).max(1.0);
     let mut start = 0;
@@ -258,13 +266,13 @@ fn draw_tiles(
             }
         }
         if grid.tile >= LABEL_TILE_MIN && state != Lifecycle::Terminated {
-            label_group(context, grid, group, instances, lab, &look, state);
+            label_group(context, grid, (group, instances), lab, (&look, state), words);
         }
         start = end;
     }
     drift_marks(context, grid, tiles);
     health_marks(context, grid, tiles);
-    warning_badges(context, grid, tiles);
+    warning_badges(context, grid, tiles, words);
 }
 
 /// A dark notch edged in white in the lower-left corner of every instance changed by hand since
@@ -312,7 +320,12 @@ const OUTLINED_BADGE_TILE_MIN: f64 = 24.0;
 
 /// A small amber triangle in the corner of every live tile whose image a known advisory affects:
 /// shape and colour both say "warning", so it reads without colour vision too.
-pub(super) fn warning_badges(context: &CanvasRenderingContext2d, grid: &Grid, tiles: &[Tile]) {
+pub(super) fn warning_badges(
+    context: &CanvasRenderingContext2d,
+    grid: &Grid,
+    tiles: &[Tile],
+    words: &mut Words,
+) {
     if grid.tile < TRIANGLE_BADGE_TILE_MIN {
         // Thousands of tiny triangles are slow to rasterise; a band across the top of each tile is
         // a plain rectangle, cheap in any number, and still reads as "marked".
@@ -350,7 +363,9 @@ pub(super) fn warning_badges(context: &CanvasRenderingContext2d, grid: &Grid, ti
     if size >= 10.0 {
         context.set_fill_style_str(palette::ON_WARNING);
         context.set_text_align("center");
-        context.set_font(&format!("700 {}px system-ui, sans-serif", crate::text::units::whole(size * 0.62)));
+        context.set_font(
+            words.of(format_args!("700 {}px system-ui, sans-serif", crate::text::units::whole(size * 0.62))),
+        );
         for tile in flagged() {
             let (x, y) = grid.origin(tile.slot);
             let _ = context.fill_text("!", x + grid.tile - inset - size / 2.0, y + inset + size * 0.8);
@@ -487,11 +502,10 @@ fn bar_group(context: &CanvasRenderingContext2d, grid: &Grid, group: &[Tile], co
 fn label_group(
     context: &CanvasRenderingContext2d,
     grid: &Grid,
-    group: &[Tile],
-    instances: &[Instance],
+    (group, instances): (&[Tile], &[Instance]),
     lab: &Lab,
-    look: &Look,
-    state: Lifecycle,
+    (look, state): (&Look, Lifecycle),
+    words: &mut Words,
 ) {
     let ink = match state {
         Lifecycle::InService | Lifecycle::Draining => palette::ON_COLOUR,
@@ -504,14 +518,20 @@ fn label_group(
     for tile in group {
         let instance = &instances[tile.instance as usize];
         let version = supply.image(instance.image).map_or("?", |image| image.spec.app_version.as_str());
-        let label = format!("v{version}");
         // Long versions (`v2.4.0-rc1`) get a smaller font so the label stays inside its tile.
-        let fitted = (grid.tile * 0.2).min(grid.tile * 0.86 / (0.6 * label.chars().count() as f64)).round();
+        let characters = 1 + version.chars().count();
+        let fitted = (grid.tile * 0.2).min(grid.tile * 0.86 / (0.6 * characters as f64)).round();
         if fitted != font_px {
             font_px = fitted;
-            context.set_font(&format!("600 {}px system-ui, sans-serif", crate::text::units::whole(font_px)));
+            context.set_font(
+                words.of(format_args!("600 {}px system-ui, sans-serif", crate::text::units::whole(font_px))),
+            );
         }
         let (x, y) = grid.origin(tile.slot);
-        let _ = context.fill_text(&label, x + grid.tile / 2.0, y + grid.tile * 0.74);
+        let _ = context.fill_text(
+            words.of(format_args!("v{version}")),
+            x + grid.tile / 2.0,
+            y + grid.tile * 0.74,
+        );
     }
 }

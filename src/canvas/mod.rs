@@ -11,7 +11,22 @@ mod traffic;
 pub use fleet::FleetPainter;
 pub use traffic::TrafficPainter;
 
+use std::fmt::Write as _;
+
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+
+/// Words drawn on a canvas, written into one reused buffer: a frame allocates nothing.
+#[derive(Default)]
+struct Words(String);
+
+impl Words {
+    /// The text of `args`, in the buffer.
+    fn of(&mut self, args: std::fmt::Arguments<'_>) -> &str {
+        self.0.clear();
+        let _ = self.0.write_fmt(args);
+        &self.0
+    }
+}
 
 /// Readies a canvas for a frame `css_width` × `css_height` CSS pixels: its backing store at the
 /// screen's pixel ratio (resized only when that changes, which `size` remembers), drawing in CSS
@@ -34,4 +49,87 @@ fn begin_frame(
     let _ = context.set_transform(ratio, 0.0, 0.0, ratio, 0.0, 0.0);
     context.set_fill_style_str(palette::canvas().paper);
     context.fill_rect(0.0, 0.0, css_width, css_height);
+}
+
+/// The paint loop allocates nothing once warm (#15): frames come sixty times a second, and a
+/// per-frame allocation is garbage the page pays for in pauses. A counting allocator (this test
+/// binary's only) watches the painters draw frames of fleets of every size.
+#[cfg(all(test, target_arch = "wasm32"))]
+mod allocation_tests {
+    use std::alloc::{GlobalAlloc, Layout, System};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_test::*;
+    use web_sys::HtmlCanvasElement;
+
+    use super::{FleetPainter, TrafficPainter};
+    use crate::lab::state::{Action, Lab};
+    use crate::platform::query::PageQuery;
+
+    wasm_bindgen_test_configure!(run_in_browser);
+
+    struct Counting;
+
+    static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+
+    unsafe impl GlobalAlloc for Counting {
+        unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+            ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+            unsafe { System.alloc(layout) }
+        }
+
+        unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+            unsafe { System.dealloc(ptr, layout) }
+        }
+
+        unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+            ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+            unsafe { System.realloc(ptr, layout, new_size) }
+        }
+    }
+
+    #[global_allocator]
+    static ALLOCATOR: Counting = Counting;
+
+    fn canvas() -> HtmlCanvasElement {
+        let document = web_sys::window().unwrap().document().unwrap();
+        let canvas: HtmlCanvasElement = document.create_element("canvas").unwrap().dyn_into().unwrap();
+        canvas.set_attribute("style", "width: 900px").unwrap();
+        document.body().unwrap().append_child(&canvas).unwrap();
+        canvas
+    }
+
+    #[wasm_bindgen_test]
+    fn painting_frames_allocates_nothing_once_warm() {
+        // Labelled tiles, glyph tiles, the zoomed-out squares; a routed canary's traffic with
+        // its lanes, weights and requests, and a failing one's crosses and warnings.
+        for query in [
+            "?scenario=demo&fleet=12&ticks=9",
+            "?scenario=demo&fleet=1000&ticks=9",
+            "?scenario=canary&fleet=30000&ticks=14",
+            "?scenario=canary-routed&ticks=9",
+            "?scenario=canary-bad&ticks=12",
+        ] {
+            let mut lab = Lab::from_query(&PageQuery::parse(query));
+            let (fleet_canvas, traffic_canvas) = (canvas(), canvas());
+            let (mut fleet, mut traffic) = (FleetPainter::default(), TrafficPainter::default());
+            // Two ticks of warming: the reused buffers reach their size.
+            for _ in 0..2 {
+                lab.reduce(Action::Advance(1));
+                fleet.paint(&fleet_canvas, &lab, 0.0);
+                traffic.paint(&traffic_canvas, &lab, 0.0, 0.0);
+            }
+            let before = ALLOCATIONS.load(Ordering::Relaxed);
+            for frame in 1..=10 {
+                let fraction = f64::from(frame) / 10.0;
+                fleet.paint(&fleet_canvas, &lab, fraction);
+                traffic.paint(&traffic_canvas, &lab, fraction, 16.7 * f64::from(frame));
+            }
+            let allocations = ALLOCATIONS.load(Ordering::Relaxed) - before;
+            assert_eq!(allocations, 0, "{query}: 10 frames allocated {allocations} times");
+            fleet_canvas.remove();
+            traffic_canvas.remove();
+        }
+    }
 }

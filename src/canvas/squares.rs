@@ -7,6 +7,7 @@
 use lab_engine::Lifecycle;
 use web_sys::CanvasRenderingContext2d;
 
+use super::Words;
 use super::fleet::{Tile, drift_marks, health_marks, warning_badges};
 use super::grid::Grid;
 use super::palette::{self, LOOK_COUNT};
@@ -97,7 +98,7 @@ impl Squares {
 
     /// Draws every square: its empty room faint, then each band in its look's colour, one path
     /// per band for the whole fleet, then the marks.
-    pub(super) fn draw(&self, context: &CanvasRenderingContext2d, grid: &Grid) {
+    pub(super) fn draw(&self, context: &CanvasRenderingContext2d, grid: &Grid, words: &mut Words) {
         let unit = grid.tile / f64::from(self.per_square);
         context.set_global_alpha(EMPTY_ALPHA);
         context.set_fill_style_str(palette::canvas().ink_muted);
@@ -138,6 +139,6 @@ impl Squares {
         context.set_global_alpha(1.0);
         drift_marks(context, grid, &self.marked);
         health_marks(context, grid, &self.marked);
-        warning_badges(context, grid, &self.marked);
+        warning_badges(context, grid, &self.marked, words);
     }
 }

@@ -8,6 +8,9 @@
 use lab_engine::Lifecycle;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
+use std::fmt::Write as _;
+
+use super::Words;
 use super::fleet::{context_2d, glyph_path};
 use crate::canvas::palette::{self, Look};
 use crate::lab::state::Lab;
@@ -34,6 +37,8 @@ pub struct TrafficPainter {
     size: (u32, u32),
     last_frame_ms: Option<f64>,
     reduced_motion: Option<bool>,
+    /// The labels' text.
+    words: Words,
 }
 
 /// Where things are on the canvas this frame.
@@ -100,11 +105,11 @@ impl TrafficPainter {
         };
         for (index, lane) in self.traffic.lanes.iter().enumerate() {
             let shown = self.shown_weights.get(index).map_or(0.0, |(_, weight)| *weight);
-            draw_pipe(&context, &geometry, index, lane, shown);
+            draw_pipe(&context, &geometry, (index, lane), shown, &mut self.words);
         }
-        draw_balancer(&context, &geometry, self.traffic.rejected_permille);
+        draw_balancer(&context, &geometry, self.traffic.rejected_permille, &mut self.words);
         for (index, lane) in self.traffic.lanes.iter().enumerate() {
-            draw_lane(&context, &geometry, index, lane);
+            draw_lane(&context, &geometry, (index, lane), &mut self.words);
         }
         if !reduced_motion {
             let time = lab.world.now() as f64 - 1.0 + fraction;
@@ -144,7 +149,12 @@ fn prefers_reduced_motion() -> bool {
         .is_some_and(|query| query.matches())
 }
 
-fn draw_balancer(context: &CanvasRenderingContext2d, geometry: &Geometry, rejected_permille: u32) {
+fn draw_balancer(
+    context: &CanvasRenderingContext2d,
+    geometry: &Geometry,
+    rejected_permille: u32,
+    words: &mut Words,
+) {
     let (x, y) = geometry.balancer;
     let (w, h) = BALANCER_PX;
     context.begin_path();
@@ -162,14 +172,20 @@ fn draw_balancer(context: &CanvasRenderingContext2d, geometry: &Geometry, reject
         context.set_font(palette::canvas().font);
         context.set_text_align("left");
         let _ = context.fill_text(
-            &format!("{}% find no capacity", rejected_permille.div_ceil(10)),
+            words.of(format_args!("{}% find no capacity", rejected_permille.div_ceil(10))),
             x,
             y + h / 2.0 + 15.0,
         );
     }
 }
 
-fn draw_pipe(context: &CanvasRenderingContext2d, geometry: &Geometry, index: usize, lane: &Lane, shown: f64) {
+fn draw_pipe(
+    context: &CanvasRenderingContext2d,
+    geometry: &Geometry,
+    (index, lane): (usize, &Lane),
+    shown: f64,
+    words: &mut Words,
+) {
     let look = palette::look(lane.look);
     let y = geometry.lane_y(index);
     let (x0, y0) = geometry.pipe_point(y, 0.0);
@@ -187,33 +203,40 @@ fn draw_pipe(context: &CanvasRenderingContext2d, geometry: &Geometry, index: usi
     context.set_text_align("right");
     context.set_font(palette::canvas().font_bold);
     context.set_fill_style_str(palette::canvas().ink);
-    let weight = if lane.preview { "preview".to_owned() } else { format!("{}%", lane.weight) };
-    let _ = context.fill_text(&weight, geometry.lane_x - 6.0, y - 12.0);
+    let weight = if lane.preview { "preview" } else { words.of(format_args!("{}%", lane.weight)) };
+    let _ = context.fill_text(weight, geometry.lane_x - 6.0, y - 12.0);
 }
 
-fn draw_lane(context: &CanvasRenderingContext2d, geometry: &Geometry, index: usize, lane: &Lane) {
+fn draw_lane(
+    context: &CanvasRenderingContext2d,
+    geometry: &Geometry,
+    (index, lane): (usize, &Lane),
+    words: &mut Words,
+) {
     let look = palette::look(lane.look);
     let y = geometry.lane_y(index);
     // Its name, and what it is doing, above its instances.
     context.set_text_align("left");
     context.set_font(palette::canvas().font);
     context.set_fill_style_str(palette::canvas().ink);
-    let mut label = format!("rev {} · v{} · {} in service", lane.revision, lane.version, lane.in_service);
+    let label = &mut words.0;
+    label.clear();
+    let _ = write!(label, "rev {} · v{} · {} in service", lane.revision, lane.version, lane.in_service);
     if lane.draining > 0 {
-        label.push_str(&format!(" · {} draining", lane.draining));
+        let _ = write!(label, " · {} draining", lane.draining);
     }
     if lane.starting > 0 {
-        label.push_str(&format!(" · {} starting", lane.starting));
+        let _ = write!(label, " · {} starting", lane.starting);
     }
     if lane.preview {
         label.push_str(" · smoke tests only");
     }
-    let _ = context.fill_text(&label, geometry.lane_x + 10.0, y - 14.0);
+    let _ = context.fill_text(label, geometry.lane_x + 10.0, y - 14.0);
     if lane.error_permille > 0 {
-        let measured = context.measure_text(&label).map_or(0.0, |m| m.width());
+        let measured = context.measure_text(label).map_or(0.0, |m| m.width());
         context.set_font(palette::canvas().font_bold);
         let _ = context.fill_text(
-            &format!(" · failing {}%", lane.error_permille.div_ceil(10)),
+            words.of(format_args!(" · failing {}%", lane.error_permille.div_ceil(10))),
             geometry.lane_x + 10.0 + measured,
             y - 14.0,
         );

@@ -75,17 +75,17 @@ pub const BUILT_IN_ADVISORIES: [(&str, &str, &str, Severity, &str); 2] = [
 
 /// The advisories that affect a spec's packages or runtime, in the order given.
 pub fn findings<'a>(spec: &ImageSpec, advisories: &'a [Advisory]) -> Vec<&'a Advisory> {
-    advisories
-        .iter()
-        .filter(|advisory| {
-            let package_hit = spec.packages.iter().any(|(name, version)| advisory.affects(name, version));
-            let runtime_hit = spec
-                .runtime
-                .as_ref()
-                .is_some_and(|runtime| advisory.affects(&runtime.name, &runtime.version));
-            package_hit || runtime_hit
-        })
-        .collect()
+    affecting(spec, advisories).collect()
+}
+
+/// The same advisories, one by one (a question like "any?" then allocates nothing).
+pub fn affecting<'a>(spec: &ImageSpec, advisories: &'a [Advisory]) -> impl Iterator<Item = &'a Advisory> {
+    advisories.iter().filter(|advisory| {
+        let package_hit = spec.packages.iter().any(|(name, version)| advisory.affects(name, version));
+        let runtime_hit =
+            spec.runtime.as_ref().is_some_and(|runtime| advisory.affects(&runtime.name, &runtime.version));
+        package_hit || runtime_hit
+    })
 }
 
 /// The advisories every world knows from the start.

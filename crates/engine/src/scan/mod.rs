@@ -6,6 +6,6 @@ mod secrets;
 mod version;
 
 pub(crate) use advisory::built_in as built_in_advisories;
-pub use advisory::{Advisory, BUILT_IN_ADVISORIES, Severity, findings};
+pub use advisory::{Advisory, BUILT_IN_ADVISORIES, Severity, affecting, findings};
 pub use secrets::find_baked_secret;
 pub use version::version_less;

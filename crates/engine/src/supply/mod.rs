@@ -196,4 +196,11 @@ impl Supply {
     pub(crate) fn advisories_for(&self, digest: Digest) -> Vec<&Advisory> {
         self.registry.image(digest).map_or_else(Vec::new, |image| findings(&image.spec, &self.advisories))
     }
+
+    /// Whether any known advisory affects the image (without listing them).
+    pub(crate) fn is_affected(&self, digest: Digest) -> bool {
+        self.registry
+            .image(digest)
+            .is_some_and(|image| crate::scan::affecting(&image.spec, &self.advisories).next().is_some())
+    }
 }

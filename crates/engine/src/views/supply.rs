@@ -56,6 +56,12 @@ impl<'a> SupplyView<'a> {
         self.world.advisories_for(digest)
     }
 
+    /// Whether any known advisory affects the image as built (allocates nothing, unlike
+    /// [`Self::advisories_of`]).
+    pub fn is_affected(&self, digest: Digest) -> bool {
+        self.world.is_affected(digest)
+    }
+
     /// What building `spec` now would reuse and cost, without building it.
     pub fn plan(&self, spec: &ImageSpec) -> BuildPlan {
         self.world.registry().plan(spec)

@@ -58,6 +58,11 @@ impl World {
         self.supply.advisories_for(digest)
     }
 
+    /// Whether any known advisory affects the image.
+    pub(crate) fn is_affected(&self, digest: Digest) -> bool {
+        self.supply.is_affected(digest)
+    }
+
     /// Whether the nightly base refresh is on.
     pub fn nightly_refresh(&self) -> bool {
         self.supply.nightly_refresh()
