@@ -22,5 +22,12 @@ pub use pages::lab::App;
 pub fn apply_saved_theme() {
     platform::theme::apply(platform::theme::load(&platform::storage::LocalStorage));
 }
+/// Takes away the "loading" line `index.html` shows until the WebAssembly has started.
+pub fn remove_boot_message() {
+    if let Some(boot) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("boot"))
+    {
+        boot.remove();
+    }
+}
 pub use platform::query::PageQuery;
 pub use root::Root;
