@@ -4,21 +4,19 @@ use yew::prelude::*;
 
 use crate::lab::state::{Action, SPEEDS};
 
-#[derive(Properties, PartialEq)]
 pub struct ControlsProps {
     pub playing: bool,
     pub speed: u32,
     pub on_action: Callback<Action>,
     /// The tick shown.
-    #[prop_or_default]
     pub tick: u64,
     /// The furthest tick of this branch (the slider's end); 0 hides the slider.
-    #[prop_or_default]
     pub head_tick: u64,
 }
 
-#[component]
-pub fn Controls(props: &ControlsProps) -> Html {
+/// A plain function rather than a component: the tick in its props changes every tick, so a
+/// component's comparison of them would never save a render.
+pub fn controls(props: &ControlsProps) -> Html {
     let action = |action: Action| {
         let on_action = props.on_action.clone();
         Callback::from(move |_: MouseEvent| on_action.emit(action.clone()))

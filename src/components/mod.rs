@@ -29,7 +29,7 @@ mod timeline_chart;
 
 pub use bar_segment::BarSegment;
 pub use branches_card::BranchesCard;
-pub use controls::Controls;
+pub use controls::{ControlsProps, controls};
 pub use drift_palette::DriftPalette;
 pub use drift_table::{DriftRow, DriftTable};
 pub use event_log::{EventLog, LogEntry};
@@ -48,7 +48,7 @@ pub use registry::{Registry, RegistryRow};
 pub use rollout_panel::{RevisionBar, RolloutPanel, StepView};
 pub use scoreboard_card::ScoreboardCard;
 pub use security::Security;
-pub use status_bar::{StatusBar, StatusProps};
+pub use status_bar::{StatusProps, status_bar};
 pub use strategy_editor::StrategyEditor;
 pub use success_panel::SuccessPanel;
 pub use terminal::Terminal;

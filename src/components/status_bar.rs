@@ -3,7 +3,6 @@
 use lab_engine::StateCounts;
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
 pub struct StatusProps {
     pub tick: u64,
     pub counts: StateCounts,
@@ -16,8 +15,10 @@ pub struct StatusProps {
     pub phase: AttrValue,
 }
 
-#[component]
-pub fn StatusBar(props: &StatusProps) -> Html {
+/// A plain function rather than a component: its props change every tick, so a component's
+/// comparison of them would never save a render, and each component costs the download its own
+/// copy of Yew's lifecycle code.
+pub fn status_bar(props: &StatusProps) -> Html {
     let counts = props.counts;
     let live = counts.pending + counts.booting + counts.in_service;
     let starting = counts.pending + counts.booting;

@@ -135,7 +135,7 @@ pub fn CompareApp(props: &CompareAppProps) -> Html {
             <p class="verdict" role="status" data-testid="verdict">{ crate::lab::compare_state::verdict(&m, &i) }</p>
             <div class="compare-columns">
                 <aside class="left">
-                    <Controls playing={lab.playing} speed={lab.speed} on_action={on_action.clone()} />
+                    { controls(&ControlsProps { playing: lab.playing, speed: lab.speed, on_action: on_action.clone(), tick: 0, head_tick: 0 }) }
                     <DriftPalette fleet_size={mutable_world.fleet_view().replicas} notice={lab.notice.clone().map(AttrValue::from)} {on_command} />
                 </aside>
                 <div class="twins">

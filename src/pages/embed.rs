@@ -72,7 +72,7 @@ pub fn EmbedApp(props: &EmbedAppProps) -> Html {
             data-trace-digest={snapshot.trace_digest.to_string()}>
             <div class="embed-head">
                 <h1 class="embed-title">{ lab.lesson.as_ref().map_or_else(|| lab.title().to_owned(), |s| s.lesson.title.clone()) }</h1>
-                <Controls playing={lab.playing} speed={lab.speed} on_action={on_action.clone()} />
+                { controls(&ControlsProps { playing: lab.playing, speed: lab.speed, on_action: on_action.clone(), tick: 0, head_tick: 0 }) }
                 <span class="pill tick">{ format!("tick {}", snapshot.tick) }</span>
                 <span class="pill">{ snapshot.rollout.phase.as_str() }</span>
                 <a class="nav-link" href={full_lab} target="_blank">{"Open in the full lab ↗"}</a>

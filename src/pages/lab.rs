@@ -197,11 +197,11 @@ pub fn App() -> Html {
             }
             // Time and where the fleet stands, in one bar that stays in view while the page scrolls.
             <div class="stage-bar">
-                <Controls playing={lab.playing} speed={lab.speed} on_action={on_action.clone()}
-                    tick={world.now()} head_tick={lab.head_tick} />
-                <StatusBar tick={snapshot.tick} counts={snapshot.instances} trace_digest={AttrValue::from(snapshot.trace_digest.to_string())}
-                    rollout_complete={snapshot.rollout_complete} fleet_images={AttrValue::from(fleet_images)}
-                    scenario_title={AttrValue::from(lab.title().to_owned())} phase={AttrValue::from(snapshot.rollout.phase.as_str())} />
+                { controls(&ControlsProps { playing: lab.playing, speed: lab.speed, on_action: on_action.clone(),
+                    tick: world.now(), head_tick: lab.head_tick }) }
+                { status_bar(&StatusProps { tick: snapshot.tick, counts: snapshot.instances, trace_digest: AttrValue::from(snapshot.trace_digest.to_string()),
+                    rollout_complete: snapshot.rollout_complete, fleet_images: AttrValue::from(fleet_images),
+                    scenario_title: AttrValue::from(lab.title().to_owned()), phase: AttrValue::from(snapshot.rollout.phase.as_str()) }) }
                 { passed_chip.unwrap_or_default() }
                 { lost_chip.unwrap_or_default() }
             </div>
