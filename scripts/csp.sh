@@ -80,3 +80,16 @@ else
 fi
 printf '%s' "$html" >"$html_file"
 echo "csp.sh: the Content-Security-Policy allows ${#hashes[@]} inline script(s) by hash: ${hashes[*]:-none}"
+
+# The other screens' page (screens.html), from its template: index.html's stylesheet link (its name
+# carries a hash of its content) in place of {{stylesheet}}. Its policy is fixed in the template: it
+# has no inline scripts.
+screens_template="${TRUNK_SOURCE_DIR:?run by trunk as a post_build hook (see Trunk.toml)}/static/screens.html"
+stylesheet=$(grep -o '<link rel="stylesheet"[^>]*>' <<<"$html" || true)
+[ -n "$stylesheet" ] && [ "$(grep -c . <<<"$stylesheet")" -eq 1 ] \
+  || fail "screens.html needs exactly one stylesheet link in index.html, found: ${stylesheet:-none}"
+template=$(cat "$screens_template" && printf x)
+template=${template%x}
+[[ $template == *"{{stylesheet}}"* ]] || fail "$screens_template has no {{stylesheet}} line"
+printf '%s' "${template/"{{stylesheet}}"/$stylesheet}" >"$TRUNK_STAGING_DIR/screens.html"
+echo "csp.sh: wrote screens.html with $stylesheet"

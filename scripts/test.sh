@@ -10,8 +10,11 @@ cd "$LAB_ROOT"
 
 LOGS="$LAB_ROOT/target/test-logs"
 mkdir -p "$LOGS"
-# Release dist/ total, gzipped, must stay within this (html + js + wasm + css).
-SIZE_BUDGET_KB=450
+# The lab's page (index.html: the welcome, the lab, its lessons, embeds), gzipped, must stay within
+# this (html + js + wasm + css): what every visit downloads. #15's goal is 300.
+SIZE_BUDGET_KB=410
+# The other screens' page (screens.html: lessons list, guide, glossary, builder, comparison).
+SCREENS_BUDGET_KB=360
 # The worker that answers the terminal and makes the exports, fetched when first used.
 WORKER_BUDGET_KB=300
 
@@ -61,30 +64,36 @@ cargo build --profile fast -p lab-cli 2>&1 | tee "$LOGS/build.log" || build_ok=1
 rm -rf dist
 trunk build --release 2>&1 | tee -a "$LOGS/build.log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || build_ok=1
-# The page is what every visit downloads; the worker (terminal and exports) only what asks for it.
+# The page is what every visit downloads; the other screens' page and the worker (terminal and
+# exports) only what asks for them. Both pages use the one stylesheet.
 size_bytes=0
+screens_bytes=0
 worker_bytes=0
 for file in dist/*.html dist/*.js dist/*.wasm dist/*.css; do
   [ -f "$file" ] || continue
   bytes=$(gzip -9 -c "$file" | wc -c)
   case "$(basename "$file")" in
     terminal-worker*) worker_bytes=$((worker_bytes + bytes)) ;;
+    lab-screens* | screens*) screens_bytes=$((screens_bytes + bytes)) ;;
+    style-*.css) size_bytes=$((size_bytes + bytes)); screens_bytes=$((screens_bytes + bytes)) ;;
     *) size_bytes=$((size_bytes + bytes)) ;;
   esac
 done
 size_kb=$(( (size_bytes + 999) / 1000 ))  # decimal kilobytes, as the budget is stated
+screens_kb=$(( (screens_bytes + 999) / 1000 ))
 worker_kb=$(( (worker_bytes + 999) / 1000 ))
 size_failed=0
 if [ "$build_ok" -ne 0 ] || [ "$size_bytes" -eq 0 ] || [ "$size_kb" -gt "$SIZE_BUDGET_KB" ] \
+  || [ "$screens_bytes" -eq 0 ] || [ "$screens_kb" -gt "$SCREENS_BUDGET_KB" ] \
   || [ "$worker_bytes" -eq 0 ] || [ "$worker_kb" -gt "$WORKER_BUDGET_KB" ]; then size_failed=1; fi
-say "dist/ gzipped: the page ${size_kb} KB (budget ${SIZE_BUDGET_KB} KB); the worker, fetched on first use, ${worker_kb} KB (budget ${WORKER_BUDGET_KB} KB)"
+say "dist/ gzipped: the lab's page ${size_kb} KB (budget ${SIZE_BUDGET_KB} KB); the other screens' page ${screens_kb} KB (budget ${SCREENS_BUDGET_KB} KB); the worker, fetched on first use, ${worker_kb} KB (budget ${WORKER_BUDGET_KB} KB)"
 # The curriculum is data fetched only by the pages that use lessons; reported, not budgeted.
 lesson_bytes=0
 for file in dist/lessons/*.json; do
   [ -f "$file" ] && lesson_bytes=$((lesson_bytes + $(gzip -9 -c "$file" | wc -c)))
 done
 say "lesson data, fetched by lesson pages: $(( (lesson_bytes + 999) / 1000 )) KB gzipped"
-record "release build + size ≤ ${SIZE_BUDGET_KB} KB gz (${size_kb} KB; worker ${worker_kb} KB ≤ ${WORKER_BUDGET_KB})" "$((1 - size_failed))" "$size_failed" "$build_ok"
+record "release build + size ≤ ${SIZE_BUDGET_KB} KB gz (${size_kb} KB; screens ${screens_kb} KB ≤ ${SCREENS_BUDGET_KB}; worker ${worker_kb} KB ≤ ${WORKER_BUDGET_KB})" "$((1 - size_failed))" "$size_failed" "$build_ok"
 
 say "browser tests: Playwright in Chromium against dist/"
 (cd tests/e2e && LAB_BIN="${CARGO_TARGET_DIR:-$LAB_ROOT/target}/fast/lab" npx playwright test) 2>&1 | tee "$LOGS/e2e.log"

@@ -30,4 +30,4 @@ pub fn remove_boot_message() {
     }
 }
 pub use platform::query::PageQuery;
-pub use root::Root;
+pub use root::{Root, ScreensRoot};

@@ -1,10 +1,13 @@
-//! Chooses the page the URL asks for (`Route`): the welcome, the lab (a scenario, a lesson or a
-//! shared session), the lessons, the guide, the glossary, the builder, an embed or the comparison.
+//! Chooses the page the URL asks for (`Route`). The site is two pages, each its own download:
+//! `index.html` (`Root`: the welcome, the lab with a scenario, a lesson or a shared session, and
+//! embeds), which every visit fetches, and `screens.html` (`ScreensRoot`: the lessons, the guide,
+//! the glossary, the builder and the comparison), fetched only when one of them is opened. Each
+//! root names only its own pages, so each download carries only their code; a URL that belongs
+//! to the other page is sent there.
 
 use yew::prelude::*;
 
 use crate::App;
-use crate::pages::compare::CompareApp;
 use crate::platform::query::{PageQuery, Route};
 
 /// Fetches the curriculum, then marks it ready (or says why it could not be had).
@@ -24,13 +27,19 @@ fn load_lessons(ready: UseStateHandle<bool>, _failed: UseStateHandle<Option<Stri
     ready.set(true);
 }
 
-#[component]
-pub fn Root() -> Html {
-    let query = use_memo((), |_| {
+/// The page's query, read once.
+#[hook]
+fn use_query() -> std::rc::Rc<PageQuery> {
+    use_memo((), |_| {
         let search = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
         PageQuery::parse(&search)
-    });
-    // Pages that show or check lessons wait for the curriculum; the plain lab does not need it.
+    })
+}
+
+/// Pages that show or check lessons wait for the curriculum; the plain lab does not need it.
+/// Returns what to show meanwhile (or why it failed), or `None` once the page can be drawn.
+#[hook]
+fn use_curriculum(query: &PageQuery) -> Option<Html> {
     let needs_lessons = query.needs_lessons();
     let lessons_ready = use_state(crate::platform::lessons::loaded);
     let lessons_failed = use_state(|| None::<String>);
@@ -42,27 +51,67 @@ pub fn Root() -> Html {
             }
         });
     }
-    if needs_lessons && !*lessons_ready {
-        return match (*lessons_failed).clone() {
-            None => {
-                html! { <main id="loading" class="loading"><p class="muted">{"Loading the lessons…"}</p></main> }
-            }
-            Some(problem) => html! {
-                <main id="loading" class="loading" data-ready="true">
-                    <p class="problem" role="alert">{ format!("The lessons could not be loaded ({problem}). ") }
-                        <a href="?scenario=sandbox">{"The lab itself works: open the sandbox."}</a></p>
-                </main>
-            },
-        };
+    if !needs_lessons || *lessons_ready {
+        return None;
+    }
+    Some(match (*lessons_failed).clone() {
+        None => {
+            html! { <main id="loading" class="loading"><p class="muted">{"Loading the lessons…"}</p></main> }
+        }
+        Some(problem) => html! {
+            <main id="loading" class="loading" data-ready="true">
+                <p class="problem" role="alert">{ format!("The lessons could not be loaded ({problem}). ") }
+                    <a href="./?scenario=sandbox">{"The lab itself works: open the sandbox."}</a></p>
+            </main>
+        },
+    })
+}
+
+/// A URL that belongs to the other page: sent there, its query and fragment kept, replacing
+/// this entry in the history so Back does not bounce.
+#[component]
+fn SendOn() -> Html {
+    use_effect_with((), |_| {
+        if let Some(location) = web_sys::window().map(|w| w.location()) {
+            let search = location.search().unwrap_or_default();
+            let hash = location.hash().unwrap_or_default();
+            let _ = location.replace(&crate::platform::query::href(&format!("{search}{hash}")));
+        }
+    });
+    html! { <main id="loading" class="loading"><p class="muted">{"Opening…"}</p></main> }
+}
+
+/// `index.html`'s pages.
+#[component]
+pub fn Root() -> Html {
+    let query = use_query();
+    if let Some(waiting) = use_curriculum(&query) {
+        return waiting;
     }
     match query.route() {
         Route::Welcome => html! { <crate::pages::welcome::WelcomePage /> },
         Route::Lab => html! { <App /> },
+        Route::Embed(name) => html! { <crate::pages::embed::EmbedApp name={AttrValue::from(name)} /> },
+        Route::Lessons | Route::Guide | Route::Glossary | Route::Builder | Route::Compare(_) => {
+            html! { <SendOn /> }
+        }
+    }
+}
+
+/// `screens.html`'s pages.
+#[component]
+pub fn ScreensRoot() -> Html {
+    let query = use_query();
+    if let Some(waiting) = use_curriculum(&query) {
+        return waiting;
+    }
+    match query.route() {
         Route::Lessons => html! { <crate::pages::lesson_list::LessonsPage /> },
         Route::Guide => html! { <crate::pages::guide::GuidePage /> },
         Route::Glossary => html! { <crate::pages::glossary::GlossaryPage /> },
-        Route::Embed(name) => html! { <crate::pages::embed::EmbedApp name={AttrValue::from(name)} /> },
-        Route::Compare(name) => html! { <CompareApp scenario={AttrValue::from(name)} ticks={query.ticks} /> },
+        Route::Compare(name) => {
+            html! { <crate::pages::compare::CompareApp scenario={AttrValue::from(name)} ticks={query.ticks} /> }
+        }
         Route::Builder => {
             // `?builder&scenario=…&at=…&log=…`: a session from the lab to turn into a lesson.
             let from = query.scenario.clone().map(|scenario| crate::pages::builder::FromSession {
@@ -77,5 +126,6 @@ pub fn Root() -> Html {
             });
             html! { <crate::pages::builder::LessonBuilder {from} /> }
         }
+        Route::Welcome | Route::Lab | Route::Embed(_) => html! { <SendOn /> },
     }
 }

@@ -56,7 +56,7 @@ pub fn Masthead(props: &MastheadProps) -> Html {
             { props.children.clone() }
             <nav class="nav-links" aria-label="Pages">
                 { for PAGES.iter().filter(|(href, ..)| *href != props.here.as_str()).map(|(href, label, title)| html! {
-                    <a key={*href} class="nav-link" href={*href} title={*title}>{ *label }</a>
+                    <a key={*href} class="nav-link" href={crate::platform::query::href(href)} title={*title}>{ *label }</a>
                 }) }
                 <label class="field inline theme-switch">
                     <span>{"Theme"}</span>

@@ -59,7 +59,7 @@ pub fn SuccessPanel(props: &SuccessPanelProps) -> Html {
             }
             <div class="button-row wrap">
                 if let Some((id, title)) = &props.next {
-                    <a class="button primary" href={format!("?lesson={id}")}>{ format!("Next: {title} →") }</a>
+                    <a class="button primary" href={crate::platform::query::href(&format!("?lesson={id}"))}>{ format!("Next: {title} →") }</a>
                 }
                 <a class="button" href={props.share_url.clone()} data-testid="share-link">{"Share this session"}</a>
             </div>

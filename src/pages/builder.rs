@@ -143,7 +143,8 @@ pub fn LessonBuilder(props: &LessonBuilderProps) -> Html {
     let json = lesson.as_ref().ok().map(crate::text::pretty::to_string_pretty);
     let try_link = lesson.as_ref().ok().map(|lesson| {
         format!(
-            "?lesson-data={}",
+            // The lab's page plays it (`index.html`; this one is `screens.html`).
+            "./?lesson-data={}",
             crate::platform::share::encode(serde_json::to_string(lesson).unwrap_or_default().as_bytes())
         )
     });

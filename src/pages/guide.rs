@@ -87,13 +87,13 @@ pub fn GuidePage() -> Html {
                         <h2 id={format!("part-{index}")}>{ format!("{}. {}", index + 1, part.module) }</h2>
                         { for part.paragraphs.iter().enumerate().map(|(n, text)| html! { <p key={n}>{ render(text) }</p> }) }
                         <p class="try-it"><strong>{"Try it: "}</strong>{ part.try_it }</p>
-                        <iframe class="guide-embed" src={format!("?embed={}", part.embed)} title={format!("Live lab: {}", part.module)} loading="lazy" />
+                        <iframe class="guide-embed" src={format!("./?embed={}", part.embed)} title={format!("Live lab: {}", part.module)} loading="lazy" />
                         if !practice.is_empty() {
                             <p class="small">{"Practise: "}
                                 { for practice.iter().enumerate().map(|(n, lesson)| html! {
                                     <>
                                         if n > 0 { {" · "} }
-                                        <a href={format!("?lesson={}", lesson.id)}>{ lesson.title.clone() }</a>
+                                        <a href={crate::platform::query::href(&format!("?lesson={}", lesson.id))}>{ lesson.title.clone() }</a>
                                     </>
                                 }) }
                             </p>

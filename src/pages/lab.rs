@@ -159,7 +159,8 @@ pub fn App() -> Html {
     let banner: Vec<String> =
         lab.link_notice.iter().chain(stored_notices.1.iter()).cloned().chain(save_problem).collect();
     let make_lesson = format!(
-        "?builder&scenario={}&at={}&log={}",
+        // The builder is on the other screens' page.
+        "screens.html?builder&scenario={}&at={}&log={}",
         lab.scenario_name,
         world.now(),
         crate::platform::share::encoded_log(lab.applied_log())

@@ -19,7 +19,7 @@ fn lesson_item(
         <li key={lesson.id.clone()} class={if record.is_some() { "passed" } else { "open" }} data-lesson={lesson.id.clone()}>
             <span class="goal-mark" aria-hidden="true">{ if record.is_some() { "✓" } else { "○" } }</span>
             <div>
-                <a href={format!("?lesson={}", lesson.id)}>{ lesson.title.clone() }</a>
+                <a href={crate::platform::query::href(&format!("?lesson={}", lesson.id))}>{ lesson.title.clone() }</a>
                 <span class="visually-hidden">{ if record.is_some() { " (passed)" } else { "" } }</span>
                 <p class="muted small">{ crate::text::markdown::render(&lesson.summary) }</p>
                 if let Some(record) = record {
@@ -196,7 +196,7 @@ pub fn LessonsPage() -> Html {
                     <label class="button file-button">{"Load lessons from a file"}
                         <input type="file" accept=".json,application/json" aria-label="Load lessons from a file" onchange={on_load_pack} />
                     </label>
-                    <a class="button" href="?builder">{"Write a lesson"}</a>
+                    <a class="button" href="screens.html?builder">{"Write a lesson"}</a>
                     if !custom.value.is_empty() {
                         <button onclick={on_remove_pack}>{"Remove them"}</button>
                     }

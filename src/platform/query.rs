@@ -150,6 +150,13 @@ impl PageQuery {
         }
     }
 
+    /// Whether the page is one of the lab's (`index.html`, downloaded by every visit: the welcome,
+    /// the lab with its lessons, embeds) rather than one of the other screens' (`screens.html`,
+    /// their own download, fetched only when one is opened).
+    pub fn on_lab_page(&self) -> bool {
+        matches!(self.route(), Route::Welcome | Route::Lab | Route::Embed(_))
+    }
+
     /// Whether the page shows or checks lessons, so it waits for the curriculum to load.
     pub fn needs_lessons(&self) -> bool {
         match self.route() {
@@ -160,9 +167,31 @@ impl PageQuery {
     }
 }
 
+/// The address of the page `query` (`?lessons`, `?lesson=…`) opens, relative to this one: the
+/// lab's pages are `index.html`'s (`./?…`), the other screens `screens.html`'s. Links go straight to
+/// the right page; an old link to the wrong one is sent on by the page it reaches.
+pub fn href(query: &str) -> String {
+    let search = query.split('#').next().unwrap_or_default();
+    let page = if PageQuery::parse(search).on_lab_page() { "./" } else { "screens.html" };
+    format!("{page}{query}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn links_go_to_the_page_that_draws_them() {
+        assert_eq!(href("?lesson=cattle-not-pets"), "./?lesson=cattle-not-pets");
+        assert_eq!(href("?scenario=sandbox"), "./?scenario=sandbox");
+        assert_eq!(href("?embed=demo"), "./?embed=demo");
+        assert_eq!(href(""), "./");
+        assert_eq!(href("?lessons"), "screens.html?lessons");
+        assert_eq!(href("?glossary#term-digest"), "screens.html?glossary#term-digest");
+        assert_eq!(href("?compare=seed-004"), "screens.html?compare=seed-004");
+        assert_eq!(href("?builder&scenario=demo&at=3&log="), "screens.html?builder&scenario=demo&at=3&log=");
+        assert_eq!(href("?guide"), "screens.html?guide");
+    }
 
     #[test]
     fn reads_known_parameters() {

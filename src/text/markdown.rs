@@ -71,7 +71,7 @@ pub fn render(text: &str) -> Html {
                 // Only words the glossary explains become links; anything else in brackets is text.
                 Span::Term(term) => match crate::text::glossary::lookup(&term) {
                     Some(entry) => html! {
-                        <a class="term" href={format!("?glossary#{}", term_anchor(entry))}
+                        <a class="term" href={crate::platform::query::href(&format!("?glossary#{}", term_anchor(entry)))}
                             target="_blank" title="Opens the glossary in a new tab">{ term }</a>
                     },
                     None => html! { { format!("[{term}]") } },

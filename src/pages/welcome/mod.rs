@@ -58,7 +58,7 @@ pub fn WelcomePage() -> Html {
                 <div class="way-in">
                     { way_in(&lessons, &progress.value) }
                     <a class="button" href="?scenario=sandbox">{"Open the sandbox"}</a>
-                    <a class="button" href="?lessons">{ format!("All {} lessons", lessons.len()) }</a>
+                    <a class="button" href="screens.html?lessons">{ format!("All {} lessons", lessons.len()) }</a>
                 </div>
             </section>
             <div class="welcome-columns">
