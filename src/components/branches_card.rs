@@ -8,7 +8,6 @@ use yew::prelude::*;
 use crate::lab::branches::BranchSummary;
 use crate::lab::state::Action;
 
-#[derive(Properties, PartialEq)]
 pub struct BranchesCardProps {
     /// The current branch, then the earlier ones in the order they were left.
     pub current: BranchSummary,
@@ -16,8 +15,9 @@ pub struct BranchesCardProps {
     pub on_action: Callback<Action>,
 }
 
-#[component]
-pub fn BranchesCard(props: &BranchesCardProps) -> Html {
+/// A plain function rather than a component: a component costs the download its own copy of
+/// Yew's lifecycle code, and this one has no state of its own.
+pub fn branches_card(props: &BranchesCardProps) -> Html {
     let row = |label: String, summary: &BranchSummary, action: Option<Action>| {
         let on_action = props.on_action.clone();
         html! {

@@ -13,32 +13,27 @@ pub struct LegendRow {
     pub count: u32,
 }
 
-#[derive(Properties, PartialEq)]
 pub struct FleetViewProps {
     pub canvas: NodeRef,
-    /// The card's heading.
-    #[prop_or(AttrValue::Static("Fleet"))]
+    /// The card's heading ("Fleet" in the lab).
     pub title: AttrValue,
-    /// The heading's id (unique on the page).
-    #[prop_or(AttrValue::Static("fleet-title"))]
+    /// The heading's id (unique on the page; "fleet-title" in the lab).
     pub heading_id: AttrValue,
     /// A sentence describing the whole picture, for screen readers.
     pub summary: AttrValue,
     pub legend: Rc<Vec<LegendRow>>,
     /// The most CSS pixels the grid may take in height (an embed's own); `None`: the lab's.
-    #[prop_or_default]
     pub fit_height: Option<u32>,
     /// Whether the key to instance states is shown under the canvas (an embed leaves it out).
-    #[prop_or(true)]
     pub state_key: bool,
     /// How many instances each square stands for: 1, or more once the fleet is too big to draw
     /// one tile per instance (see `canvas::grid::instances_per_square`).
-    #[prop_or(1)]
     pub per_square: u32,
 }
 
-#[component]
-pub fn FleetView(props: &FleetViewProps) -> Html {
+/// A plain function rather than a component: a component costs the download its own copy of
+/// Yew's lifecycle code, and this one has no state of its own.
+pub fn fleet_view(props: &FleetViewProps) -> Html {
     let zoomed_out = (props.per_square > 1).then(|| {
         format!(
             "Zoomed out: each square stands for {} instances, filled in proportion to their images and states.",

@@ -8,7 +8,7 @@ use lab_engine::{BuildPlan, Digest, ImageSpec};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::components::LayerStack;
+use crate::components::{LayerStackProps, layer_stack};
 use crate::lab::describe::short;
 
 /// A config entry the builder exposes so a learner can try baking a secret into the image.
@@ -130,7 +130,7 @@ pub fn ImageBuilder(props: &ImageBuilderProps) -> Html {
                     { toggle("Minimal base", draft.minimal_base, |spec, on| spec.minimal_base = on) }
                     { toggle("Multi-stage build", draft.multi_stage, |spec, on| spec.multi_stage = on) }
                 </div>
-                <LayerStack layers={draft.layers()} running={props.current.layers()} cached={plan.cached} />
+                { layer_stack(&LayerStackProps { layers: draft.layers(), running: props.current.layers(), cached: plan.cached }) }
                 <p class="digest-preview" aria-live="polite">
                     {"Digest: "}<code data-testid="preview-digest" title={preview.to_string()}>{ short(&preview) }</code>
                     // The spaces stay outside the unbreakable spans: a line may break before them.

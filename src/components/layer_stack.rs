@@ -4,7 +4,6 @@
 use lab_engine::{LAYER_COUNT, Layer};
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
 pub struct LayerStackProps {
     /// The draft's layers, bottom to top.
     pub layers: [Layer; LAYER_COUNT],
@@ -14,8 +13,9 @@ pub struct LayerStackProps {
     pub cached: [bool; LAYER_COUNT],
 }
 
-#[component]
-pub fn LayerStack(props: &LayerStackProps) -> Html {
+/// A plain function rather than a component: a component costs the download its own copy of
+/// Yew's lifecycle code, and this one has no state of its own.
+pub fn layer_stack(props: &LayerStackProps) -> Html {
     html! {
         <table class="layer-stack" data-testid="layer-stack">
             <caption>{"Layers, top to bottom"}</caption>

@@ -60,8 +60,8 @@ pub fn LessonPanel(props: &LessonPanelProps) -> Html {
             <h2 id="lesson-title">{ lesson.title.clone() }</h2>
             // Passing is the moment the lesson was for: its panel comes first.
             if let Some(passed) = props.passed.clone() {
-                <crate::components::SuccessPanel {passed} lesson={lesson.clone()} checks={props.checks.clone()}
-                    showing_solution={props.showing_solution} next={props.next.clone()} share_url={props.share_url.clone()} />
+                { crate::components::success_panel(&crate::components::SuccessPanelProps { passed, lesson: lesson.clone(), checks: props.checks.clone(),
+                    showing_solution: props.showing_solution, next: props.next.clone(), share_url: props.share_url.clone() }) }
             }
             <div class="goal-box">
             <h3 class="subhead">{ if props.judged { format!("Goal · {met} of {} met", props.checks.len()) } else { "Goal".to_owned() } }</h3>

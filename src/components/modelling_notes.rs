@@ -4,15 +4,15 @@
 use lab_engine::StrategySpec;
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
 pub struct ModellingNotesProps {
     pub spec: StrategySpec,
     /// What the summary calls the strategy ("Canary", "Blue-green, being edited").
     pub subject: AttrValue,
 }
 
-#[component]
-pub fn ModellingNotes(props: &ModellingNotesProps) -> Html {
+/// A plain function rather than a component: a component costs the download its own copy of
+/// Yew's lifecycle code, and this one has no state of its own.
+pub fn modelling_notes(props: &ModellingNotesProps) -> Html {
     html! {
         <details class="modelling-notes" data-testid="modelling-notes">
             <summary>{ format!("{}: where the lab is simpler than the real tool", props.subject) }</summary>

@@ -12,7 +12,6 @@ use crate::lab::describe::short;
 /// Runs shown, newest first.
 const RUNS_SHOWN: usize = 3;
 
-#[derive(Properties, PartialEq)]
 pub struct PipelineViewProps {
     pub runs: Rc<Vec<PipelineRun>>,
     /// The current tick, for the running stage's progress.
@@ -20,8 +19,9 @@ pub struct PipelineViewProps {
     pub on_approve: Callback<u32>,
 }
 
-#[component]
-pub fn PipelineView(props: &PipelineViewProps) -> Html {
+/// A plain function rather than a component: a component costs the download its own copy of
+/// Yew's lifecycle code, and this one has no state of its own.
+pub fn pipeline_view(props: &PipelineViewProps) -> Html {
     html! {
         <section class="card pipeline" aria-labelledby="pipeline-title">
             <div class="card-head"><h2 id="pipeline-title">{"Pipeline"}</h2></div>

@@ -27,7 +27,6 @@ pub struct RegistryRow {
     pub advisories: Rc<Vec<String>>,
 }
 
-#[derive(Properties, PartialEq)]
 pub struct RegistryProps {
     pub rows: Rc<Vec<RegistryRow>>,
     pub immutable_tags: bool,
@@ -36,8 +35,9 @@ pub struct RegistryProps {
     pub on_collect: Callback<()>,
 }
 
-#[component]
-pub fn Registry(props: &RegistryProps) -> Html {
+/// A plain function rather than a component: a component costs the download its own copy of
+/// Yew's lifecycle code, and this one has no state of its own.
+pub fn registry(props: &RegistryProps) -> Html {
     let on_immutable = {
         let on_immutable = props.on_immutable.clone();
         Callback::from(move |event: Event| {

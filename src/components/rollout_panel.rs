@@ -178,8 +178,8 @@ pub fn RolloutPanel(props: &RolloutPanelProps) -> Html {
                     </div>
                 }
             }
-            <crate::components::ModellingNotes spec={(*props.strategy_spec).clone()}
-                subject={props.strategy_spec.strategy().label()} />
+            { crate::components::modelling_notes(&crate::components::ModellingNotesProps { spec: (*props.strategy_spec).clone(),
+                subject: props.strategy_spec.strategy().label().into() }) }
             if props.strategy_controls {
                 <crate::components::StrategyEditor current={props.strategy_spec.clone()}
                     on_apply={props.on_command.reform(Command::SetStrategy)} />

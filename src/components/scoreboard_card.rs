@@ -7,7 +7,6 @@ use std::rc::Rc;
 use lab_engine::scoreboard::Score;
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
 pub struct ScoreboardCardProps {
     /// `None` until the learner asks for it.
     pub scores: Option<Rc<Vec<Score>>>,
@@ -19,8 +18,9 @@ fn best<T: Ord + Copy>(scores: &[Score], value: impl Fn(&Score) -> Option<T>) ->
     scores.iter().filter_map(value).min()
 }
 
-#[component]
-pub fn ScoreboardCard(props: &ScoreboardCardProps) -> Html {
+/// A plain function rather than a component: a component costs the download its own copy of
+/// Yew's lifecycle code, and this one has no state of its own.
+pub fn scoreboard_card(props: &ScoreboardCardProps) -> Html {
     let on_run = props.on_run.reform(|_: MouseEvent| ());
     let ticks = |value: Option<u64>| value.map_or("–".to_owned(), |v| v.to_string());
     html! {

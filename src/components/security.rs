@@ -3,7 +3,6 @@
 
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
 pub struct SecurityProps {
     pub advisories: u32,
     pub vulnerable_instances: u32,
@@ -12,8 +11,9 @@ pub struct SecurityProps {
     pub on_nightly: Callback<bool>,
 }
 
-#[component]
-pub fn Security(props: &SecurityProps) -> Html {
+/// A plain function rather than a component: a component costs the download its own copy of
+/// Yew's lifecycle code, and this one has no state of its own.
+pub fn security(props: &SecurityProps) -> Html {
     let on_publish = props.on_publish.reform(|_: MouseEvent| ());
     let on_nightly = {
         let on_nightly = props.on_nightly.clone();

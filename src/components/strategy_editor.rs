@@ -71,8 +71,8 @@ pub fn StrategyEditor(props: &StrategyEditorProps) -> Html {
             // The notes under the card's head are for the strategy in force; one of another
             // kind (or with a router where there was none) gets its own here.
             if let Some(strategy) = parsed.as_ref().ok().filter(|s| s.modelling_notes() != props.current.modelling_notes()) {
-                <crate::components::ModellingNotes spec={strategy.clone()}
-                    subject={format!("{}, being edited", strategy.strategy().label())} />
+                { crate::components::modelling_notes(&crate::components::ModellingNotesProps { spec: strategy.clone(),
+                    subject: format!("{}, being edited", strategy.strategy().label()).into() }) }
             }
             <button class="primary" disabled={parsed.is_err()} {onclick}>{"Apply strategy"}</button>
         </details>

@@ -19,7 +19,6 @@ pub struct PassSummary {
     pub completion_code: Option<String>,
 }
 
-#[derive(Properties, PartialEq)]
 pub struct SuccessPanelProps {
     pub passed: PassSummary,
     pub lesson: Rc<Lesson>,
@@ -32,8 +31,9 @@ pub struct SuccessPanelProps {
     pub share_url: AttrValue,
 }
 
-#[component]
-pub fn SuccessPanel(props: &SuccessPanelProps) -> Html {
+/// A plain function rather than a component: a component costs the download its own copy of
+/// Yew's lifecycle code, and this one has no state of its own.
+pub fn success_panel(props: &SuccessPanelProps) -> Html {
     let (passed, lesson) = (&props.passed, &props.lesson);
     let plural = if passed.actions == 1 { "" } else { "s" };
     let on_par = !props.showing_solution && passed.actions <= lesson.par;

@@ -91,9 +91,10 @@ pub fn CompareApp(props: &CompareAppProps) -> Html {
         let snapshot = world.snapshot();
         let legend = view::legend(world, &snapshot.images);
         html! {
-            <FleetView canvas={canvases[index].node.clone()} title={title} heading_id={id}
-                summary={AttrValue::from(format!("{title}: {} instances, snowflake index {}", snapshot.instances.in_service, world.operations_view().snowflake_index()))}
-                legend={Rc::new(legend)} per_square={crate::canvas::grid::instances_per_square(world.fleet_view().replicas)} />
+            { fleet_view(&FleetViewProps { canvas: canvases[index].node.clone(), title: title.into(), heading_id: id.into(),
+                summary: AttrValue::from(format!("{title}: {} instances, snowflake index {}", snapshot.instances.in_service, world.operations_view().snowflake_index())),
+                legend: Rc::new(legend), fit_height: None, state_key: true,
+                per_square: crate::canvas::grid::instances_per_square(world.fleet_view().replicas) }) }
         }
     };
     let failures: Vec<String> = mutable_world

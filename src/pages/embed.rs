@@ -87,9 +87,9 @@ pub fn EmbedApp(props: &EmbedAppProps) -> Html {
                 <p class="pause-reason" role="status">{ crate::lab::describe::inconclusive_pause(finding) }</p>
             }
             <div class={classes!("embed-stage", lab.lesson.is_some().then_some("with-goal"))}>
-                <FleetView canvas={canvas.fleet} summary={AttrValue::from(summary)} legend={Rc::new(legend)}
-                    fit_height={Some(fit_height)} state_key={false}
-                    per_square={crate::canvas::grid::instances_per_square(world.fleet_view().replicas)} />
+                { fleet_view(&FleetViewProps { canvas: canvas.fleet, title: "Fleet".into(), heading_id: "fleet-title".into(),
+                    summary: AttrValue::from(summary), legend: Rc::new(legend), fit_height: Some(fit_height), state_key: false,
+                    per_square: crate::canvas::grid::instances_per_square(world.fleet_view().replicas) }) }
                 if let Some(session) = &lab.lesson {
                     <ul class="goal-list embed-goal" aria-label="Goal">
                         // As in the full lab: nothing is judged before the story has begun.

@@ -231,8 +231,9 @@ pub fn App() -> Html {
                     }
                 </aside>
                 <div class="centre">
-                    <FleetView canvas={canvas.fleet} summary={AttrValue::from(summary)} legend={Rc::new(legend)}
-                        per_square={crate::canvas::grid::instances_per_square(world.fleet_view().replicas)} />
+                    { fleet_view(&FleetViewProps { canvas: canvas.fleet, title: "Fleet".into(), heading_id: "fleet-title".into(),
+                        summary: AttrValue::from(summary), legend: Rc::new(legend), fit_height: None, state_key: true,
+                        per_square: crate::canvas::grid::instances_per_square(world.fleet_view().replicas) }) }
                     if typed {
                         { terminal.clone() }
                     }
@@ -253,14 +254,14 @@ pub fn App() -> Html {
                     }
                     <TimelineChart timeline={lab.timeline.clone()} replicas={snapshot.replicas} />
                     if !lab.branches.is_empty() {
-                        <BranchesCard current={lab.head_summary()} earlier={Rc::new(lab.branches.iter().map(|b| b.summary.clone()).collect::<Vec<_>>())}
-                            on_action={on_action.clone()} />
+                        { branches_card(&BranchesCardProps { current: lab.head_summary(), earlier: Rc::new(lab.branches.iter().map(|b| b.summary.clone()).collect::<Vec<_>>()),
+                            on_action: on_action.clone() }) }
                     }
                     if offers(Control::Pipeline) {
-                        <PipelineView runs={Rc::new(supply.pipelines.to_vec())} now={world.now()} {on_approve} />
+                        { pipeline_view(&PipelineViewProps { runs: Rc::new(supply.pipelines.to_vec()), now: world.now(), on_approve }) }
                     }
                     { more_tools(lab.lesson.is_some(), html! { <>
-                    <ScoreboardCard scores={lab.scores.clone()} on_run={on_action.reform(|_| Action::RunScoreboard)} />
+                    { scoreboard_card(&ScoreboardCardProps { scores: lab.scores.clone(), on_run: on_action.reform(|_| Action::RunScoreboard) }) }
                     <Exports images={Rc::new(supply.images.iter().map(|i| (i.digest, i.spec.clone())).collect::<Vec<_>>())}
                         made={lab.export.clone()} on_action={on_action.clone()} />
                     <section class="card table-card" aria-labelledby="table-title">
@@ -282,12 +283,12 @@ pub fn App() -> Html {
                 </div>
                 <aside class="right" aria-label="Registry, security and events">
                     if offers(Control::Deploy) || offers(Control::Registry) {
-                        <Registry rows={Rc::new(view::registry_rows(world, &snapshot.images))} immutable_tags={supply.immutable_tags}
-                            {on_deploy} {on_immutable} {on_collect} />
+                        { registry(&RegistryProps { rows: Rc::new(view::registry_rows(world, &snapshot.images)), immutable_tags: supply.immutable_tags,
+                            on_deploy, on_immutable, on_collect }) }
                     }
                     if offers(Control::Advisory) || offers(Control::Pipeline) {
-                        <Security advisories={supply.advisories.len() as u32} vulnerable_instances={snapshot.vulnerable_instances}
-                            nightly_refresh={supply.nightly_refresh} {on_publish} {on_nightly} />
+                        { security(&SecurityProps { advisories: supply.advisories.len() as u32, vulnerable_instances: snapshot.vulnerable_instances,
+                            nightly_refresh: supply.nightly_refresh, on_publish, on_nightly }) }
                     }
                     <EventLog entries={Rc::new(view::log_entries(world))} />
                 </aside>

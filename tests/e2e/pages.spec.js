@@ -8,7 +8,8 @@ function codeFetched(page) {
   const names = [];
   page.on('request', (request) => {
     const name = new URL(request.url()).pathname.split('/').pop();
-    if (/\.(wasm|js)$/.test(name)) names.push(name.replace(/-[0-9a-f]{16}/, ''));
+    // Trunk's content hash is up to 16 hex digits (leading zeros dropped).
+    if (/\.(wasm|js)$/.test(name)) names.push(name.replace(/-[0-9a-f]{8,16}(?=[._])/, ''));
   });
   return names;
 }
