@@ -62,10 +62,17 @@ pub fn fleet_view(props: &FleetViewProps) -> Html {
             if props.state_key {
             <ul class="state-key" aria-label="How states are drawn">
                 <li><span class="key solid" />{"in service"}</li>
-                <li><span class="key outline" />{"pending: pulling the image"}</li>
-                <li><span class="key pale" />{"booting (bar fills)"}</li>
-                <li><span class="key striped" />{"draining (bar empties)"}</li>
-                <li><span class="key ghost" />{"terminated"}</li>
+                if props.per_square > 1 {
+                    // Zoomed out, a square's share of each state is a band: no bars, no outlines.
+                    <li><span class="key tint" />{"starting (pulling or booting)"}</li>
+                    <li><span class="key faded" />{"draining"}</li>
+                    <li><span class="key empty" />{"room with no instance (stopped)"}</li>
+                } else {
+                    <li><span class="key outline" />{"pending: pulling the image"}</li>
+                    <li><span class="key pale" />{"booting (bar fills)"}</li>
+                    <li><span class="key striped" />{"draining (bar empties)"}</li>
+                    <li><span class="key ghost" />{"terminated"}</li>
+                }
                 <li><span class="key warning" aria-hidden="true">{"!"}</span>{"known advisory"}</li>
                 <li><span class="key drifted" aria-hidden="true" />{"changed by hand (drift)"}</li>
                 <li><span class="key failing" aria-hidden="true">{"✕"}</span>{"failing health checks"}</li>

@@ -180,6 +180,10 @@ test('a 100,000-instance canary is drawn zoomed out, its colours in the fleet\'s
   const counts = [...summary.matchAll(/(\d+) on v/g)].map((match) => Number(match[1]));
   expect(counts.reduce((a, b) => a + b, 0), summary).toBe(100000);
   await expect(page.getByTestId('zoom-note')).toHaveText(/each square stands for 10 instances/);
+  // The key explains the bands drawn, not the single tiles' bars and outlines.
+  const key = page.getByRole('list', { name: 'How states are drawn' });
+  await expect(key).toContainText('starting (pulling or booting)');
+  await expect(key).not.toContainText('bar');
   expect(summary).toContain('each square stands for 10 instances');
   // The share of pixels in the second image's colour matches its share of the fleet.
   const share = await canvas.evaluate((element) => {
