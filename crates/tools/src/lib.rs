@@ -20,6 +20,7 @@ mod names;
 mod ssh;
 mod suggest;
 mod table;
+mod trivy;
 mod words;
 
 use lab_engine::{Command, CommandError, World};
@@ -182,7 +183,7 @@ pub fn run(world: &World, line: &str) -> Reply {
         ["kubectl", rest @ ..] => kubectl::run(world, rest),
         ["aws", rest @ ..] => aws::run(world, rest),
         ["docker", rest @ ..] => docker::run(world, rest),
-        ["trivy", rest @ ..] => docker::trivy(world, rest),
+        ["trivy", rest @ ..] => trivy::trivy(world, rest),
         ["ssh", rest @ ..] => ssh::ssh(world, rest),
         ["ansible-playbook", rest @ ..] => ssh::ansible_playbook(world, rest),
         ["clear", ..] => Reply::Print(Output::ok("")),
