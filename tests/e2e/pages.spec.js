@@ -52,6 +52,10 @@ test('the navigation links straight to each page', async ({ page }) => {
   await expect(page).toHaveURL(/\/screens\.html\?guide$/);
   await expect(page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Sandbox' }))
     .toHaveAttribute('href', './?scenario=sandbox');
+  // The welcome's own doors too (static text in the page).
+  await page.goto('/');
+  await expect(page.getByRole('link', { name: 'lesson builder' })).toHaveAttribute('href', 'screens.html?builder');
+  await expect(page.getByRole('link', { name: 'guide', exact: true })).toHaveAttribute('href', 'screens.html?guide');
 });
 
 test('the other screens\' page has the lab\'s strict policy, with no inline script allowed', async ({ page, request }) => {
