@@ -54,8 +54,8 @@ pub struct FleetPainter {
 #[derive(Clone, Copy, PartialEq)]
 struct Shown {
     tick: u64,
-    commands: usize,
-    instances: usize,
+    /// The lab's count of actions: any action may have changed the world without a tick.
+    changes: u64,
     css_width: u32,
     palette: u32,
 }
@@ -84,8 +84,7 @@ impl FleetPainter {
         let per_square = crate::canvas::grid::instances_per_square(world.fleet_view().replicas);
         let shown = Shown {
             tick: now,
-            commands: lab.log.len(),
-            instances: instances.len(),
+            changes: lab.changes,
             css_width: css_width as u32,
             palette: palette::generation(),
         };

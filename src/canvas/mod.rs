@@ -92,7 +92,7 @@ mod allocation_tests {
     #[global_allocator]
     static ALLOCATOR: Counting = Counting;
 
-    fn canvas() -> HtmlCanvasElement {
+    pub(super) fn canvas() -> HtmlCanvasElement {
         let document = web_sys::window().unwrap().document().unwrap();
         let canvas: HtmlCanvasElement = document.create_element("canvas").unwrap().dyn_into().unwrap();
         canvas.set_attribute("style", "width: 900px").unwrap();
@@ -131,5 +131,57 @@ mod allocation_tests {
             fleet_canvas.remove();
             traffic_canvas.remove();
         }
+    }
+}
+
+/// The zoomed-out picture is drawn again only when what it shows changed. A branch switch can
+/// land on another world at the same tick, with as many commands and instances as the one shown:
+/// the picture must follow the world, not the counts.
+#[cfg(all(test, target_arch = "wasm32"))]
+mod picture_tests {
+    use wasm_bindgen_test::*;
+
+    use super::FleetPainter;
+    use super::allocation_tests::canvas;
+    use crate::lab::state::{Action, Lab};
+    use crate::platform::query::PageQuery;
+
+    wasm_bindgen_test_configure!(run_in_browser);
+
+    #[wasm_bindgen_test]
+    fn a_branch_switch_at_the_same_tick_redraws_the_zoomed_out_fleet() {
+        let mut lab = Lab::from_query(&PageQuery::parse("?scenario=sandbox&fleet=20000"));
+        let mut built = Vec::new();
+        for version in ["2.0.0", "3.0.0"] {
+            let mut spec = lab.scenario.image.clone();
+            spec.app_version = version.into();
+            lab.reduce(Action::Build(spec));
+            built.push(lab.last_built.expect("the image builds"));
+        }
+        lab.reduce(Action::Advance(1));
+        let deploy_tick = lab.world.now();
+        lab.reduce(Action::Deploy(built[0]));
+        lab.reduce(Action::Advance(5));
+        lab.reduce(Action::ScrubTo(deploy_tick));
+        lab.reduce(Action::Deploy(built[1]));
+        lab.reduce(Action::Advance(5));
+        assert_eq!(lab.branches.len(), 1, "deploying in the past keeps the first deploy as a branch");
+
+        let (shown, fresh) = (canvas(), canvas());
+        let mut painter = FleetPainter::default();
+        painter.paint(&shown, &lab, 0.0);
+        let counts = (lab.world.now(), lab.log.len(), lab.world.fleet_view().instances.len());
+        lab.reduce(Action::SwitchBranch(0));
+        let switched = (lab.world.now(), lab.log.len(), lab.world.fleet_view().instances.len());
+        assert_eq!(counts, switched, "the two branches agree on tick, commands and instances");
+
+        painter.paint(&shown, &lab, 0.0);
+        FleetPainter::default().paint(&fresh, &lab, 0.0);
+        assert!(
+            shown.to_data_url().unwrap() == fresh.to_data_url().unwrap(),
+            "after the switch the canvas shows the branch switched to"
+        );
+        shown.remove();
+        fresh.remove();
     }
 }

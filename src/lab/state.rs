@@ -40,6 +40,10 @@ pub struct Lab {
     pub link_notice: Option<String>,
     /// Set when the picture must be redrawn even though no tick ran (a step, a reset).
     pub dirty: bool,
+    /// Counts the actions reduced. The render loop's `dirty` is taken by the first reader; a
+    /// painter that keeps its last picture compares this instead: same count and same tick, same
+    /// world (a branch switch can reach another world with the tick and counts unchanged).
+    pub changes: u64,
     /// The recent ticks, for the timeline chart and the request stream.
     pub timeline: std::rc::Rc<crate::lab::timeline::Timeline>,
     /// The scenario run once per strategy, when the learner asked for it.
@@ -151,6 +155,7 @@ impl Lab {
             notice: None,
             link_notice: None,
             dirty: true,
+            changes: 0,
             timeline: Default::default(),
             scores: None,
             lesson: None,
@@ -243,6 +248,7 @@ impl Lab {
             Action::ClearTerminal => Rc::make_mut(&mut self.terminal).clear(),
         }
         self.dirty = true;
+        self.changes = self.changes.wrapping_add(1);
     }
 
     /// Back to the start of the scenario (or of the lesson, with hints kept), forgetting the log
