@@ -48,12 +48,31 @@ esac
 html=${html//"'{{__TRUNK_ADDRESS__}}'"/window.location.host}
 html=${html//"{{__TRUNK_WS_BASE__}}"/${TRUNK_PUBLIC_URL:-/}}
 
+# The wasm's integrity hash, where it is checked. Trunk puts it on the wasm's preload link, where
+# Chromium ignores it (and warns on every load: crbug.com/981419), and its loader fetches the wasm
+# without it, so nothing checked the wasm at all. The loader's own fetch carries it instead: the
+# browser refuses a wasm that does not match, and still uses the preloaded response (one download).
+wasm_preload='<link rel="preload" href="([^"]+[.]wasm)" crossorigin="anonymous" integrity="(sha384-[^"]+)" as="fetch"'
+[[ $html =~ $wasm_preload ]] || fail "no preload of the wasm with its integrity: trunk's output changed"
+wasm=${BASH_REMATCH[1]}
+wasm_integrity=${BASH_REMATCH[2]}
+loader="init({ module_or_path: '$wasm' })"
+[[ $html == *"$loader"* ]] || fail "no loader starting $wasm (trunk's output changed)"
+html=${html/"$loader"/"init({ module_or_path: fetch('$wasm', { integrity: '$wasm_integrity' }) })"}
+html=${html/" integrity=\"$wasm_integrity\" as=\"fetch\""/" as=\"fetch\""}
+
+# The base64 of stdin's digest by coreutils' `$1` (sha256sum, sha384sum): how CSP and integrity
+# attributes write a hash.
+digest_base64() {
+  local hex
+  hex=$("$1" | cut -d' ' -f1)
+  # shellcheck disable=SC2059 # the format string is the digest as \xHH escapes, on purpose
+  printf "$(sed 's/../\\x&/g' <<<"$hex")" | base64 -w0
+}
+
 # sha256 of stdin as a CSP source: 'sha256-<base64 of the 32 raw bytes>'.
 csp_sha256() {
-  local hex
-  hex=$(sha256sum | cut -d' ' -f1)
-  # shellcheck disable=SC2059 # the format string is the digest as \xHH escapes, on purpose
-  printf "'sha256-%s'" "$(printf "$(sed 's/../\\x&/g' <<<"$hex")" | base64)"
+  printf "'sha256-%s'" "$(digest_base64 sha256sum)"
 }
 
 hashes=()
@@ -81,9 +100,32 @@ fi
 printf '%s' "$html" >"$html_file"
 echo "csp.sh: the Content-Security-Policy allows ${#hashes[@]} inline script(s) by hash: ${hashes[*]:-none}"
 
+# Fills every {{sha384:NAME}} in the text on stdin with the integrity value of the built file NAME.
+# The files started by name rather than by trunk (the screens' page and its loader, the terminal's
+# worker loader) name their hashes this way, so the browser checks them like trunk's own.
+fill_integrity() {
+  local text name
+  text=$(cat && printf x)
+  text=${text%x}
+  while [[ $text =~ \{\{sha384:([^}]+)\}\} ]]; do
+    name=${BASH_REMATCH[1]}
+    [ -f "$TRUNK_STAGING_DIR/$name" ] || fail "{{sha384:$name}} names a file the build does not have"
+    text=${text//"{{sha384:$name}}"/"sha384-$(digest_base64 sha384sum <"$TRUNK_STAGING_DIR/$name")"}
+  done
+  printf '%s' "$text"
+}
+
+# The loaders first: the screens' page hashes its loader as filled in.
+for loader in screens-loader.js terminal-worker-loader.js; do
+  loader_file="$TRUNK_STAGING_DIR/$loader"
+  [ -f "$loader_file" ] || fail "no $loader in the build"
+  filled=$(fill_integrity <"$loader_file" && printf x)
+  printf '%s' "${filled%x}" >"$loader_file"
+done
+
 # The other screens' page (screens.html), from its template: index.html's stylesheet link (its name
-# carries a hash of its content) in place of {{stylesheet}}. Its policy is fixed in the template: it
-# has no inline scripts.
+# carries a hash of its content) in place of {{stylesheet}}, and its scripts' hashes. Its policy is
+# fixed in the template: it has no inline scripts.
 screens_template="${TRUNK_SOURCE_DIR:?run by trunk as a post_build hook (see Trunk.toml)}/static/screens.html"
 stylesheet=$(grep -o '<link rel="stylesheet"[^>]*>' <<<"$html" || true)
 [ -n "$stylesheet" ] && [ "$(grep -c . <<<"$stylesheet")" -eq 1 ] \
@@ -91,5 +133,5 @@ stylesheet=$(grep -o '<link rel="stylesheet"[^>]*>' <<<"$html" || true)
 template=$(cat "$screens_template" && printf x)
 template=${template%x}
 [[ $template == *"{{stylesheet}}"* ]] || fail "$screens_template has no {{stylesheet}} line"
-printf '%s' "${template/"{{stylesheet}}"/$stylesheet}" >"$TRUNK_STAGING_DIR/screens.html"
+printf '%s' "${template/"{{stylesheet}}"/$stylesheet}" | fill_integrity >"$TRUNK_STAGING_DIR/screens.html"
 echo "csp.sh: wrote screens.html with $stylesheet"

@@ -81,18 +81,46 @@ test('the built page carries a strict policy whose hashes match its inline loade
   const hashes = inline.map(([, , text]) => `'sha256-${crypto.createHash('sha256').update(text, 'utf8').digest('base64')}'`);
   expect(directives['script-src'].filter((s) => s.startsWith("'sha")).sort()).toEqual([...new Set(hashes)].sort());
 
-  // Subresource integrity still guards the wasm-bindgen JS, the wasm and the stylesheet.
+  // Subresource integrity guards the wasm-bindgen JS and the stylesheet on their links, and the
+  // wasm on the loader's fetch (a preload's integrity is ignored for fetches, with a warning).
   expect(html).toMatch(/<link rel="modulepreload" href="\/[^"]+\.js"[^>]*integrity="sha384-/);
-  expect(html).toMatch(/<link rel="preload" href="\/[^"]+\.wasm"[^>]*integrity="sha384-/);
+  expect(html).toMatch(/<link rel="preload" href="\/[^"]+\.wasm"(?![^>]*integrity)[^>]*>/);
+  expect(html).toMatch(/fetch\('\/[^']+\.wasm', \{ integrity: 'sha384-[A-Za-z0-9+/=]+' \}\)/);
   expect(html).toMatch(/<link rel="stylesheet" href="\/[^"]+\.css"[^>]*integrity="sha384-/);
 
-  // And the browser reads the same policy the page was served with, and starts the lab under it.
+  // And the browser reads the same policy the page was served with, and starts the lab under it,
+  // downloading the wasm once (the loader's fetch uses the preloaded response).
   await recordViolations(page);
+  const wasmRequests = [];
+  page.on('request', (r) => { if (r.url().endsWith('.wasm')) wasmRequests.push(r.url()); });
   await page.goto('/?scenario=sandbox');
   await expect(page.locator('main#lab')).toHaveAttribute('data-ready', 'true');
   await expect(page.locator('meta[http-equiv="Content-Security-Policy"]')).toHaveAttribute('content', policy);
   expect(await violations(page)).toEqual([]);
+  expect(wasmRequests).toHaveLength(1);
 });
+
+for (const [name, address, started] of [
+  ['the lab', '/?scenario=sandbox', 'main#lab[data-ready="true"]'],
+  ["the other screens' page", '/screens.html?lessons', 'h1'],
+]) {
+  test(`${name}: a wasm that is not the one built is refused`, async ({ page }) => {
+    expectConsoleErrors(/integrity|Failed to fetch/);
+    // Whoever sits between the server and the learner changes one byte of the page's code.
+    await page.route('**/*_bg.wasm', async (route) => {
+      const response = await route.fetch();
+      const body = await response.body();
+      body[body.length - 1] ^= 0xff;
+      await route.fulfill({ response, body });
+    });
+    const refused = page.waitForEvent('console', (m) => m.type() === 'error' && /integrity/.test(m.text()));
+    await page.goto(address);
+    await refused;
+    // The page never starts the changed code: it still says it is loading.
+    await expect(page.locator('#boot')).toBeVisible();
+    await expect(page.locator(started)).toHaveCount(0);
+  });
+}
 
 test('an injected inline script, an inline handler and eval are refused', async ({ page }) => {
   expectConsoleErrors(/Content Security Policy/);

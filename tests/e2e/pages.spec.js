@@ -68,9 +68,14 @@ test('the other screens\' page has the lab\'s strict policy, with no inline scri
   expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
   // The stylesheet is the lab's, its integrity kept.
   expect(html).toMatch(/<link rel="stylesheet" href="\/style-[0-9a-f]+\.css" integrity="sha384-/);
+  // Its scripts carry their hashes, and its loader the wasm's.
+  expect(html).toMatch(/<script src="\.\/lab-screens\.js" integrity="sha384-[A-Za-z0-9+/=]+"><\/script>/);
+  expect(html).toMatch(/<script src="\.\/screens-loader\.js" integrity="sha384-[A-Za-z0-9+/=]+"><\/script>/);
+  const loader = await (await request.get('/screens-loader.js')).text();
+  expect(loader).toMatch(/fetch\("\.\/lab-screens_bg\.wasm", \{ integrity: "sha384-[A-Za-z0-9+/=]+" \}\)/);
   const messages = [];
   page.on('console', (message) => {
-    if (['error', 'warning'].includes(message.type()) && !message.text().includes('integrity')) messages.push(message.text());
+    if (['error', 'warning'].includes(message.type())) messages.push(message.text());
   });
   await page.goto('/screens.html?guide');
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();

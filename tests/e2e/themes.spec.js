@@ -8,7 +8,13 @@ failOnPageErrors();
 
 /** The fleet canvas's colour at its top-left corner (its paper), as [r, g, b]. */
 async function canvasPaper(page) {
-  return page.locator('canvas.fleet-canvas').evaluate((canvas) => Array.from(canvas.getContext('2d').getImageData(2, 2, 1, 1).data.slice(0, 3)));
+  return page.locator('canvas.fleet-canvas').evaluate((canvas) => {
+    // A copy made for reading: reading the page's own canvas back repeatedly makes Chromium warn.
+    const copy = Object.assign(document.createElement('canvas'), { width: 4, height: 4 });
+    const reader = copy.getContext('2d', { willReadFrequently: true });
+    reader.drawImage(canvas, 0, 0);
+    return Array.from(reader.getImageData(2, 2, 1, 1).data.slice(0, 3));
+  });
 }
 
 test('a dark system preference gives the dark theme, canvases included', async ({ page }) => {

@@ -18,7 +18,10 @@ const RED = [192, 57, 43];
 /** Pixels of `colour` in the canvas's left part (x from `fromX` to `toX` as shares of its width). */
 async function pixelsOf(page, colour, fromX = 0, toX = 1) {
   return page.getByTestId('traffic').evaluate((canvas, [colour, fromX, toX]) => {
-    const context = canvas.getContext('2d');
+    // A copy made for reading: reading the page's own canvas back repeatedly makes Chromium warn.
+    const copy = Object.assign(document.createElement('canvas'), { width: canvas.width, height: canvas.height });
+    const context = copy.getContext('2d', { willReadFrequently: true });
+    context.drawImage(canvas, 0, 0);
     const left = Math.floor(canvas.width * fromX);
     const width = Math.max(1, Math.floor(canvas.width * (toX - fromX)));
     const data = context.getImageData(left, 0, width, canvas.height).data;
