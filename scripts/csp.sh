@@ -48,6 +48,34 @@ esac
 html=${html//"'{{__TRUNK_ADDRESS__}}'"/window.location.host}
 html=${html//"{{__TRUNK_WS_BASE__}}"/${TRUNK_PUBLIC_URL:-/}}
 
+# The base64 of stdin's digest by coreutils' `$1` (sha256sum, sha384sum): how CSP and integrity
+# attributes write a hash.
+digest_base64() {
+  local hex
+  hex=$("$1" | cut -d' ' -f1)
+  # shellcheck disable=SC2059 # the format string is the digest as \xHH escapes, on purpose
+  printf "$(sed 's/../\\x&/g' <<<"$hex")" | base64 -w0
+}
+
+# Fills every {{sha384:NAME}} in the text on stdin with the integrity value of the built file NAME.
+# The files started by name rather than by trunk (the screens' page and its loader, the terminal's
+# worker loader, both pages' boot-watch.js) name their hashes this way, so the browser checks them
+# like trunk's own.
+fill_integrity() {
+  local text name
+  text=$(cat && printf x)
+  text=${text%x}
+  while [[ $text =~ \{\{sha384:([^}]+)\}\} ]]; do
+    name=${BASH_REMATCH[1]}
+    [ -f "$TRUNK_STAGING_DIR/$name" ] || fail "{{sha384:$name}} names a file the build does not have"
+    text=${text//"{{sha384:$name}}"/"sha384-$(digest_base64 sha384sum <"$TRUNK_STAGING_DIR/$name")"}
+  done
+  printf '%s' "$text"
+}
+
+html=$(printf '%s' "$html" | fill_integrity && printf x)
+html=${html%x}
+
 # The wasm's integrity hash, where it is checked. Trunk puts it on the wasm's preload link, where
 # Chromium ignores it (and warns on every load: crbug.com/981419), and its loader fetches the wasm
 # without it, so nothing checked the wasm at all. The loader's own fetch carries it instead: the
@@ -60,15 +88,6 @@ loader="init({ module_or_path: '$wasm' })"
 [[ $html == *"$loader"* ]] || fail "no loader starting $wasm (trunk's output changed)"
 html=${html/"$loader"/"init({ module_or_path: fetch('$wasm', { integrity: '$wasm_integrity' }) })"}
 html=${html/" integrity=\"$wasm_integrity\" as=\"fetch\""/" as=\"fetch\""}
-
-# The base64 of stdin's digest by coreutils' `$1` (sha256sum, sha384sum): how CSP and integrity
-# attributes write a hash.
-digest_base64() {
-  local hex
-  hex=$("$1" | cut -d' ' -f1)
-  # shellcheck disable=SC2059 # the format string is the digest as \xHH escapes, on purpose
-  printf "$(sed 's/../\\x&/g' <<<"$hex")" | base64 -w0
-}
 
 # sha256 of stdin as a CSP source: 'sha256-<base64 of the 32 raw bytes>'.
 csp_sha256() {
@@ -99,21 +118,6 @@ else
 fi
 printf '%s' "$html" >"$html_file"
 echo "csp.sh: the Content-Security-Policy allows ${#hashes[@]} inline script(s) by hash: ${hashes[*]:-none}"
-
-# Fills every {{sha384:NAME}} in the text on stdin with the integrity value of the built file NAME.
-# The files started by name rather than by trunk (the screens' page and its loader, the terminal's
-# worker loader) name their hashes this way, so the browser checks them like trunk's own.
-fill_integrity() {
-  local text name
-  text=$(cat && printf x)
-  text=${text%x}
-  while [[ $text =~ \{\{sha384:([^}]+)\}\} ]]; do
-    name=${BASH_REMATCH[1]}
-    [ -f "$TRUNK_STAGING_DIR/$name" ] || fail "{{sha384:$name}} names a file the build does not have"
-    text=${text//"{{sha384:$name}}"/"sha384-$(digest_base64 sha384sum <"$TRUNK_STAGING_DIR/$name")"}
-  done
-  printf '%s' "$text"
-}
 
 # The loaders first: the screens' page hashes its loader as filled in.
 for loader in screens-loader.js terminal-worker-loader.js; do

@@ -65,7 +65,7 @@ rm -rf dist
 trunk build --release 2>&1 | tee -a "$LOGS/build.log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || build_ok=1
 # The page is what every visit downloads; the other screens' page and the worker (terminal and
-# exports) only what asks for them. Both pages use the one stylesheet.
+# exports) only what asks for them. Both pages use the one stylesheet and the one boot watcher.
 size_bytes=0
 screens_bytes=0
 worker_bytes=0
@@ -75,7 +75,7 @@ for file in dist/*.html dist/*.js dist/*.wasm dist/*.css; do
   case "$(basename "$file")" in
     terminal-worker*) worker_bytes=$((worker_bytes + bytes)) ;;
     lab-screens* | screens*) screens_bytes=$((screens_bytes + bytes)) ;;
-    style-*.css) size_bytes=$((size_bytes + bytes)); screens_bytes=$((screens_bytes + bytes)) ;;
+    style-*.css | boot-watch.js) size_bytes=$((size_bytes + bytes)); screens_bytes=$((screens_bytes + bytes)) ;;
     *) size_bytes=$((size_bytes + bytes)) ;;
   esac
 done
