@@ -7,6 +7,7 @@
     var boot = document.getElementById('boot');
     if (!boot || !boot.firstElementChild) return;
     boot.setAttribute('role', 'alert');
+    boot.firstElementChild.className = ''; // not muted: this is the page's one message now
     boot.firstElementChild.textContent =
       'The lab could not start: its code did not download intact, or this browser cannot run ' +
       'WebAssembly. Reload the page to try again.';
