@@ -382,13 +382,7 @@ impl Session<'_> {
         let Some((verb, names)) = operands.split_first() else {
             return Remote::Refused("E: Invalid operation\nlab: ".to_owned());
         };
-        let wanted: Vec<(&str, Option<&str>)> = names
-            .iter()
-            .map(|name| match name.split_once('=') {
-                Some((name, version)) => (name, Some(version)),
-                None => (*name, None),
-            })
-            .collect();
+        let wanted = wanted_packages(names);
         let packages = match *verb {
             "update" => return Remote::Read("Reading package lists... Done\n".to_owned()),
             "install" | "upgrade" | "dist-upgrade" | "full-upgrade" if !wanted.is_empty() => {
@@ -494,13 +488,7 @@ impl Session<'_> {
         let Some((verb, names)) = operands.split_first() else {
             return Remote::Refused("apk-tools: no applet given\nlab: ".to_owned());
         };
-        let wanted: Vec<(&str, Option<&str>)> = names
-            .iter()
-            .map(|name| match name.split_once('=') {
-                Some((name, version)) => (name, Some(version)),
-                None => (*name, None),
-            })
-            .collect();
+        let wanted = wanted_packages(names);
         let packages = match *verb {
             "add" | "upgrade" if !wanted.is_empty() => match self.packages(&wanted, *verb == "upgrade") {
                 Ok(packages) => packages,
@@ -1138,6 +1126,17 @@ pub(crate) fn refused(error: &CommandError) -> String {
         }
         other => format!("ssh: {other}\n"),
     }
+}
+
+/// The packages a package manager is asked for, `name` or `name=version` (apt's and apk's way).
+fn wanted_packages<'a>(names: &[&'a str]) -> Vec<(&'a str, Option<&'a str>)> {
+    names
+        .iter()
+        .map(|name| match name.split_once('=') {
+            Some((name, version)) => (name, Some(version)),
+            None => (*name, None),
+        })
+        .collect()
 }
 
 #[cfg(test)]

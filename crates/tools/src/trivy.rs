@@ -9,6 +9,10 @@ use crate::docker::{Flags, find, parse_source, print, shown};
 use crate::names::NAME;
 use crate::{Output, Reply, suggest};
 
+/// The columns of trivy's vulnerability table, in its order.
+const VULNERABILITY_HEADINGS: [&str; 7] =
+    ["Library", "Vulnerability", "Severity", "Status", "Installed Version", "Fixed Version", "Title"];
+
 /// trivy's commands in the lab.
 const TRIVY_COMMANDS: &[&str] = &["image"];
 /// Real trivy commands the lab does not model.
@@ -191,18 +195,7 @@ fn scan(world: &World, words: &[&str]) -> Output {
                 ]
             })
             .collect();
-        text.push_str(&box_table(
-            &[
-                "Library",
-                "Vulnerability",
-                "Severity",
-                "Status",
-                "Installed Version",
-                "Fixed Version",
-                "Title",
-            ],
-            &rows,
-        ));
+        text.push_str(&box_table(&VULNERABILITY_HEADINGS, &rows));
     }
     Output { text, failed: exit_code != 0 && !found.is_empty(), watch: None }
 }
@@ -430,15 +423,7 @@ mod tests {
     fn draws_trivys_test_table() {
         // pkg/report/table/vulnerability_test.go
         let table = box_table(
-            &[
-                "Library",
-                "Vulnerability",
-                "Severity",
-                "Status",
-                "Installed Version",
-                "Fixed Version",
-                "Title",
-            ],
+            &VULNERABILITY_HEADINGS,
             &[vec![
                 "foo".into(),
                 "CVE-2020-0001".into(),
