@@ -4,6 +4,7 @@
 mod fleet;
 pub mod grid;
 pub mod layout;
+mod marks;
 pub mod palette;
 mod squares;
 mod traffic;

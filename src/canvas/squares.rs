@@ -8,8 +8,8 @@ use lab_engine::Lifecycle;
 use web_sys::CanvasRenderingContext2d;
 
 use super::Words;
-use super::fleet::{Tile, drift_marks, health_marks, warning_badges};
 use super::grid::Grid;
+use super::marks::{Tile, drift_marks, health_marks, warning_badges};
 use super::palette::{self, LOOK_COUNT};
 
 /// How a square shows what its instances are doing: solid in service, pale while starting,
