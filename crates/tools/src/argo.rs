@@ -19,7 +19,7 @@ pub const COMMANDS: &[&str] = &["get", "promote", "abort", "retry", "pause", "se
 
 pub(crate) fn run(world: &World, words: &[&str]) -> Reply {
     let Some((command, rest)) = words.split_first() else {
-        return Reply::Print(Output::ok(crate::help::argo()));
+        return Reply::Print(Output::ok(help()));
     };
     let (valued, switches): (&[&str], &[&str]) = match *command {
         "get" => (&[], &["watch", "w"]),
@@ -48,7 +48,7 @@ pub(crate) fn run(world: &World, words: &[&str]) -> Reply {
     };
     if !COMMANDS.contains(command) || *command == "help" {
         if matches!(*command, "help" | "--help" | "-h") {
-            return Reply::Print(Output::ok(crate::help::argo()));
+            return Reply::Print(Output::ok(help()));
         }
         return Reply::Print(Output::error(format!(
             "Error: unknown command \"{}\" for \"kubectl-argo-rollouts\"\n{}",
@@ -461,4 +461,11 @@ pub(crate) fn refused(error: &CommandError) -> String {
         }
         other => format!("Error: {other}\n"),
     }
+}
+
+/// The Argo Rollouts plugin's short help.
+pub(crate) fn help() -> String {
+    format!(
+        "kubectl argo rollouts manages Argo Rollouts (the lab's rollout is called {NAME}).\n\nCommands:\n  get rollout {NAME} [--watch]            Show the rollout: status, step, weights, ReplicaSets, pods, analysis\n  promote {NAME} [--full]                 End a pause (blue-green: switch traffic); --full skips the remaining steps\n  abort {NAME}                            Send all traffic back to the stable revision\n  retry rollout {NAME}                    Try an aborted rollout again\n  pause {NAME}                            Pause the rollout\n  set image {NAME} {NAME}={NAME}:<tag>          Roll out another image\n  undo {NAME} [--to-revision=N]           Go back to the previous (or a given) revision\n"
+    )
 }

@@ -23,7 +23,7 @@ pub const OPERATIONS: &[&str] = &[
 pub(crate) fn run(world: &World, words: &[&str]) -> Reply {
     let (operation, rest) = match words {
         [] | ["help"] | ["autoscaling"] | ["autoscaling", "help"] => {
-            return Reply::Print(Output::ok(crate::help::aws()));
+            return Reply::Print(Output::ok(help()));
         }
         ["autoscaling", operation, rest @ ..] => (*operation, rest),
         [service, ..] => {
@@ -442,4 +442,11 @@ pub(crate) fn refused(error_: &CommandError) -> String {
         ),
         other => error("ValidationError", "StartInstanceRefresh", &other.to_string()),
     }
+}
+
+/// `aws autoscaling`'s short help.
+pub(crate) fn help() -> String {
+    format!(
+        "aws autoscaling: EC2 Auto Scaling (the lab's group is called {GROUP}; seconds are ticks).\n\nOperations:\n  start-instance-refresh --auto-scaling-group-name {GROUP}\n      [--preferences '{{\"MinHealthyPercentage\": 90, \"InstanceWarmup\": 0, \"CheckpointPercentages\": [20, 100], \"CheckpointDelay\": 30, \"AutoRollback\": true}}']\n      [--desired-configuration '{{\"LaunchTemplate\": {{\"LaunchTemplateName\": \"{NAME}\", \"Version\": \"$Latest\"}}}}']\n      Replace the group's instances with the launch template's version (an image tag; $Latest is the newest image)\n  describe-instance-refreshes --auto-scaling-group-name {GROUP}\n  cancel-instance-refresh --auto-scaling-group-name {GROUP}     Stop; replaced instances stay\n  rollback-instance-refresh --auto-scaling-group-name {GROUP}   Stop and put the previous image back\n"
+    )
 }

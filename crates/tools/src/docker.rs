@@ -887,6 +887,13 @@ pub(crate) fn refused(error: &CommandError) -> String {
     }
 }
 
+/// `docker`'s and `trivy`'s short help.
+pub(crate) fn help() -> String {
+    format!(
+        "docker builds and ships images; trivy scans them (the lab's repository is {NAME}).\n\nCommands:\n  docker build -t {NAME}:<tag> [--build-arg APP_VERSION=<version>] [--build-arg BASE=<base image>] .\n  docker tag {NAME}:<tag> {NAME}:<new tag>\n  docker push {NAME}:<tag>\n  docker image ls\n  trivy image {NAME}:<tag>\n"
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

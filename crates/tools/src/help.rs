@@ -3,16 +3,16 @@
 use lab_engine::World;
 
 use crate::names::{GROUP, NAME, Owner, owner};
-use crate::{Output, argo, aws, kubectl, suggest};
+use crate::{Output, argo, aws, docker, kubectl, ssh, suggest};
 
 /// `help`, or `help <tool>`.
 pub(crate) fn help(world: &World, topic: &[&str]) -> Output {
     match topic {
-        ["kubectl", "argo", ..] | ["argo", ..] => Output::ok(argo()),
-        ["kubectl", ..] => Output::ok(kubectl()),
-        ["aws", ..] => Output::ok(aws()),
-        ["docker" | "trivy", ..] => Output::ok(docker()),
-        ["ssh" | "ansible-playbook" | "ansible", ..] => Output::ok(ssh()),
+        ["kubectl", "argo", ..] | ["argo", ..] => Output::ok(argo::help()),
+        ["kubectl", ..] => Output::ok(kubectl::help()),
+        ["aws", ..] => Output::ok(aws::help()),
+        ["docker" | "trivy", ..] => Output::ok(docker::help()),
+        ["ssh" | "ansible-playbook" | "ansible", ..] => Output::ok(ssh::help()),
         _ => Output::ok(overview(world)),
     }
 }
@@ -32,34 +32,6 @@ fn overview(world: &World) -> String {
     format!(
         "{fleet}\n\nThe commands this terminal knows ('help kubectl', 'help argo', 'help aws', 'help docker', 'help ssh' for more):\n  kubectl rollout status|history|undo|pause|resume deployment/{NAME}\n  kubectl get deploy,rs,pods        kubectl describe deployment {NAME}\n  kubectl argo rollouts get rollout {NAME} [--watch]\n  kubectl argo rollouts promote|abort|undo {NAME}\n  aws autoscaling start-instance-refresh --auto-scaling-group-name {GROUP}\n  aws autoscaling describe-instance-refreshes --auto-scaling-group-name {GROUP}\n  docker build -t {NAME}:<tag> --build-arg APP_VERSION=<version> .\n  docker image ls                   trivy image {NAME}:<tag>\n  ssh <instance> '<command>'        ansible-playbook site.yml\n\nKeys: Tab completes, Up and Down recall earlier commands, Ctrl+C stops a watch, Ctrl+L clears, Esc leaves.\nTime moves only when the lab plays: press Play (or Step) to see a command take effect.\n"
     )
-}
-
-pub(crate) fn kubectl() -> String {
-    format!(
-        "kubectl controls the Kubernetes cluster manager (the lab's cluster runs one Deployment, {NAME}).\n\nCommands:\n  rollout status deployment/{NAME}      Watch the rollout until it is done (Ctrl+C stops watching)\n  rollout history deployment/{NAME}     List the revisions\n  rollout undo deployment/{NAME} [--to-revision=N]\n                                      Go back to the previous (or a given) revision\n  rollout pause|resume deployment/{NAME}\n  scale deployment/{NAME} --replicas=N  Resize the fleet\n  set image deployment/{NAME} {NAME}={NAME}:<tag>\n                                      Roll out another image\n  get deploy,rs,pods                  List the Deployment, its ReplicaSets and pods\n  describe deployment {NAME}            Show details, conditions and events\n"
-    )
-}
-
-pub(crate) fn argo() -> String {
-    format!(
-        "kubectl argo rollouts manages Argo Rollouts (the lab's rollout is called {NAME}).\n\nCommands:\n  get rollout {NAME} [--watch]            Show the rollout: status, step, weights, ReplicaSets, pods, analysis\n  promote {NAME} [--full]                 End a pause (blue-green: switch traffic); --full skips the remaining steps\n  abort {NAME}                            Send all traffic back to the stable revision\n  retry rollout {NAME}                    Try an aborted rollout again\n  pause {NAME}                            Pause the rollout\n  set image {NAME} {NAME}={NAME}:<tag>          Roll out another image\n  undo {NAME} [--to-revision=N]           Go back to the previous (or a given) revision\n"
-    )
-}
-
-pub(crate) fn aws() -> String {
-    format!(
-        "aws autoscaling: EC2 Auto Scaling (the lab's group is called {GROUP}; seconds are ticks).\n\nOperations:\n  start-instance-refresh --auto-scaling-group-name {GROUP}\n      [--preferences '{{\"MinHealthyPercentage\": 90, \"InstanceWarmup\": 0, \"CheckpointPercentages\": [20, 100], \"CheckpointDelay\": 30, \"AutoRollback\": true}}']\n      [--desired-configuration '{{\"LaunchTemplate\": {{\"LaunchTemplateName\": \"{NAME}\", \"Version\": \"$Latest\"}}}}']\n      Replace the group's instances with the launch template's version (an image tag; $Latest is the newest image)\n  describe-instance-refreshes --auto-scaling-group-name {GROUP}\n  cancel-instance-refresh --auto-scaling-group-name {GROUP}     Stop; replaced instances stay\n  rollback-instance-refresh --auto-scaling-group-name {GROUP}   Stop and put the previous image back\n"
-    )
-}
-
-fn docker() -> String {
-    format!(
-        "docker builds and ships images; trivy scans them (the lab's repository is {NAME}).\n\nCommands:\n  docker build -t {NAME}:<tag> [--build-arg APP_VERSION=<version>] [--build-arg BASE=<base image>] .\n  docker tag {NAME}:<tag> {NAME}:<new tag>\n  docker push {NAME}:<tag>\n  docker image ls\n  trivy image {NAME}:<tag>\n"
-    )
-}
-
-fn ssh() -> String {
-    "ssh logs into one instance and runs a command there; ansible-playbook runs configuration management over the fleet.\n\nCommands:\n  ssh <instance> '<command>'   e.g. ssh i-0001 'sudo apt-get install -y openssl=3.0.2'\n  ssh --break-glass <instance> '<command>'   Emergency access on an immutable fleet (the instance is marked for replacement)\n  ansible-playbook site.yml\n".to_owned()
 }
 
 /// Completions of the last word of `line`: the words that could come there, filtered by what is

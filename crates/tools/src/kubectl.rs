@@ -18,13 +18,13 @@ pub const ROLLOUT_VERBS: &[&str] = &["status", "history", "undo", "pause", "resu
 
 pub(crate) fn run(world: &World, words: &[&str]) -> Reply {
     match words {
-        [] | ["help" | "--help" | "-h", ..] => Reply::Print(Output::ok(crate::help::kubectl())),
+        [] | ["help" | "--help" | "-h", ..] => Reply::Print(Output::ok(help())),
         ["rollout", verb, rest @ ..] if ROLLOUT_VERBS.contains(verb) => rollout(world, verb, rest),
         ["rollout", verb, ..] if !verb.starts_with('-') => Reply::Print(Output::error(format!(
             "error: unknown command \"{}\"\nSee 'kubectl rollout -h' for help and examples\n",
             shown(verb)
         ))),
-        ["rollout", ..] => Reply::Print(Output::ok(crate::help::kubectl())),
+        ["rollout", ..] => Reply::Print(Output::ok(help())),
         ["scale", rest @ ..] => scale(world, rest),
         ["set", "image", rest @ ..] => set_image(world, rest),
         ["set", ..] => Reply::Print(Output::error(
@@ -617,4 +617,11 @@ pub(crate) fn refused(error: &CommandError) -> String {
         }
         other => format!("error: {other}\n"),
     }
+}
+
+/// `kubectl`'s short help.
+pub(crate) fn help() -> String {
+    format!(
+        "kubectl controls the Kubernetes cluster manager (the lab's cluster runs one Deployment, {NAME}).\n\nCommands:\n  rollout status deployment/{NAME}      Watch the rollout until it is done (Ctrl+C stops watching)\n  rollout history deployment/{NAME}     List the revisions\n  rollout undo deployment/{NAME} [--to-revision=N]\n                                      Go back to the previous (or a given) revision\n  rollout pause|resume deployment/{NAME}\n  scale deployment/{NAME} --replicas=N  Resize the fleet\n  set image deployment/{NAME} {NAME}={NAME}:<tag>\n                                      Roll out another image\n  get deploy,rs,pods                  List the Deployment, its ReplicaSets and pods\n  describe deployment {NAME}            Show details, conditions and events\n"
+    )
 }

@@ -1139,6 +1139,11 @@ fn wanted_packages<'a>(names: &[&'a str]) -> Vec<(&'a str, Option<&'a str>)> {
         .collect()
 }
 
+/// `ssh`'s and `ansible-playbook`'s short help.
+pub(crate) fn help() -> String {
+    "ssh logs into one instance and runs a command there; ansible-playbook runs configuration management over the fleet.\n\nCommands:\n  ssh <instance> '<command>'   e.g. ssh i-0001 'sudo apt-get install -y openssl=3.0.2'\n  ssh --break-glass <instance> '<command>'   Emergency access on an immutable fleet (the instance is marked for replacement)\n  ansible-playbook site.yml\n".to_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
