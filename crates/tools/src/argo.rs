@@ -6,9 +6,10 @@ use lab_engine::strategy::{AnalysisKind, AnalysisRun};
 use lab_engine::{AbortCause, Command, CommandError, Lifecycle, Revision, RolloutPhase, StrategySpec, World};
 
 use crate::args::Args;
-use crate::kubectl::{container_image, flag_error, pod_status, shown};
+use crate::kubectl::{container_image, flag_error, pod_status};
 use crate::names::{NAME, Owner, owner, pod, replica_set};
 use crate::table::{NARROW, align};
+use crate::words::shown;
 use crate::{Act, Output, Reply, Tool, Watch, Watched, age, suggest};
 
 /// Pods listed per ReplicaSet before the rest are counted (the plugin lists them all).

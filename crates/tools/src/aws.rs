@@ -8,8 +8,8 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use crate::args::{Args, FlagError};
-use crate::kubectl::shown;
 use crate::names::{GROUP, NAME, Owner, owner, refresh_id};
+use crate::words::shown;
 use crate::{Act, Output, Reply, Tool, age, suggest};
 
 /// The operations the lab's `aws autoscaling` knows.

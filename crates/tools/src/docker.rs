@@ -15,6 +15,7 @@ use lab_engine::{
 
 use crate::names::NAME;
 use crate::table::{DOCKER, align};
+use crate::words::shown;
 use crate::{Act, Output, Reply, Tool, suggest};
 
 /// The docker commands the lab has.
@@ -99,11 +100,6 @@ const IMAGES_USAGE: &str = "Usage:  docker images [OPTIONS] [REPOSITORY[:TAG]]\n
 
 pub(crate) fn print(text: &str) -> Reply {
     Reply::Print(Output::ok(text))
-}
-
-/// A typed word shown back, cut to a sensible length.
-pub(crate) fn shown(word: &str) -> String {
-    word.chars().take(64).collect()
 }
 
 /// One command's words read as pflag reads them: every value of each valued flag in order (docker

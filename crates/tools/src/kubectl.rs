@@ -9,6 +9,7 @@ use lab_engine::{
 use crate::args::{Args, FlagError};
 use crate::names::{NAME, Owner, owner, pod, replica_set};
 use crate::table::{KUBECTL_GET, NARROW, align};
+use crate::words::shown;
 use crate::{Act, Output, Reply, Tool, Watch, Watched, age, suggest};
 
 /// The sub-commands kubectl has in the lab.
@@ -38,11 +39,6 @@ pub(crate) fn run(world: &World, words: &[&str]) -> Reply {
             suggest::did_you_mean(command, COMMANDS)
         ))),
     }
-}
-
-/// A typed word shown back, cut to a sensible length.
-pub(crate) fn shown(word: &str) -> String {
-    word.chars().take(64).collect()
 }
 
 /// pflag's errors, with the usage pointer kubectl adds.

@@ -10,6 +10,7 @@
 //! for each refusal. The same renderers serve `lab run --view` ([`view`]).
 
 mod age;
+mod ansible;
 mod argo;
 mod args;
 mod aws;
@@ -185,7 +186,7 @@ pub fn run(world: &World, line: &str) -> Reply {
         ["docker", rest @ ..] => docker::run(world, rest),
         ["trivy", rest @ ..] => trivy::trivy(world, rest),
         ["ssh", rest @ ..] => ssh::ssh(world, rest),
-        ["ansible-playbook", rest @ ..] => ssh::ansible_playbook(world, rest),
+        ["ansible-playbook", rest @ ..] => ansible::ansible_playbook(world, rest),
         ["clear", ..] => Reply::Print(Output::ok("")),
         [program, ..] => Reply::Print(Output::error(suggest::command_not_found(program))),
     }

@@ -5,8 +5,9 @@
 use lab_engine::World;
 use lab_engine::scan::{Advisory, Severity};
 
-use crate::docker::{Flags, find, parse_source, print, shown};
+use crate::docker::{Flags, find, parse_source, print};
 use crate::names::NAME;
+use crate::words::shown;
 use crate::{Output, Reply, suggest};
 
 /// The columns of trivy's vulnerability table, in its order.

@@ -106,6 +106,12 @@ pub fn split(line: &str) -> Result<Vec<String>, WordsError> {
     Ok(words)
 }
 
+/// A typed word shown back in a reply (an unknown flag, a name not found), cut to a sensible
+/// length so a pasted wall of text does not fill the terminal.
+pub(crate) fn shown(word: &str) -> String {
+    word.chars().take(64).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
