@@ -8,9 +8,6 @@
 pub mod analysis;
 mod blue_green;
 mod canary;
-pub mod canary_math;
-mod canary_traffic;
-mod canary_words;
 mod finding;
 mod instance_refresh;
 mod int_or_percent;
@@ -21,6 +18,7 @@ mod status;
 
 pub use analysis::{AnalysisError, CanaryAnalysis, Measurement, Verdict};
 pub use blue_green::BlueGreen;
+pub use canary::math as canary_math;
 pub use canary::{Canary, CanaryError, CanaryStep};
 pub use finding::{AnalysisFinding, AnalysisKind, AnalysisRun};
 pub use instance_refresh::{InstanceRefresh, InstanceRefreshError};

@@ -1,6 +1,6 @@
 //! The canary in words: one line for the learner, and the JSON the page's editor starts from.
 
-use super::{Canary, CanaryStep};
+use super::spec::{Canary, CanaryStep};
 
 pub(super) fn describe(canary: &Canary) -> String {
     // A router splits by weight; surge and unavailable only apply without one.

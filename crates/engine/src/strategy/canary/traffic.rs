@@ -5,8 +5,8 @@
 //! to stable at once and removes the canary after `abort_scale_down_delay_ticks`; after promotion
 //! the old stable revision stays for `scale_down_delay_ticks`.
 
-use super::RolloutFleet;
-use super::canary::{Canary, CanaryStep, analysis_done, pause_over};
+use super::spec::{Canary, CanaryStep, analysis_done, pause_over};
+use crate::strategy::RolloutFleet;
 
 /// `trafficWeightToReplicas`: instances for a share of the fleet, rounded up.
 pub fn weight_to_replicas(weight: u32, replicas: u32) -> u32 {
@@ -81,7 +81,8 @@ pub(super) fn reconcile(
         canary.current_weight(fleet.status.step_index)
     };
     let canary_count = if fleet.status.aborted {
-        let over = super::abort_scale_down_over(fleet.status, canary.abort_scale_down_delay_ticks, now);
+        let over =
+            crate::strategy::abort_scale_down_over(fleet.status, canary.abort_scale_down_delay_ticks, now);
         if over { 0 } else { fleet.revisions[target].desired }
     } else if all_steps_done {
         replicas
