@@ -16,7 +16,6 @@ mod traffic;
 
 pub use conditions::{ConditionReason, Progressing, RolloutConditions};
 pub use traffic::ServiceStats;
-pub(crate) use traffic::percentages;
 
 /// What a rollout command needs from the other parts: the registry to resolve images, the fleet
 /// whose instances follow a re-adopted revision, the tick and the event log.
