@@ -5,7 +5,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::lab::branches::BranchSummary;
+use crate::lab::history::BranchSummary;
 use crate::lab::state::Action;
 
 pub struct BranchesCardProps {

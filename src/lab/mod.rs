@@ -10,6 +10,7 @@ pub mod builder_draft;
 pub mod clock;
 pub mod compare_state;
 pub mod describe;
+pub mod history;
 pub mod lesson_session;
 pub mod opening;
 pub mod scenarios;

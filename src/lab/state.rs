@@ -6,7 +6,7 @@ use std::rc::Rc;
 use lab_engine::lesson::Control;
 use lab_engine::{Command, Digest, Event, ImageRef, ImageSpec, Playback, Scenario, TimedCommand, World};
 
-use crate::lab::branches::{Branch, Checkpoint};
+use crate::lab::history::{Branch, Checkpoint};
 pub use crate::lab::lesson_session::LessonSession;
 
 /// Speeds the learner can pick, in ticks per base interval.
@@ -61,7 +61,7 @@ pub struct Lab {
     pub head_tick: u64,
     /// This branch's head summary while looking back, keyed by what it depends on (furthest
     /// tick, log length), so a page rendering every frame does not replay ahead every frame.
-    pub(crate) head_cache: std::cell::RefCell<Option<((u64, usize), crate::lab::branches::BranchSummary)>>,
+    pub(crate) head_cache: std::cell::RefCell<Option<((u64, usize), crate::lab::history::BranchSummary)>>,
     /// Earlier branches, kept to compare and to return to.
     pub branches: Vec<Branch>,
     /// Saved states of this branch, to scrub back without replaying from the start.
