@@ -43,6 +43,18 @@ impl Fleet {
                 ));
             }
         }
+        if self.due_ticks.len() != self.instances.len() {
+            return Err(format!("{} due ticks for {} instances", self.due_ticks.len(), self.instances.len()));
+        }
+        if let Some((instance, due)) =
+            self.instances.iter().zip(&self.due_ticks).find(|(i, due)| **due != super::due_tick(i))
+        {
+            return Err(format!(
+                "{} is due at {due}, its lifecycle says {}",
+                instance.id,
+                super::due_tick(instance)
+            ));
+        }
         if self.instances.windows(2).any(|pair| pair[0].id >= pair[1].id) {
             return Err("instance ids are not strictly increasing".into());
         }

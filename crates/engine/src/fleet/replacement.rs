@@ -65,11 +65,16 @@ impl Fleet {
         if count > in_service {
             return Err(CommandError::NotEnoughInService { requested: count, in_service });
         }
-        for instance in
-            self.instances.iter_mut().filter(|i| i.state == Lifecycle::InService).take(count as usize)
-        {
+        let in_service = self
+            .instances
+            .iter_mut()
+            .zip(self.due_ticks.iter_mut())
+            .filter(|(i, _)| i.state == Lifecycle::InService)
+            .take(count as usize);
+        for (instance, due) in in_service {
             instance.state = Lifecycle::Booting;
             instance.ready_tick = u64::MAX;
+            *due = u64::MAX; // out of service until replaced
             instance.unhealthy = true;
             if let Some(revision) = revisions.iter_mut().find(|r| r.number == instance.revision) {
                 revision.available -= 1;
