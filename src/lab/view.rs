@@ -224,14 +224,12 @@ pub fn shown_count(world: &World) -> usize {
 /// The drift detector's report: one row per live instance that differs from its image.
 pub fn drift_rows(world: &World) -> Vec<DriftRow> {
     use lab_engine::drift::DriftKind;
-    let operations = world.operations_view();
     world
-        .fleet_view()
-        .live()
-        .filter_map(|instance| {
-            let report = operations.drift_report(instance)?;
-            let observed = instance.observed.as_ref()?;
-            let items = report
+        .operations_view()
+        .drifted()
+        .map(|drifted| {
+            let items = drifted
+                .report
                 .items
                 .iter()
                 .map(|item| {
@@ -249,12 +247,12 @@ pub fn drift_rows(world: &World) -> Vec<DriftRow> {
                     }
                 })
                 .collect();
-            Some(DriftRow {
-                instance: instance.id.to_string().into(),
-                fingerprint: short(&observed.fingerprint()).into(),
-                coverage_percent: report.coverage_percent(),
+            DriftRow {
+                instance: drifted.instance.id.to_string().into(),
+                fingerprint: short(&drifted.fingerprint).into(),
+                coverage_percent: drifted.report.coverage_percent(),
                 items: Rc::new(items),
-            })
+            }
         })
         .collect()
 }

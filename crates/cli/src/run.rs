@@ -37,14 +37,13 @@ struct DriftLine {
 }
 
 fn drift_lines(world: &World) -> Vec<DriftLine> {
-    let operations = world.operations_view();
     world
-        .fleet_view()
-        .live()
-        .filter_map(|instance| {
-            let report = operations.drift_report(instance)?;
-            let fingerprint = instance.observed.as_ref()?.fingerprint();
-            Some(DriftLine { instance: instance.id, fingerprint, items: report.items })
+        .operations_view()
+        .drifted()
+        .map(|drifted| DriftLine {
+            instance: drifted.instance.id,
+            fingerprint: drifted.fingerprint,
+            items: drifted.report.items,
         })
         .collect()
 }

@@ -27,6 +27,6 @@ mod rollout;
 mod supply;
 
 pub use fleet::FleetView;
-pub use operations::OperationsView;
+pub use operations::{Drifted, OperationsView};
 pub use rollout::{RecentTraffic, RolloutStateView, RolloutStep, WeightGoal};
 pub use supply::SupplyView;

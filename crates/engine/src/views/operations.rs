@@ -1,7 +1,7 @@
 //! The operations view: how the fleet is run.
 
 use crate::drift::DriftReport;
-use crate::{AuditEntry, EventHistory, FleetMode, Instance, PatchStats, ServiceStats, World};
+use crate::{AuditEntry, Digest, EventHistory, FleetMode, Instance, PatchStats, ServiceStats, World};
 
 /// The fleet's mode, its service and patch record, drift, the audit log and the event history.
 #[derive(Clone, Copy, Debug)]
@@ -43,6 +43,17 @@ impl<'a> OperationsView<'a> {
         self.world.drift_report(instance)
     }
 
+    /// Every live instance that differs from its image, by id: what the drift detector reports,
+    /// with the fingerprint of the instance's observed state (equal fingerprints, equal servers).
+    pub fn drifted(&self) -> impl Iterator<Item = Drifted<'a>> + use<'a> {
+        let world = self.world;
+        world.fleet_view().live().filter_map(move |instance| {
+            let report = world.drift_report(instance)?;
+            let fingerprint = instance.observed.as_ref()?.fingerprint();
+            Some(Drifted { instance, report, fingerprint })
+        })
+    }
+
     /// Distinct configurations among live instances: 1 for a fleet that is really identical.
     /// Computed on each call.
     pub fn snowflake_index(&self) -> u32 {
@@ -53,4 +64,15 @@ impl<'a> OperationsView<'a> {
     pub fn audit_log(&self) -> impl DoubleEndedIterator<Item = &'a AuditEntry> + use<'a> {
         self.world.audit_log()
     }
+}
+
+/// A live instance that differs from its image.
+#[derive(Clone, Debug)]
+pub struct Drifted<'a> {
+    /// The instance.
+    pub instance: &'a Instance,
+    /// Every difference from the image, and the detector's coverage.
+    pub report: DriftReport,
+    /// The fingerprint of what is on the instance.
+    pub fingerprint: Digest,
 }
