@@ -140,6 +140,8 @@ impl Fleet {
         }
     }
 
+    /// Moves every instance whose due tick has come through its lifecycle, in id order (so the
+    /// tick's events come in that order), and every few ticks forgets instances stopped long ago.
     pub(crate) fn advance_lifecycles(&mut self, revisions: &mut [Revision], tick: u64, log: &mut EventLog) {
         let Fleet { instances, due_ticks, tainted_pending, .. } = self;
         for (instance, due) in instances.iter_mut().zip(due_ticks.iter_mut()) {
