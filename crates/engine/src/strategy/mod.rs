@@ -15,6 +15,7 @@ mod notes;
 mod recreate;
 mod rolling;
 mod status;
+mod weights;
 
 pub use analysis::{AnalysisError, CanaryAnalysis, Measurement, Verdict};
 pub use blue_green::BlueGreen;
@@ -27,6 +28,7 @@ pub use recreate::Recreate;
 pub use rolling::{RollingUpdate, RollingUpdateError};
 use serde::{Deserialize, Serialize};
 pub use status::RolloutStatus;
+pub(crate) use weights::weights_by_available;
 
 use crate::Revision;
 
@@ -120,42 +122,6 @@ pub(super) fn abort_scale_down_over(status: &mut RolloutStatus, delay_ticks: u64
 
 /// An analysis due this tick and what kind it is.
 pub type DueAnalysis = (CanaryAnalysis, AnalysisKind);
-
-/// Percentages of requests by instances in service, in revision order.
-pub(crate) fn weights_by_available(revisions: &[Revision], out: &mut Vec<u32>) {
-    // Revisions are few (the history limit keeps them far under 64): counted on the stack, so a
-    // tick allocates nothing.
-    let mut counts = [0u32; 64];
-    let len = revisions.len().min(counts.len());
-    for (count, revision) in counts.iter_mut().zip(revisions) {
-        *count = revision.available;
-    }
-    percentages(&counts[..len], out);
-}
-
-/// Integer percentages proportional to `counts` that add up to 100 when anything is counted
-/// (largest remainder first, ties to the earlier entry). Allocation-free apart from `out`.
-fn percentages(counts: &[u32], out: &mut Vec<u32>) {
-    out.clear();
-    let total: u64 = counts.iter().map(|c| u64::from(*c)).sum();
-    if total == 0 {
-        out.resize(counts.len(), 0);
-        return;
-    }
-    out.extend(counts.iter().map(|count| (u64::from(*count) * 100 / total) as u32));
-    let remainder = |i: usize| (u64::from(counts[i]) * 100) % total;
-    // Revisions are few (the history limit keeps them under 64), so a bit mask marks the bumped.
-    let mut bumped = 0u64;
-    // Fewer points are missing than entries with a remainder, so each gets at most one.
-    for _ in 0..(100 - out.iter().sum::<u32>()) {
-        let next = (0..counts.len())
-            .filter(|&i| counts[i] > 0 && bumped & (1 << (i % 64)) == 0)
-            .max_by(|&a, &b| remainder(a).cmp(&remainder(b)).then(b.cmp(&a)));
-        let Some(index) = next else { break };
-        bumped |= 1 << (index % 64);
-        out[index] += 1;
-    }
-}
 
 /// One step of a rollout that has steps, as data; shells put it into words.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -469,7 +435,7 @@ impl StrategySpec {
 
 #[cfg(test)]
 mod tests {
-    use super::{StrategySpec, percentages};
+    use super::StrategySpec;
 
     #[test]
     fn the_catalogue_holds_each_strategy_once_in_its_place() {
@@ -496,19 +462,5 @@ mod tests {
             let back: StrategySpec = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{text}: {e}"));
             assert_eq!(back, spec, "{text}");
         }
-    }
-
-    #[test]
-    fn shares_add_up_to_100() {
-        let mut out = Vec::new();
-        for counts in [vec![2, 1], vec![1, 1, 1], vec![0, 5], vec![0, 0], vec![7, 3, 3]] {
-            percentages(&counts, &mut out);
-            let sum: u32 = out.iter().sum();
-            assert_eq!(sum, if counts.iter().sum::<u32>() == 0 { 0 } else { 100 }, "{counts:?} → {out:?}");
-        }
-        percentages(&[2, 1], &mut out);
-        assert_eq!(out, [67, 33]);
-        percentages(&[1, 1, 1], &mut out);
-        assert_eq!(out, [34, 33, 33]);
     }
 }
